@@ -1,0 +1,90 @@
+"""One settings object for the whole product, built from an environment mapping.
+
+Nothing reads the environment at import time: callers pass a mapping (``os.environ`` by
+default) to :meth:`Settings.from_env`, so tests can build settings from a plain dict.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Every setting a user can give, with its meaning. README.md documents each of them and a
+# test fails when one is missing there.
+SETTINGS_DOC: dict[str, str] = {
+    "SAIHAN_HOME": "Folder holding inbox/, quarantine/, extracts/, snapshots and the published "
+    "warehouse.duckdb. Default: ./var",
+    "SAIHAN_LANG": "Default dashboard language, ja or en. Default: ja",
+    "SAIHAN_NIGHTLY_CRON": "Cron expression (Asia/Tokyo) of the nightly run. Default: 0 2 * * *",
+    "SAIHAN_KEEP_SNAPSHOTS": "How many earlier published snapshots to keep for rollback. Default: 3",
+    "SAIHAN_ESTAT_APP_ID": "e-Stat API application ID for `saihan estat fetch`. Default: unset",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths and options of one saihan installation."""
+
+    home: Path
+    lang: str = "ja"
+    nightly_cron: str = "0 2 * * *"
+    keep_snapshots: int = 3
+    estat_app_id: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from an environment mapping (``os.environ`` when omitted)."""
+        env = os.environ if env is None else env
+        home = Path(env.get("SAIHAN_HOME") or "var").expanduser().resolve()
+        lang = env.get("SAIHAN_LANG", "ja")
+        if lang not in ("ja", "en"):
+            raise ValueError(f"SAIHAN_LANG must be 'ja' or 'en', not {lang!r}")
+        keep = env.get("SAIHAN_KEEP_SNAPSHOTS", "3")
+        if not keep.isdigit() or int(keep) < 1:
+            raise ValueError(f"SAIHAN_KEEP_SNAPSHOTS must be a whole number >= 1, not {keep!r}")
+        return cls(
+            home=home,
+            lang=lang,
+            nightly_cron=env.get("SAIHAN_NIGHTLY_CRON", "0 2 * * *"),
+            keep_snapshots=int(keep),
+            estat_app_id=env.get("SAIHAN_ESTAT_APP_ID") or None,
+        )
+
+    @property
+    def inbox(self) -> Path:
+        """Where new files are dropped."""
+        return self.home / "inbox"
+
+    @property
+    def quarantine(self) -> Path:
+        """Where rejected files are moved, each beside its report."""
+        return self.home / "quarantine"
+
+    @property
+    def extracts(self) -> Path:
+        """Where per-prefecture extracts are written."""
+        return self.home / "extracts"
+
+    @property
+    def snapshots(self) -> Path:
+        """Earlier published warehouses, kept for rollback."""
+        return self.home / "snapshots"
+
+    @property
+    def work(self) -> Path:
+        """Scratch space for a run's build database before it is published."""
+        return self.home / "work"
+
+    @property
+    def state(self) -> Path:
+        """The persistent store of loaded raw data (the system of record for loads)."""
+        return self.home / "state.duckdb"
+
+    @property
+    def warehouse(self) -> Path:
+        """The published, read-only warehouse that the dashboard and extracts open."""
+        return self.home / "warehouse.duckdb"
