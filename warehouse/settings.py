@@ -80,9 +80,9 @@ class Settings:
         return self.home / "work"
 
     @property
-    def state(self) -> Path:
-        """The persistent store of loaded raw data (the system of record for loads)."""
-        return self.home / "state.duckdb"
+    def runs(self) -> Path:
+        """One JSON report per run, read by `saihan status`."""
+        return self.home / "runs"
 
     @property
     def warehouse(self) -> Path:

@@ -1,0 +1,117 @@
+"""Every user-facing string of the dashboard, Japanese first with English.
+
+Pages and charts look strings up here by key; nothing user-facing is written elsewhere. A test
+fails when a key lacks either language.
+"""
+
+from __future__ import annotations
+
+LANGUAGES: dict[str, str] = {"ja": "日本語", "en": "English"}
+
+STRINGS: dict[str, dict[str, str]] = {
+    "app_title": {"ja": "再犯防止 地域別モニター", "en": "Recidivism prevention: regional monitor"},
+    "language": {"ja": "言語 / Language", "en": "言語 / Language"},
+    "page_overview": {"ja": "全国概況", "en": "National overview"},
+    "overview_caption": {
+        "ja": "地方公共団体における再犯防止の取組の全国的な状況（公表値に基づく）",
+        "en": "The national picture of local governments' recidivism-prevention work, from published figures",
+    },
+    "no_warehouse": {
+        "ja": "公開済みのデータベースがありません。`uv run saihan demo` を実行してください。",
+        "en": "No published warehouse yet. Run `uv run saihan demo`.",
+    },
+    "kpi_subsidy": {"ja": "地域再犯防止推進事業 実施都道府県", "en": "Prefectures in the regional subsidy programme"},
+    "kpi_plans_pref": {"ja": "地方計画 策定済み都道府県", "en": "Prefectures with a local plan"},
+    "kpi_plans_city": {"ja": "地方計画 策定済み指定都市", "en": "Designated cities with a local plan"},
+    "kpi_plans_muni": {"ja": "地方計画 策定済み市区町村", "en": "Other municipalities with a local plan"},
+    "kpi_council": {"ja": "市町村再犯防止等推進会議 加入市町村", "en": "Municipalities in the municipal council"},
+    "of_total": {"ja": "{total} 団体中", "en": "of {total}"},
+    "subsidy_map_title": {
+        "ja": "地域再犯防止推進事業の実施状況（{fy}）",
+        "en": "Regional subsidy programme participation ({fy})",
+    },
+    "participating": {"ja": "実施", "en": "Participating"},
+    "not_participating": {"ja": "未実施", "en": "Not participating"},
+    "map_kind": {"ja": "地図の種類", "en": "Map type"},
+    "map_geo": {"ja": "地図", "en": "Geographic"},
+    "map_tile": {"ja": "タイル地図", "en": "Tile grid"},
+    "plans_title": {"ja": "地方再犯防止推進計画の策定数（策定方法別）", "en": "Local plans by level and method"},
+    "level_prefecture": {"ja": "都道府県", "en": "Prefectures"},
+    "level_designated_city": {"ja": "指定都市", "en": "Designated cities"},
+    "level_municipality": {"ja": "市区町村（指定都市を除く）", "en": "Other municipalities"},
+    "method_standalone": {"ja": "単独で策定", "en": "Standalone plan"},
+    "method_included_in_other": {"ja": "他の計画に包含", "en": "Included in another plan"},
+    "method_none": {"ja": "未策定", "en": "No plan yet"},
+    "governments": {"ja": "団体数", "en": "Governments"},
+    "programmes_title": {"ja": "国の取組の実績（公表値）", "en": "National programme figures (published)"},
+    "col_measure": {"ja": "項目", "en": "Measure"},
+    "col_value": {"ja": "値", "en": "Value"},
+    "col_unit": {"ja": "単位", "en": "Unit"},
+    "col_as_of": {"ja": "時点", "en": "As of"},
+    "col_prefecture": {"ja": "都道府県", "en": "Prefecture"},
+    "col_region": {"ja": "地方", "en": "Region"},
+    "col_status": {"ja": "実施状況", "en": "Status"},
+    "source_line": {"ja": "出典：{source}（{as_of}現在）", "en": "Source: {source} (as of {as_of})"},
+    "source_line_no_date": {"ja": "出典：{source}", "en": "Source: {source}"},
+    "sample_mark": {"ja": "サンプルデータ（実データではありません）", "en": "Sample data (not real)"},
+    "download_csv": {"ja": "CSV をダウンロード", "en": "Download CSV"},
+    "published_at": {"ja": "データ更新：{when}", "en": "Data published: {when}"},
+    "crime_title": {"ja": "警察署別の犯罪発生（オープンデータ）", "en": "Police-district crime (open data)"},
+    "crime_total": {"ja": "{prefs} の {years} 年：{n} 件", "en": "{prefs}, {years}: {n} incidents"},
+    "crime_none": {"ja": "犯罪オープンデータはまだ取り込まれていません。", "en": "No police open data loaded yet."},
+    "modus": {"ja": "手口", "en": "Modus"},
+    "incidents": {"ja": "件数", "en": "Incidents"},
+    "measure_member_municipalities": {"ja": "市町村再犯防止等推進会議 加入市町村", "en": "Municipal council: member municipalities"},
+    "measure_member_governments": {"ja": "矯正施設所在自治体会議 加入自治体", "en": "Correctional-facility host council: members"},
+    "measure_probation_offices": {"ja": "更生保護地域連携拠点事業 実施保護観察所", "en": "Regional hub pilot: probation offices"},
+    "measure_facilities": {"ja": "訪問支援事業 実施施設（更生保護施設）", "en": "Visiting support: facilities"},
+    "measure_visiting_persons": {"ja": "訪問支援事業 支援人員", "en": "Visiting support: persons"},
+    "measure_visiting_person_visits": {"ja": "訪問支援事業 延べ人員", "en": "Visiting support: person-visits"},
+    "measure_follow_up_persons": {"ja": "フォローアップ事業 支援人員", "en": "Follow-up programme: persons"},
+    "measure_follow_up_person_visits": {"ja": "フォローアップ事業 延べ人員", "en": "Follow-up programme: person-visits"},
+    "measure_reoffence_with": {"ja": "再犯率（訪問支援あり）", "en": "Re-offending with visits"},
+    "measure_reoffence_without": {"ja": "再犯率（訪問支援なし）", "en": "Re-offending without visits"},
+    "unit_governments": {"ja": "団体", "en": "governments"},
+    "unit_municipalities": {"ja": "市町村", "en": "municipalities"},
+    "unit_offices": {"ja": "庁", "en": "offices"},
+    "unit_facilities": {"ja": "施設", "en": "facilities"},
+    "unit_persons": {"ja": "人", "en": "persons"},
+    "unit_person_visits": {"ja": "人（延べ）", "en": "person-visits"},
+    "unit_percent": {"ja": "%", "en": "%"},
+    "unit_cases": {"ja": "件", "en": "cases"},
+    "unit_prefectures": {"ja": "都道府県", "en": "prefectures"},
+}
+
+
+def t(key: str, lang: str = "ja", **values: object) -> str:
+    """The string for ``key`` in ``lang`` with ``values`` filled in."""
+    text = STRINGS[key].get(lang) or STRINGS[key]["ja"]
+    return text.format(**values) if values else text
+
+
+def fiscal_year_label(fiscal_year: int, lang: str = "ja") -> str:
+    """A fiscal year the Japanese way (令和6年度) or as FY2024."""
+    if lang != "ja":
+        return f"FY{fiscal_year}"
+    if fiscal_year >= 2019:
+        reiwa = fiscal_year - 2018
+        return f"令和{'元' if reiwa == 1 else reiwa}年度"
+    return f"平成{fiscal_year - 1988}年度"
+
+
+def date_label(value, lang: str = "ja") -> str:
+    """A date written the Japanese way (2024年4月1日) or ISO for English."""
+    if value is None:
+        return "-"
+    if lang == "ja":
+        return f"{value.year}年{value.month}月{value.day}日"
+    return value.isoformat()
+
+
+def number_label(value: float | int | None, lang: str = "ja") -> str:
+    """A number with thousands separators; whole numbers without decimals."""
+    if value is None:
+        return "-"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.1f}"

@@ -1,0 +1,230 @@
+"""The ``saihan`` command: set up a home, take in files, publish, open the dashboard.
+
+Every command is a thin shell over ``warehouse`` functions. Exit status: 0 success; 1 an error
+(nothing published); 3 some files were rejected (the rest was published); 4 another run holds
+the writer lock. Typer gives every command ``--help``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from warehouse import db
+from warehouse.files import WriterBusy, ensure_home
+from warehouse.pipeline import RunReport, run_pipeline
+from warehouse.publish import rollback as rollback_snapshot
+from warehouse.sample import copy_sample
+from warehouse.settings import PROJECT_ROOT, Settings
+
+EXIT_ERROR = 1
+EXIT_REJECTED = 3
+EXIT_BUSY = 4
+
+app = typer.Typer(
+    help="saihan: regional recidivism-prevention monitor (再犯防止 地域別モニター).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+WaitOption = Annotated[
+    float, typer.Option("--wait", help="Seconds to wait if another run is writing.")
+]
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ValueError as exc:
+        typer.secho(f"Configuration error: {exc}", err=True, fg="red")
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def _print_report(report: RunReport) -> None:
+    """Print a run report for a person."""
+    for result in report.files:
+        name = result.file
+        if result.status == "loaded":
+            superseded = (f", supersedes earlier delivery {result.superseded_file_ids}"
+                          if result.superseded_file_ids else "")
+            typer.echo(f"  loaded     {name}: {result.rows:,} rows as {result.dataset_key}{superseded}")
+            for finding in result.findings:
+                typer.echo(f"             note: {finding['message']}")
+        elif result.status == "rejected":
+            rejection = result.rejection or {}
+            where = ", ".join(
+                part for part in (
+                    f"line {rejection['line']}" if rejection.get("line") else "",
+                    f"column {rejection['column']}" if rejection.get("column") else "",
+                ) if part
+            )
+            typer.secho(f"  REJECTED   {name}" + (f" ({where})" if where else ""), fg="red")
+            typer.echo(f"             found: {rejection.get('reason')}")
+            typer.echo(f"             to do: {rejection.get('action')}")
+            typer.echo(f"             kept in quarantine: {result.quarantined_as}")
+        else:
+            typer.echo(f"  unchanged  {name}")
+    summary = report.to_dict()["summary"]
+    typer.echo(
+        f"{report.status}: {summary['files_seen']} files seen, {summary['loaded']} loaded "
+        f"({summary['rows_loaded']:,} rows), {summary['unchanged']} unchanged, "
+        f"{summary['superseded']} superseded, {summary['rejected']} rejected; "
+        f"{report.data_tests_run} data tests passed; {report.duration_seconds:.1f} s"
+    )
+
+
+def _run(settings: Settings, paths: list[Path] | None, *, trigger: str, wait: float,
+         as_json: bool = False, force_build: bool = False) -> RunReport:
+    """Run the pipeline and turn its outcome into output and an exit status."""
+    try:
+        report = run_pipeline(settings, paths, trigger=trigger, wait_seconds=wait,
+                              force_build=force_build)
+    except WriterBusy as exc:
+        typer.secho(str(exc), err=True, fg="yellow")
+        raise typer.Exit(EXIT_BUSY) from None
+    except db.AuditFailed as exc:
+        typer.secho(str(exc), err=True, fg="red")
+        raise typer.Exit(EXIT_ERROR) from None
+    except FileNotFoundError as exc:
+        typer.secho(str(exc), err=True, fg="red")
+        raise typer.Exit(EXIT_ERROR) from None
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        _print_report(report)
+        if report.status == "published":
+            typer.echo(f"published {settings.warehouse}")
+        elif report.status == "noop":
+            typer.echo(f"nothing new; {settings.warehouse} is current")
+    return report
+
+
+@app.command()
+def init(wait: WaitOption = 0) -> None:
+    """Create the home folders and a published warehouse with the current schema."""
+    settings = _settings()
+    ensure_home(settings)
+    _run(settings, [], trigger="init", wait=wait, force_build=not settings.warehouse.exists())
+    typer.echo(f"home ready: {settings.home}")
+
+
+@app.command()
+def sample() -> None:
+    """Put the bundled data (white paper facts, Hokkaido police open data) into the inbox."""
+    settings = _settings()
+    ensure_home(settings)
+    copied = copy_sample(settings)
+    for path in copied:
+        typer.echo(f"  copied {path}")
+    typer.echo(f"{len(copied)} files copied into {settings.inbox}"
+               + ("" if copied else " (all already there)"))
+
+
+@app.command()
+def run(wait: WaitOption = 0) -> None:
+    """Take in what is new in the inbox, rebuild the marts, check them and publish."""
+    settings = _settings()
+    report = _run(settings, None, trigger="run", wait=wait)
+    if report.count("rejected"):
+        raise typer.Exit(EXIT_REJECTED)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to take in.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a per-file summary as JSON.")] = False,
+    wait: WaitOption = 0,
+) -> None:
+    """Take in the given files and folders, rebuild, check and publish (exit 3 if any rejected)."""
+    settings = _settings()
+    report = _run(settings, paths, trigger="ingest", wait=wait, as_json=as_json)
+    if report.count("rejected"):
+        raise typer.Exit(EXIT_REJECTED)
+
+
+@app.command()
+def status(last: Annotated[int, typer.Option(help="How many runs to show.")] = 5) -> None:
+    """Show the last runs: files seen, loaded, rejected, data tests, what was published."""
+    settings = _settings()
+    reports = sorted(settings.runs.glob("*.json"), reverse=True)[:last] if settings.runs.exists() else []
+    if not reports:
+        typer.echo(f"No runs yet in {settings.home}. Start with `saihan sample` and `saihan run`.")
+        return
+    for path in reports:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        summary = data["summary"]
+        typer.echo(
+            f"{data['run_id']}  {data['status']:<13} {data['trigger']:<7} "
+            f"seen {summary['files_seen']}, loaded {summary['loaded']} "
+            f"({summary['rows_loaded']:,} rows), rejected {summary['rejected']}, "
+            f"{data['data_tests_run']} tests, {data['duration_seconds']} s"
+        )
+        for result in data["files"]:
+            if result["status"] == "rejected":
+                typer.echo(f"    rejected {result['file']}: {result['rejection']['reason']} "
+                           f"-> {result['quarantined_as']}.report.txt")
+        if data.get("error"):
+            typer.echo(f"    error: {data['error']}")
+
+
+@app.command()
+def rollback(wait: WaitOption = 0) -> None:
+    """Restore the previous published snapshot."""
+    from warehouse.files import writer_lock
+
+    settings = _settings()
+    try:
+        with writer_lock(settings, wait_seconds=wait):
+            restored = rollback_snapshot(settings)
+    except (WriterBusy, FileNotFoundError) as exc:
+        typer.secho(str(exc), err=True, fg="red")
+        raise typer.Exit(EXIT_ERROR) from None
+    typer.echo(f"restored {restored.name} as {settings.warehouse}")
+
+
+def _streamlit(settings: Settings, extra: list[str]) -> int:
+    """Run the Streamlit app on the published warehouse; return its exit status."""
+    if not settings.warehouse.exists():
+        typer.secho(f"No published warehouse at {settings.warehouse}. "
+                    "Run `saihan sample` and `saihan run` first (or `saihan demo`).", err=True,
+                    fg="red")
+        return EXIT_ERROR
+    env = dict(os.environ, SAIHAN_HOME=str(settings.home))
+    command = [sys.executable, "-m", "streamlit", "run",
+               str(PROJECT_ROOT / "dashboard" / "app.py"), *extra]
+    typer.echo("starting the dashboard: " + " ".join(command[2:]))
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def dashboard(ctx: typer.Context) -> None:
+    """Open the Streamlit dashboard (Streamlit options and STREAMLIT_* settings apply)."""
+    raise typer.Exit(_streamlit(_settings(), list(ctx.args)))
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def demo(ctx: typer.Context) -> None:
+    """sample + run + dashboard: the whole product on the bundled data."""
+    settings = _settings()
+    ensure_home(settings)
+    copy_sample(settings)
+    report = _run(settings, None, trigger="run", wait=30)
+    if report.count("rejected"):
+        typer.secho("Some files were rejected (see above); the dashboard shows what loaded.",
+                    fg="yellow")
+    raise typer.Exit(_streamlit(settings, list(ctx.args)))
+
+
+def main() -> None:
+    """Console entry point."""
+    app()

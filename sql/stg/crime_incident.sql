@@ -1,0 +1,38 @@
+-- Crime incidents from the current delivery of each (prefecture, modus, data year).
+with current_files as (
+    select file_id, file_name, dataset_key
+    from raw.file
+    where source_kind = 'crime_open_data' and status = 'loaded'
+)
+
+select
+    i.file_id,
+    f.file_name as source_file,
+    i.line_number,
+    cast(split_part(f.dataset_key, '/', 2) as varchar) as pref_code,
+    cast(split_part(f.dataset_key, '/', 4) as integer) as data_year,
+    i.crime_type,
+    i.modus,
+    i.police_station,
+    i.koban,
+    i.lg_code,
+    i.lg_code_raw,
+    i.lg_code_status,
+    i.prefecture_name,
+    i.municipality_name,
+    i.town,
+    i.occurred_on,
+    i.occurred_on_raw,
+    i.occurred_hour,
+    i.occurred_hour_raw,
+    i.place_type,
+    i.place_detail,
+    i.victim_sex,
+    i.victim_age,
+    i.victim_occupation,
+    i.locking,
+    i.cash_damage,
+    i.anti_theft_device,
+    i.stolen_item
+from raw.crime_incident as i
+inner join current_files as f using (file_id)

@@ -1,0 +1,1021 @@
+"""Reader for the National Police Agency crime open data (犯罪オープンデータ) as really published.
+
+One file = one prefecture, one year, one modus (手口); one row per recorded incident. The files
+come in CP932 or UTF-8 (with or without BOM), comma or tab separated, CRLF or LF, sometimes as
+XLSX, sometimes with unnamed index columns or with the whole table repeated side by side.
+
+:func:`read_crime_file` turns one such file into a :class:`CrimeFile`: a polars frame with one
+row per incident under English column names, the file's identity (prefecture, modus, data year)
+and the findings worth showing. A file that cannot be read whole raises
+:class:`~warehouse.errors.RejectedFile`; nothing of it is returned.
+
+Parsing is vectorised: the bytes are decoded strictly in Python, checked line by line with polars
+string expressions, parsed with ``polars.read_csv`` (all columns as text) and normalised with
+polars expressions. Only a file with a quoted field spanning lines goes through the slower
+``csv``-module path, which tracks physical line numbers exactly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from warehouse.errors import Finding, RejectedFile
+
+__all__ = [
+    "MODI",
+    "PREFECTURES",
+    "CrimeFile",
+    "FRAME_SCHEMA",
+    "is_crime_file",
+    "lg_code_check_digit",
+    "read_crime_file",
+]
+
+# ----------------------------------------------------------------------------- reference data
+
+#: The seven modus of the standard format, with the romanised names the NPA files use.
+MODI: dict[str, str] = {
+    "ひったくり": "hittakuri",
+    "車上ねらい": "syazyounerai",
+    "部品ねらい": "buhinnerai",
+    "自動販売機ねらい": "zidouhanbaikinerai",
+    "自動車盗": "zidousyatou",
+    "オートバイ盗": "ootobaitou",
+    "自転車盗": "zitensyatou",
+}
+
+#: JIS X 0401 prefecture codes and names (the order is fixed by the standard).
+PREFECTURES: dict[str, str] = {
+    f"{i:02d}": name
+    for i, name in enumerate(
+        [
+            "北海道",
+            "青森県",
+            "岩手県",
+            "宮城県",
+            "秋田県",
+            "山形県",
+            "福島県",
+            "茨城県",
+            "栃木県",
+            "群馬県",
+            "埼玉県",
+            "千葉県",
+            "東京都",
+            "神奈川県",
+            "新潟県",
+            "富山県",
+            "石川県",
+            "福井県",
+            "山梨県",
+            "長野県",
+            "岐阜県",
+            "静岡県",
+            "愛知県",
+            "三重県",
+            "滋賀県",
+            "京都府",
+            "大阪府",
+            "兵庫県",
+            "奈良県",
+            "和歌山県",
+            "鳥取県",
+            "島根県",
+            "岡山県",
+            "広島県",
+            "山口県",
+            "徳島県",
+            "香川県",
+            "愛媛県",
+            "高知県",
+            "福岡県",
+            "佐賀県",
+            "長崎県",
+            "熊本県",
+            "大分県",
+            "宮崎県",
+            "鹿児島県",
+            "沖縄県",
+        ],
+        start=1,
+    )
+}
+
+
+def _key(text: str) -> str:
+    """Matching key for a header or label: NFKC, no whitespace (values themselves stay intact)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+_PREF_BY_NAME: dict[str, str] = {}
+for _code, _name in PREFECTURES.items():
+    _PREF_BY_NAME[_key(_name)] = _code
+    _short = _name if _name == "北海道" else _name[:-1]  # 東京都 -> 東京, also accepted
+    _PREF_BY_NAME[_key(_short)] = _code
+
+_MODUS_BY_KEY = {_key(m): m for m in MODI}
+
+# Header (as published) -> frame column. Matching uses _key(), so half-width parentheses,
+# half-width katakana and stray spaces in the header are accepted.
+REQUIRED_COLUMNS: dict[str, str] = {
+    "罪名": "crime_type",
+    "手口": "modus",
+    "管轄警察署（発生地）": "police_station",
+    "管轄交番・駐在所（発生地）": "koban",
+    "市区町村コード（発生地）": "lg_code_raw",
+    "都道府県（発生地）": "prefecture_name",
+    "市区町村（発生地）": "municipality_name",
+    "町丁目（発生地）": "town",
+    "発生年月日（始期）": "occurred_on_raw",
+    "発生時（始期）": "occurred_hour_raw",
+}
+OPTIONAL_COLUMNS: dict[str, str] = {
+    "発生場所": "place_type",  # newer files
+    "発生場所の属性": "place_type",  # older files
+    "発生場所の詳細": "place_detail",
+    "被害者の性別": "victim_sex",
+    "被害者の年齢": "victim_age",
+    "被害者の職業": "victim_occupation",
+    "施錠関係": "locking",
+    "現金被害の有無": "cash_damage",
+    "盗難防止装置の有無": "anti_theft_device",
+    "現金以外の主な被害品": "stolen_item",
+}
+_HEADER_TO_FIELD = {_key(k): v for k, v in {**REQUIRED_COLUMNS, **OPTIONAL_COLUMNS}.items()}
+_REQUIRED_KEYS = {_key(k): k for k in REQUIRED_COLUMNS}
+
+#: Columns and types of :attr:`CrimeFile.frame`, in order.
+FRAME_SCHEMA: dict[str, pl.DataType] = {
+    "line_number": pl.Int64(),
+    "crime_type": pl.String(),
+    "modus": pl.String(),
+    "police_station": pl.String(),
+    "koban": pl.String(),
+    "lg_code_raw": pl.String(),
+    "lg_code": pl.String(),
+    "lg_code_status": pl.String(),
+    "prefecture_name": pl.String(),
+    "municipality_name": pl.String(),
+    "town": pl.String(),
+    "occurred_on_raw": pl.String(),
+    "occurred_on": pl.Date(),
+    "occurred_hour_raw": pl.String(),
+    "occurred_hour": pl.Int8(),
+    "place_type": pl.String(),
+    "place_detail": pl.String(),
+    "victim_sex": pl.String(),
+    "victim_age": pl.String(),
+    "victim_occupation": pl.String(),
+    "locking": pl.String(),
+    "cash_damage": pl.String(),
+    "anti_theft_device": pl.String(),
+    "stolen_item": pl.String(),
+}
+
+UNKNOWN = "不明"
+_FULLWIDTH = [chr(0xFF10 + i) for i in range(10)] + ["／", "－", "ー", "：", "　"]
+_HALFWIDTH = [str(i) for i in range(10)] + ["/", "-", "-", ":", " "]
+_INDEX_HEADER = re.compile(r"^(?:|Unnamed:\s*\d+|unnamed_?\d*|__index_level_\d+__)$", re.I)
+_YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+RESAVE = "Re-save the file as CP932 (Shift_JIS) or UTF-8 CSV and put it in the inbox again"
+
+
+@dataclass
+class CrimeFile:
+    """One crime open-data file, read whole."""
+
+    frame: pl.DataFrame  # one row per incident, columns as FRAME_SCHEMA
+    findings: list[Finding]
+    encoding: str  # 'cp932' | 'utf-8-sig' | 'utf-8' | 'xlsx'
+    delimiter: str | None  # ',' or '\t'; None for xlsx
+    pref_code: str  # '01'..'47'
+    modus: str  # one of MODI
+    data_year: int
+    row_count: int
+    path: Path | None = None
+    source_columns: list[str] = field(default_factory=list)  # header cells as found
+
+    @property
+    def pref_name(self) -> str:
+        return PREFECTURES[self.pref_code]
+
+
+# ----------------------------------------------------------------------------- public helpers
+
+
+def is_crime_file(header_cells: list[str] | tuple[str, ...]) -> bool:
+    """True when a header row looks like the NPA crime open-data format.
+
+    It needs 手口 and at least 6 of the 10 common columns (so that a crime file missing one
+    column is still routed here and rejected with a precise reason).
+    """
+    keys = {_key(str(c)) for c in header_cells if c is not None}
+    keys |= {k.lstrip("\ufeff") for k in keys}
+    return _key("手口") in keys and len(keys & set(_REQUIRED_KEYS)) >= 6
+
+
+def lg_code_check_digit(first5: str) -> int:
+    """JIS X 0402 check digit of a local-government code's first five digits."""
+    s = sum(w * int(d) for w, d in zip((6, 5, 4, 3, 2), first5, strict=True))
+    return (11 - s % 11) % 10
+
+
+# ----------------------------------------------------------------------------- entry point
+
+
+def read_crime_file(path: Path, *, content: bytes | None = None) -> CrimeFile:
+    """Read one crime open-data file (CSV/TSV in CP932 or UTF-8, or XLSX).
+
+    ``content`` is the file's bytes when already in memory; ``path`` then only names the file
+    (its name gives the data year when it carries one, e.g. ``hokkaido_2018zitensyatou.csv``).
+    Raises :class:`RejectedFile` when the file cannot be loaded whole.
+    """
+    path = Path(path)
+    if content is None:
+        content = path.read_bytes()
+    findings: list[Finding] = []
+
+    kind = _sniff(path, content)
+    if kind == "xlsx":
+        header, body = _read_xlsx(path, content)
+        encoding, delimiter = "xlsx", None
+    else:
+        encoding, text = _decode(path, content)
+        header, body, delimiter = _read_text(path, content, text, encoding)
+
+    frame, columns = _to_frame(path, header, body, findings)
+    frame, pref_code, modus, data_year = _normalise(path, frame, findings)
+    return CrimeFile(
+        frame=frame,
+        findings=findings,
+        encoding=encoding,
+        delimiter=delimiter,
+        pref_code=pref_code,
+        modus=modus,
+        data_year=data_year,
+        row_count=frame.height,
+        path=path,
+        source_columns=columns,
+    )
+
+
+# ----------------------------------------------------------------------------- bytes -> text
+
+
+def _sniff(path: Path, content: bytes) -> str:
+    """'xlsx' or 'text'; rejects empty and binary files."""
+    if not content.strip():
+        raise RejectedFile(
+            path,
+            "the file is empty: no incidents",
+            "Check that the download completed and put the full file in the inbox again",
+        )
+    if content.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        raise RejectedFile(
+            path,
+            "the file is named .xlsx but is not an Excel workbook",
+            "Open it in Excel and save it again as .xlsx, or as CP932 or UTF-8 CSV",
+        )
+    if content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise RejectedFile(
+            path,
+            "the file is an old Excel 97-2003 (.xls) workbook, which is not read",
+            "Open it in Excel and save it as .xlsx or as CP932 or UTF-8 CSV",
+        )
+    nul = content.find(b"\x00")
+    if nul >= 0:
+        line, col = _byte_position(content, nul)
+        raise RejectedFile(
+            path,
+            f"the file is binary, not a text table (NUL byte at line {line}, byte {col})",
+            "Check that this is the CSV you meant; " + RESAVE.lower(),
+            line=line,
+            column=f"byte {col}",
+        )
+    return "text"
+
+
+def _byte_position(content: bytes, offset: int) -> tuple[int, int]:
+    """1-based (line, byte column) of a byte offset."""
+    line = content.count(b"\n", 0, offset) + 1
+    col = offset - (content.rfind(b"\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def _decode(path: Path, content: bytes) -> tuple[str, str]:
+    """Strict decoding: the whole file decodes in one encoding, or it is rejected."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        candidates = [("utf-8-sig", 3)]
+    else:
+        candidates = [("utf-8", 0), ("cp932", 0)]
+    errors: list[tuple[int, str, UnicodeDecodeError]] = []
+    for encoding, skip in candidates:
+        try:
+            text = content[skip:].decode("utf-8" if encoding == "utf-8-sig" else encoding)
+        except UnicodeDecodeError as exc:
+            errors.append((exc.start + skip, encoding, exc))
+            continue
+        text = text.rstrip("\x1a")  # DOS end-of-file mark
+        bad = _CONTROL.search(text)
+        if bad:
+            line = text.count("\n", 0, bad.start()) + 1
+            raise RejectedFile(
+                path,
+                f"control character U+{ord(bad.group()):04X} at line {line}: "
+                "this is not a text table",
+                "Check that this is the CSV you meant; " + RESAVE.lower(),
+                line=line,
+            )
+        return encoding, text
+    # Report the encoding that got furthest: most likely the one the file was meant to be in.
+    offset, encoding, exc = max(errors, key=lambda e: e[0])
+    line, col = _byte_position(content, offset)
+    bad_bytes = content[offset : offset + 4].hex(" ")
+    names = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with BOM)", "cp932": "CP932 (Shift_JIS)"}
+    raise RejectedFile(
+        path,
+        f"the file does not decode cleanly: byte {col} of line {line} (bytes {bad_bytes}) "
+        f"is not valid {names[encoding]}",
+        RESAVE + " (re-save as CP932 or UTF-8); a partly garbled file is not loaded",
+        line=line,
+        column=f"byte {col}",
+        details=[f"{names[e]}: {x.reason} at byte offset {o}" for o, e, x in errors],
+    )
+
+
+# ----------------------------------------------------------------------------- text -> cells
+
+
+def _read_text(
+    path: Path, content: bytes, text: str, encoding: str
+) -> tuple[list[str], pl.DataFrame, str]:
+    """Header cells and a frame of text cells c0..cN plus ``line_number``."""
+    first_line = text.split("\n", 1)[0].rstrip("\r")
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    if first_line.count(delimiter) == 0:
+        raise RejectedFile(
+            path,
+            "line 1 is not a table header (no comma or tab between columns)",
+            "Check that this is a crime open-data CSV with its header on line 1",
+            line=1,
+        )
+
+    lines = text.split("\n")
+    ends_with_newline = lines[-1] == ""
+    if ends_with_newline:
+        lines.pop()
+    s = pl.Series("l", lines, dtype=pl.String).str.strip_suffix("\r")
+    del lines
+    has_quotes = '"' in text
+    if has_quotes and (s.str.count_matches('"', literal=True) % 2 == 1).any():
+        # a quoted field spans lines (or a quote is unterminated): exact but slower path
+        return (*_read_text_slow(path, text, delimiter), delimiter)
+
+    bare = s.str.replace_all(r'"[^"]*"', "") if has_quotes else s
+    counts = bare.str.count_matches(delimiter, literal=True) + 1
+    blank = s.str.strip_chars() == ""
+    expected = int(counts[0])
+    ragged = (counts != expected) & ~blank
+    if ragged.any():
+        idx = int(ragged.arg_true()[0])
+        _reject_ragged(
+            path,
+            idx + 1,
+            int(counts[idx]),
+            expected,
+            last=idx == s.len() - 1 and not ends_with_newline,
+        )
+
+    data = content[3:] if encoding == "utf-8-sig" else content
+    if encoding == "cp932":
+        data = text.encode("utf-8")
+    table = pl.read_csv(
+        data,
+        has_header=False,
+        separator=delimiter,
+        quote_char='"',
+        infer_schema=False,
+        raise_if_empty=False,
+        truncate_ragged_lines=False,
+        new_columns=[f"c{i}" for i in range(expected)],
+    )
+    if table.height != s.len() or table.width != expected:  # should not happen; be exact anyway
+        return (*_read_text_slow(path, text, delimiter), delimiter)
+    header = ["" if v is None else v for v in table.row(0)]
+    body = table.slice(1).with_columns(
+        pl.int_range(2, table.height + 1, dtype=pl.Int64).alias("line_number")
+    )
+    return header, body, delimiter
+
+
+def _reject_ragged(path: Path, line: int, found: int, expected: int, *, last: bool) -> None:
+    if last and found < expected:
+        raise RejectedFile(
+            path,
+            f"the file is truncated: its last line {line} stops after {found} of {expected} fields",
+            "Download the file again in full and put it in the inbox again",
+            line=line,
+        )
+    raise RejectedFile(
+        path,
+        f"line {line} has {found} fields where the header has {expected}",
+        "Fix that line (a stray or missing comma/tab, or an unquoted comma inside a value) "
+        "and put the file in the inbox again",
+        line=line,
+    )
+
+
+def _read_text_slow(path: Path, text: str, delimiter: str) -> tuple[list[str], pl.DataFrame]:
+    """csv-module parse that knows the physical start line of every record."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    expected: int | None = None
+    header: list[str] = []
+    previous = 0
+    n_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    while True:
+        start = previous + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                raise RejectedFile(
+                    path,
+                    f"the file is truncated: a quoted value opened on line {start} is never closed",
+                    "Download the file again in full (or close the quote) and put it in the "
+                    "inbox again",
+                    line=start,
+                ) from exc
+            raise RejectedFile(
+                path,
+                f"line {reader.line_num}: badly quoted value ({exc})",
+                "Fix the quoting on that line and put the file in the inbox again",
+                line=reader.line_num,
+            ) from exc
+        previous = reader.line_num
+        if expected is None:
+            header, expected = row, len(row)
+            continue
+        if not row or all(not v.strip() for v in row):
+            continue  # blank line
+        if len(row) != expected:
+            _reject_ragged(
+                path,
+                start,
+                len(row),
+                expected,
+                last=previous >= n_lines and not text.endswith("\n"),
+            )
+        rows.append(row)
+        starts.append(start)
+    names = [f"c{i}" for i in range(expected or 0)]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    body = pl.DataFrame(
+        {n: pl.Series(n, col, dtype=pl.String) for n, col in zip(names, columns, strict=True)}
+    ).with_columns(pl.Series("line_number", starts, dtype=pl.Int64))
+    return header, body
+
+
+def _read_xlsx(path: Path, content: bytes) -> tuple[list[str], pl.DataFrame]:
+    """First sheet of a workbook; line_number is the sheet row."""
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any failure means: not a readable workbook
+        raise RejectedFile(
+            path,
+            f"the file is not a readable Excel workbook ({type(exc).__name__})",
+            "Open it in Excel and save it again as .xlsx, or as CP932 or UTF-8 CSV",
+        ) from exc
+
+    def cell(v: object) -> str | None:
+        if v is None:
+            return None
+        if isinstance(v, str):
+            return v
+        if isinstance(v, bool):
+            return str(v)
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        if isinstance(v, dt.datetime):
+            return v.date().isoformat() if v.time() == dt.time(0) else v.isoformat(" ")
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        if isinstance(v, dt.time):
+            return str(v.hour) if (v.minute, v.second) == (0, 0) else v.isoformat()
+        return str(v)
+
+    try:
+        sheet = workbook.worksheets[0]
+        header: list[str] | None = None
+        header_row = 0
+        rows: list[list[str | None]] = []
+        starts: list[int] = []
+        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+            cells = [cell(v) for v in values]
+            if not any(c is not None and str(c).strip() for c in cells):
+                continue
+            if header is None:
+                while cells and cells[-1] is None:
+                    cells.pop()
+                header, header_row = ["" if c is None else c for c in cells], number
+                continue
+            width = len(header)
+            if len(cells) > width and any(c is not None and c.strip() for c in cells[width:]):
+                found = max(i for i, c in enumerate(cells) if c is not None and c.strip()) + 1
+                raise RejectedFile(
+                    path,
+                    f"sheet row {number} has {found} filled cells where the header has {width}",
+                    "Remove the cells beyond the header's columns and save again",
+                    line=number,
+                )
+            cells = (cells + [None] * width)[:width]
+            rows.append(cells)
+            starts.append(number)
+    finally:
+        workbook.close()
+    if header is None:
+        raise RejectedFile(
+            path,
+            "the first sheet is empty: no incidents",
+            "Put the crime table on the first sheet and save again",
+        )
+    del header_row
+    names = [f"c{i}" for i in range(len(header))]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    body = pl.DataFrame(
+        {n: pl.Series(n, col, dtype=pl.String) for n, col in zip(names, columns, strict=True)}
+    ).with_columns(pl.Series("line_number", starts, dtype=pl.Int64))
+    return header, body
+
+
+# ----------------------------------------------------------------------------- cells -> frame
+
+
+def _to_frame(
+    path: Path, header: list[str], body: pl.DataFrame, findings: list[Finding]
+) -> tuple[pl.DataFrame, list[str]]:
+    """Drop index columns, collapse a side-by-side duplicate, map headers to frame columns."""
+    original = list(header)
+    header = [h.lstrip("\ufeff").strip() for h in header]
+    keys = [_key(h) for h in header]
+    cols = [f"c{i}" for i in range(len(header))]
+
+    # strip values; empty -> null; drop lines that are blank or only delimiters
+    body = body.with_columns(
+        pl.col(c).str.strip_chars(" \t\r\n\u3000").replace("", None) for c in cols
+    )
+    blank_rows = body.filter(pl.all_horizontal(pl.col(c).is_null() for c in cols))
+    if blank_rows.height:
+        body = body.filter(~pl.all_horizontal(pl.col(c).is_null() for c in cols))
+        findings.append(
+            Finding(
+                "blank_rows",
+                f"{blank_rows.height} empty line(s) skipped",
+                line=int(blank_rows["line_number"][0]),
+                count=blank_rows.height,
+                severity="info",
+            )
+        )
+
+    # unnamed index columns ('' or 'Unnamed: 0' headers)
+    index_cols = [i for i, k in enumerate(keys) if _INDEX_HEADER.match(k)]
+    if index_cols:
+        findings.append(
+            Finding(
+                "index_column_dropped",
+                f"{len(index_cols)} column(s) without a header (an index or trailing delimiter) "
+                f"dropped: position(s) {', '.join(str(i + 1) for i in index_cols)}",
+                count=len(index_cols),
+                severity="info",
+            )
+        )
+        keep = [i for i in range(len(keys)) if i not in index_cols]
+        header = [header[i] for i in keep]
+        keys = [keys[i] for i in keep]
+        cols = [cols[i] for i in keep]
+
+    # the whole table repeated side by side
+    half = len(keys) // 2
+    if len(keys) % 2 == 0 and half and keys[:half] == keys[half:]:
+        pairs = list(zip(cols[:half], cols[half:], strict=True))
+        conflict = pl.any_horizontal(
+            pl.col(a).is_not_null() & pl.col(b).is_not_null() & (pl.col(a) != pl.col(b))
+            for a, b in pairs
+        )
+        bad = body.filter(conflict)
+        if bad.height:
+            line = int(bad["line_number"][0])
+            raise RejectedFile(
+                path,
+                f"the header repeats its {half} columns side by side, but on line {line} the "
+                "two halves hold different values, so it is not clear which is right",
+                "Keep one copy of the columns (check that line against the source) and put the "
+                "file in the inbox again",
+                line=line,
+                details=[f"{bad.height} line(s) with conflicting halves"],
+            )
+        # Halves that differ only by a blank cell on one side are merged (the value is kept):
+        # the real Hokkaido 2018 自動車盗 file has two such lines.
+        one_sided = body.filter(
+            pl.any_horizontal(pl.col(a).is_null() != pl.col(b).is_null() for a, b in pairs)
+        )
+        findings.append(
+            Finding(
+                "duplicated_layout",
+                f"every row and the header are repeated side by side ({2 * half} columns = "
+                f"{half} twice); one copy was kept",
+                count=body.height,
+            )
+        )
+        if one_sided.height:
+            findings.append(
+                Finding(
+                    "duplicated_layout_blank_half",
+                    f"{one_sided.height} line(s) of the repeated layout have a value in one copy "
+                    "and a blank in the other; the value was kept",
+                    line=int(one_sided["line_number"][0]),
+                    count=one_sided.height,
+                )
+            )
+        body = body.with_columns(pl.coalesce(pl.col(a), pl.col(b)).alias(a) for a, b in pairs)
+        header, keys, cols = header[:half], keys[:half], cols[:half]
+
+    # header -> field
+    mapping: dict[str, str] = {}
+    unused: list[str] = []
+    seen: dict[str, str] = {}
+    for h, k, c in zip(header, keys, cols, strict=True):
+        if k in seen:
+            raise RejectedFile(
+                path,
+                f"column {h!r} appears twice in the header",
+                "Keep one of the two columns and put the file in the inbox again",
+                column=h,
+            )
+        seen[k] = c
+        name = _HEADER_TO_FIELD.get(k)
+        if name is None or name in mapping.values():
+            unused.append(h)
+        else:
+            mapping[c] = name
+    missing = [orig for k, orig in _REQUIRED_KEYS.items() if k not in seen]
+    if missing:
+        raise RejectedFile(
+            path,
+            f"required column {missing[0]} is missing"
+            + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
+            "Use the header of the NPA crime open-data format (罪名, 手口, … 発生時（始期）) "
+            "and put the file in the inbox again",
+            line=1,
+            column=missing[0],
+            details=[f"missing: {m}" for m in missing],
+        )
+    if unused:
+        findings.append(
+            Finding(
+                "unknown_columns",
+                f"column(s) not part of the format, not loaded: {', '.join(unused)}",
+                count=len(unused),
+                severity="info",
+            )
+        )
+    if body.height == 0:
+        raise RejectedFile(
+            path,
+            "the file has a header but no incidents",
+            "Check that the download completed; an empty file is not loaded",
+        )
+    frame = body.select(pl.col("line_number"), *(pl.col(c).alias(n) for c, n in mapping.items()))
+    return frame, original
+
+
+# ----------------------------------------------------------------------------- normalisation
+
+
+def _digits(expr: pl.Expr) -> pl.Expr:
+    """Full-width digits and separators to ASCII (for parsing only)."""
+    return expr.str.replace_many(_FULLWIDTH, _HALFWIDTH).str.strip_chars()
+
+
+def _date_expr(raw: pl.Expr) -> pl.Expr:
+    s = _digits(raw)
+    time = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
+    patterns = [
+        rf"^(\d{{4}})[-/.](\d{{1,2}})[-/.](\d{{1,2}}){time}$",
+        r"^(\d{4})(\d{2})(\d{2})$",
+        r"^(\d{4})年(\d{1,2})月(\d{1,2})日$",
+    ]
+    parts = [
+        pl.coalesce(s.str.extract(p, g) for p in patterns).str.zfill(2 if g > 1 else 4)
+        for g in (1, 2, 3)
+    ]
+    return pl.concat_str(parts, separator="-").str.to_date("%Y-%m-%d", strict=False)
+
+
+def _hour_expr(raw: pl.Expr) -> pl.Expr:
+    return _digits(raw).str.strip_suffix("時").str.extract(r"^(\d{1,2})$", 1).cast(pl.Int16)
+
+
+def _lg_code_exprs(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    s = _digits(raw)
+    is_digits = s.str.contains(r"^\d+$")
+    candidate = (
+        pl.when(is_digits & (s.str.len_chars() == 6))
+        .then(s)
+        .when(is_digits & (s.str.len_chars() == 5) & ~s.str.starts_with("0"))
+        .then(pl.concat_str(pl.lit("0"), s))
+    )
+    digit = [candidate.str.slice(i, 1).cast(pl.Int32) for i in range(6)]
+    weighted = sum(w * d for w, d in zip((6, 5, 4, 3, 2), digit[:5], strict=True))
+    pref = candidate.str.slice(0, 2).cast(pl.Int32)
+    valid = ((11 - weighted % 11) % 10 == digit[5]) & pref.is_between(1, 47)
+    status = (
+        pl.when(raw.is_null())
+        .then(pl.lit("blank"))
+        .when(valid & (s.str.len_chars() == 6))
+        .then(pl.lit("ok"))
+        .when(valid)
+        .then(pl.lit("repaired"))
+        .otherwise(pl.lit("invalid"))
+    )
+    code = pl.when(valid.fill_null(False)).then(candidate)
+    return code, status
+
+
+def _first_line(frame: pl.DataFrame, mask: pl.Expr) -> int | None:
+    hit = frame.filter(mask)
+    return int(hit["line_number"][0]) if hit.height else None
+
+
+def _normalise(
+    path: Path, frame: pl.DataFrame, findings: list[Finding]
+) -> tuple[pl.DataFrame, str, str, int]:
+    for name in FRAME_SCHEMA:
+        if name not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(name))
+    code, status = _lg_code_exprs(pl.col("lg_code_raw"))
+    hour = _hour_expr(pl.col("occurred_hour_raw"))
+    frame = frame.with_columns(
+        lg_code=code,
+        lg_code_status=status,
+        occurred_on=_date_expr(pl.col("occurred_on_raw")),
+        occurred_hour=pl.when(hour.is_between(0, 23)).then(hour).cast(pl.Int8),
+        _hour_int=hour,
+    )
+
+    # identity: modus
+    distinct = frame["modus"].drop_nulls().unique(maintain_order=True).to_list()
+    canonical = {v: _MODUS_BY_KEY.get(_key(v)) for v in distinct}
+    unknown = [v for v, m in canonical.items() if m is None]
+    if not distinct:
+        raise RejectedFile(
+            path,
+            "the 手口 column is empty on every line",
+            "Fill 手口 (one modus per file) and put the file in the inbox again",
+            column="手口",
+        )
+    if unknown:
+        line = _first_line(frame, pl.col("modus") == unknown[0])
+        raise RejectedFile(
+            path,
+            f"line {line}: 手口 {unknown[0]!r} is not one of the 7 modus of the format",
+            "Use one of " + "、".join(MODI) + " and put the file in the inbox again",
+            line=line,
+            column="手口",
+        )
+    modi = list(dict.fromkeys(canonical[v] for v in distinct))
+    if len(modi) > 1:
+        other = [v for v in distinct if canonical[v] != modi[0]][0]
+        line = _first_line(frame, pl.col("modus") == other)
+        raise RejectedFile(
+            path,
+            f"line {line}: 手口 is {other!r} but earlier lines are {modi[0]!r}; a file holds "
+            "one modus",
+            "Split the file by 手口 (one modus per file) and put the files in the inbox again",
+            line=line,
+            column="手口",
+            details=[f"modus found: {', '.join(modi)}"],
+        )
+    modus = modi[0]
+    blank_modus = frame.filter(pl.col("modus").is_null()).height
+    if blank_modus:
+        findings.append(
+            Finding(
+                "blank_modus",
+                f"{blank_modus} line(s) with an empty 手口",
+                line=_first_line(frame, pl.col("modus").is_null()),
+                column="手口",
+                count=blank_modus,
+            )
+        )
+
+    # identity: prefecture
+    names = frame["prefecture_name"].drop_nulls().unique(maintain_order=True).to_list()
+    pref_of = {n: _PREF_BY_NAME.get(_key(n)) for n in names}
+    bad_names = [n for n, c in pref_of.items() if c is None]
+    if bad_names:
+        line = _first_line(frame, pl.col("prefecture_name") == bad_names[0])
+        raise RejectedFile(
+            path,
+            f"line {line}: {bad_names[0]!r} is not a prefecture name",
+            "Write the prefecture as in JIS X 0401 (e.g. 北海道, 東京都) and put the file in the "
+            "inbox again",
+            line=line,
+            column="都道府県（発生地）",
+        )
+    codes = list(dict.fromkeys(pref_of[n] for n in names))
+    if not codes:  # fall back to the local-government codes
+        codes = frame["lg_code"].drop_nulls().str.slice(0, 2).unique(maintain_order=True).to_list()
+        if len(codes) > 1:
+            line = _first_line(frame, pl.col("lg_code").str.slice(0, 2) == codes[1])
+            raise RejectedFile(
+                path,
+                f"line {line}: 市区町村コード of another prefecture ({codes[1]} after "
+                f"{codes[0]}); a file holds one prefecture",
+                "Split the file by prefecture and put the files in the inbox again",
+                line=line,
+                column="市区町村コード（発生地）",
+            )
+    if not codes:
+        raise RejectedFile(
+            path,
+            "the prefecture cannot be told: 都道府県 and 市区町村コード are empty on every line",
+            "Fill 都道府県（発生地） and put the file in the inbox again",
+            column="都道府県（発生地）",
+        )
+    if len(codes) > 1:
+        other = [n for n in names if pref_of[n] != codes[0]][0]
+        line = _first_line(frame, pl.col("prefecture_name") == other)
+        raise RejectedFile(
+            path,
+            f"line {line}: 都道府県 is {other!r} but earlier lines are "
+            f"{PREFECTURES[codes[0]]!r}; a file holds one prefecture",
+            "Split the file by prefecture and put the files in the inbox again",
+            line=line,
+            column="都道府県（発生地）",
+        )
+    pref_code = codes[0]
+    foreign = frame.filter(pl.col("lg_code").str.slice(0, 2) != pref_code)
+    if foreign.height:
+        findings.append(
+            Finding(
+                "lg_code_other_prefecture",
+                f"{foreign.height} line(s) with a 市区町村コード of another prefecture than "
+                f"{PREFECTURES[pref_code]} (e.g. {foreign['lg_code_raw'][0]})",
+                line=int(foreign["line_number"][0]),
+                column="市区町村コード（発生地）",
+                count=foreign.height,
+            )
+        )
+
+    # identity: data year
+    match = _YEAR_IN_NAME.search(path.name)
+    years = frame["occurred_on"].dt.year().drop_nulls()
+    if match:
+        data_year = int(match.group(1))
+    elif years.len():
+        data_year = int(years.mode().sort()[-1])
+        findings.append(
+            Finding(
+                "data_year_from_dates",
+                f"the file name carries no year; data year {data_year} is the most common "
+                "occurrence year",
+                severity="info",
+            )
+        )
+    else:
+        raise RejectedFile(
+            path,
+            "the data year cannot be told: no year in the file name and no readable date",
+            "Put the year in the file name (e.g. hokkaido_2018zitensyatou.csv) and put the file "
+            "in the inbox again",
+        )
+
+    _count_findings(frame, findings, data_year)
+    return frame.select(FRAME_SCHEMA.keys()).cast(FRAME_SCHEMA), pref_code, modus, data_year
+
+
+def _count_findings(frame: pl.DataFrame, findings: list[Finding], data_year: int) -> None:
+    def add(
+        code: str,
+        mask: pl.Expr,
+        message: str,
+        column: str | None,
+        severity: str = "warning",
+        example: str | None = None,
+    ) -> None:
+        hit = frame.filter(mask)
+        if hit.height:
+            text = message.format(n=hit.height)
+            if example:
+                samples = hit[example].drop_nulls().unique(maintain_order=True).head(3).to_list()
+                text += " (e.g. " + ", ".join(repr(v) for v in samples) + ")"
+            findings.append(
+                Finding(
+                    code,
+                    text,
+                    line=int(hit["line_number"][0]),
+                    column=column,
+                    count=hit.height,
+                    severity=severity,
+                )
+            )
+
+    raw_date, raw_hour = pl.col("occurred_on_raw"), pl.col("occurred_hour_raw")
+    add(
+        "unparsed_date",
+        raw_date.is_not_null() & (raw_date != UNKNOWN) & pl.col("occurred_on").is_null(),
+        "{n} line(s) with an unreadable 発生年月日; left empty",
+        "発生年月日（始期）",
+        example="occurred_on_raw",
+    )
+    add(
+        "unknown_date",
+        raw_date == UNKNOWN,
+        "{n} line(s) with 発生年月日 不明 (unknown)",
+        "発生年月日（始期）",
+        severity="info",
+    )
+    add(
+        "date_after_data_year",
+        pl.col("occurred_on").dt.year() > data_year,
+        f"{{n}} line(s) with an occurrence date after the data year {data_year}",
+        "発生年月日（始期）",
+        example="occurred_on_raw",
+    )
+    add(
+        "date_before_data_year",
+        pl.col("occurred_on").dt.year() < data_year,
+        f"{{n}} line(s) with an occurrence date before the data year {data_year} (normal: "
+        "incidents are recorded when reported)",
+        "発生年月日（始期）",
+        severity="info",
+    )
+    add(
+        "hour_out_of_range",
+        pl.col("_hour_int").is_not_null() & ~pl.col("_hour_int").is_between(0, 23),
+        "{n} line(s) with 発生時 outside 0-23; left empty",
+        "発生時（始期）",
+        example="occurred_hour_raw",
+    )
+    add(
+        "unparsed_hour",
+        raw_hour.is_not_null() & (raw_hour != UNKNOWN) & pl.col("_hour_int").is_null(),
+        "{n} line(s) with an unreadable 発生時; left empty",
+        "発生時（始期）",
+        example="occurred_hour_raw",
+    )
+    add(
+        "lg_code_repaired",
+        pl.col("lg_code_status") == "repaired",
+        "{n} line(s) with a 市区町村コード that lost its leading zero; repaired (the check "
+        "digit confirms)",
+        "市区町村コード（発生地）",
+        severity="info",
+        example="lg_code_raw",
+    )
+    add(
+        "lg_code_invalid",
+        pl.col("lg_code_status") == "invalid",
+        "{n} line(s) with a 市区町村コード that is not a valid 6-digit code; kept as written",
+        "市区町村コード（発生地）",
+        example="lg_code_raw",
+    )
+    add(
+        "lg_code_blank",
+        pl.col("lg_code_status") == "blank",
+        "{n} line(s) without 市区町村コード",
+        "市区町村コード（発生地）",
+        severity="info",
+    )
+
+    data_cols = [c for c in FRAME_SCHEMA if c != "line_number" and c in frame.columns]
+    repeated = frame.height - frame.select(data_cols).n_unique()
+    if repeated:
+        findings.append(
+            Finding(
+                "identical_rows",
+                f"{repeated} line(s) identical to an earlier one; kept (identical rows are "
+                "distinct incidents)",
+                count=repeated,
+                severity="info",
+            )
+        )

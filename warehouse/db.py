@@ -1,0 +1,232 @@
+"""The warehouse as SQL files: forward migrations, layered models and SQL data tests.
+
+``sql/migrations`` holds the persistent layers (raw with lineage, meta) and is applied forward
+once per version. ``sql/stg``, ``sql/core`` and ``sql/mart`` are rebuilt on every build: a file's
+name is its object's name (``sql/mart/prefecture.sql`` -> ``mart.prefecture``). ``sql/tests``
+holds data tests that must return no rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+import duckdb
+
+from warehouse.settings import PROJECT_ROOT
+
+SQL_DIR = PROJECT_ROOT / "sql"
+REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
+MODEL_LAYERS: tuple[tuple[str, str], ...] = (("stg", "view"), ("core", "table"), ("mart", "table"))
+# Reference seeds: bundled official lists, loaded as text into the ref schema on every build.
+REFERENCE_SEEDS: tuple[str, ...] = ("prefecture", "local_government")
+
+
+@dataclass(frozen=True)
+class Model:
+    """One SQL model file."""
+
+    layer: str
+    name: str
+    path: Path
+    materialized: str
+
+    @property
+    def qualified(self) -> str:
+        """Schema-qualified object name."""
+        return f"{self.layer}.{self.name}"
+
+
+@dataclass(frozen=True)
+class DataTestFailure:
+    """A data test that returned rows: the rule it checks and a few offending rows."""
+
+    name: str
+    rule: str
+    failing_rows: int
+    sample: list[tuple]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.rule} ({self.failing_rows} failing rows, e.g. {self.sample[:3]})"
+
+
+class AuditFailed(Exception):
+    """The built warehouse broke one or more data tests; it must not be published."""
+
+    def __init__(self, failures: list[DataTestFailure]):
+        self.failures = failures
+        lines = "\n".join(f"  - {f}" for f in failures)
+        super().__init__(f"{len(failures)} data test(s) failed, nothing was published:\n{lines}")
+
+
+def connect(path: Path | str = ":memory:", *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open a DuckDB connection with the session settings the warehouse expects."""
+    con = duckdb.connect(str(path), read_only=read_only)
+    con.execute("set timezone = 'Asia/Tokyo'")
+    return con
+
+
+def migrations(sql_dir: Path = SQL_DIR) -> list[tuple[int, Path]]:
+    """The migration files in version order."""
+    found = []
+    for path in sorted((sql_dir / "migrations").glob("*.sql")):
+        match = re.match(r"(\d+)_", path.name)
+        if not match:
+            raise ValueError(f"{path}: migration files are named NNNN_description.sql")
+        found.append((int(match.group(1)), path))
+    return found
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The highest migration applied to this database (0 for a new one)."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'meta' and table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("select coalesce(max(version), 0) from meta.schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[int]:
+    """Apply every migration newer than the database's version, each in its own transaction."""
+    con.execute("create schema if not exists meta")
+    con.execute(
+        "create table if not exists meta.schema_version "
+        "(version integer primary key, name varchar not null, applied_at timestamptz not null)"
+    )
+    current = schema_version(con)
+    applied = []
+    for version, path in migrations(sql_dir):
+        if version <= current:
+            continue
+        con.execute("begin transaction")
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute(
+                "insert into meta.schema_version values (?, ?, ?)",
+                [version, path.stem, datetime.now(UTC)],
+            )
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        applied.append(version)
+    return applied
+
+
+def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:
+    """Every model file, in an order where each comes after the objects it reads."""
+    models = {}
+    for layer, materialized in MODEL_LAYERS:
+        for path in sorted((sql_dir / layer).glob("*.sql")):
+            model = Model(layer, path.stem, path, materialized)
+            models[model.qualified] = model
+    layer_rank = {layer: i for i, (layer, _) in enumerate(MODEL_LAYERS)}
+    graph: dict[str, set[str]] = {}
+    for name, model in models.items():
+        text = model.path.read_text(encoding="utf-8")
+        refs = set(re.findall(r"\b((?:stg|core|mart)\.[a-z_][a-z0-9_]*)\b", text)) - {name}
+        unknown = {r for r in refs if r not in models}
+        if unknown:
+            raise ValueError(f"{model.path}: reads {sorted(unknown)}, which no model defines")
+        later = {r for r in refs if layer_rank[models[r].layer] > layer_rank[model.layer]}
+        if later:
+            raise ValueError(f"{model.path}: reads {sorted(later)} from a later layer")
+        graph[name] = refs
+    order = TopologicalSorter(graph).static_order()
+    return [models[name] for name in order]
+
+
+def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = REFERENCE_DIR) -> None:
+    """(Re)load the bundled reference lists into the ``ref`` schema as text columns."""
+    con.execute("create schema if not exists ref")
+    for seed in REFERENCE_SEEDS:
+        path = reference_dir / f"{seed}.csv"
+        con.execute(
+            f"create or replace table ref.{seed} as "  # seed names come from REFERENCE_SEEDS
+            "select * from read_csv(?, header = true, all_varchar = true, encoding = 'utf-8')",
+            [str(path)],
+        )
+
+
+def build_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[str]:
+    """Rebuild reference seeds and every stg/core/mart model in one transaction."""
+    built = []
+    con.execute("begin transaction")
+    try:
+        load_reference(con)
+        for layer, _ in MODEL_LAYERS:
+            con.execute(f"create schema if not exists {layer}")
+        for model in discover_models(sql_dir):
+            body = model.path.read_text(encoding="utf-8").strip().rstrip(";")
+            kind = "view" if model.materialized == "view" else "table"
+            # Object names come from file names in sql/, never from user input.
+            _drop(con, model)
+            con.execute(f"create {kind} {model.qualified} as\n{body}")
+            built.append(model.qualified)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return built
+
+
+def _drop(con: duckdb.DuckDBPyConnection, model: Model) -> None:
+    """Drop a model's object, whichever kind it currently is."""
+    row = con.execute(
+        "select table_type from information_schema.tables "
+        "where table_schema = ? and table_name = ?",
+        [model.layer, model.name],
+    ).fetchone()
+    if row:
+        kind = "view" if row[0] == "VIEW" else "table"
+        con.execute(f"drop {kind} {model.qualified}")
+
+
+def data_tests(sql_dir: Path = SQL_DIR) -> list[Path]:
+    """The SQL data test files."""
+    return sorted((sql_dir / "tests").glob("*.sql"))
+
+
+def test_rule(path: Path) -> str:
+    """The rule a data test checks: its leading comment lines."""
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line.removeprefix("--").strip())
+    return " ".join(lines) or path.stem
+
+
+def run_data_tests(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[DataTestFailure]:
+    """Run every data test; return the ones that returned rows (empty list when all hold)."""
+    failures = []
+    for path in data_tests(sql_dir):
+        query = path.read_text(encoding="utf-8").strip().rstrip(";")
+        rows = con.execute(f"select * from ({query}) limit 6").fetchall()
+        if rows:
+            total = con.execute(f"select count(*) from ({query})").fetchone()[0]
+            failures.append(DataTestFailure(path.stem, test_rule(path), total, rows[:5]))
+    return failures
+
+
+def audit(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> int:
+    """Raise AuditFailed unless every data test holds; return the number of tests run."""
+    failures = run_data_tests(con, sql_dir)
+    if failures:
+        raise AuditFailed(failures)
+    return len(data_tests(sql_dir))
+
+
+def code_fingerprint(sql_dir: Path = SQL_DIR, reference_dir: Path = REFERENCE_DIR) -> str:
+    """A hash of everything a build reads besides raw data: SQL files and reference seeds."""
+    digest = hashlib.sha256()
+    for path in sorted([*sql_dir.rglob("*.sql"), *reference_dir.glob("*.csv")]):
+        digest.update(str(path.relative_to(path.parents[1])).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -1,0 +1,320 @@
+"""One run of the pipeline: take in files, rebuild the models, audit, publish.
+
+``run_pipeline`` is what ``saihan run``/``saihan ingest`` and the Prefect flows call. It is
+plain Python over a DuckDB connection so every step can be tested without Prefect.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from warehouse import db
+from warehouse.errors import RejectedFile
+from warehouse.files import (
+    discover,
+    ensure_home,
+    quarantine,
+    sha256_of,
+    writer_lock,
+)
+from warehouse.publish import clear_stale_work, open_build, publish
+from warehouse.settings import Settings
+from warehouse.sources import Parsed, parse_file
+
+# Raw tables a parser may write to; the name in Parsed.raw_table must be one of these.
+RAW_TABLES = frozenset({"published_fact", "crime_incident"})
+
+
+@dataclass
+class FileResult:
+    """What happened to one file in a run."""
+
+    file: str
+    status: str = "pending"  # loaded | unchanged | rejected
+    sha256: str | None = None
+    source_kind: str | None = None
+    dataset_key: str | None = None
+    rows: int = 0
+    superseded_file_ids: list[int] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
+    rejection: dict | None = None
+    quarantined_as: str | None = None
+
+
+@dataclass
+class RunReport:
+    """What a run did, for people (saihan status, Prefect artifacts) and machines (--json)."""
+
+    run_id: str
+    trigger: str
+    started_at: str
+    status: str = "running"  # published | noop | audit_failed | failed
+    finished_at: str | None = None
+    duration_seconds: float | None = None
+    files: list[FileResult] = field(default_factory=list)
+    models_built: int = 0
+    data_tests_run: int = 0
+    data_test_failures: list[str] = field(default_factory=list)
+    published_snapshot_of: str | None = None
+    error: str | None = None
+
+    def count(self, status: str) -> int:
+        """Number of files with the given status."""
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def rows_loaded(self) -> int:
+        """Rows loaded by this run."""
+        return sum(f.rows for f in self.files if f.status == "loaded")
+
+    @property
+    def superseded(self) -> int:
+        """Earlier deliveries this run superseded."""
+        return sum(len(f.superseded_file_ids) for f in self.files)
+
+    def to_dict(self) -> dict:
+        """Plain dict for JSON."""
+        data = asdict(self)
+        data["summary"] = {
+            "files_seen": len(self.files),
+            "loaded": self.count("loaded"),
+            "unchanged": self.count("unchanged"),
+            "rejected": self.count("rejected"),
+            "superseded": self.superseded,
+            "rows_loaded": self.rows_loaded,
+        }
+        return data
+
+
+def new_run_id() -> str:
+    """A sortable, unique run id."""
+    return datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
+def _known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute("select sha256 from raw.file").fetchall()}
+
+
+def _cached_sha(con: duckdb.DuckDBPyConnection | None, path: Path) -> str:
+    """The file's sha256, from the seen-files cache when size and mtime are unchanged."""
+    stat = path.stat()
+    if con is not None:
+        row = con.execute(
+            "select sha256 from meta.file_seen where source_path = ? and size_bytes = ? "
+            "and mtime_ns = ?",
+            [str(path), stat.st_size, stat.st_mtime_ns],
+        ).fetchone()
+        if row:
+            return row[0]
+    return sha256_of(path)
+
+
+def _remember_seen(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> None:
+    stat = path.stat()
+    con.execute(
+        "insert or replace into meta.file_seen values (?, ?, ?, ?)",
+        [str(path), stat.st_size, stat.st_mtime_ns, sha],
+    )
+
+
+def load_parsed(
+    con: duckdb.DuckDBPyConnection, path: Path, sha: str, parsed: Parsed, run_id: str
+) -> tuple[int, list[int]]:
+    """Load one parsed file in a transaction; supersede earlier deliveries of its dataset."""
+    if parsed.raw_table not in RAW_TABLES:
+        raise ValueError(f"unknown raw table {parsed.raw_table!r}")
+    con.execute("begin transaction")
+    try:
+        file_id = con.execute("select coalesce(max(file_id), 0) + 1 from raw.file").fetchone()[0]
+        superseded = [
+            row[0]
+            for row in con.execute(
+                "select file_id from raw.file where dataset_key = ? and status = 'loaded'",
+                [parsed.dataset_key],
+            ).fetchall()
+        ]
+        con.execute(
+            "update raw.file set status = 'superseded', superseded_by = ? "
+            "where dataset_key = ? and status = 'loaded'",
+            [file_id, parsed.dataset_key],
+        )
+        con.execute(
+            "insert into raw.file (file_id, file_name, source_path, sha256, size_bytes, "
+            "source_kind, dataset_key, encoding, delimiter, row_count, is_sample, status, "
+            "loaded_at, run_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?, ?)",
+            [file_id, path.name, str(path), sha, path.stat().st_size, parsed.source_kind,
+             parsed.dataset_key, parsed.encoding, parsed.delimiter, parsed.frame.height,
+             parsed.is_sample, datetime.now(UTC), run_id],
+        )
+        frame = parsed.frame.with_columns(file_id=file_id)
+        columns = [row[0] for row in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'raw' and table_name = ? order by ordinal_position",
+            [parsed.raw_table],
+        ).fetchall()]
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise ValueError(f"parser for {parsed.source_kind} did not produce columns {missing}")
+        con.register("incoming", frame.select(columns).to_arrow())
+        try:
+            con.execute(f"insert into raw.{parsed.raw_table} select * from incoming")
+        finally:
+            con.unregister("incoming")
+        for finding in parsed.findings:
+            con.execute(
+                "insert into raw.file_finding values (?, ?, ?, ?, ?, ?, ?)",
+                [file_id, finding.code, finding.severity, finding.message, finding.line,
+                 finding.column, finding.count],
+            )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return file_id, superseded
+
+
+def _record_rejection(con, result: FileResult, error: RejectedFile, run_id: str) -> None:
+    con.execute(
+        "insert into raw.rejected_file values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [result.sha256, Path(result.file).name, result.file, result.quarantined_as,
+         datetime.now(UTC), run_id, error.line, error.column, error.reason, error.action],
+    )
+
+
+def _write_report(settings: Settings, report: RunReport) -> Path:
+    settings.runs.mkdir(parents=True, exist_ok=True)
+    path = settings.runs / f"{report.run_id}.json"
+    path.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str),
+                    encoding="utf-8")
+    return path
+
+
+def _published_state(settings: Settings) -> tuple[set[str], str | None, int]:
+    """Known file hashes, code fingerprint and schema version of the published warehouse."""
+    if not settings.warehouse.exists():
+        return set(), None, 0
+    con = db.connect(settings.warehouse, read_only=True)
+    try:
+        version = db.schema_version(con)
+        if version == 0:
+            return set(), None, 0
+        fingerprint = con.execute(
+            "select value from meta.build_info where key = 'code_fingerprint'"
+        ).fetchone()
+        return _known_hashes(con), fingerprint[0] if fingerprint else None, version
+    finally:
+        con.close()
+
+
+def run_pipeline(
+    settings: Settings,
+    paths: Iterable[Path] | None = None,
+    *,
+    trigger: str = "run",
+    wait_seconds: float = 0,
+    force_build: bool = False,
+) -> RunReport:
+    """Ingest new files (the inbox, or the given paths), rebuild, audit and publish."""
+    ensure_home(settings)
+    started = time.monotonic()
+    report = RunReport(new_run_id(), trigger, datetime.now(UTC).isoformat(timespec="seconds"))
+    inbox_mode = paths is None
+    with writer_lock(settings, wait_seconds=wait_seconds):
+        clear_stale_work(settings)
+        try:
+            _run_locked(settings, report, discover([settings.inbox] if inbox_mode else paths),
+                        inbox_mode=inbox_mode, force_build=force_build)
+        except db.AuditFailed as exc:
+            report.status = "audit_failed"
+            report.data_test_failures = [str(f) for f in exc.failures]
+            report.error = str(exc)
+            raise
+        except Exception as exc:
+            report.status = "failed"
+            report.error = f"{type(exc).__name__}: {exc}"
+            raise
+        finally:
+            report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
+            report.duration_seconds = round(time.monotonic() - started, 3)
+            clear_stale_work(settings)
+            _write_report(settings, report)
+    return report
+
+
+def _run_locked(settings: Settings, report: RunReport, files: list[Path], *, inbox_mode: bool,
+                force_build: bool) -> None:
+    known, fingerprint, version = _published_state(settings)
+    latest = max((v for v, _ in db.migrations()), default=0)
+    current_fingerprint = db.code_fingerprint()
+    build_path = open_build(settings, report.run_id)
+    con = db.connect(build_path)
+    try:
+        applied = db.migrate(con)
+        known = _known_hashes(con)
+        for path in files:
+            result = FileResult(file=str(path))
+            report.files.append(result)
+            result.sha256 = _cached_sha(con, path)
+            if result.sha256 in known:
+                result.status = "unchanged"
+                _remember_seen(con, path, result.sha256)
+                continue
+            content = path.read_bytes()
+            try:
+                parsed = parse_file(path, content)
+            except RejectedFile as error:
+                target = quarantine(settings, path, error,
+                                    move=inbox_mode or settings.inbox in path.parents)
+                result.status = "rejected"
+                result.rejection = error.to_dict()
+                result.quarantined_as = str(target)
+                _record_rejection(con, result, error, report.run_id)
+                continue
+            file_id, superseded = load_parsed(con, path, result.sha256, parsed, report.run_id)
+            known.add(result.sha256)
+            _remember_seen(con, path, result.sha256)
+            result.status = "loaded"
+            result.source_kind = parsed.source_kind
+            result.dataset_key = parsed.dataset_key
+            result.rows = parsed.frame.height
+            result.superseded_file_ids = superseded
+            result.findings = [f.to_dict() for f in parsed.findings]
+        changed = report.count("loaded") or report.count("rejected") or applied
+        if not changed and not force_build and fingerprint == current_fingerprint \
+                and version == latest:
+            report.status = "noop"
+            return
+        report.models_built = len(db.build_models(con))
+        report.data_tests_run = db.audit(con)
+        _record_run(con, report, current_fingerprint)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    report.status = "published"
+    snapshot = publish(settings, build_path)
+    report.published_snapshot_of = str(snapshot) if snapshot else None
+
+
+def _record_run(con: duckdb.DuckDBPyConnection, report: RunReport, fingerprint: str) -> None:
+    con.execute(
+        "insert or replace into meta.build_info values ('code_fingerprint', ?), "
+        "('built_at', ?), ('run_id', ?)",
+        [fingerprint, datetime.now(UTC).isoformat(timespec="seconds"), report.run_id],
+    )
+    con.execute(
+        "insert into meta.run (run_id, started_at, finished_at, trigger, status, files_seen, "
+        "files_loaded, files_skipped, files_superseded, files_rejected, rows_loaded, report) "
+        "values (?, ?, ?, ?, 'published', ?, ?, ?, ?, ?, ?, ?)",
+        [report.run_id, report.started_at, datetime.now(UTC), report.trigger, len(report.files),
+         report.count("loaded"), report.count("unchanged"), report.superseded,
+         report.count("rejected"), report.rows_loaded,
+         json.dumps(report.to_dict(), ensure_ascii=False, default=str)],
+    )

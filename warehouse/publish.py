@@ -1,0 +1,82 @@
+"""Write-audit-publish: build in a scratch copy, and only then swap it in atomically.
+
+The published warehouse is never written in place. A run copies it (or starts empty), builds
+and audits the copy, then renames it over ``warehouse.duckdb``. Readers that opened the old file
+keep reading it; a run killed at any point leaves the published file as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from warehouse.settings import Settings
+
+
+def clear_stale_work(settings: Settings) -> list[Path]:
+    """Remove build files left by runs that died (call only while holding the writer lock)."""
+    removed = []
+    if settings.work.exists():
+        for path in settings.work.iterdir():
+            if path.name.startswith("build-"):
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
+def open_build(settings: Settings, run_id: str) -> Path:
+    """A scratch copy of the published warehouse (or a new file) for this run to build in."""
+    settings.work.mkdir(parents=True, exist_ok=True)
+    build = settings.work / f"build-{run_id}.duckdb"
+    if settings.warehouse.exists():
+        shutil.copyfile(settings.warehouse, build)
+    return build
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(settings: Settings, build: Path) -> Path | None:
+    """Atomically make ``build`` the published warehouse; keep the old one as a snapshot."""
+    settings.snapshots.mkdir(parents=True, exist_ok=True)
+    _fsync(build)
+    snapshot = None
+    if settings.warehouse.exists():
+        stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
+        snapshot = settings.snapshots / f"warehouse-{stamp}.duckdb"
+        os.link(settings.warehouse, snapshot)
+    os.replace(build, settings.warehouse)
+    _fsync(settings.warehouse.parent)
+    prune_snapshots(settings)
+    return snapshot
+
+
+def snapshots(settings: Settings) -> list[Path]:
+    """Kept snapshots, newest first."""
+    if not settings.snapshots.exists():
+        return []
+    return sorted(settings.snapshots.glob("warehouse-*.duckdb"), reverse=True)
+
+
+def prune_snapshots(settings: Settings) -> None:
+    """Keep only the newest ``keep_snapshots`` snapshots."""
+    for old in snapshots(settings)[settings.keep_snapshots:]:
+        old.unlink()
+
+
+def rollback(settings: Settings) -> Path:
+    """Restore the newest snapshot as the published warehouse (the current one is dropped)."""
+    kept = snapshots(settings)
+    if not kept:
+        raise FileNotFoundError(f"No snapshot to roll back to in {settings.snapshots}")
+    previous = kept[0]
+    os.replace(previous, settings.warehouse)
+    _fsync(settings.warehouse.parent)
+    return previous

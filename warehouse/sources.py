@@ -1,0 +1,238 @@
+"""Recognise what a delivered file is and parse it into rows for its raw table.
+
+Each source kind declares the header it is recognised by and a parser that returns a
+:class:`Parsed` (rows plus lineage facts) or raises :class:`RejectedFile`. Routing is by the
+file's header, never by its name: names in the wild are misspelled.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from warehouse.errors import Finding, RejectedFile
+
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class Parsed:
+    """A file that parsed completely: its rows for one raw table and what identifies it."""
+
+    source_kind: str
+    raw_table: str  # a table in the raw schema (fixed by the source kind, never from input)
+    dataset_key: str  # a later file with the same key supersedes this one
+    frame: pl.DataFrame
+    encoding: str | None = None
+    delimiter: str | None = None
+    is_sample: bool = False
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SourceKind:
+    """A kind of input file: how to recognise it and how to parse it."""
+
+    name: str
+    description: str
+    matches: Callable[[list[str]], bool]
+    parse: Callable[[Path, bytes], Parsed]
+
+
+def normalise_header(cell: str) -> str:
+    """Header cell as matched: NFKC (full-width to half-width), trimmed, no BOM."""
+    return unicodedata.normalize("NFKC", cell).replace("\ufeff", "").strip()
+
+
+def decode_strict(path: Path, content: bytes) -> tuple[str, str]:
+    """Decode a text file as UTF-8 (BOM optional) or CP932; reject it at its first bad byte."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        encodings = ["utf-8-sig"]
+    else:
+        encodings = ["utf-8", "cp932"]
+    error: UnicodeDecodeError | None = None
+    for encoding in encodings:
+        try:
+            return content.decode(encoding), encoding
+        except UnicodeDecodeError as exc:
+            # Keep the error of the encoding that got furthest: it is the one the file is in.
+            if error is None or exc.start > error.start:
+                error = exc
+    assert error is not None
+    line = content.count(b"\n", 0, error.start) + 1
+    line_start = content.rfind(b"\n", 0, error.start) + 1
+    raise RejectedFile(
+        path,
+        reason=f"bytes {error.object[error.start:error.start + 4]!r} at byte {error.start - line_start + 1} "
+        f"of the line cannot be read as UTF-8 or CP932 (Shift_JIS)",
+        action="Re-save the file as CSV in UTF-8 or CP932 (Shift_JIS) and deliver it again; "
+        "if it is not a table, remove it from the inbox",
+        line=line,
+        column=f"byte {error.start - line_start + 1}",
+    )
+
+
+def is_binary(content: bytes) -> bool:
+    """Whether bytes look like a binary file rather than text (NUL bytes near the start)."""
+    return b"\x00" in content[:8192]
+
+
+def sniff_header(path: Path, content: bytes) -> list[str]:
+    """The first row's cells, normalised, for routing; rejects what is not a table at all."""
+    if content.startswith(XLSX_MAGIC):
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+        try:
+            first = next(workbook.worksheets[0].iter_rows(max_row=1, values_only=True), ())
+        finally:
+            workbook.close()
+        return [normalise_header(str(c)) if c is not None else "" for c in first]
+    if not content.strip():
+        raise RejectedFile(path, reason="the file is empty",
+                           action="Deliver the file again with its header and rows")
+    if is_binary(content):
+        raise RejectedFile(
+            path, reason="the file is binary, not a CSV/TSV table or an XLSX workbook",
+            action="Deliver the data as CSV (UTF-8 or CP932) or XLSX", line=1,
+        )
+    head = content[:65536]
+    cut = head.rfind(b"\n")
+    first_line = (head[:cut] if cut > 0 else head).split(b"\n", 1)[0]
+    text, _ = decode_strict(path, first_line.rstrip(b"\r"))
+    delimiter = "\t" if text.count("\t") > text.count(",") else ","
+    return [normalise_header(c.strip('"')) for c in text.split(delimiter)]
+
+
+# --- published facts (white paper and later editions) ---------------------------------------
+
+PUBLISHED_FACT_COLUMNS = (
+    "fact_id", "topic", "measure", "level", "method", "pref_name",
+    "value", "unit", "as_of", "source", "section", "quote",
+)
+
+
+def _is_published_facts(header: list[str]) -> bool:
+    return tuple(header[: len(PUBLISHED_FACT_COLUMNS)]) == PUBLISHED_FACT_COLUMNS
+
+
+def parse_published_facts(path: Path, content: bytes) -> Parsed:
+    """Parse a published-facts CSV (one cited figure per row) strictly."""
+    text, encoding = decode_strict(path, content)
+    frame = pl.read_csv(io.StringIO(text), infer_schema=False)
+    frame = frame.rename({c: normalise_header(c) for c in frame.columns})
+    frame = frame.select(PUBLISHED_FACT_COLUMNS).with_row_index("line_number", offset=2)
+    problems = []
+    for row in frame.iter_rows(named=True):
+        line = row["line_number"]
+        for column in ("fact_id", "topic", "measure", "value", "unit", "source"):
+            if not row[column]:
+                problems.append((line, column, "is empty"))
+        value = (row["value"] or "").replace(",", "")
+        try:
+            float(value)
+        except ValueError:
+            problems.append((line, "value", f"{row['value']!r} is not a number"))
+        try:
+            if row["as_of"]:
+                pl.Series([row["as_of"]]).str.to_date("%Y-%m-%d", strict=True)
+        except Exception:
+            problems.append((line, "as_of", f"{row['as_of']!r} is not a date like 2024-04-01"))
+    duplicated = frame.filter(pl.col("fact_id").is_duplicated())
+    for row in duplicated.iter_rows(named=True):
+        problems.append((row["line_number"], "fact_id", f"{row['fact_id']!r} appears twice"))
+    if problems:
+        line, column, what = problems[0]
+        raise RejectedFile(
+            path, reason=f"{column} {what}", line=line, column=column,
+            action="Correct the cell (every fact needs an id, a number, a unit and its source; "
+            "as_of, when given, is an ISO date) and deliver the file again",
+            details=[f"line {ln}, column {col}: {w}" for ln, col, w in problems[:50]],
+        )
+    sources = frame["source"].unique().to_list()
+    if len(sources) != 1:
+        raise RejectedFile(
+            path, reason=f"the file mixes publications {sources}",
+            action="Deliver one file per publication", column="source",
+        )
+    return Parsed(
+        source_kind="published_facts",
+        raw_table="published_fact",
+        dataset_key=f"published_facts/{sources[0]}",
+        frame=frame.with_columns(pl.col("line_number").cast(pl.Int32)),
+        encoding=encoding,
+        delimiter=",",
+    )
+
+
+# --- police crime open data ------------------------------------------------------------------
+
+def _is_crime(header: list[str]) -> bool:
+    from warehouse.crime_reader import is_crime_file
+
+    return is_crime_file(header)
+
+
+def parse_crime(path: Path, content: bytes) -> Parsed:
+    """Parse one police crime open-data file (犯罪オープンデータ)."""
+    from warehouse.crime_reader import read_crime_file
+
+    crime = read_crime_file(path, content=content)
+    return Parsed(
+        source_kind="crime_open_data",
+        raw_table="crime_incident",
+        dataset_key=f"crime/{crime.pref_code}/{crime.modus}/{crime.data_year}",
+        frame=crime.frame,
+        encoding=crime.encoding,
+        delimiter=crime.delimiter,
+        findings=crime.findings,
+    )
+
+
+SOURCE_KINDS: tuple[SourceKind, ...] = (
+    SourceKind("published_facts", "published facts (fact_id, topic, measure, ... quote)",
+               _is_published_facts, parse_published_facts),
+    SourceKind("crime_open_data", "police crime open data (罪名, 手口, 管轄警察署（発生地）, ...)",
+               _is_crime, parse_crime),
+)
+
+
+def parse_file(path: Path, content: bytes | None = None) -> Parsed:
+    """Recognise a file by its header and parse it, or raise RejectedFile saying why."""
+    content = path.read_bytes() if content is None else content
+    try:
+        header = sniff_header(path, content)
+    except RejectedFile:
+        raise
+    except Exception as exc:  # a workbook that does not open, and the like
+        raise RejectedFile(path, reason=f"the file cannot be opened as a table ({exc})",
+                           action="Deliver it as CSV (UTF-8 or CP932) or XLSX") from exc
+    for kind in SOURCE_KINDS:
+        if kind.matches(header):
+            try:
+                parsed = kind.parse(path, content)
+            except RejectedFile:
+                raise
+            except Exception as exc:
+                raise RejectedFile(
+                    path, reason=f"the file looks like {kind.description} but could not be "
+                    f"read: {type(exc).__name__}: {exc}",
+                    action="Check that every row has the header's columns and re-save the "
+                    "file; if it looks right, report it with this message",
+                ) from exc
+            if parsed.frame.height == 0:
+                raise RejectedFile(path, reason="the file has a header but no rows",
+                                   action="Deliver the file again with its rows", line=2)
+            return parsed
+    expected = "; ".join(kind.description for kind in SOURCE_KINDS)
+    raise RejectedFile(
+        path,
+        reason=f"the header {header[:6]} is not one saihan knows",
+        action=f"Use one of the input formats ({expected}); see README, 'Input formats'",
+        line=1,
+    )
