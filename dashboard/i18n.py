@@ -44,6 +44,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "method_none": {"ja": "未策定", "en": "No plan yet"},
     "governments": {"ja": "団体数", "en": "Governments"},
     "programmes_title": {"ja": "国の取組の実績（公表値）", "en": "National programme figures (published)"},
+    "col_level": {"ja": "区分", "en": "Level"},
+    "col_with_plan": {"ja": "策定済み", "en": "With a plan"},
+    "col_section": {"ja": "掲載箇所", "en": "Where published"},
     "col_measure": {"ja": "項目", "en": "Measure"},
     "col_value": {"ja": "値", "en": "Value"},
     "col_unit": {"ja": "単位", "en": "Unit"},
@@ -87,6 +90,12 @@ def t(key: str, lang: str = "ja", **values: object) -> str:
     """The string for ``key`` in ``lang`` with ``values`` filled in."""
     text = STRINGS[key].get(lang) or STRINGS[key]["ja"]
     return text.format(**values) if values else text
+
+
+def unit_label(unit: str, lang: str = "ja") -> str:
+    """A unit's display name, or the unit as stored when none is defined."""
+    key = f"unit_{unit}"
+    return t(key, lang) if key in STRINGS else unit
 
 
 def fiscal_year_label(fiscal_year: int, lang: str = "ja") -> str:

@@ -273,7 +273,7 @@ def read_crime_file(path: Path, *, content: bytes | None = None) -> CrimeFile:
 
 def _sniff(path: Path, content: bytes) -> str:
     """'xlsx' or 'text'; rejects empty and binary files."""
-    if not content.strip():
+    if not content or content.isspace():
         raise RejectedFile(
             path,
             "the file is empty: no incidents",
@@ -371,12 +371,20 @@ def _read_text(
             line=1,
         )
 
-    lines = text.split("\n")
-    ends_with_newline = lines[-1] == ""
-    if ends_with_newline:
-        lines.pop()
-    s = pl.Series("l", lines, dtype=pl.String).str.strip_suffix("\r")
-    del lines
+    data = content[3:] if encoding == "utf-8-sig" else content
+    if encoding == "cp932":
+        data = text.encode("utf-8")
+    ends_with_newline = text.endswith("\n")
+    # Physical lines as one text column ('\x1f' cannot occur: control characters are rejected).
+    s = pl.read_csv(
+        data,
+        has_header=False,
+        separator="\x1f",
+        quote_char=None,
+        infer_schema=False,
+        empty_string_is_null=False,
+        new_columns=["l"],
+    )["l"].str.strip_suffix("\r")
     has_quotes = '"' in text
     if has_quotes and (s.str.count_matches('"', literal=True) % 2 == 1).any():
         # a quoted field spans lines (or a quote is unterminated): exact but slower path
@@ -397,9 +405,6 @@ def _read_text(
             last=idx == s.len() - 1 and not ends_with_newline,
         )
 
-    data = content[3:] if encoding == "utf-8-sig" else content
-    if encoding == "cp932":
-        data = text.encode("utf-8")
     table = pl.read_csv(
         data,
         has_header=False,
@@ -760,6 +765,12 @@ def _lg_code_exprs(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return code, status
 
 
+def _derive(frame: pl.DataFrame, source: str, **exprs: pl.Expr) -> pl.DataFrame:
+    """Add columns computed from ``source`` on its distinct values only, joined back in order."""
+    lookup = frame.select(pl.col(source).unique()).with_columns(**exprs)
+    return frame.join(lookup, on=source, how="left", nulls_equal=True, maintain_order="left")
+
+
 def _first_line(frame: pl.DataFrame, mask: pl.Expr) -> int | None:
     hit = frame.filter(mask)
     return int(hit["line_number"][0]) if hit.height else None
@@ -768,17 +779,21 @@ def _first_line(frame: pl.DataFrame, mask: pl.Expr) -> int | None:
 def _normalise(
     path: Path, frame: pl.DataFrame, findings: list[Finding]
 ) -> tuple[pl.DataFrame, str, str, int]:
-    for name in FRAME_SCHEMA:
-        if name not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(name))
+    # Dates, hours and codes take few distinct values: parse each distinct value once.
     code, status = _lg_code_exprs(pl.col("lg_code_raw"))
     hour = _hour_expr(pl.col("occurred_hour_raw"))
-    frame = frame.with_columns(
-        lg_code=code,
-        lg_code_status=status,
-        occurred_on=_date_expr(pl.col("occurred_on_raw")),
+    frame = _derive(frame, "lg_code_raw", lg_code=code, lg_code_status=status)
+    frame = _derive(frame, "occurred_on_raw", occurred_on=_date_expr(pl.col("occurred_on_raw")))
+    frame = _derive(
+        frame,
+        "occurred_hour_raw",
         occurred_hour=pl.when(hour.is_between(0, 23)).then(hour).cast(pl.Int8),
         _hour_int=hour,
+    )
+    frame = frame.with_columns(
+        pl.lit(None, dtype=FRAME_SCHEMA[name]).alias(name)
+        for name in FRAME_SCHEMA
+        if name not in frame.columns
     )
 
     # identity: modus

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import db
-from warehouse.errors import RejectedFile
+from warehouse.errors import Finding, RejectedFile
 from warehouse.files import (
     discover,
     ensure_home,
@@ -168,7 +168,8 @@ def load_parsed(
             con.execute(f"insert into raw.{parsed.raw_table} select * from incoming")
         finally:
             con.unregister("incoming")
-        for finding in parsed.findings:
+        findings = [*parsed.findings, *_context_findings(con, parsed, file_id)]
+        for finding in findings:
             con.execute(
                 "insert into raw.file_finding values (?, ?, ?, ?, ?, ?, ?)",
                 [file_id, finding.code, finding.severity, finding.message, finding.line,
@@ -179,6 +180,52 @@ def load_parsed(
         con.execute("rollback")
         raise
     return file_id, superseded
+
+
+def _context_findings(
+    con: duckdb.DuckDBPyConnection, parsed: Parsed, file_id: int
+) -> list[Finding]:
+    """Findings that need what is already loaded: new police stations, unknown codes."""
+    if parsed.source_kind != "crime_open_data":
+        return []
+    findings = []
+    pref_code = parsed.dataset_key.split("/")[1]
+    new_stations = [row[0] for row in con.execute(
+        "select distinct police_station from raw.crime_incident where file_id = ? "
+        "and police_station is not null except "
+        "select distinct i.police_station from raw.crime_incident as i "
+        "join raw.file as f using (file_id) "
+        "where f.file_id <> ? and f.dataset_key like ? and f.status in ('loaded', 'superseded')",
+        [file_id, file_id, f"crime/{pref_code}/%"],
+    ).fetchall()]
+    earlier = con.execute(
+        "select count(*) from raw.file where file_id <> ? and dataset_key like ?",
+        [file_id, f"crime/{pref_code}/%"],
+    ).fetchone()[0]
+    if new_stations and earlier:
+        findings.append(Finding(
+            "new_police_station",
+            f"{len(new_stations)} police station(s) seen for the first time in this prefecture: "
+            + ", ".join(sorted(new_stations)[:10]),
+            count=len(new_stations), severity="info", column="管轄警察署（発生地）",
+        ))
+    unknown = con.execute(
+        "select lg_code, count(*) as n, min(line_number) as first_line "
+        "from raw.crime_incident where file_id = ? and lg_code_status in ('ok', 'repaired') "
+        "and lg_code not in (select lg_code from ref.local_government) group by lg_code "
+        "order by first_line",
+        [file_id],
+    ).fetchall()
+    if unknown:
+        findings.append(Finding(
+            "unknown_lg_code",
+            f"{sum(r[1] for r in unknown)} line(s) with a 市区町村コード that is valid but not in "
+            f"the local-government list (e.g. {', '.join(r[0] for r in unknown[:5])}); "
+            "kept, counted under the name as written",
+            line=unknown[0][2], column="市区町村コード（発生地）",
+            count=sum(r[1] for r in unknown),
+        ))
+    return findings
 
 
 def _record_rejection(con, result: FileResult, error: RejectedFile, run_id: str) -> None:
@@ -258,6 +305,7 @@ def _run_locked(settings: Settings, report: RunReport, files: list[Path], *, inb
     con = db.connect(build_path)
     try:
         applied = db.migrate(con)
+        db.load_reference(con)
         known = _known_hashes(con)
         for path in files:
             result = FileResult(file=str(path))

@@ -1,0 +1,29 @@
+"""The dashboard's entry file: page setup, language switch and navigation.
+
+Pages live in ``dashboard/pages``; they lay out widgets only. Run with ``saihan dashboard``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the project root.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import state  # noqa: E402
+from dashboard.i18n import t  # noqa: E402
+
+PAGES_DIR = Path(__file__).parent / "pages"
+
+st.set_page_config(page_title="saihan", layout="wide")
+lang = state.language_switch()
+st.sidebar.caption(t("app_title", lang))
+
+pages = [
+    st.Page(PAGES_DIR / "overview.py", title=t("page_overview", lang), url_path="overview",
+            default=True),
+]
+st.navigation(pages).run()

@@ -1,0 +1,147 @@
+"""全国概況 — the national overview: subsidy participation, local plans, programme figures."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, maps, queries, state
+from dashboard.i18n import fiscal_year_label, number_label, t, unit_label
+
+lang = state.lang()
+state.require_warehouse()
+
+st.title(t("page_overview", lang))
+st.caption(t("overview_caption", lang))
+
+totals = state.load(queries.published_totals)
+governments = state.load(queries.municipality_counts)
+years = state.load(queries.subsidy_fiscal_years)
+
+
+def total(topic: str, measure: str, **where: str) -> pl.DataFrame:
+    """Published rows of one measure, filtered on level/method."""
+    rows = totals.filter((pl.col("topic") == topic) & (pl.col("measure") == measure))
+    for column, value in where.items():
+        rows = rows.filter(pl.col(column) == value)
+    return rows
+
+
+# --- headline figures ------------------------------------------------------------------------
+plans_all = total("local_plans", "governments_with_plan", method="all")
+columns = st.columns(4)
+participating = total("subsidy_participation", "participating_prefectures")
+if participating.height:
+    columns[0].metric(t("kpi_subsidy", lang), number_label(participating["value"][0]),
+                      help=t("of_total", lang, total=47))
+for column, level, key in zip(columns[1:], ("prefecture", "designated_city", "municipality"),
+                              ("kpi_plans_pref", "kpi_plans_city", "kpi_plans_muni"),
+                              strict=True):
+    rows = plans_all.filter(pl.col("level") == level)
+    if rows.height:
+        column.metric(t(key, lang), number_label(rows["value"][0]),
+                      help=t("of_total", lang, total=f"{governments[level]:,}"))
+if plans_all.height:
+    state.panel_footer(plans_all["source"][0], plans_all["as_of_on"][0])
+
+left, right = st.columns([3, 2])
+
+# --- subsidy participation map ---------------------------------------------------------------
+with left:
+    if years:
+        fiscal_year = years[0]
+        uptake = state.load(queries.subsidy_uptake, fiscal_year)
+        st.subheader(t("subsidy_map_title", lang, fy=fiscal_year_label(fiscal_year, lang)))
+        labelled = uptake.with_columns(
+            status=pl.when(pl.col("is_participating"))
+            .then(pl.lit(t("participating", lang)))
+            .otherwise(pl.lit(t("not_participating", lang))),
+            label=pl.col("short_name_ja") if lang == "ja" else pl.col("name_en"),
+        )
+        kind = st.segmented_control(
+            t("map_kind", lang), ["tile", "geo"], default="tile",
+            format_func=lambda k: t(f"map_{k}", lang), key="overview_map_kind",
+        )
+        order = [t("participating", lang), t("not_participating", lang)]
+        if kind == "geo":
+            figure = maps.choropleth(labelled, "status", label_col="label", categorical=True,
+                                     category_order=order)
+        else:
+            figure = maps.tile_grid(labelled, "status", text_col="label", categorical=True,
+                                    category_order=order)
+        st.plotly_chart(figure, key="overview_map")
+        state.panel_footer(uptake["source"][0], uptake["as_of_on"][0],
+                           is_sample=bool(uptake["is_sample"].any()))
+
+# --- local plans by level and method ---------------------------------------------------------
+with right:
+    st.subheader(t("plans_title", lang))
+    plans = total("local_plans", "governments_with_plan")
+    if plans.height:
+        st.plotly_chart(charts.plan_counts_bar(plans, governments, lang), key="overview_plans")
+        table = pl.DataFrame({
+            "level": [t(f"level_{lv}", lang) for lv in charts.LEVELS],
+            "all": [plans.filter((pl.col("level") == lv) & (pl.col("method") == "all"))["value"]
+                    .sum() for lv in charts.LEVELS],
+            "standalone": [plans.filter((pl.col("level") == lv)
+                                        & (pl.col("method") == "standalone"))["value"].sum()
+                           for lv in charts.LEVELS],
+            "included": [plans.filter((pl.col("level") == lv)
+                                      & (pl.col("method") == "included_in_other"))["value"].sum()
+                         for lv in charts.LEVELS],
+            "governments": [governments[lv] for lv in charts.LEVELS],
+        }).rename({
+            "level": t("col_level", lang), "all": t("col_with_plan", lang),
+            "standalone": t("method_standalone", lang),
+            "included": t("method_included_in_other", lang),
+            "governments": t("governments", lang),
+        })
+        st.dataframe(table, hide_index=True)
+        state.panel_footer(plans["source"][0], plans["as_of_on"][0])
+
+# --- national programme figures --------------------------------------------------------------
+st.subheader(t("programmes_title", lang))
+PROGRAMME_ROWS = (
+    ("councils", "member_municipalities", {}, "measure_member_municipalities"),
+    ("councils", "member_governments", {}, "measure_member_governments"),
+    ("regional_hub", "probation_offices", {}, "measure_probation_offices"),
+    ("visiting_support", "facilities", {}, "measure_facilities"),
+    ("visiting_support", "persons", {}, "measure_visiting_persons"),
+    ("visiting_support", "person_visits", {}, "measure_visiting_person_visits"),
+    ("follow_up", "persons", {}, "measure_follow_up_persons"),
+    ("follow_up", "person_visits", {}, "measure_follow_up_person_visits"),
+    ("visiting_support_evaluation", "reoffence_rate", {"method": "with_visits"},
+     "measure_reoffence_with"),
+    ("visiting_support_evaluation", "reoffence_rate", {"method": "without_visits"},
+     "measure_reoffence_without"),
+)
+records = []
+for topic, measure, where, key in PROGRAMME_ROWS:
+    for row in total(topic, measure, **where).sort("as_of_on", descending=True,
+                                                   nulls_last=True).iter_rows(named=True):
+        records.append({
+            t("col_measure", lang): t(key, lang),
+            t("col_value", lang): number_label(row["value"]),
+            t("col_unit", lang): unit_label(row["unit"], lang),
+            t("col_as_of", lang): "-" if row["as_of_on"] is None else str(row["as_of_on"]),
+            t("col_section", lang): row["section"],
+        })
+if records:
+    st.dataframe(pl.DataFrame(records), hide_index=True)
+    state.panel_footer(totals["source"][0], None)
+
+# --- crime open data -------------------------------------------------------------------------
+st.subheader(t("crime_title", lang))
+crime = state.load(queries.crime_summary)
+if crime.height == 0:
+    st.info(t("crime_none", lang))
+else:
+    names = crime["name_ja" if lang == "ja" else "name_en"].unique().to_list()
+    years_seen = crime["data_year"].unique().sort().to_list()
+    st.write(t("crime_total", lang, prefs="・".join(names),
+               years="–".join(str(y) for y in {years_seen[0], years_seen[-1]}),
+               n=f"{crime['incidents'].sum():,}"))
+    st.plotly_chart(charts.crime_trend(state.load(queries.crime_by_month), lang),
+                    key="overview_crime")
+    state.panel_footer("都道府県警察 犯罪オープンデータ" if lang == "ja"
+                       else "Prefectural police crime open data", None)

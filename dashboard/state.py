@@ -1,0 +1,91 @@
+"""Streamlit-side plumbing shared by the pages: language, cached connection and results,
+the source/as-of/sample footer under each panel.
+
+The connection is cached per published file (inode and mtime), so a newly published warehouse
+is picked up on the next interaction while readers of the old one finish undisturbed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import streamlit as st
+
+from dashboard import queries
+from dashboard.i18n import LANGUAGES, date_label, t
+from warehouse.settings import Settings
+
+
+def settings() -> Settings:
+    """The installation's settings (from the environment)."""
+    return Settings.from_env()
+
+
+def lang() -> str:
+    """The current language: from the URL (?lang=en), else the configured default."""
+    value = st.query_params.get("lang", settings().lang)
+    return value if value in LANGUAGES else "ja"
+
+
+def language_switch() -> str:
+    """The sidebar language selector, kept in the URL so a shared link keeps it."""
+    current = lang()
+    choice = st.sidebar.radio(
+        t("language", current), list(LANGUAGES), index=list(LANGUAGES).index(current),
+        format_func=LANGUAGES.get, horizontal=True, key="lang_switch",
+    )
+    if choice != st.query_params.get("lang"):
+        st.query_params["lang"] = choice
+    return choice
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_ino, stat.st_mtime_ns
+
+
+@st.cache_resource(max_entries=2)
+def _connection(path: str, stamp: tuple[int, int]) -> duckdb.DuckDBPyConnection:
+    return queries.open_warehouse(Path(path))
+
+
+def connection() -> duckdb.DuckDBPyConnection | None:
+    """A read-only connection to the current published warehouse, or None if there is none."""
+    path = settings().warehouse
+    if not path.exists():
+        return None
+    return _connection(str(path), _stamp(path))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _cached(name: str, stamp: tuple[int, int], args: tuple) -> Any:
+    con = _connection(str(settings().warehouse), stamp)
+    return getattr(queries, name)(con.cursor(), *args)
+
+
+def load(query: Callable, *args: Any) -> Any:
+    """Run a function of ``dashboard.queries`` on the published warehouse, cached."""
+    path = settings().warehouse
+    return _cached(query.__name__, _stamp(path), args)
+
+
+def require_warehouse() -> None:
+    """Stop the page with a clear message when nothing has been published yet."""
+    if connection() is None:
+        st.warning(t("no_warehouse", lang()))
+        st.stop()
+
+
+def panel_footer(source: str, as_of: date | None, *, is_sample: bool = False) -> None:
+    """The line under every panel: where the figures come from, as of when, sample or not."""
+    current = lang()
+    if as_of is None:
+        st.caption(t("source_line_no_date", current, source=source))
+    else:
+        st.caption(t("source_line", current, source=source, as_of=date_label(as_of, current)))
+    if is_sample:
+        st.caption(f":orange-badge[{t('sample_mark', current)}]")

@@ -1,0 +1,10 @@
+-- Incidents per place type (発生場所 / 発生場所の属性 as published), modus and data year.
+select
+    pref_code,
+    modus,
+    data_year,
+    coalesce(place_type, '不明') as place_type,
+    count(*) as incidents
+from core.fact_crime_incident
+group by all
+order by 1, 2, 3, 5 desc

@@ -1,0 +1,22 @@
+-- Each loaded crime file has as many raw rows as it declared, and at most one delivery per
+-- (prefecture, modus, data year) is current.
+with per_file as (
+    select f.file_id, f.file_name, f.row_count, count(i.file_id) as raw_rows
+    from raw.file as f
+    left join raw.crime_incident as i using (file_id)
+    where f.source_kind = 'crime_open_data'
+    group by all
+),
+
+current_per_key as (
+    select dataset_key, count(*) as current_files
+    from raw.file
+    where status = 'loaded'
+    group by dataset_key
+)
+
+select file_name as what, 'declared ' || row_count || ' rows, raw has ' || raw_rows as problem
+from per_file where row_count <> raw_rows
+union all
+select dataset_key, current_files || ' current deliveries'
+from current_per_key where current_files > 1

@@ -1,0 +1,24 @@
+-- Every crime mart counts each current raw incident exactly once: its total equals the number
+-- of raw rows from current (not superseded) deliveries.
+with raw_rows as (
+    select count(*) as n
+    from raw.crime_incident
+    inner join raw.file using (file_id)
+    where raw.file.status = 'loaded'
+),
+
+marts as (
+    select 'mart.crime_by_station_month' as mart, sum(incidents) as n from mart.crime_by_station_month
+    union all
+    select 'mart.crime_by_municipality', sum(incidents) from mart.crime_by_municipality
+    union all
+    select 'mart.crime_by_hour_weekday', sum(incidents) from mart.crime_by_hour_weekday
+    union all
+    select 'mart.crime_by_place_type', sum(incidents) from mart.crime_by_place_type
+    union all
+    select 'mart.police_station', sum(incidents) from mart.police_station
+)
+
+select marts.mart, coalesce(marts.n, 0) as mart_total, raw_rows.n as raw_rows
+from marts cross join raw_rows
+where coalesce(marts.n, 0) <> raw_rows.n
