@@ -72,6 +72,10 @@ def _print_report(report: RunReport) -> None:
         else:
             typer.echo(f"  unchanged  {name}")
     summary = report.to_dict()["summary"]
+    if report.status == "noop":
+        typer.echo(f"noop: {summary['files_seen']} files seen, none new; "
+                   f"{report.duration_seconds:.2f} s")
+        return
     typer.echo(
         f"{report.status}: {summary['files_seen']} files seen, {summary['loaded']} loaded "
         f"({summary['rows_loaded']:,} rows), {summary['unchanged']} unchanged, "

@@ -184,9 +184,12 @@ _FULLWIDTH = [chr(0xFF10 + i) for i in range(10)] + ["／", "－", "ー", "：",
 _HALFWIDTH = [str(i) for i in range(10)] + ["/", "-", "-", ":", " "]
 _INDEX_HEADER = re.compile(r"^(?:|Unnamed:\s*\d+|unnamed_?\d*|__index_level_\d+__)$", re.I)
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Python's cp932 codec decodes the unassigned single bytes 0x80, 0xA0, 0xFD-0xFF without error
+# (to U+0080 and private-use U+F8F0-U+F8F3); in a crime file they are always damage.
+_CP932_UNASSIGNED = re.compile("[\x80\uf8f0-\uf8f3]")
 
-RESAVE = "Re-save the file as CP932 (Shift_JIS) or UTF-8 CSV and put it in the inbox again"
+RESAVE = "Re-save as CP932 or UTF-8 (CSV) and put the file in the inbox again"
 
 
 @dataclass
@@ -299,7 +302,7 @@ def _sniff(path: Path, content: bytes) -> str:
         raise RejectedFile(
             path,
             f"the file is binary, not a text table (NUL byte at line {line}, byte {col})",
-            "Check that this is the CSV you meant; " + RESAVE.lower(),
+            "Check that this is the CSV you meant, or " + RESAVE[0].lower() + RESAVE[1:],
             line=line,
             column=f"byte {col}",
         )
@@ -326,6 +329,11 @@ def _decode(path: Path, content: bytes) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             errors.append((exc.start + skip, encoding, exc))
             continue
+        if encoding == "cp932" and (odd := _CP932_UNASSIGNED.search(text)):
+            offset = len(text[: odd.start()].encode("cp932"))
+            exc = UnicodeDecodeError("cp932", content, offset, offset + 1, "unassigned byte")
+            errors.append((offset, encoding, exc))
+            continue
         text = text.rstrip("\x1a")  # DOS end-of-file mark
         bad = _CONTROL.search(text)
         if bad:
@@ -334,7 +342,7 @@ def _decode(path: Path, content: bytes) -> tuple[str, str]:
                 path,
                 f"control character U+{ord(bad.group()):04X} at line {line}: "
                 "this is not a text table",
-                "Check that this is the CSV you meant; " + RESAVE.lower(),
+                "Check that this is the CSV you meant, or " + RESAVE[0].lower() + RESAVE[1:],
                 line=line,
             )
         return encoding, text
@@ -347,7 +355,7 @@ def _decode(path: Path, content: bytes) -> tuple[str, str]:
         path,
         f"the file does not decode cleanly: byte {col} of line {line} (bytes {bad_bytes}) "
         f"is not valid {names[encoding]}",
-        RESAVE + " (re-save as CP932 or UTF-8); a partly garbled file is not loaded",
+        RESAVE + "; a partly garbled file is not loaded",
         line=line,
         column=f"byte {col}",
         details=[f"{names[e]}: {x.reason} at byte offset {o}" for o, e, x in errors],
@@ -376,7 +384,7 @@ def _read_text(
         data = text.encode("utf-8")
     ends_with_newline = text.endswith("\n")
     # Physical lines as one text column ('\x1f' cannot occur: control characters are rejected).
-    s = pl.read_csv(
+    lines = pl.read_csv(
         data,
         has_header=False,
         separator="\x1f",
@@ -385,26 +393,13 @@ def _read_text(
         empty_string_is_null=False,
         new_columns=["l"],
     )["l"].str.strip_suffix("\r")
-    has_quotes = '"' in text
-    if has_quotes and (s.str.count_matches('"', literal=True) % 2 == 1).any():
+    has_quotes = '"' in first_line or '"' in text
+    if has_quotes and (lines.str.count_matches('"', literal=True) % 2 == 1).any():
         # a quoted field spans lines (or a quote is unterminated): exact but slower path
         return (*_read_text_slow(path, text, delimiter), delimiter)
 
-    bare = s.str.replace_all(r'"[^"]*"', "") if has_quotes else s
-    counts = bare.str.count_matches(delimiter, literal=True) + 1
-    blank = s.str.strip_chars() == ""
-    expected = int(counts[0])
-    ragged = (counts != expected) & ~blank
-    if ragged.any():
-        idx = int(ragged.arg_true()[0])
-        _reject_ragged(
-            path,
-            idx + 1,
-            int(counts[idx]),
-            expected,
-            last=idx == s.len() - 1 and not ends_with_newline,
-        )
-
+    # Every physical line is one record now. Parse them all as text; a line with too many fields
+    # is cut by polars here but caught by the field count below.
     table = pl.read_csv(
         data,
         has_header=False,
@@ -412,11 +407,34 @@ def _read_text(
         quote_char='"',
         infer_schema=False,
         raise_if_empty=False,
-        truncate_ragged_lines=False,
-        new_columns=[f"c{i}" for i in range(expected)],
+        truncate_ragged_lines=True,
     )
-    if table.height != s.len() or table.width != expected:  # should not happen; be exact anyway
+    if table.height != lines.len():  # should not happen; be exact anyway
         return (*_read_text_slow(path, text, delimiter), delimiter)
+    table = table.rename({c: f"c{i}" for i, c in enumerate(table.columns)})
+    expected = table.width
+
+    # fields per line = delimiters outside quoted values + 1
+    counts = lines.str.count_matches(delimiter, literal=True) + 1
+    if has_quotes:
+        inside = table.select(
+            pl.sum_horizontal(
+                pl.col(c).str.count_matches(delimiter, literal=True).fill_null(0)
+                for c in table.columns
+            )
+        ).to_series()
+        counts = counts - inside
+    ragged = (counts != expected) & (lines.str.strip_chars() != "")
+    if ragged.any():
+        idx = int(ragged.arg_true()[0])
+        _reject_ragged(
+            path,
+            idx + 1,
+            int(counts[idx]),
+            expected,
+            last=idx == lines.len() - 1 and not ends_with_newline,
+        )
+
     header = ["" if v is None else v for v in table.row(0)]
     body = table.slice(1).with_columns(
         pl.int_range(2, table.height + 1, dtype=pl.Int64).alias("line_number")

@@ -103,18 +103,14 @@ def _known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.execute("select sha256 from raw.file").fetchall()}
 
 
-def _cached_sha(con: duckdb.DuckDBPyConnection | None, path: Path) -> str:
+SeenCache = dict[tuple[str, int, int], str]
+
+
+def _file_sha(seen: SeenCache, path: Path) -> str:
     """The file's sha256, from the seen-files cache when size and mtime are unchanged."""
     stat = path.stat()
-    if con is not None:
-        row = con.execute(
-            "select sha256 from meta.file_seen where source_path = ? and size_bytes = ? "
-            "and mtime_ns = ?",
-            [str(path), stat.st_size, stat.st_mtime_ns],
-        ).fetchone()
-        if row:
-            return row[0]
-    return sha256_of(path)
+    cached = seen.get((str(path), stat.st_size, stat.st_mtime_ns))
+    return cached if cached is not None else sha256_of(path)
 
 
 def _remember_seen(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> None:
@@ -244,19 +240,32 @@ def _write_report(settings: Settings, report: RunReport) -> Path:
     return path
 
 
-def _published_state(settings: Settings) -> tuple[set[str], str | None, int]:
-    """Known file hashes, code fingerprint and schema version of the published warehouse."""
+@dataclass
+class PublishedState:
+    """What the published warehouse already holds, read without copying it."""
+
+    known: set[str] = field(default_factory=set)
+    seen: SeenCache = field(default_factory=dict)
+    fingerprint: str | None = None
+    version: int = 0
+
+
+def _published_state(settings: Settings) -> PublishedState:
+    """Known file hashes, seen-file cache, code fingerprint and schema version."""
     if not settings.warehouse.exists():
-        return set(), None, 0
+        return PublishedState()
     con = db.connect(settings.warehouse, read_only=True)
     try:
         version = db.schema_version(con)
         if version == 0:
-            return set(), None, 0
+            return PublishedState()
         fingerprint = con.execute(
             "select value from meta.build_info where key = 'code_fingerprint'"
         ).fetchone()
-        return _known_hashes(con), fingerprint[0] if fingerprint else None, version
+        seen = {(p, size, mtime): sha for p, size, mtime, sha in
+                con.execute("select * from meta.file_seen").fetchall()}
+        return PublishedState(_known_hashes(con), seen,
+                              fingerprint[0] if fingerprint else None, version)
     finally:
         con.close()
 
@@ -268,6 +277,7 @@ def run_pipeline(
     trigger: str = "run",
     wait_seconds: float = 0,
     force_build: bool = False,
+    sql_dir: Path = db.SQL_DIR,
 ) -> RunReport:
     """Ingest new files (the inbox, or the given paths), rebuild, audit and publish."""
     ensure_home(settings)
@@ -278,7 +288,7 @@ def run_pipeline(
         clear_stale_work(settings)
         try:
             _run_locked(settings, report, discover([settings.inbox] if inbox_mode else paths),
-                        inbox_mode=inbox_mode, force_build=force_build)
+                        inbox_mode=inbox_mode, force_build=force_build, sql_dir=sql_dir)
         except db.AuditFailed as exc:
             report.status = "audit_failed"
             report.data_test_failures = [str(f) for f in exc.failures]
@@ -297,20 +307,26 @@ def run_pipeline(
 
 
 def _run_locked(settings: Settings, report: RunReport, files: list[Path], *, inbox_mode: bool,
-                force_build: bool) -> None:
-    known, fingerprint, version = _published_state(settings)
-    latest = max((v for v, _ in db.migrations()), default=0)
-    current_fingerprint = db.code_fingerprint()
+                force_build: bool, sql_dir: Path) -> None:
+    published = _published_state(settings)
+    latest = max((v for v, _ in db.migrations(sql_dir)), default=0)
+    current_fingerprint = db.code_fingerprint(sql_dir)
+    hashes = {path: _file_sha(published.seen, path) for path in files}
+    up_to_date = published.version == latest and published.fingerprint == current_fingerprint
+    if up_to_date and not force_build and set(hashes.values()) <= published.known:
+        # Nothing new and nothing changed in the code: check, report and leave.
+        report.files = [FileResult(str(p), "unchanged", sha) for p, sha in hashes.items()]
+        report.status = "noop"
+        return
     build_path = open_build(settings, report.run_id)
     con = db.connect(build_path)
     try:
-        applied = db.migrate(con)
+        applied = db.migrate(con, sql_dir)
         db.load_reference(con)
         known = _known_hashes(con)
         for path in files:
-            result = FileResult(file=str(path))
+            result = FileResult(file=str(path), sha256=hashes[path])
             report.files.append(result)
-            result.sha256 = _cached_sha(con, path)
             if result.sha256 in known:
                 result.status = "unchanged"
                 _remember_seen(con, path, result.sha256)
@@ -336,12 +352,12 @@ def _run_locked(settings: Settings, report: RunReport, files: list[Path], *, inb
             result.superseded_file_ids = superseded
             result.findings = [f.to_dict() for f in parsed.findings]
         changed = report.count("loaded") or report.count("rejected") or applied
-        if not changed and not force_build and fingerprint == current_fingerprint \
-                and version == latest:
+        if not changed and not force_build and up_to_date:
+            # Only the seen-files cache would change: not worth a publish.
             report.status = "noop"
             return
-        report.models_built = len(db.build_models(con))
-        report.data_tests_run = db.audit(con)
+        report.models_built = len(db.build_models(con, sql_dir))
+        report.data_tests_run = db.audit(con, sql_dir)
         _record_run(con, report, current_fingerprint)
         con.execute("checkpoint")
     finally:

@@ -21,7 +21,7 @@ published as (
 
 mismatches as (
     select null as pref_code, year(published.as_of_on) as fiscal_year,
-        'published ' || published.value || ' participating, mart has '
+        'published ' || cast(published.value as bigint) || ' participating, mart has '
         || coalesce(per_year.participating, 0) as problem
     from published
     left join per_year using (as_of_on)

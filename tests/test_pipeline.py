@@ -1,0 +1,153 @@
+"""The pipeline end to end on the bundled sample: what is published, idempotency, audits that
+block a publish, and bad input that is kept with a report while the rest is published."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from warehouse import db
+from warehouse.pipeline import run_pipeline
+from warehouse.settings import Settings
+
+# The white paper's list (令和6年6月14日現在): everyone but these eight.
+NOT_PARTICIPATING = {"青森県", "宮城県", "山形県", "福島県", "山梨県", "静岡県", "三重県", "熊本県"}
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def marts(settings: Settings) -> dict[str, list]:
+    """Every mart's full contents, for before/after comparisons."""
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        names = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'mart' "
+            "order by 1").fetchall()]
+        return {name: con.execute(f"select * from mart.{name} order by all").fetchall()
+                for name in names}
+    finally:
+        con.close()
+
+
+def test_fy2024_participants_are_the_white_papers_39(sample_home: Settings) -> None:
+    con = duckdb.connect(str(sample_home.warehouse), read_only=True)
+    rows = con.execute(
+        "select p.name_ja, u.is_participating, u.as_of_on from mart.subsidy_uptake as u "
+        "join mart.prefecture as p using (pref_code) where u.fiscal_year = 2024").fetchall()
+    con.close()
+    assert len(rows) == 47
+    participating = {name for name, is_part, _ in rows if is_part}
+    assert len(participating) == 39
+    assert {name for name, _, _ in rows} - participating == NOT_PARTICIPATING
+    assert {str(as_of) for _, _, as_of in rows} == {"2024-06-14"}
+
+
+def test_published_national_totals(sample_home: Settings) -> None:
+    con = duckdb.connect(str(sample_home.warehouse), read_only=True)
+    plans = {(level, method): value for level, method, value in con.execute(
+        "select level, method, value from mart.published_total where topic = 'local_plans'"
+    ).fetchall()}
+    councils = dict(con.execute(
+        "select measure, value from mart.published_total where topic = 'councils'").fetchall())
+    con.close()
+    assert plans == {
+        ("prefecture", "all"): 47, ("prefecture", "standalone"): 45,
+        ("prefecture", "included_in_other"): 2,
+        ("designated_city", "all"): 20, ("designated_city", "standalone"): 11,
+        ("designated_city", "included_in_other"): 9,
+        ("municipality", "all"): 748, ("municipality", "standalone"): 123,
+        ("municipality", "included_in_other"): 625,
+    }
+    assert councils["member_municipalities"] == 306
+    assert councils["member_governments"] == 101
+
+
+def test_second_run_changes_nothing(sample_copy: Settings) -> None:
+    before_sha = sha(sample_copy.warehouse)
+    before = marts(sample_copy)
+    report = run_pipeline(sample_copy)
+    assert report.status == "noop"
+    assert report.count("unchanged") == 8 and report.count("loaded") == 0
+    assert sha(sample_copy.warehouse) == before_sha
+    assert marts(sample_copy) == before
+
+
+def test_forced_rebuild_gives_the_same_marts(sample_copy: Settings) -> None:
+    before = marts(sample_copy)
+    report = run_pipeline(sample_copy, force_build=True)
+    assert report.status == "published"
+    assert marts(sample_copy) == before
+
+
+def test_broken_mart_fails_the_audit_and_publishes_nothing(sample_copy: Settings,
+                                                           tmp_path: Path) -> None:
+    sql_dir = tmp_path / "sql"
+    shutil.copytree(db.SQL_DIR, sql_dir)
+    mart = sql_dir / "mart" / "subsidy_uptake.sql"
+    # Lose Hokkaido's participation: the mart no longer matches the published 39.
+    mart.write_text(mart.read_text(encoding="utf-8").replace(
+        "participants.pref_code is not null as is_participating",
+        "participants.pref_code is not null and prefecture_years.pref_code <> '01' "
+        "as is_participating"), encoding="utf-8")
+    before_sha = sha(sample_copy.warehouse)
+    with pytest.raises(db.AuditFailed) as failed:
+        run_pipeline(sample_copy, sql_dir=sql_dir)
+    assert [f.name for f in failed.value.failures] == ["subsidy_uptake_matches_published"]
+    assert "published 39 participating, mart has 38" in str(failed.value)
+    assert sha(sample_copy.warehouse) == before_sha
+    assert list(sample_copy.work.iterdir()) == []
+    report = json.loads(sorted(sample_copy.runs.glob("*.json"))[-1].read_text(encoding="utf-8"))
+    assert report["status"] == "audit_failed"
+    assert "subsidy_uptake_matches_published" in report["data_test_failures"][0]
+
+
+def test_unreadable_file_is_quarantined_and_the_rest_published(settings: Settings) -> None:
+    from warehouse.sample import copy_sample
+
+    copy_sample(settings)
+    broken = settings.inbox / "broken.csv"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    report = run_pipeline(settings)
+    assert report.status == "published"
+    assert report.count("loaded") == 8 and report.count("rejected") == 1
+    assert not broken.exists()
+    kept = list(settings.quarantine.glob("*broken.csv"))
+    assert len(kept) == 1 and kept[0].read_bytes().startswith(b"\x89PNG")
+    text = Path(f"{kept[0]}.report.txt").read_text(encoding="utf-8")
+    assert "binary" in text and "Nothing from this file was loaded" in text
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    rejected = con.execute("select file_name, reason from raw.rejected_file").fetchall()
+    incidents = con.execute("select sum(incidents) from mart.crime_by_station_month").fetchone()
+    con.close()
+    assert rejected[0][0] == "broken.csv"
+    assert incidents == (6616,)
+    # The next run has nothing new: the rejected file is not read again.
+    assert run_pipeline(settings).status == "noop"
+
+
+def test_unknown_table_is_rejected_naming_what_is_expected(settings: Settings) -> None:
+    settings.inbox.mkdir(parents=True)
+    (settings.inbox / "notes.csv").write_text("名前,住所\n山田,東京\n", encoding="cp932")
+    report = run_pipeline(settings)
+    assert report.count("rejected") == 1
+    rejection = report.files[0].rejection
+    assert rejection["line"] == 1
+    assert "['名前', '住所']" in rejection["reason"]
+    assert "crime open data" in rejection["action"]
+
+
+def test_init_publishes_an_empty_warehouse_with_the_schema(settings: Settings) -> None:
+    report = run_pipeline(settings, [], trigger="init", force_build=True)
+    assert report.status == "published"
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    assert db.schema_version(con) == max(v for v, _ in db.migrations())
+    assert con.execute("select count(*) from mart.prefecture").fetchone()[0] == 47
+    assert con.execute("select count(*) from mart.subsidy_uptake").fetchone()[0] == 0
+    con.close()
