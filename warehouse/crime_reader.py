@@ -346,8 +346,11 @@ def _decode(path: Path, content: bytes) -> tuple[str, str]:
                 line=line,
             )
         return encoding, text
-    # Report the encoding that got furthest: most likely the one the file was meant to be in.
-    offset, encoding, exc = max(errors, key=lambda e: e[0])
+    # Which encoding was meant? Non-ASCII text that decoded as UTF-8 before the bad byte says
+    # UTF-8 (CP932 text practically never contains valid UTF-8 sequences); otherwise CP932.
+    offset, encoding, exc = errors[0]
+    if encoding == "utf-8" and content[:offset].isascii() and len(errors) > 1:
+        offset, encoding, exc = errors[1]
     line, col = _byte_position(content, offset)
     bad_bytes = content[offset : offset + 4].hex(" ")
     names = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with BOM)", "cp932": "CP932 (Shift_JIS)"}

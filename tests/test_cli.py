@@ -1,0 +1,92 @@
+"""The saihan command as a user types it: help, exit statuses, JSON summaries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from saihan.cli import app
+from tests.conftest import HOKKAIDO_DIR
+
+COMMANDS = ["init", "sample", "run", "ingest", "dashboard", "demo", "status", "rollback"]
+
+
+def invoke(home: Path, *args: str):
+    return CliRunner().invoke(app, list(args), env={"SAIHAN_HOME": str(home)})
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str, tmp_path: Path) -> None:
+    result = invoke(tmp_path, command, "--help")
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+
+
+def test_init_sample_run_then_nothing_new(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert invoke(home, "init").exit_code == 0
+    for folder in ("inbox", "quarantine", "extracts"):
+        assert (home / folder).is_dir()
+    assert (home / "warehouse.duckdb").is_file()
+    first = invoke(home, "sample")
+    assert first.exit_code == 0 and "8 files copied" in first.output
+    again = invoke(home, "sample")
+    assert "0 files copied" in again.output
+    run = invoke(home, "run")
+    assert run.exit_code == 0, run.output
+    assert "8 loaded (6,714 rows)" in run.output
+    second = invoke(home, "run")
+    assert second.exit_code == 0 and "nothing new" in second.output
+    status = invoke(home, "status")
+    assert "noop" in status.output and "published" in status.output
+
+
+def test_ingest_json_reports_each_file_and_exits_3_on_rejection(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    bad = tmp_path / "truncated.csv"
+    good = HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv"
+    bad.write_bytes(good.read_bytes()[:-40])
+    result = invoke(home, "ingest", "--json", str(good), str(bad))
+    assert result.exit_code == 3
+    summary = json.loads(result.output)
+    statuses = {Path(f["file"]).name: f["status"] for f in summary["files"]}
+    assert statuses == {"hokkaido_2018hittakuri.csv": "loaded", "truncated.csv": "rejected"}
+    assert summary["summary"]["rows_loaded"] == 20
+    # A file outside the inbox is copied into quarantine, never moved away from its owner.
+    assert bad.exists()
+    assert len(list((home / "quarantine").glob("*truncated.csv"))) == 1
+
+
+def test_ingest_of_missing_path_fails_clearly(tmp_path: Path) -> None:
+    result = invoke(tmp_path, "ingest", str(tmp_path / "nope.csv"))
+    assert result.exit_code == 1
+    assert "nope.csv: no such file or folder" in result.output
+
+
+def test_dashboard_without_warehouse_says_what_to_do(tmp_path: Path) -> None:
+    result = invoke(tmp_path / "empty", "dashboard")
+    assert result.exit_code == 1
+    assert "saihan demo" in result.output
+
+
+def test_rollback_restores_the_previous_snapshot(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    invoke(home, "init")
+    invoke(home, "ingest", str(HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv"))
+    result = invoke(home, "rollback")
+    assert result.exit_code == 0, result.output
+    import duckdb
+
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    assert con.execute("select count(*) from raw.crime_incident").fetchone()[0] == 0
+    con.close()
+
+
+def test_bad_setting_is_reported(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["status"], env={"SAIHAN_HOME": str(tmp_path),
+                                                      "SAIHAN_LANG": "fr"})
+    assert result.exit_code == 1
+    assert "SAIHAN_LANG" in result.output
