@@ -270,6 +270,153 @@ def _published_state(settings: Settings) -> PublishedState:
         con.close()
 
 
+@dataclass
+class Run:
+    """One run in progress: the plan (files and their hashes) and, once opened, the build."""
+
+    settings: Settings
+    report: RunReport
+    files: list[Path]
+    hashes: dict[Path, str]
+    inbox_mode: bool
+    sql_dir: Path
+    up_to_date: bool
+    nothing_new: bool
+    fingerprint: str
+    build_path: Path | None = None
+    con: duckdb.DuckDBPyConnection | None = None
+    migrations_applied: list[int] = field(default_factory=list)
+    known: set[str] = field(default_factory=set)
+    started: float = field(default_factory=time.monotonic)
+
+
+def plan_run(
+    settings: Settings,
+    paths: Iterable[Path] | None = None,
+    *,
+    trigger: str = "run",
+    sql_dir: Path = db.SQL_DIR,
+) -> Run:
+    """Find the candidate files and decide, without copying anything, whether any is new."""
+    ensure_home(settings)
+    report = RunReport(new_run_id(), trigger, datetime.now(UTC).isoformat(timespec="seconds"))
+    inbox_mode = paths is None
+    files = discover([settings.inbox] if inbox_mode else list(paths))
+    published = _published_state(settings)
+    latest = max((v for v, _ in db.migrations(sql_dir)), default=0)
+    fingerprint = db.code_fingerprint(sql_dir)
+    hashes = {path: _file_sha(published.seen, path) for path in files}
+    up_to_date = published.version == latest and published.fingerprint == fingerprint
+    return Run(settings, report, files, hashes, inbox_mode, sql_dir, up_to_date,
+               nothing_new=set(hashes.values()) <= published.known, fingerprint=fingerprint)
+
+
+def open_run(run: Run) -> None:
+    """Copy the published warehouse into a build file and migrate it forward."""
+    run.build_path = open_build(run.settings, run.report.run_id)
+    run.con = db.connect(run.build_path)
+    run.migrations_applied = db.migrate(run.con, run.sql_dir)
+    db.load_reference(run.con)
+    run.known = _known_hashes(run.con)
+
+
+def ingest_file(run: Run, path: Path) -> FileResult:
+    """Parse and load one file into the build (or quarantine it with its report)."""
+    assert run.con is not None, "open_run first"
+    result = FileResult(file=str(path), sha256=run.hashes.get(path) or sha256_of(path))
+    run.report.files.append(result)
+    if result.sha256 in run.known:
+        result.status = "unchanged"
+        _remember_seen(run.con, path, result.sha256)
+        return result
+    try:
+        parsed = parse_file(path)
+    except RejectedFile as error:
+        in_inbox = run.inbox_mode or run.settings.inbox in path.parents
+        target = quarantine(run.settings, path, error, move=in_inbox)
+        result.status = "rejected"
+        result.rejection = error.to_dict()
+        result.quarantined_as = str(target)
+        _record_rejection(run.con, result, error, run.report.run_id)
+        return result
+    file_id, superseded = load_parsed(run.con, path, result.sha256, parsed, run.report.run_id)
+    run.known.add(result.sha256)
+    _remember_seen(run.con, path, result.sha256)
+    result.status = "loaded"
+    result.source_kind = parsed.source_kind
+    result.dataset_key = parsed.dataset_key
+    result.rows = parsed.frame.height
+    result.superseded_file_ids = superseded
+    result.findings = [f.to_dict() for f in parsed.findings]
+    return result
+
+
+def needs_build(run: Run, *, force_build: bool = False) -> bool:
+    """Whether anything changed that the published marts do not yet reflect."""
+    changed = run.report.count("loaded") or run.report.count("rejected")
+    return bool(force_build or changed or run.migrations_applied or not run.up_to_date)
+
+
+def build_and_audit(run: Run) -> None:
+    """Rebuild every model in the build file and run the data tests (raises AuditFailed)."""
+    assert run.con is not None, "open_run first"
+    run.report.models_built = len(db.build_models(run.con, run.sql_dir))
+    run.report.data_tests_run = db.audit(run.con, run.sql_dir)
+    _record_run(run.con, run.report, run.fingerprint)
+    run.con.execute("checkpoint")
+
+
+def publish_run(run: Run) -> None:
+    """Close the build file and swap it in as the published warehouse."""
+    assert run.build_path is not None, "open_run first"
+    close_run(run)
+    snapshot = publish(run.settings, run.build_path)
+    run.report.status = "published"
+    run.report.published_snapshot_of = str(snapshot) if snapshot else None
+
+
+def close_run(run: Run) -> None:
+    """Close the build connection (idempotent)."""
+    if run.con is not None:
+        run.con.close()
+        run.con = None
+
+
+def finish_run(run: Run, error: BaseException | None = None) -> RunReport:
+    """Record how the run ended, clear scratch files and write the run report."""
+    close_run(run)
+    report = run.report
+    if isinstance(error, db.AuditFailed):
+        report.status = "audit_failed"
+        report.data_test_failures = [str(f) for f in error.failures]
+        report.error = str(error)
+    elif error is not None:
+        report.status = "failed"
+        report.error = f"{type(error).__name__}: {error}"
+    report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
+    report.duration_seconds = round(time.monotonic() - run.started, 3)
+    clear_stale_work(run.settings)
+    _write_report(run.settings, report)
+    return report
+
+
+def execute(run: Run, *, force_build: bool = False) -> None:
+    """Every step of a planned run, in order (the caller holds the writer lock)."""
+    if run.up_to_date and run.nothing_new and not force_build:
+        # Nothing new and no code change: report the files and leave without copying.
+        run.report.files = [FileResult(str(p), "unchanged", sha) for p, sha in run.hashes.items()]
+        run.report.status = "noop"
+        return
+    open_run(run)
+    for path in run.files:
+        ingest_file(run, path)
+    if not needs_build(run, force_build=force_build):
+        run.report.status = "noop"
+        return
+    build_and_audit(run)
+    publish_run(run)
+
+
 def run_pipeline(
     settings: Settings,
     paths: Iterable[Path] | None = None,
@@ -281,90 +428,16 @@ def run_pipeline(
 ) -> RunReport:
     """Ingest new files (the inbox, or the given paths), rebuild, audit and publish."""
     ensure_home(settings)
-    started = time.monotonic()
-    report = RunReport(new_run_id(), trigger, datetime.now(UTC).isoformat(timespec="seconds"))
-    inbox_mode = paths is None
     with writer_lock(settings, wait_seconds=wait_seconds):
         clear_stale_work(settings)
+        run = plan_run(settings, paths, trigger=trigger, sql_dir=sql_dir)
         try:
-            _run_locked(settings, report, discover([settings.inbox] if inbox_mode else paths),
-                        inbox_mode=inbox_mode, force_build=force_build, sql_dir=sql_dir)
-        except db.AuditFailed as exc:
-            report.status = "audit_failed"
-            report.data_test_failures = [str(f) for f in exc.failures]
-            report.error = str(exc)
+            execute(run, force_build=force_build)
+        except BaseException as exc:
+            finish_run(run, exc)
             raise
-        except Exception as exc:
-            report.status = "failed"
-            report.error = f"{type(exc).__name__}: {exc}"
-            raise
-        finally:
-            report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
-            report.duration_seconds = round(time.monotonic() - started, 3)
-            clear_stale_work(settings)
-            _write_report(settings, report)
-    return report
-
-
-def _run_locked(settings: Settings, report: RunReport, files: list[Path], *, inbox_mode: bool,
-                force_build: bool, sql_dir: Path) -> None:
-    published = _published_state(settings)
-    latest = max((v for v, _ in db.migrations(sql_dir)), default=0)
-    current_fingerprint = db.code_fingerprint(sql_dir)
-    hashes = {path: _file_sha(published.seen, path) for path in files}
-    up_to_date = published.version == latest and published.fingerprint == current_fingerprint
-    if up_to_date and not force_build and set(hashes.values()) <= published.known:
-        # Nothing new and nothing changed in the code: check, report and leave.
-        report.files = [FileResult(str(p), "unchanged", sha) for p, sha in hashes.items()]
-        report.status = "noop"
-        return
-    build_path = open_build(settings, report.run_id)
-    con = db.connect(build_path)
-    try:
-        applied = db.migrate(con, sql_dir)
-        db.load_reference(con)
-        known = _known_hashes(con)
-        for path in files:
-            result = FileResult(file=str(path), sha256=hashes[path])
-            report.files.append(result)
-            if result.sha256 in known:
-                result.status = "unchanged"
-                _remember_seen(con, path, result.sha256)
-                continue
-            content = path.read_bytes()
-            try:
-                parsed = parse_file(path, content)
-            except RejectedFile as error:
-                target = quarantine(settings, path, error,
-                                    move=inbox_mode or settings.inbox in path.parents)
-                result.status = "rejected"
-                result.rejection = error.to_dict()
-                result.quarantined_as = str(target)
-                _record_rejection(con, result, error, report.run_id)
-                continue
-            file_id, superseded = load_parsed(con, path, result.sha256, parsed, report.run_id)
-            known.add(result.sha256)
-            _remember_seen(con, path, result.sha256)
-            result.status = "loaded"
-            result.source_kind = parsed.source_kind
-            result.dataset_key = parsed.dataset_key
-            result.rows = parsed.frame.height
-            result.superseded_file_ids = superseded
-            result.findings = [f.to_dict() for f in parsed.findings]
-        changed = report.count("loaded") or report.count("rejected") or applied
-        if not changed and not force_build and up_to_date:
-            # Only the seen-files cache would change: not worth a publish.
-            report.status = "noop"
-            return
-        report.models_built = len(db.build_models(con, sql_dir))
-        report.data_tests_run = db.audit(con, sql_dir)
-        _record_run(con, report, current_fingerprint)
-        con.execute("checkpoint")
-    finally:
-        con.close()
-    report.status = "published"
-    snapshot = publish(settings, build_path)
-    report.published_snapshot_of = str(snapshot) if snapshot else None
+        finish_run(run)
+    return run.report
 
 
 def _record_run(con: duckdb.DuckDBPyConnection, report: RunReport, fingerprint: str) -> None:
