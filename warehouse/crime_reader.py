@@ -189,7 +189,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # (to U+0080 and private-use U+F8F0-U+F8F3); in a crime file they are always damage.
 _CP932_UNASSIGNED = re.compile("[\x80\uf8f0-\uf8f3]")
 
-RESAVE = "Re-save as CP932 or UTF-8 (CSV) and put the file in the inbox again"
+RESAVE = "Re-save as CP932 or UTF-8 CSV and put the file in the inbox again"
 
 
 @dataclass

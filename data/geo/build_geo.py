@@ -128,7 +128,9 @@ def simplify_arcs(
     return out
 
 
-def ring_from(arc_ids: list[int], arcs: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
+def ring_from(
+    arc_ids: list[int], arcs: list[list[tuple[float, float]]]
+) -> list[tuple[float, float]]:
     """Stitch a TopoJSON ring (negative id = reversed arc ~i)."""
     ring: list[tuple[float, float]] = []
     for i in arc_ids:
@@ -137,9 +139,7 @@ def ring_from(arc_ids: list[int], arcs: list[list[tuple[float, float]]]) -> list
     return ring
 
 
-def build_geometry(
-    geom: dict[str, Any], arcs: list[list[tuple[float, float]]]
-) -> MultiPolygon:
+def build_geometry(geom: dict[str, Any], arcs: list[list[tuple[float, float]]]) -> MultiPolygon:
     """Turn one TopoJSON Polygon/MultiPolygon into a valid shapely MultiPolygon."""
     polys_arcs = geom["arcs"] if geom["type"] == "MultiPolygon" else [geom["arcs"]]
     parts = []
@@ -225,7 +225,7 @@ def build(
 def main() -> None:
     """CLI entry point."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--tolerance", type=float, default=0.0, help="extra arc simplification, degrees")
+    ap.add_argument("--tolerance", type=float, default=0.0, help="extra DP simplification, deg")
     ap.add_argument("--min-area", type=float, default=0.0004, help="drop islands below, deg^2")
     ap.add_argument("--precision", type=int, default=4, help="coordinate decimals")
     ap.add_argument("--tokyo-min-lat", type=float, default=26.0, help="drop Tokyo parts south")

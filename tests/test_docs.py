@@ -1,0 +1,39 @@
+"""Documentation that fails when it falls behind: settings, marts, data tests, strings."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.i18n import LANGUAGES, STRINGS
+from warehouse import db
+from warehouse.settings import PROJECT_ROOT, SETTINGS_DOC
+
+README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    head = README[:600]
+    assert "uv run saihan demo" in head and "uv run pytest" in head
+
+
+@pytest.mark.parametrize("name", sorted(SETTINGS_DOC))
+def test_every_setting_is_documented(name: str) -> None:
+    assert f"`{name}`" in README
+
+
+@pytest.mark.parametrize("path", sorted((db.SQL_DIR / "mart").glob("*.sql")), ids=lambda p: p.stem)
+def test_every_mart_is_documented(path) -> None:
+    assert f"`mart.{path.stem}`" in README
+    assert path.read_text(encoding="utf-8").startswith("--"), "open the model with a comment"
+
+
+@pytest.mark.parametrize("path", db.data_tests(), ids=lambda p: p.stem)
+def test_every_data_test_is_documented_and_states_its_rule(path) -> None:
+    assert f"`{path.stem}`" in README
+    assert db.test_rule(path) != path.stem
+
+
+@pytest.mark.parametrize("key", sorted(STRINGS))
+def test_every_string_has_every_language(key: str) -> None:
+    assert set(STRINGS[key]) == set(LANGUAGES)
+    assert all(STRINGS[key][lang].strip() for lang in LANGUAGES)
