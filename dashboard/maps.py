@@ -44,7 +44,7 @@ OKABE_ITO: tuple[str, ...] = (
     "#F0E442",
     "#000000",
 )
-MISSING_COLOR = "#D9D9D9"
+MISSING_COLOR = "#CCCCCC"
 BORDER_COLOR = "#FFFFFF"
 FONT = "Noto Sans CJK JP, Hiragino Sans, Meiryo, sans-serif"
 ATTRIBUTION_JA = "出典：「国土数値情報（行政区域データ）」（国土交通省）を加工して作成"
@@ -52,9 +52,11 @@ ATTRIBUTION_EN = (
     "Source: MLIT National Land Numerical Information (Administrative Areas), processed"
 )
 
-# Inset placement (paper coordinates) for Okinawa: the Sea of Japan corner is empty.
-_INSET_X = (0.0, 0.27)
-_INSET_Y = (0.70, 1.0)
+# Inset placement (paper coordinates) for Okinawa. The Sea of Japan corner (top left) of
+# the main map's bounding box is empty whatever the figure's width; the lower left is not
+# (Kagoshima's island chain runs there).
+_INSET_X = (0.0, 0.3)
+_INSET_Y = (0.74, 1.0)
 
 
 @dataclass(frozen=True)
@@ -283,7 +285,6 @@ def _geo_layout(domain_x: tuple[float, float], domain_y: tuple[float, float]) ->
 
 
 def _choropleth_trace(
-    geojson: dict[str, Any],
     codes: list[str],
     z: list[float],
     hover: list[str],
@@ -292,13 +293,13 @@ def _choropleth_trace(
 ) -> go.Choropleth:
     """One Choropleth trace over the shipped features."""
     return go.Choropleth(
-        geojson=geojson,
+        geojson=_subset_geojson(codes),  # only this trace's features: smaller payload
         featureidkey="properties.pref_code",
         locations=codes,
         z=z,
         hovertext=hover,
         hovertemplate="%{hovertext}<extra></extra>",
-        marker={"line": {"color": BORDER_COLOR, "width": 0.6}},
+        marker={"line": {"color": BORDER_COLOR, "width": 0.6 if geo == "geo" else 0.3}},
         geo=geo,
         **kwargs,
     )
@@ -343,12 +344,16 @@ def choropleth(
     panels = [("geo", main_gj)] + ([("geo2", inset_gj)] if inset_gj is not None else [])
     fig = go.Figure()
     for geo, gj in panels:
+        # plotly.js downloads its world topojson from cdn.plot.ly before drawing a geo
+        # subplot whose *first* trace has a locationmode (every Choropleth does), even
+        # with visible=False; offline that fetch fails and the map stays blank. An empty
+        # Scattergeo first keeps the figure self-contained (see data/geo/SOURCE.md).
+        fig.add_trace(go.Scattergeo(lon=[], lat=[], geo=geo, showlegend=False, hoverinfo="skip"))
         panel_codes = [f["properties"]["pref_code"] for f in gj["features"]]
         missing = [c for c in panel_codes if c not in prep.values]
         if missing:
             fig.add_trace(
                 _choropleth_trace(
-                    gj,
                     missing,
                     [0.0] * len(missing),
                     [prep.hover[c] for c in missing],
@@ -366,7 +371,6 @@ def choropleth(
                 color = prep.colors[cat]
                 fig.add_trace(
                     _choropleth_trace(
-                        gj,
                         codes,
                         [0.0] * len(codes),
                         [prep.hover[c] for c in codes],
@@ -382,7 +386,6 @@ def choropleth(
             codes = [c for c in panel_codes if c in prep.values]
             fig.add_trace(
                 _choropleth_trace(
-                    gj,
                     codes,
                     [float(prep.values[c]) for c in codes],
                     [prep.hover[c] for c in codes],
@@ -445,6 +448,17 @@ def choropleth(
         }
     fig.update_layout(**layout)
     return fig
+
+
+def _text_color(hex_color: str) -> str:
+    """Dark or white label colour for a fill, by WCAG relative luminance."""
+    digits = hex_color.lstrip("#")
+    if len(digits) != 6:
+        return "#1A1A1A"  # named or rgba() colour: keep the default dark label
+    rgb = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return "#1A1A1A" if lum > 0.18 else "#FFFFFF"
 
 
 # ---------------------------------------------------------------------------
@@ -542,22 +556,25 @@ def tile_grid(
             )
         )
     if categorical:
-        k = max(len(prep.categories), 1)
-        scale: list[list[Any]] = []
+        # One layer per category so each gets a readable label colour (plotly's automatic
+        # contrast puts white on Okabe-Ito orange).
         for i, cat in enumerate(prep.categories):
-            scale += [[i / k, prep.colors[cat]], [(i + 1) / k, prep.colors[cat]]]
-        fig.add_trace(
-            go.Heatmap(
-                z=z_val,
-                colorscale=scale or [[0, MISSING_COLOR], [1, MISSING_COLOR]],
-                zmin=-0.5,
-                zmax=k - 0.5,
-                showscale=False,
-                name=value_label or value_col,
-                text=text_val,
-                **common,
+            color = prep.colors[cat]
+            z_cat = [[z if z == float(i) else None for z in row] for row in z_val]
+            text_cat = [
+                [t if z == float(i) else "" for t, z in zip(trow, zrow, strict=True)]
+                for trow, zrow in zip(text_val, z_val, strict=True)
+            ]
+            fig.add_trace(
+                go.Heatmap(
+                    z=z_cat,
+                    colorscale=[[0, color], [1, color]],
+                    showscale=False,
+                    name=(category_labels or {}).get(cat, str(cat)),
+                    text=text_cat,
+                    **{**common, "textfont": {"size": 11, "color": _text_color(color)}},
+                )
             )
-        )
         for cat in prep.categories:
             fig.add_trace(
                 go.Scatter(

@@ -28,7 +28,12 @@ from warehouse.crime_reader import (
 from warehouse.errors import RejectedFile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "crime"
-REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "crime-open-data" / "hokkaido-2018"
+# the real files: the shared data folder, else the copy bundled in the repository's data/
+REAL_CANDIDATES = [
+    Path(__file__).resolve().parents[2] / "shared" / "data" / "crime-open-data" / "hokkaido-2018",
+    Path(__file__).resolve().parents[1] / "data" / "crime-open-data" / "hokkaido-2018",
+]
+REAL = next((p for p in REAL_CANDIDATES if p.is_dir()), REAL_CANDIDATES[0])
 BASE = FIXTURES / "hokkaido_2018zitensyatou.csv"  # real header + 9 real rows, CP932 CRLF
 
 REAL_COUNTS = {
@@ -51,7 +56,8 @@ FIXTURE_COUNTS = {  # the trimmed copies in tests/fixtures/crime
 }
 
 needs_real = pytest.mark.skipif(
-    not REAL.is_dir(), reason=f"real Hokkaido 2018 files not present at {REAL}"
+    not REAL.is_dir(),
+    reason="real Hokkaido 2018 files not present at " + " or ".join(map(str, REAL_CANDIDATES)),
 )
 
 
@@ -592,6 +598,12 @@ REJECTIONS = [
     ("mixed_prefecture", _mixed_prefecture, 4, "one prefecture"),
     ("unknown_modus", _unknown_modus, 2, "not one of the 7"),
     ("header_only", _header_only, None, "no incidents"),
+    (
+        "control_character",
+        lambda t: t.replace("中央", "中\x07央", 1).encode("cp932"),
+        2,
+        "control character U+0007",
+    ),
     ("empty", lambda t: b"", None, "empty"),
     ("whitespace_only", lambda t: b"\r\n\r\n", None, "empty"),
     (
@@ -670,3 +682,22 @@ def test_speed_100k_rows(tmp_path):
     assert result.row_count == 100_000
     assert result.frame["line_number"][-1] == 100_001
     assert elapsed < 10, f"100k rows took {elapsed:.1f}s"
+
+
+def test_code_of_another_prefecture_is_a_warning(tmp_path):
+    path = with_values(tmp_path, {"市区町村コード（発生地）": ["011011", "131016"]})
+    result = read_crime_file(path)
+    other = finding(result, "lg_code_other_prefecture")
+    assert (other.count, other.line, result.pref_code) == (1, 3, "01")
+
+
+def test_half_width_katakana_modus_is_recognised(tmp_path):
+    result = read_crime_file(with_values(tmp_path, {"手口": ["ｵｰﾄﾊﾞｲ盗"]}))
+    assert result.modus == "オートバイ盗"
+    assert result.frame["modus"][0] == "ｵｰﾄﾊﾞｲ盗"  # the value stays as written
+
+
+def test_dos_end_of_file_mark_is_ignored(tmp_path):
+    path = tmp_path / "hokkaido_2018zitensyatou.csv"
+    result = read_crime_file(path, content=BASE.read_bytes() + b"\x1a")
+    assert result.row_count == 9

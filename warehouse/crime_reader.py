@@ -188,6 +188,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Python's cp932 codec decodes the unassigned single bytes 0x80, 0xA0, 0xFD-0xFF without error
 # (to U+0080 and private-use U+F8F0-U+F8F3); in a crime file they are always damage.
 _CP932_UNASSIGNED = re.compile("[\x80\uf8f0-\uf8f3]")
+_CP932_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\uf8f0-\uf8f3]")
 
 RESAVE = "Re-save as CP932 or UTF-8 CSV and put the file in the inbox again"
 
@@ -329,13 +330,14 @@ def _decode(path: Path, content: bytes) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             errors.append((exc.start + skip, encoding, exc))
             continue
-        if encoding == "cp932" and (odd := _CP932_UNASSIGNED.search(text)):
-            offset = len(text[: odd.start()].encode("cp932"))
+        text = text.rstrip("\x1a")  # DOS end-of-file mark
+        # one pass over the text finds control characters and (CP932) unassigned bytes
+        bad = (_CP932_SUSPECT if encoding == "cp932" else _CONTROL).search(text)
+        if bad and encoding == "cp932" and _CP932_UNASSIGNED.match(bad.group()):
+            offset = len(text[: bad.start()].encode("cp932"))
             exc = UnicodeDecodeError("cp932", content, offset, offset + 1, "unassigned byte")
             errors.append((offset, encoding, exc))
             continue
-        text = text.rstrip("\x1a")  # DOS end-of-file mark
-        bad = _CONTROL.search(text)
         if bad:
             line = text.count("\n", 0, bad.start()) + 1
             raise RejectedFile(
@@ -551,7 +553,6 @@ def _read_xlsx(path: Path, content: bytes) -> tuple[list[str], pl.DataFrame]:
     try:
         sheet = workbook.worksheets[0]
         header: list[str] | None = None
-        header_row = 0
         rows: list[list[str | None]] = []
         starts: list[int] = []
         for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
@@ -561,7 +562,7 @@ def _read_xlsx(path: Path, content: bytes) -> tuple[list[str], pl.DataFrame]:
             if header is None:
                 while cells and cells[-1] is None:
                     cells.pop()
-                header, header_row = ["" if c is None else c for c in cells], number
+                header = ["" if c is None else c for c in cells]
                 continue
             width = len(header)
             if len(cells) > width and any(c is not None and c.strip() for c in cells[width:]):
@@ -583,7 +584,6 @@ def _read_xlsx(path: Path, content: bytes) -> tuple[list[str], pl.DataFrame]:
             "the first sheet is empty: no incidents",
             "Put the crime table on the first sheet and save again",
         )
-    del header_row
     names = [f"c{i}" for i in range(len(header))]
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
     body = pl.DataFrame(

@@ -64,6 +64,7 @@ class RunReport:
     data_tests_run: int = 0
     data_test_failures: list[str] = field(default_factory=list)
     published_snapshot_of: str | None = None
+    published_as: str | None = None
     error: str | None = None
 
     def count(self, status: str) -> int:
@@ -373,6 +374,7 @@ def publish_run(run: Run) -> None:
     snapshot = publish(run.settings, run.build_path)
     run.report.status = "published"
     run.report.published_snapshot_of = str(snapshot) if snapshot else None
+    run.report.published_as = str(run.settings.warehouse)
 
 
 def close_run(run: Run) -> None:
@@ -400,12 +402,18 @@ def finish_run(run: Run, error: BaseException | None = None) -> RunReport:
     return report
 
 
+def skip_if_current(run: Run, *, force_build: bool = False) -> bool:
+    """Mark a run with nothing new and no code change as a no-op (nothing is copied)."""
+    if not (run.up_to_date and run.nothing_new) or force_build:
+        return False
+    run.report.files = [FileResult(str(p), "unchanged", sha) for p, sha in run.hashes.items()]
+    run.report.status = "noop"
+    return True
+
+
 def execute(run: Run, *, force_build: bool = False) -> None:
     """Every step of a planned run, in order (the caller holds the writer lock)."""
-    if run.up_to_date and run.nothing_new and not force_build:
-        # Nothing new and no code change: report the files and leave without copying.
-        run.report.files = [FileResult(str(p), "unchanged", sha) for p, sha in run.hashes.items()]
-        run.report.status = "noop"
+    if skip_if_current(run, force_build=force_build):
         return
     open_run(run)
     for path in run.files:

@@ -22,6 +22,8 @@ SETTINGS_DOC: dict[str, str] = {
     "SAIHAN_NIGHTLY_CRON": "Cron expression (Asia/Tokyo) of the nightly run. Default: 0 2 * * *",
     "SAIHAN_KEEP_SNAPSHOTS": "How many earlier published snapshots to keep for rollback. Default: 3",
     "SAIHAN_ESTAT_APP_ID": "e-Stat API application ID for `saihan estat fetch`. Default: unset",
+    "SAIHAN_STABLE_SECONDS": "Seconds a file in the inbox must keep the same size and modification "
+    "time before `saihan serve` treats it as complete and ingests it. Default: 2",
 }
 
 
@@ -34,6 +36,7 @@ class Settings:
     nightly_cron: str = "0 2 * * *"
     keep_snapshots: int = 3
     estat_app_id: str | None = None
+    stable_seconds: float = 2.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -46,12 +49,22 @@ class Settings:
         keep = env.get("SAIHAN_KEEP_SNAPSHOTS", "3")
         if not keep.isdigit() or int(keep) < 1:
             raise ValueError(f"SAIHAN_KEEP_SNAPSHOTS must be a whole number >= 1, not {keep!r}")
+        stable = env.get("SAIHAN_STABLE_SECONDS", "2")
+        try:
+            stable_seconds = float(stable)
+        except ValueError:
+            stable_seconds = -1.0
+        if not 0 <= stable_seconds <= 3600:
+            raise ValueError(
+                f"SAIHAN_STABLE_SECONDS must be a number of seconds from 0 to 3600, not {stable!r}"
+            )
         return cls(
             home=home,
             lang=lang,
             nightly_cron=env.get("SAIHAN_NIGHTLY_CRON", "0 2 * * *"),
             keep_snapshots=int(keep),
             estat_app_id=env.get("SAIHAN_ESTAT_APP_ID") or None,
+            stable_seconds=stable_seconds,
         )
 
     @property

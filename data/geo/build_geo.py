@@ -201,7 +201,7 @@ def build(
     features = []
     for code, name_ja, name_en in PREFECTURES:
         mp = filter_parts(build_geometry(by_name[name_ja], arcs), code, min_area, tokyo_min_lat)
-        mp = MultiPolygon([orient(p, sign=1.0) for p in mp.geoms])  # RFC 7946: CCW exteriors
+        mp = MultiPolygon([orient(p, sign=-1.0) for p in mp.geoms])  # d3-geo: CW exteriors
         geom = mapping(mp if len(mp.geoms) > 1 else mp.geoms[0])
         geom = {"type": geom["type"], "coordinates": round_coords(geom["coordinates"], precision)}
         features.append(

@@ -12,7 +12,9 @@ select
     cast(split_part(f.dataset_key, '/', 2) as varchar) as pref_code,
     cast(split_part(f.dataset_key, '/', 4) as integer) as data_year,
     i.crime_type,
-    i.modus,
+    -- One modus per file (the reader checks it); the canonical name, whatever the spelling.
+    split_part(f.dataset_key, '/', 3) as modus,
+    i.modus as modus_as_written,
     i.police_station,
     i.koban,
     i.lg_code,

@@ -1,0 +1,187 @@
+"""A run report as Markdown, for a person: the Prefect run artifact and ``saihan status``.
+
+The input is ``RunReport.to_dict()`` (or the same dict read back from ``runs/<run_id>.json``),
+so old reports render too. Nothing here runs anything; it only formats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+# Unchanged files are listed up to this many; past that they are counted. Loaded and rejected
+# files are always listed, since those are what a person acts on.
+MAX_UNCHANGED_LISTED = 20
+MAX_FINDINGS_LISTED = 3
+
+HEADLINES = {
+    "published": "published",
+    "noop": "nothing new",
+    "audit_failed": "audit failed, nothing published",
+    "failed": "failed, nothing published",
+    "running": "still running (or killed)",
+}
+
+
+def cell(value: Any) -> str:
+    """Text safe inside a Markdown table cell: one line, pipes escaped."""
+    text = "" if value is None else str(value)
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def code(value: Any) -> str:
+    """Inline code for a path or name (backticks inside are dropped)."""
+    return f"`{cell(value).replace('`', '')}`"
+
+
+def quarantine_report_path(quarantined_as: str) -> str:
+    """The plain-text quarantine report written beside a rejected file."""
+    return f"{quarantined_as}.report.txt"
+
+
+def _summary(report: Mapping[str, Any]) -> Mapping[str, Any]:
+    files = report.get("files", [])
+    given = report.get("summary")
+    if given:
+        return given
+    return {
+        "files_seen": len(files),
+        "loaded": sum(f["status"] == "loaded" for f in files),
+        "unchanged": sum(f["status"] == "unchanged" for f in files),
+        "rejected": sum(f["status"] == "rejected" for f in files),
+        "superseded": sum(len(f.get("superseded_file_ids") or []) for f in files),
+        "rows_loaded": sum(f.get("rows", 0) for f in files if f["status"] == "loaded"),
+    }
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes)} min {rest:.0f} s"
+
+
+def _publish_line(report: Mapping[str, Any]) -> str:
+    status = report.get("status")
+    if status == "published":
+        where = report.get("published_as")
+        line = f"Published {code(where)}" if where else "Published"
+        line += f" (built by run {code(report['run_id'])})."
+        previous = report.get("published_snapshot_of")
+        if previous:
+            line += (f" The previous version is kept as {code(previous)}; "
+                     "`saihan rollback` restores it.")
+        else:
+            line += " It is the first published version."
+        return line
+    if status == "noop":
+        return "Nothing new and no code change: the published warehouse was left as it was."
+    if status in ("audit_failed", "failed"):
+        return "Nothing was published: readers still see the previous version."
+    return "The run did not finish: the published warehouse was left as it was."
+
+
+def _data_tests_line(report: Mapping[str, Any]) -> str:
+    failures = report.get("data_test_failures") or []
+    run = report.get("data_tests_run") or 0
+    if failures:
+        return f"{len(failures)} data test(s) failed (see below)."
+    if run:
+        return f"{run} data tests run, all passed."
+    if report.get("status") == "noop":
+        return "Not run: nothing was rebuilt."
+    return "Not run."
+
+
+def _file_rows(files: list[Mapping[str, Any]]) -> list[str]:
+    rows = ["| Status | File | Rows | Dataset | Notes |", "| --- | --- | ---: | --- | --- |"]
+    unchanged = [f for f in files if f["status"] == "unchanged"]
+    others = [f for f in files if f["status"] != "unchanged"]
+    for result in [*others, *unchanged[:MAX_UNCHANGED_LISTED]]:
+        status = result["status"]
+        notes: list[str] = []
+        rows_text = ""
+        if status == "loaded":
+            rows_text = f"{result.get('rows', 0):,}"
+            if result.get("superseded_file_ids"):
+                ids = ", ".join(str(i) for i in result["superseded_file_ids"])
+                notes.append(f"supersedes earlier delivery (file id {ids})")
+            findings = result.get("findings") or []
+            notes += [f["message"] for f in findings[:MAX_FINDINGS_LISTED]]
+            if len(findings) > MAX_FINDINGS_LISTED:
+                notes.append(f"and {len(findings) - MAX_FINDINGS_LISTED} more notes")
+        elif status == "rejected":
+            notes.append((result.get("rejection") or {}).get("reason", ""))
+        label = "**REJECTED**" if status == "rejected" else status
+        rows.append(f"| {label} | {code(result['file'])} | {rows_text} | "
+                    f"{cell(result.get('dataset_key') or '')} | {cell('; '.join(notes))} |")
+    if len(unchanged) > MAX_UNCHANGED_LISTED:
+        rows.append(f"| unchanged | and {len(unchanged) - MAX_UNCHANGED_LISTED} more files | "
+                    "| | |")
+    return rows
+
+
+def _rejections(files: list[Mapping[str, Any]]) -> list[str]:
+    lines: list[str] = []
+    for result in files:
+        if result["status"] != "rejected":
+            continue
+        rejection = result.get("rejection") or {}
+        where = ", ".join(part for part in (
+            f"line {rejection['line']}" if rejection.get("line") is not None else "",
+            f"column {cell(rejection['column'])}" if rejection.get("column") else "",
+        ) if part)
+        lines.append(f"### {cell(result['file'])}" + (f" ({where})" if where else ""))
+        lines.append("")
+        lines.append(f"- Found: {cell(rejection.get('reason'))}")
+        lines.append(f"- To do: {cell(rejection.get('action'))}")
+        for detail in rejection.get("details") or []:
+            lines.append(f"  - {cell(detail)}")
+        if result.get("quarantined_as"):
+            lines.append(f"- Kept in quarantine as {code(result['quarantined_as'])}; report: "
+                         f"{code(quarantine_report_path(result['quarantined_as']))}")
+        lines.append("")
+    return lines
+
+
+def render_markdown(report: Mapping[str, Any]) -> str:
+    """The run report (``RunReport.to_dict()``) as Markdown a person can act on."""
+    status = report.get("status", "running")
+    summary = _summary(report)
+    files = list(report.get("files") or [])
+    lines = [
+        f"# saihan run {code(report['run_id'])}: {HEADLINES.get(status, cell(status))}",
+        "",
+        "| | |",
+        "| --- | --- |",
+        f"| Trigger | {cell(report.get('trigger'))} |",
+        f"| Started (UTC) | {cell(report.get('started_at'))} |",
+        f"| Finished (UTC) | {cell(report.get('finished_at') or '-')} |",
+        f"| Duration | {_duration(report.get('duration_seconds'))} |",
+        f"| Files seen | {summary['files_seen']} |",
+        f"| Loaded | {summary['loaded']} ({summary['rows_loaded']:,} rows) |",
+        f"| Unchanged | {summary['unchanged']} |",
+        f"| Superseded earlier deliveries | {summary['superseded']} |",
+        f"| Rejected | {summary['rejected']} |",
+        f"| Data tests | {_data_tests_line(report)} |",
+        "",
+        _publish_line(report),
+        "",
+    ]
+    if report.get("error") and status != "audit_failed":
+        lines += ["## Error", "", "```", str(report["error"]), "```", ""]
+    failures = report.get("data_test_failures") or []
+    if failures:
+        lines += ["## Failed data tests", ""]
+        lines += [f"- {cell(failure)}" for failure in failures]
+        lines.append("")
+    if summary["rejected"]:
+        lines += ["## Rejected files: what to do", "",
+                  "Nothing from these files was loaded. Fix each one and drop it into the inbox "
+                  "again.", ""]
+        lines += _rejections(files)
+    if files:
+        lines += ["## Files", "", *_file_rows(files), ""]
+    return "\n".join(lines).rstrip() + "\n"
