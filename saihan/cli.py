@@ -229,6 +229,27 @@ def demo(ctx: typer.Context) -> None:
     raise typer.Exit(_streamlit(settings, list(ctx.args)))
 
 
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(
+        help="Port of the local Prefect server (only when PREFECT_API_URL is not set).")] = 4200,
+) -> None:
+    """Run unattended: nightly and on-arrival flows, the inbox watcher, a local Prefect server."""
+    # Imported here: Prefect reads its settings on import, after serve has chosen the server.
+    from flows.serve import ServerError
+    from flows.serve import serve as serve_deployments
+
+    settings = _settings()
+    try:
+        serve_deployments(settings, port=port)
+    except ServerError as exc:
+        typer.secho(str(exc), err=True, fg="red")
+        raise typer.Exit(EXIT_ERROR) from None
+    except KeyboardInterrupt:
+        pass
+    typer.echo("saihan serve stopped")
+
+
 def main() -> None:
     """Console entry point."""
     app()

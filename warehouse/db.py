@@ -1,7 +1,8 @@
 """The warehouse as SQL files: forward migrations, layered models and SQL data tests.
 
 ``sql/migrations`` holds the persistent layers (raw with lineage, meta) and is applied forward
-once per version. ``sql/stg``, ``sql/core`` and ``sql/mart`` are rebuilt on every build: a file's
+once per version. Models are views in stg and tables in core and mart, unless the file says
+otherwise in a line ``-- materialized: view``. ``sql/stg``, ``sql/core`` and ``sql/mart`` are rebuilt on every build: a file's
 name is its object's name (``sql/mart/prefecture.sql`` -> ``mart.prefecture``). ``sql/tests``
 holds data tests that must return no rows.
 """
@@ -124,7 +125,9 @@ def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:
     models = {}
     for layer, materialized in MODEL_LAYERS:
         for path in sorted((sql_dir / layer).glob("*.sql")):
-            model = Model(layer, path.stem, path, materialized)
+            override = re.search(r"^-- materialized: (view|table)$",
+                                 path.read_text(encoding="utf-8"), re.MULTILINE)
+            model = Model(layer, path.stem, path, override.group(1) if override else materialized)
             models[model.qualified] = model
     layer_rank = {layer: i for i, (layer, _) in enumerate(MODEL_LAYERS)}
     graph: dict[str, set[str]] = {}

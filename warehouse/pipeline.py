@@ -10,11 +10,13 @@ import json
 import time
 import uuid
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from warehouse import db
 from warehouse.errors import Finding, RejectedFile
@@ -160,7 +162,9 @@ def load_parsed(
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             raise ValueError(f"parser for {parsed.source_kind} did not produce columns {missing}")
-        con.register("incoming", frame.select(columns).to_arrow())
+        # string_view arrays hand over to DuckDB without a copy.
+        con.register("incoming",
+                     frame.select(columns).to_arrow(compat_level=pl.CompatLevel.newest()))
         try:
             con.execute(f"insert into raw.{parsed.raw_table} select * from incoming")
         finally:
@@ -321,8 +325,16 @@ def open_run(run: Run) -> None:
     run.known = _known_hashes(run.con)
 
 
-def ingest_file(run: Run, path: Path) -> FileResult:
-    """Parse and load one file into the build (or quarantine it with its report)."""
+def parse_or_reject(path: Path) -> Parsed | RejectedFile:
+    """Parse a file; a rejection is returned, not raised (safe to run on another thread)."""
+    try:
+        return parse_file(path)
+    except RejectedFile as error:
+        return error
+
+
+def ingest_file(run: Run, path: Path, prepared: Parsed | RejectedFile | None = None) -> FileResult:
+    """Parse (unless ``prepared``) and load one file into the build, or quarantine it."""
     assert run.con is not None, "open_run first"
     result = FileResult(file=str(path), sha256=run.hashes.get(path) or sha256_of(path))
     run.report.files.append(result)
@@ -330,9 +342,9 @@ def ingest_file(run: Run, path: Path) -> FileResult:
         result.status = "unchanged"
         _remember_seen(run.con, path, result.sha256)
         return result
-    try:
-        parsed = parse_file(path)
-    except RejectedFile as error:
+    parsed = parse_or_reject(path) if prepared is None else prepared
+    if isinstance(parsed, RejectedFile):
+        error = parsed
         in_inbox = run.inbox_mode or run.settings.inbox in path.parents
         target = quarantine(run.settings, path, error, move=in_inbox)
         result.status = "rejected"
@@ -350,6 +362,24 @@ def ingest_file(run: Run, path: Path) -> FileResult:
     result.superseded_file_ids = superseded
     result.findings = [f.to_dict() for f in parsed.findings]
     return result
+
+
+def ingest_all(run: Run) -> list[FileResult]:
+    """Ingest every planned file in order, parsing the next new file while one loads."""
+    new = [p for p in run.files if run.hashes.get(p) not in run.known]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ahead: dict[Path, Future] = {}
+        results = []
+        for path in run.files:
+            upcoming = next((p for p in new if p not in ahead and p != path), None)
+            if path in new and path not in ahead:
+                ahead[path] = pool.submit(parse_or_reject, path)
+            if upcoming is not None:
+                ahead[upcoming] = pool.submit(parse_or_reject, upcoming)
+            prepared = ahead.pop(path).result() if path in ahead else None
+            new = [p for p in new if p != path]
+            results.append(ingest_file(run, path, prepared))
+    return results
 
 
 def needs_build(run: Run, *, force_build: bool = False) -> bool:
@@ -416,8 +446,7 @@ def execute(run: Run, *, force_build: bool = False) -> None:
     if skip_if_current(run, force_build=force_build):
         return
     open_run(run)
-    for path in run.files:
-        ingest_file(run, path)
+    ingest_all(run)
     if not needs_build(run, force_build=force_build):
         run.report.status = "noop"
         return

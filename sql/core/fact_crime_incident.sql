@@ -1,5 +1,7 @@
 -- One row per recorded incident with the calendar parts the marts group by. Incidents with an
--- unknown date or hour stay, with null parts.
+-- unknown date or hour stay, with null parts. A view: the marts aggregate it in one pass each,
+-- and a copy of every incident would double the warehouse for nothing.
+-- materialized: view
 with incidents as (
     select * from stg.crime_incident
 ),

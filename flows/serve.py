@@ -1,0 +1,271 @@
+"""``saihan serve``: the deployments, the inbox watcher and, by default, a local Prefect server.
+
+Two deployments are served from this process:
+
+- ``saihan-nightly/nightly``: :func:`flows.pipeline.nightly_flow` on ``SAIHAN_NIGHTLY_CRON``
+  (Asia/Tokyo).
+- ``saihan-ingest/on-arrival``: :func:`flows.pipeline.ingest_flow` for one file, triggered by
+  the ``saihan.inbox.file-ready`` event that the inbox watcher emits once a file is complete.
+
+Without ``PREFECT_API_URL`` a Prefect server is started on 127.0.0.1 as a child process (its
+database under ``$SAIHAN_HOME/prefect`` unless ``PREFECT_HOME`` is set) and stopped with
+``saihan serve``. With ``PREFECT_API_URL`` the same deployments register with that server.
+
+Prefect reads its settings when first imported, so :func:`prepare_prefect_environment` runs
+before anything here imports Prefect; the Prefect imports are therefore inside the functions.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from warehouse.arrivals import unseen_inbox_files
+from warehouse.files import ensure_home
+from warehouse.settings import Settings
+
+if TYPE_CHECKING:
+    from prefect.deployments.runner import RunnerDeployment
+
+FILE_READY_EVENT = "saihan.inbox.file-ready"
+TIMEZONE = "Asia/Tokyo"
+NIGHTLY_DEPLOYMENT = "nightly"
+ARRIVAL_DEPLOYMENT = "on-arrival"
+DEFAULT_PORT = 4200
+# Arrival runs queue behind the writer lock; a run of ten million rows takes minutes.
+ARRIVAL_WAIT_SECONDS = 1800.0
+
+log = logging.getLogger("saihan.serve")
+
+
+class ServerError(RuntimeError):
+    """The local Prefect server could not be started or did not become healthy."""
+
+
+@dataclass
+class LocalServer:
+    """A Prefect server this process started, and how to reach it."""
+
+    process: subprocess.Popen
+    api_url: str
+    log_path: Path
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether nothing listens on ``host:port``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def is_healthy(api_url: str, timeout: float = 2.0) -> bool:
+    """Whether the Prefect API at ``api_url`` answers its health check."""
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=timeout) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def start_local_server(
+    port: int, prefect_home: Path, log_path: Path, *, timeout: float = 180.0
+) -> LocalServer:
+    """Start ``prefect server start`` on 127.0.0.1:``port`` and wait until it is healthy."""
+    if not port_is_free(port):
+        raise ServerError(
+            f"Port {port} on 127.0.0.1 is in use. Choose another with `saihan serve --port N`, "
+            "or point saihan at a running Prefect server with PREFECT_API_URL.")
+    api_url = f"http://127.0.0.1:{port}/api"
+    env = {key: value for key, value in os.environ.items() if key != "PREFECT_API_URL"}
+    env.update(PREFECT_HOME=str(prefect_home), PREFECT_SERVER_API_HOST="127.0.0.1",
+               PREFECT_SERVER_API_PORT=str(port), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+             "--port", str(port)],
+            env=env, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            preexec_fn=_stop_with_parent if sys.platform == "linux" else None)
+    server = LocalServer(process, api_url, log_path)
+    deadline = time.monotonic() + timeout
+    while not is_healthy(api_url):
+        if process.poll() is not None:
+            raise ServerError(f"The Prefect server stopped at start (exit {process.returncode}); "
+                              f"see {log_path}:\n{_tail(log_path)}")
+        if time.monotonic() > deadline:
+            stop_local_server(server)
+            raise ServerError(f"The Prefect server was not healthy after {timeout:.0f} s; "
+                              f"see {log_path}:\n{_tail(log_path)}")
+        time.sleep(0.25)
+    return server
+
+
+def stop_local_server(server: LocalServer, timeout: float = 20.0) -> None:
+    """Stop a server started by :func:`start_local_server` (SIGTERM, then SIGKILL)."""
+    if server.process.poll() is not None:
+        return
+    server.process.terminate()
+    try:
+        server.process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(timeout)
+
+
+def _stop_with_parent() -> None:
+    """In the server's child process (Linux): get SIGTERM when saihan serve dies, even by -9."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _tail(path: Path, lines: int = 20) -> str:
+    try:
+        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def prepare_prefect_environment(settings: Settings, environ: dict[str, str] | Any = None) -> None:
+    """Pin SAIHAN_HOME for the flow runs and keep Prefect's own files under the saihan home."""
+    environ = os.environ if environ is None else environ
+    environ["SAIHAN_HOME"] = str(settings.home)
+    if not environ.get("PREFECT_API_URL"):
+        environ.setdefault("PREFECT_HOME", str(settings.home / "prefect"))
+
+
+@contextmanager
+def prefect_api(settings: Settings, port: int = DEFAULT_PORT) -> Iterator[str]:
+    """The Prefect API to use: PREFECT_API_URL when set, else a local server for the block."""
+    prepare_prefect_environment(settings)
+    given = os.environ.get("PREFECT_API_URL")
+    if given:
+        yield given
+        return
+    started = time.monotonic()
+    server = start_local_server(port, Path(os.environ["PREFECT_HOME"]),
+                                settings.home / "prefect" / "server.log")
+    os.environ["PREFECT_API_URL"] = server.api_url
+    print(f"Prefect server ready at {server.api_url.removesuffix('/api')} "
+          f"in {time.monotonic() - started:.1f} s (log: {server.log_path})", flush=True)
+    _refresh_prefect_settings()
+    try:
+        yield server.api_url
+    finally:
+        stop_local_server(server)
+        os.environ.pop("PREFECT_API_URL", None)
+        _refresh_prefect_settings()
+
+
+def _refresh_prefect_settings() -> None:
+    """Make an already imported Prefect see the environment as it is now."""
+    if "prefect.context" in sys.modules:
+        from prefect.context import refresh_global_settings_context
+
+        refresh_global_settings_context()
+
+
+def file_ready_event(settings: Settings, path: Path) -> dict[str, Any]:
+    """The event that says ``path`` is complete: the arguments of ``emit_event``."""
+    stat = path.stat()
+    return {
+        "event": FILE_READY_EVENT,
+        "resource": {
+            "prefect.resource.id": f"saihan.file.{path}",
+            "prefect.resource.name": path.name,
+            "saihan.home": str(settings.home),
+        },
+        "payload": {"path": str(path), "size_bytes": stat.st_size,
+                    "mtime_ns": stat.st_mtime_ns},
+    }
+
+
+def emit_file_ready(settings: Settings, path: Path) -> None:
+    """Tell Prefect that a file in the inbox is complete (triggers the on-arrival run)."""
+    from prefect.events import emit_event
+
+    emit_event(**file_ready_event(settings, path))
+    print(f"file ready: {path}", flush=True)
+
+
+def arrival_trigger(settings: Settings):
+    """The trigger of the on-arrival deployment: one run per file-ready event of this home."""
+    from prefect.events import DeploymentEventTrigger
+
+    return DeploymentEventTrigger(
+        name=f"saihan file ready in {settings.inbox}",
+        expect={FILE_READY_EVENT},
+        match={"saihan.home": str(settings.home)},
+        parameters={"paths": ["{{ event.payload.path }}"], "trigger": "arrival",
+                    "wait_seconds": ARRIVAL_WAIT_SECONDS},
+    )
+
+
+def deployments(settings: Settings) -> list[RunnerDeployment]:
+    """The nightly and on-arrival deployments of this saihan home."""
+    from prefect.deployments.runner import EntrypointType
+    from prefect.schedules import Cron
+
+    from flows.pipeline import ingest_flow, nightly_flow
+
+    nightly = nightly_flow.to_deployment(
+        name=NIGHTLY_DEPLOYMENT,
+        schedules=[Cron(settings.nightly_cron, timezone=TIMEZONE)],
+        tags=["saihan"],
+        description=f"Everything new in {settings.inbox}, then the extracts; "
+                    f"{settings.nightly_cron} ({TIMEZONE}).",
+        entrypoint_type=EntrypointType.MODULE_PATH,
+    )
+    arrival = ingest_flow.to_deployment(
+        name=ARRIVAL_DEPLOYMENT,
+        triggers=[arrival_trigger(settings)],
+        tags=["saihan"],
+        description=f"One complete file in {settings.inbox}, as soon as it lands.",
+        entrypoint_type=EntrypointType.MODULE_PATH,
+    )
+    return [nightly, arrival]
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(settings: Settings, *, port: int = DEFAULT_PORT, limit: int = 1) -> None:
+    """Serve both deployments and watch the inbox until interrupted (Ctrl-C or SIGTERM)."""
+    # Until Prefect's runner takes SIGTERM over, treat it as Ctrl-C so the server is stopped.
+    signal.signal(signal.SIGTERM, _interrupt)
+    ensure_home(settings)
+    with prefect_api(settings, port) as api_url:
+        import prefect
+
+        from flows.watcher import InboxWatcher
+
+        watcher = InboxWatcher(settings.inbox, lambda path: emit_file_ready(settings, path),
+                               stable_seconds=settings.stable_seconds)
+        served = deployments(settings)
+        existing = unseen_inbox_files(settings)
+        watcher.start(existing)
+        print(f"watching {settings.inbox} (complete after {settings.stable_seconds:g} s "
+              f"unchanged; {len(existing)} file(s) not yet seen); API {api_url}", flush=True)
+        try:
+            # One flow run at a time: runs write one after another anyway (writer lock).
+            prefect.serve(*served, limit=limit)
+        finally:
+            watcher.stop()
