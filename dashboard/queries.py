@@ -18,7 +18,7 @@ def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
-    return con.execute(sql, params or []).pl()
+    return con.sql(sql, params=params or None).pl()
 
 
 def published_at(con: duckdb.DuckDBPyConnection) -> str | None:

@@ -26,21 +26,24 @@ def settings() -> Settings:
 
 
 def lang() -> str:
-    """The current language: from the URL (?lang=en), else the configured default."""
-    value = st.query_params.get("lang", settings().lang)
+    """The current language: the switch, else the URL (?lang=en), else the configured default."""
+    value = st.session_state.get("lang_switch") or st.query_params.get("lang", settings().lang)
     return value if value in LANGUAGES else "ja"
+
+
+def _remember_language() -> None:
+    st.query_params["lang"] = st.session_state["lang_switch"]
 
 
 def language_switch() -> str:
     """The sidebar language selector, kept in the URL so a shared link keeps it."""
     current = lang()
-    choice = st.sidebar.radio(
+    st.sidebar.radio(
         t("language", current), list(LANGUAGES), index=list(LANGUAGES).index(current),
         format_func=LANGUAGES.get, horizontal=True, key="lang_switch",
+        on_change=_remember_language,
     )
-    if choice != st.query_params.get("lang"):
-        st.query_params["lang"] = choice
-    return choice
+    return lang()
 
 
 def _stamp(path: Path) -> tuple[int, int]:

@@ -18,6 +18,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
+from warehouse.arrivals import settled_unseen_inbox_files
 from warehouse.files import WriterBusy, ensure_home, writer_lock
 from warehouse.pipeline import (
     FileResult,
@@ -152,11 +153,15 @@ def locked_run(
     wait_seconds: float,
     force_build: bool = False,
     extracts: bool = False,
+    with_settled_inbox: bool = False,
 ) -> dict[str, Any]:
     """One run under the writer lock (waiting up to ``wait_seconds`` for it); raises on failure."""
     ensure_home(settings)
     try:
         with writer_lock(settings, wait_seconds=wait_seconds):
+            if with_settled_inbox and paths is not None:
+                # Decided under the lock: what the previous run loaded is not taken again.
+                paths = list(dict.fromkeys([*paths, *settled_unseen_inbox_files(settings)]))
             return _run_holding_lock(settings, paths, trigger=trigger, force_build=force_build,
                                      extracts=extracts)
     except WriterBusy as busy:
@@ -198,12 +203,17 @@ def ingest_flow(
     trigger: str = "flow",
     wait_seconds: float = 600.0,
     force_build: bool = False,
+    with_settled_inbox: bool = False,
 ) -> dict[str, Any]:
-    """Take in the given files (or what is new in the inbox), rebuild, audit and publish."""
+    """Take in the given files (or what is new in the inbox), rebuild, audit and publish.
+
+    ``with_settled_inbox`` also takes in the other complete inbox files not loaded yet, so
+    files dropped together are published in one run (the on-arrival deployment sets it).
+    """
     settings = Settings.from_env()
     chosen = None if paths is None else [Path(p) for p in paths]
     return locked_run(settings, chosen, trigger=trigger, wait_seconds=wait_seconds,
-                      force_build=force_build)
+                      force_build=force_build, with_settled_inbox=with_settled_inbox)
 
 
 @flow(name="saihan-nightly", log_prints=True)

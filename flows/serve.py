@@ -46,6 +46,7 @@ ARRIVAL_DEPLOYMENT = "on-arrival"
 DEFAULT_PORT = 4200
 # Arrival runs queue behind the writer lock; a run of ten million rows takes minutes.
 ARRIVAL_WAIT_SECONDS = 1800.0
+RUNNER_POLL_SECONDS = 2
 
 log = logging.getLogger("saihan.serve")
 
@@ -147,6 +148,8 @@ def prepare_prefect_environment(settings: Settings, environ: dict[str, str] | An
     """Pin SAIHAN_HOME for the flow runs and keep Prefect's own files under the saihan home."""
     environ = os.environ if environ is None else environ
     environ["SAIHAN_HOME"] = str(settings.home)
+    # The runner looks for new flow runs this often (Prefect's default is 10 s).
+    environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", str(RUNNER_POLL_SECONDS))
     if not environ.get("PREFECT_API_URL"):
         environ.setdefault("PREFECT_HOME", str(settings.home / "prefect"))
 
@@ -214,7 +217,7 @@ def arrival_trigger(settings: Settings):
         expect={FILE_READY_EVENT},
         match={"saihan.home": str(settings.home)},
         parameters={"paths": ["{{ event.payload.path }}"], "trigger": "arrival",
-                    "wait_seconds": ARRIVAL_WAIT_SECONDS},
+                    "wait_seconds": ARRIVAL_WAIT_SECONDS, "with_settled_inbox": True},
     )
 
 

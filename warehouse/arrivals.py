@@ -96,3 +96,18 @@ def unseen_inbox_files(settings: Settings) -> list[Path]:
         if (str(path), stat.st_size, stat.st_mtime_ns) not in seen:
             unseen.append(path)
     return unseen
+
+
+def settled_unseen_inbox_files(settings: Settings, now_ns: int | None = None) -> list[Path]:
+    """Unseen inbox files that are not empty and unchanged for ``settings.stable_seconds``.
+
+    What a run started for one arrived file also takes in, so that files dropped together are
+    loaded and published together (the runs for the others then find nothing new).
+    """
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    settled = []
+    for path in unseen_inbox_files(settings):
+        stat = path.stat()
+        if stat.st_size > 0 and now_ns - stat.st_mtime_ns >= settings.stable_seconds * 1e9:
+            settled.append(path)
+    return settled

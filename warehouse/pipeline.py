@@ -32,7 +32,8 @@ from warehouse.settings import Settings
 from warehouse.sources import Parsed, parse_file
 
 # Raw tables a parser may write to; the name in Parsed.raw_table must be one of these.
-RAW_TABLES = frozenset({"published_fact", "crime_incident"})
+RAW_TABLES = frozenset({"published_fact", "crime_incident", "indicator_value", "estat_value",
+                        "subsidy_record", "local_plan"})
 
 
 @dataclass
@@ -186,9 +187,12 @@ def load_parsed(
 def _context_findings(
     con: duckdb.DuckDBPyConnection, parsed: Parsed, file_id: int
 ) -> list[Finding]:
-    """Findings that need what is already loaded: new police stations, unknown codes."""
+    """Findings that need what is already loaded: new police stations, unknown codes, rows
+    that differ from an earlier delivery of indicators, subsidy records or local plans."""
     if parsed.source_kind != "crime_open_data":
-        return []
+        from warehouse.programme import context_findings
+
+        return context_findings(con, parsed, file_id)
     findings = []
     pref_code = parsed.dataset_key.split("/")[1]
     new_stations = [row[0] for row in con.execute(

@@ -42,6 +42,8 @@ class SourceKind:
     description: str
     matches: Callable[[list[str]], bool]
     parse: Callable[[Path, bytes], Parsed]
+    # Whether the header may sit below a title row (searched in the first HEADER_SEARCH_ROWS).
+    finds_header: bool = False
 
 
 def normalise_header(cell: str) -> str:
@@ -194,42 +196,194 @@ def parse_crime(path: Path, content: bytes) -> Parsed:
     )
 
 
+# --- programme templates: indicators, subsidy records, local plans (warehouse.programme) -----
+
+def _is_indicators(header: list[str]) -> bool:
+    from warehouse.programme import is_indicator_file
+
+    return is_indicator_file(header)
+
+
+def _parse_indicators(path: Path, content: bytes) -> Parsed:
+    from warehouse.programme import parse_indicators
+
+    return parse_indicators(path, content)
+
+
+def _is_subsidy(header: list[str]) -> bool:
+    from warehouse.programme import is_subsidy_file
+
+    return is_subsidy_file(header)
+
+
+def _parse_subsidy(path: Path, content: bytes) -> Parsed:
+    from warehouse.programme import parse_subsidy
+
+    return parse_subsidy(path, content)
+
+
+def _is_local_plans(header: list[str]) -> bool:
+    from warehouse.programme import is_local_plan_file
+
+    return is_local_plan_file(header)
+
+
+def _parse_local_plans(path: Path, content: bytes) -> Parsed:
+    from warehouse.programme import parse_local_plans
+
+    return parse_local_plans(path, content)
+
+
 SOURCE_KINDS: tuple[SourceKind, ...] = (
     SourceKind("published_facts", "published facts (fact_id, topic, measure, ... quote)",
                _is_published_facts, parse_published_facts),
     SourceKind("crime_open_data", "police crime open data (罪名, 手口, 管轄警察署（発生地）, ...)",
                _is_crime, parse_crime),
+    SourceKind("indicators", "prefecture indicators (計画, 指標番号, 指標名, 都道府県, 期間, 値, 単位)",
+               _is_indicators, _parse_indicators, finds_header=True),
+    SourceKind("subsidy_records", "subsidy records (年度, 都道府県, 事業実施, ..., 国庫補助額)",
+               _is_subsidy, _parse_subsidy, finds_header=True),
+    SourceKind("local_plans", "local-plan status (基準日, 団体コード, 策定状況, 策定方法, ...)",
+               _is_local_plans, _parse_local_plans, finds_header=True),
 )
+
+
+# --- JSON documents (routed by content before any header is sniffed) -------------------------
+
+@dataclass(frozen=True)
+class JsonKind:
+    """A kind of JSON input: how to recognise the parsed document and how to parse the file."""
+
+    name: str
+    description: str
+    matches: Callable[[object], bool]
+    parse: Callable[[Path, bytes], Parsed]
+
+
+def _is_estat(document: object) -> bool:
+    from warehouse.estat import is_estat_response
+
+    return is_estat_response(document)
+
+
+def _parse_estat(path: Path, content: bytes) -> Parsed:
+    from warehouse.estat import parse_estat
+
+    return parse_estat(path, content)
+
+
+JSON_KINDS: tuple[JsonKind, ...] = (
+    JsonKind("estat", "e-Stat getStatsData response (GET_STATS_DATA)", _is_estat, _parse_estat),
+)
+
+
+def looks_like_json(path: Path, content: bytes) -> bool:
+    """Whether a file is a JSON document (by its first character, or its .json name)."""
+    head = content[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith((b"{", b"[")) or path.suffix.lower() == ".json"
+
+
+def _route_json(path: Path, content: bytes) -> SourceKind:
+    """The kind of a JSON file, by its content."""
+    import json
+
+    try:
+        document = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise RejectedFile(path, reason=f"the file is not valid JSON ({exc})",
+                           action="Deliver the JSON as saved from the API (UTF-8)") from exc
+    for kind in JSON_KINDS:
+        if kind.matches(document):
+            return SourceKind(kind.name, kind.description, lambda _header: True, kind.parse)
+    keys = list(document)[:5] if isinstance(document, dict) else type(document).__name__
+    raise RejectedFile(
+        path, reason=f"the JSON document ({keys}) is not one saihan knows",
+        action="Deliver " + "; ".join(k.description for k in JSON_KINDS) + "; see README, "
+        "'Input formats'",
+    )
+
+
+HEADER_SEARCH_ROWS = 10
+
+
+def sniff_rows(path: Path, content: bytes, rows: int = HEADER_SEARCH_ROWS) -> list[list[str]]:
+    """The first rows' cells, normalised, for kinds whose header may sit below a title."""
+    if content.startswith(XLSX_MAGIC):
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+        try:
+            found = list(workbook.worksheets[0].iter_rows(max_row=rows, values_only=True))
+        finally:
+            workbook.close()
+        return [[normalise_header(str(c)) if c is not None else "" for c in row] for row in found]
+    import csv
+
+    text, _ = decode_strict(path, content[:65536].rsplit(b"\n", 1)[0] if len(content) > 65536
+                            else content)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    found = []
+    for row in reader:
+        found.append([normalise_header(c) for c in row])
+        if len(found) >= rows:
+            break
+    return found
+
+
+def _route(path: Path, content: bytes, header: list[str]) -> SourceKind | None:
+    """The first kind whose header is the file's first row, else one whose header is among the
+    first rows (below a title row)."""
+    for kind in SOURCE_KINDS:
+        if kind.matches(header):
+            return kind
+    searching = [kind for kind in SOURCE_KINDS if kind.finds_header]
+    try:
+        rows = sniff_rows(path, content)[1:]
+    except RejectedFile:
+        raise
+    except Exception:
+        return None
+    for row in rows:
+        for kind in searching:
+            if kind.matches(row):
+                return kind
+    return None
 
 
 def parse_file(path: Path, content: bytes | None = None) -> Parsed:
     """Recognise a file by its header and parse it, or raise RejectedFile saying why."""
     content = path.read_bytes() if content is None else content
-    try:
-        header = sniff_header(path, content)
-    except RejectedFile:
-        raise
-    except Exception as exc:  # a workbook that does not open, and the like
-        raise RejectedFile(path, reason=f"the file cannot be opened as a table ({exc})",
-                           action="Deliver it as CSV (UTF-8 or CP932) or XLSX") from exc
-    for kind in SOURCE_KINDS:
-        if kind.matches(header):
-            try:
-                parsed = kind.parse(path, content)
-            except RejectedFile:
-                raise
-            except Exception as exc:
-                raise RejectedFile(
-                    path, reason=f"the file looks like {kind.description} but could not be "
-                    f"read: {type(exc).__name__}: {exc}",
-                    action="Check that every row has the header's columns and re-save the "
-                    "file; if it looks right, report it with this message",
-                ) from exc
-            if parsed.frame.height == 0:
-                raise RejectedFile(path, reason="the file has a header but no rows",
-                                   action="Deliver the file again with its rows", line=2)
-            return parsed
-    expected = "; ".join(kind.description for kind in SOURCE_KINDS)
+    header: list[str] = []
+    if looks_like_json(path, content):
+        kind: SourceKind | None = _route_json(path, content)
+    else:
+        try:
+            header = sniff_header(path, content)
+            kind = _route(path, content, header)
+        except RejectedFile:
+            raise
+        except Exception as exc:  # a workbook that does not open, and the like
+            raise RejectedFile(path, reason=f"the file cannot be opened as a table ({exc})",
+                               action="Deliver it as CSV (UTF-8 or CP932) or XLSX") from exc
+    if kind is not None:
+        try:
+            parsed = kind.parse(path, content)
+        except RejectedFile:
+            raise
+        except Exception as exc:
+            raise RejectedFile(
+                path, reason=f"the file looks like {kind.description} but could not be "
+                f"read: {type(exc).__name__}: {exc}",
+                action="Check that every row has the header's columns and re-save the "
+                "file; if it looks right, report it with this message",
+            ) from exc
+        if parsed.frame.height == 0:
+            raise RejectedFile(path, reason="the file has a header but no rows",
+                               action="Deliver the file again with its rows", line=2)
+        return parsed
+    expected = "; ".join(k.description for k in SOURCE_KINDS)
     raise RejectedFile(
         path,
         reason=f"the header {header[:6]} is not one saihan knows",

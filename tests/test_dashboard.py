@@ -1,0 +1,64 @@
+"""Every dashboard page rendered with Streamlit's AppTest on the sample warehouse."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from warehouse.settings import PROJECT_ROOT, Settings
+
+APP = str(PROJECT_ROOT / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def app(sample_home: Settings, monkeypatch: pytest.MonkeyPatch):
+    """The app pointed at the session's sample warehouse."""
+    monkeypatch.setenv("SAIHAN_HOME", str(sample_home.home))
+    monkeypatch.delenv("SAIHAN_LANG", raising=False)
+
+    def open_page(page: str | None = None, **params: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=30)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        if page is not None:
+            at.switch_page(page).run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    return open_page
+
+
+def texts(at: AppTest) -> str:
+    """Everything written on the page, for 'is it there' checks."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [h.value for h in at.title] + [h.value for h in at.subheader]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_overview_in_japanese(app) -> None:
+    at = app()
+    page = texts(at)
+    assert "全国概況" in page
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["地域再犯防止推進事業 実施都道府県"] == "39"
+    assert metrics["地方計画 策定済み市区町村"] == "748"
+    assert "出典：令和6年版再犯防止推進白書 第7章（2024年6月14日現在）" in page
+    assert "令和6年度" in page
+
+
+def test_overview_in_english(app) -> None:
+    at = app(lang="en")
+    page = texts(at)
+    assert "National overview" in page
+    assert "FY2024" in page
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Prefectures in the regional subsidy programme"] == "39"
+
+
+def test_language_switch_updates_the_url(app) -> None:
+    at = app()
+    at.sidebar.radio(key="lang_switch").set_value("en").run()
+    assert at.query_params["lang"] == ["en"] or at.query_params["lang"] == "en"
+    assert "National overview" in texts(at)
