@@ -1,6 +1,6 @@
 """The dashboard's entry file: page setup, language switch and navigation.
 
-Pages live in ``dashboard/pages``; they lay out widgets only. Run with ``saihan dashboard``.
+Pages live in ``dashboard/views`` (not ``pages/``, which Streamlit would list on its own); they lay out widgets only. Run with ``saihan dashboard``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import streamlit as st  # noqa: E402
 from dashboard import state  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
 
-PAGES_DIR = Path(__file__).parent / "pages"
+PAGES_DIR = Path(__file__).parent / "views"
 
 st.set_page_config(page_title="saihan", layout="wide")
 lang = state.language_switch()
@@ -25,5 +25,6 @@ st.sidebar.caption(t("app_title", lang))
 pages = [
     st.Page(PAGES_DIR / "overview.py", title=t("page_overview", lang), url_path="overview",
             default=True),
+    st.Page(PAGES_DIR / "crime.py", title=t("page_crime", lang), url_path="crime"),
 ]
 st.navigation(pages).run()

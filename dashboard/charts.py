@@ -8,7 +8,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.i18n import t
+from dashboard.i18n import modus_label, t
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
              "#000000"]
@@ -50,8 +50,55 @@ def crime_trend(frame: pl.DataFrame, lang: str) -> go.Figure:
     fig = go.Figure()
     for i, modus in enumerate(frame["modus"].unique(maintain_order=True).to_list()):
         rows = frame.filter(pl.col("modus") == modus)
-        fig.add_scatter(x=rows["year_month"], y=rows["incidents"], name=modus, mode="lines",
+        fig.add_scatter(x=rows["year_month"], y=rows["incidents"], name=modus_label(modus, lang),
+                        mode="lines+markers",
                         line_color=OKABE_ITO[i % len(OKABE_ITO)])
     fig.update_layout(yaxis_title=t("incidents", lang), legend_title_text=t("modus", lang),
                       height=320, xaxis_tickformat="%Y-%m")
+    return _layout(fig)
+
+
+def hour_weekday_heatmap(frame: pl.DataFrame, lang: str) -> go.Figure:
+    """Incidents by hour of day (x) and weekday (y), Cividis."""
+    weekdays = [t(f"weekday_{d}", lang) for d in range(1, 8)]
+    grid = [[0] * 24 for _ in range(7)]
+    for weekday, hour, incidents in frame.select("weekday", "hour", "incidents").iter_rows():
+        grid[int(weekday) - 1][int(hour)] = incidents
+    fig = go.Figure(go.Heatmap(
+        z=grid, x=list(range(24)), y=weekdays, colorscale="Cividis",
+        colorbar_title=t("incidents", lang),
+        hovertemplate="%{y} %{x}" + t("hour_suffix", lang) + ": %{z:,}<extra></extra>",
+    ))
+    fig.update_layout(xaxis_title=t("hour_of_day", lang), xaxis_dtick=2,
+                      yaxis_autorange="reversed", height=320)
+    return _layout(fig)
+
+
+def stacked_bars(frame: pl.DataFrame, category: str, lang: str, *, horizontal: bool = True,
+                 height: int = 480) -> go.Figure:
+    """Incidents per ``category`` stacked by modus (Okabe-Ito colours)."""
+    fig = go.Figure()
+    order = (frame.group_by(category).agg(pl.col("incidents").sum())
+             .sort("incidents", descending=True)[category].to_list())
+    for i, modus in enumerate(frame["modus"].unique(maintain_order=True).to_list()):
+        rows = frame.filter(pl.col("modus") == modus)
+        values = dict(zip(rows[category].to_list(), rows["incidents"].to_list(), strict=True))
+        data = [values.get(c, 0) for c in order]
+        kwargs = {"y": order, "x": data, "orientation": "h"} if horizontal else \
+            {"x": order, "y": data}
+        fig.add_bar(name=modus_label(modus, lang), marker_color=OKABE_ITO[i % len(OKABE_ITO)],
+                    **kwargs)
+    fig.update_layout(barmode="stack", legend_title_text=t("modus", lang), height=height)
+    if horizontal:
+        fig.update_layout(yaxis_autorange="reversed")
+    return _layout(fig)
+
+
+def simple_bars(labels: list[str], values: list[float], lang: str, *, height: int = 360,
+                value_title: str | None = None) -> go.Figure:
+    """One series of horizontal bars, largest first."""
+    fig = go.Figure(go.Bar(y=labels, x=values, orientation="h", marker_color=OKABE_ITO[0],
+                           text=[f"{v:,.0f}" for v in values], textposition="auto"))
+    fig.update_layout(yaxis_autorange="reversed", height=height,
+                      xaxis_title=value_title or t("incidents", lang))
     return _layout(fig)

@@ -58,6 +58,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "source_line_no_date": {"ja": "出典：{source}", "en": "Source: {source}"},
     "sample_mark": {"ja": "サンプルデータ（実データではありません）", "en": "Sample data (not real)"},
     "download_csv": {"ja": "CSV をダウンロード", "en": "Download CSV"},
+    "download_xlsx": {"ja": "Excel をダウンロード", "en": "Download Excel"},
     "published_at": {"ja": "データ更新：{when}", "en": "Data published: {when}"},
     "crime_title": {"ja": "警察署別の犯罪発生（オープンデータ）", "en": "Police-district crime (open data)"},
     "crime_total": {"ja": "{prefs} の {years} 年：{n} 件", "en": "{prefs}, {years}: {n} incidents"},
@@ -83,6 +84,52 @@ STRINGS: dict[str, dict[str, str]] = {
     "unit_percent": {"ja": "%", "en": "%"},
     "unit_cases": {"ja": "件", "en": "cases"},
     "unit_prefectures": {"ja": "都道府県", "en": "prefectures"},
+    "page_crime": {"ja": "犯罪統計", "en": "Police-district crime"},
+    "crime_caption": {
+        "ja": "都道府県警察の犯罪オープンデータ（手口別・警察署別）。発生日不明の件数も合計に含みます。",
+        "en": "Prefectural police crime open data by modus and police station. Incidents with an unknown date count in every total.",
+    },
+    "filter_prefecture": {"ja": "都道府県", "en": "Prefecture"},
+    "filter_years": {"ja": "データ年", "en": "Data year"},
+    "filter_modus": {"ja": "手口", "en": "Modus"},
+    "filter_stations": {"ja": "警察署（未選択＝全署）", "en": "Police stations (none = all)"},
+    "all_selected": {"ja": "すべて", "en": "All"},
+    "kpi_incidents": {"ja": "認知件数", "en": "Incidents"},
+    "kpi_unknown_month": {"ja": "うち発生月不明", "en": "of which month unknown"},
+    "kpi_stations": {"ja": "警察署数", "en": "Police stations"},
+    "crime_trend_title": {"ja": "月別の発生件数（手口別）", "en": "Incidents per month by modus"},
+    "crime_heatmap_title": {"ja": "曜日・時間帯別の発生件数", "en": "Incidents by weekday and hour"},
+    "crime_heatmap_note": {
+        "ja": "発生日時が不明の件数は含みません。警察署の絞り込みは適用されません。",
+        "en": "Incidents with an unknown date or hour are not shown. The station filter does not apply.",
+    },
+    "crime_top_title": {"ja": "発生件数の多い警察署（上位20）", "en": "Police stations with most incidents (top 20)"},
+    "crime_place_title": {"ja": "発生場所別", "en": "By place type"},
+    "crime_municipality_title": {"ja": "市区町村別", "en": "By municipality"},
+    "crime_earlier_note": {
+        "ja": "このほか、データ年より前に発生した {n} 件があります（グラフは {start} 以降を表示）。",
+        "en": "Another {n} incidents occurred before the data years (the chart starts at {start}).",
+    },
+    "crime_rates_note": {
+        "ja": "人口当たりの件数は、人口データが取り込まれている場合に表示します（現在は未取込）。",
+        "en": "Rates per population appear once population data is loaded (none is loaded yet).",
+    },
+    "crime_source": {"ja": "{pref}警察 犯罪オープンデータ（{years}年）", "en": "{pref} Prefectural Police crime open data ({years})"},
+    "hour_of_day": {"ja": "時（0〜23時）", "en": "Hour of day"},
+    "hour_suffix": {"ja": "時", "en": "h"},
+    "weekday_1": {"ja": "月", "en": "Mon"},
+    "weekday_2": {"ja": "火", "en": "Tue"},
+    "weekday_3": {"ja": "水", "en": "Wed"},
+    "weekday_4": {"ja": "木", "en": "Thu"},
+    "weekday_5": {"ja": "金", "en": "Fri"},
+    "weekday_6": {"ja": "土", "en": "Sat"},
+    "weekday_7": {"ja": "日", "en": "Sun"},
+    "col_station": {"ja": "警察署", "en": "Police station"},
+    "col_municipality": {"ja": "市区町村", "en": "Municipality"},
+    "col_lg_code": {"ja": "団体コード", "en": "LG code"},
+    "col_place_type": {"ja": "発生場所", "en": "Place type"},
+    "col_incidents": {"ja": "件数", "en": "Incidents"},
+    "col_month": {"ja": "発生月", "en": "Month"},
 }
 
 
@@ -90,6 +137,22 @@ def t(key: str, lang: str = "ja", **values: object) -> str:
     """The string for ``key`` in ``lang`` with ``values`` filled in."""
     text = STRINGS[key].get(lang) or STRINGS[key]["ja"]
     return text.format(**values) if values else text
+
+
+MODUS_EN: dict[str, str] = {
+    "ひったくり": "Bag snatching",
+    "車上ねらい": "Theft from vehicles",
+    "部品ねらい": "Theft of vehicle parts",
+    "自動販売機ねらい": "Vending-machine theft",
+    "自動車盗": "Car theft",
+    "オートバイ盗": "Motorcycle theft",
+    "自転車盗": "Bicycle theft",
+}
+
+
+def modus_label(modus: str, lang: str = "ja") -> str:
+    """A modus (手口) as published, or its English name."""
+    return MODUS_EN.get(modus, modus) if lang == "en" else modus
 
 
 def unit_label(unit: str, lang: str = "ja") -> str:

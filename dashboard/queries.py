@@ -17,14 +17,15 @@ def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=True)
 
 
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None
+           ) -> pl.DataFrame:
     return con.sql(sql, params=params or None).pl()
 
 
 def published_at(con: duckdb.DuckDBPyConnection) -> str | None:
     """When the published warehouse was built (ISO timestamp)."""
-    row = con.execute("select value from meta.build_info where key = 'built_at'").fetchone()
-    return row[0] if row else None
+    rows = con.sql("select value from meta.build_info where key = 'built_at'").fetchall()
+    return rows[0][0] if rows else None
 
 
 def prefectures(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -34,7 +35,7 @@ def prefectures(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def subsidy_fiscal_years(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Fiscal years with subsidy participation data, newest first."""
-    rows = con.execute(
+    rows = con.sql(
         "select distinct fiscal_year from mart.subsidy_uptake order by fiscal_year desc"
     ).fetchall()
     return [r[0] for r in rows]
@@ -63,12 +64,12 @@ def published_totals(con: duckdb.DuckDBPyConnection, topic: str | None = None) -
 
 def municipality_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Number of governments per plan level (prefecture, designated_city, municipality)."""
-    row = con.execute(
+    row = con.sql(
         "select count(*) filter (where kind = 'prefecture'), "
         "count(*) filter (where kind = 'designated_city'), "
         "count(*) filter (where is_municipality and kind <> 'designated_city') "
         "from mart.local_government"
-    ).fetchone()
+    ).fetchall()[0]
     return {"prefecture": row[0], "designated_city": row[1], "municipality": row[2]}
 
 
@@ -90,4 +91,115 @@ def crime_by_month(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         "select year_month, modus, sum(incidents)::bigint as incidents "
         "from mart.crime_by_station_month where year_month is not null "
         "group by all order by year_month, modus",
+    )
+
+
+# --- police-district crime ---------------------------------------------------------------------
+
+def crime_prefectures(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Prefectures that have crime open data, with their years."""
+    return _frame(
+        con,
+        "select p.pref_code, p.name_ja, p.name_en, list(distinct c.data_year order by "
+        "c.data_year) as data_years, sum(c.incidents)::bigint as incidents "
+        "from mart.crime_by_station_month as c join mart.prefecture as p using (pref_code) "
+        "group by all order by p.pref_code",
+    )
+
+
+def crime_options(con: duckdb.DuckDBPyConnection, pref_code: str) -> dict[str, list]:
+    """The modus and police stations of one prefecture (for the filters)."""
+    modi = [r[0] for r in con.sql(
+        "select modus from mart.crime_by_station_month where pref_code = ? "
+        "group by modus order by sum(incidents) desc", params=[pref_code]).fetchall()]
+    stations = [r[0] for r in con.sql(
+        "select police_station from mart.police_station where pref_code = ? "
+        "order by incidents desc", params=[pref_code]).fetchall()]
+    return {"modi": modi, "stations": stations}
+
+
+_CRIME_FILTER = (
+    "pref_code = $pref and list_contains($years, data_year) and list_contains($modi, modus)"
+)
+
+
+def crime_monthly(con: duckdb.DuckDBPyConnection, pref_code: str, years: tuple[int, ...],
+                  modi: tuple[str, ...], stations: tuple[str, ...]) -> pl.DataFrame:
+    """Incidents per month and modus (stations: empty means all), unknown months excluded."""
+    return _frame(
+        con,
+        "select year_month, modus, sum(incidents)::bigint as incidents "
+        f"from mart.crime_by_station_month where {_CRIME_FILTER} and year_month is not null "
+        "and (len($stations) = 0 or list_contains($stations, police_station)) "
+        "group by all order by year_month, modus",
+        {"pref": pref_code, "years": list(years), "modi": list(modi),
+         "stations": list(stations)},
+    )
+
+
+def crime_totals(con: duckdb.DuckDBPyConnection, pref_code: str, years: tuple[int, ...],
+                 modi: tuple[str, ...], stations: tuple[str, ...]) -> dict[str, int]:
+    """Total incidents and those with an unknown month for the current filters."""
+    row = con.sql(
+        "select coalesce(sum(incidents), 0)::bigint, "
+        "coalesce(sum(incidents) filter (where year_month is null), 0)::bigint, "
+        "count(distinct police_station) "
+        f"from mart.crime_by_station_month where {_CRIME_FILTER} "
+        "and (len($stations) = 0 or list_contains($stations, police_station))",
+        params={"pref": pref_code, "years": list(years), "modi": list(modi),
+                "stations": list(stations)},
+    ).fetchall()[0]
+    return {"incidents": row[0], "unknown_month": row[1], "stations": row[2]}
+
+
+def crime_top_stations(con: duckdb.DuckDBPyConnection, pref_code: str, years: tuple[int, ...],
+                       modi: tuple[str, ...], limit: int = 20) -> pl.DataFrame:
+    """The police stations with most incidents, split by modus."""
+    return _frame(
+        con,
+        "with totals as (select police_station, sum(incidents) as total "
+        f"from mart.crime_by_station_month where {_CRIME_FILTER} group by all "
+        "order by total desc limit $limit) "
+        "select c.police_station, c.modus, sum(c.incidents)::bigint as incidents, "
+        "any_value(t.total)::bigint as station_total "
+        "from mart.crime_by_station_month as c join totals as t using (police_station) "
+        f"where {_CRIME_FILTER.replace('pref_code', 'c.pref_code')} "
+        "group by all order by station_total desc, incidents desc",
+        {"pref": pref_code, "years": list(years), "modi": list(modi), "limit": limit},
+    )
+
+
+def crime_hour_weekday(con: duckdb.DuckDBPyConnection, pref_code: str, years: tuple[int, ...],
+                       modi: tuple[str, ...]) -> pl.DataFrame:
+    """Incidents per ISO weekday and hour (known ones)."""
+    return _frame(
+        con,
+        "select weekday, hour, sum(incidents)::bigint as incidents "
+        f"from mart.crime_by_hour_weekday where {_CRIME_FILTER} "
+        "and weekday is not null and hour is not null group by all order by weekday, hour",
+        {"pref": pref_code, "years": list(years), "modi": list(modi)},
+    )
+
+
+def crime_place_types(con: duckdb.DuckDBPyConnection, pref_code: str, years: tuple[int, ...],
+                      modi: tuple[str, ...]) -> pl.DataFrame:
+    """Incidents per place type."""
+    return _frame(
+        con,
+        "select place_type, sum(incidents)::bigint as incidents "
+        f"from mart.crime_by_place_type where {_CRIME_FILTER} "
+        "group by all order by incidents desc",
+        {"pref": pref_code, "years": list(years), "modi": list(modi)},
+    )
+
+
+def crime_by_municipality(con: duckdb.DuckDBPyConnection, pref_code: str,
+                          years: tuple[int, ...], modi: tuple[str, ...]) -> pl.DataFrame:
+    """Incidents per municipality (code and name) and modus."""
+    return _frame(
+        con,
+        "select lg_code, municipality_name, modus, sum(incidents)::bigint as incidents "
+        f"from mart.crime_by_municipality where {_CRIME_FILTER} "
+        "group by all order by incidents desc",
+        {"pref": pref_code, "years": list(years), "modi": list(modi)},
     )

@@ -92,3 +92,62 @@ def panel_footer(source: str, as_of: date | None, *, is_sample: bool = False) ->
         st.caption(t("source_line", current, source=source, as_of=date_label(as_of, current)))
     if is_sample:
         st.caption(f":orange-badge[{t('sample_mark', current)}]")
+
+
+# --- filters that live in the URL, so a view can be sent as a link --------------------------
+
+def _url_value(key: str) -> str | None:
+    return st.query_params.get(key)
+
+
+def _url_values(key: str) -> list[str]:
+    return [v for v in st.query_params.get_all(key) if v]
+
+
+def _sync(key: str, multi: bool) -> None:
+    value = st.session_state[f"url_{key}"]
+    if multi:
+        st.query_params[key] = [str(v) for v in value] if value else []
+        if not value:
+            del st.query_params[key]
+    elif value is None:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = str(value)
+
+
+def url_selectbox(label: str, options: list, key: str, *, format_func=str, where=st) -> Any:
+    """A selectbox whose choice is kept in the URL (?key=value)."""
+    if not options:
+        return None
+    wanted = _url_value(key)
+    as_text = [str(o) for o in options]
+    index = as_text.index(wanted) if wanted in as_text else 0
+    return where.selectbox(label, options, index=index, format_func=format_func,
+                           key=f"url_{key}", on_change=_sync, args=(key, False))
+
+
+def url_multiselect(label: str, options: list, key: str, *, format_func=str, where=st,
+                    placeholder: str | None = None) -> list:
+    """A multiselect whose choices are kept in the URL (?key=a&key=b)."""
+    wanted = set(_url_values(key))
+    default = [o for o in options if str(o) in wanted]
+    return where.multiselect(label, options, default=default, format_func=format_func,
+                             key=f"url_{key}", on_change=_sync, args=(key, True),
+                             placeholder=placeholder)
+
+
+# --- downloads ---------------------------------------------------------------------------------
+
+def download_buttons(frame, name: str, *, key: str) -> None:
+    """CSV (UTF-8 with BOM, opens in Excel) and XLSX downloads that do not reset the page."""
+    from warehouse.export import to_csv_bytes, to_xlsx_bytes
+
+    current = lang()
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(t("download_csv", current), to_csv_bytes(frame), f"{name}.csv",
+                         "text/csv", key=f"{key}_csv", on_click="ignore")
+    right.download_button(t("download_xlsx", current), to_xlsx_bytes(frame, name),
+                          f"{name}.xlsx",
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"{key}_xlsx", on_click="ignore")

@@ -29,6 +29,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -205,7 +206,7 @@ def emit_file_ready(settings: Settings, path: Path) -> None:
     from prefect.events import emit_event
 
     emit_event(**file_ready_event(settings, path))
-    print(f"file ready: {path}", flush=True)
+    print(f"{datetime.now():%H:%M:%S.%f}"[:-3] + f" file ready: {path}", flush=True)
 
 
 def arrival_trigger(settings: Settings):

@@ -250,6 +250,93 @@ def serve(
     typer.echo("saihan serve stopped")
 
 
+# --- templates, e-Stat, reconciliation (issue 4) ---------------------------------------------
+
+EXIT_DIFFERENCES = 5
+
+
+@app.command()
+def template(
+    kind: Annotated[str, typer.Argument(help="indicators, subsidy or local_plans.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv or xlsx (with a notes sheet).")] = "xlsx",
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the template into.")] = Path("."),
+) -> None:
+    """Write an input template (Japanese headers) for indicators, subsidy records or local plans."""
+    from warehouse.templates import write_template
+
+    try:
+        path = write_template(kind, fmt.lower(), out)
+    except (KeyError, ValueError) as exc:
+        typer.secho(str(exc).strip("'\""), err=True, fg="red")
+        raise typer.Exit(EXIT_ERROR) from None
+    typer.echo(f"wrote {path}")
+
+
+estat_app = typer.Typer(help="e-Stat (政府統計の総合窓口) statistics.", no_args_is_help=True)
+app.add_typer(estat_app, name="estat")
+
+
+@estat_app.command("fetch")
+def estat_fetch(
+    stats_data_id: Annotated[str, typer.Option("--stats-data-id", help="The statsDataId.")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="File to write (default: inbox/estat/estat_<ID>.json).")] = None,
+) -> None:
+    """Fetch a statistics table from the e-Stat API (appId from SAIHAN_ESTAT_APP_ID) as JSON."""
+    from warehouse.estat import EstatError, fetch_stats_data, save_response
+
+    settings = _settings()
+    target = out or settings.inbox / "estat" / f"estat_{stats_data_id.strip()}.json"
+    try:
+        document = fetch_stats_data(settings.estat_app_id, stats_data_id)
+    except EstatError as exc:
+        typer.secho(str(exc), err=True, fg="red")
+        raise typer.Exit(EXIT_ERROR) from None
+    values = save_response(document, target)
+    typer.echo(f"saved {values:,} values to {target}"
+               + ("; `saihan run` loads it" if settings.inbox in target.resolve().parents
+                  else f"; load it with `saihan ingest {target}`"))
+
+
+@app.command()
+def check(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparisons as JSON.")] = False,
+) -> None:
+    """Compare the white paper's published totals with the warehouse (exit 5 if any differ
+    without an explanation)."""
+    from warehouse.reconcile import format_table, not_compared, reconcile, unexplained
+
+    settings = _settings()
+    if not settings.warehouse.exists():
+        typer.secho(f"No published warehouse at {settings.warehouse}. Run `saihan sample` and "
+                    "`saihan run` first.", err=True, fg="red")
+        raise typer.Exit(EXIT_ERROR)
+    con = db.connect(settings.warehouse, read_only=True)
+    try:
+        comparisons = reconcile(con)
+        others = not_compared(con)
+    finally:
+        con.close()
+    failing = unexplained(comparisons)
+    if as_json:
+        typer.echo(json.dumps({"comparisons": [c.to_dict() for c in comparisons],
+                               "not_compared": dict(others), "unexplained": len(failing)},
+                              ensure_ascii=False, indent=2, default=str))
+    else:
+        typer.echo(format_table(comparisons))
+        counts = {s: sum(1 for c in comparisons if c.status == s)
+                  for s in ("match", "explained", "no_data", "differs")}
+        typer.echo("")
+        typer.echo(f"{len(comparisons)} compared: {counts['match']} match, "
+                   f"{counts['explained']} explained, {counts['no_data']} without data, "
+                   f"{counts['differs']} unexplained")
+        if others:
+            typer.echo("not compared (no per-government data in the warehouse): "
+                       + ", ".join(f"{topic} ({n})" for topic, n in others))
+    if failing:
+        raise typer.Exit(EXIT_DIFFERENCES)
+
+
 def main() -> None:
     """Console entry point."""
     app()

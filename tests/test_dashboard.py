@@ -62,3 +62,29 @@ def test_language_switch_updates_the_url(app) -> None:
     at.sidebar.radio(key="lang_switch").set_value("en").run()
     assert at.query_params["lang"] == ["en"] or at.query_params["lang"] == "en"
     assert "National overview" in texts(at)
+
+
+def test_crime_page_shows_the_hokkaido_totals(app) -> None:
+    at = app("views/crime.py")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["認知件数"] == "6,616"
+    assert metrics["警察署数"] == "66"
+    assert "北海道警察 犯罪オープンデータ（2018年）" in texts(at)
+
+
+def test_crime_filters_come_from_the_url(app) -> None:
+    at = app("views/crime.py", modus="ひったくり", lang="en")
+    # switch_page clears query params; set them again as a shared link would carry them
+    at.query_params["modus"] = "ひったくり"
+    at.query_params["lang"] = "en"
+    at.run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Incidents"] == "20"
+
+
+def test_crime_filter_choice_goes_into_the_url(app) -> None:
+    at = app("views/crime.py")
+    at.multiselect(key="url_modus").set_value(["自動車盗"]).run()
+    assert at.query_params["modus"] in (["自動車盗"], "自動車盗")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["認知件数"] == "103"

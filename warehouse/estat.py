@@ -43,6 +43,7 @@ DEFAULT_SPECIAL_MEANINGS: dict[str, str] = {
     "*": "該当数値なし (no value)",
     "": "値なし (empty)",
 }
+GENERIC_NAMES = {"総数", "計", "合計", "総計", "全体", "全国", "観測値", "人員", "件数"}
 STATUS_NO_DATA = 1
 STATUS_ERROR_FROM = 100
 ESTAT_SCHEMA: dict[str, pl.DataType] = {
@@ -189,12 +190,14 @@ def parse_estat(path: Path, content: bytes) -> Parsed:
         raw = "" if raw is None else raw
         number: float | None = None
         special = None
-        stripped = nfkc(raw)
+        stripped = raw.strip()
         if stripped in notes or stripped in DEFAULT_SPECIAL_MEANINGS:
             special = stripped
+        elif nfkc(raw) in notes or nfkc(raw) in DEFAULT_SPECIAL_MEANINGS:
+            special = nfkc(raw)
         else:
             try:
-                number = float(stripped.replace(",", ""))
+                number = float(nfkc(raw).replace(",", ""))
             except ValueError:
                 problems.append(f"VALUE #{position}: {raw!r} is neither a number nor a special "
                                 "character listed in DATA_INF.NOTE")
@@ -208,8 +211,14 @@ def parse_estat(path: Path, content: bytes) -> Parsed:
             names.append(tab.get("@name"))
         names += [cats[c].get("@name") for c in categories if cats[c]]
         category_names = " / ".join(n for n in names if n) or None
+        # A name that is only totals (総数) says nothing without the table's title.
+        if title and (category_names is None or set(names) <= GENERIC_NAMES):
+            indicator_name = " / ".join(n for n in (title, category_names) if n)
+        else:
+            indicator_name = category_names
         unit = value.get("@unit") or (tab or {}).get("@unit") or next(
             (cats[c].get("@unit") for c in categories if cats[c] and cats[c].get("@unit")), None)
+        unit = nfkc(unit) or None
         dims_key = tuple(value.get(f"@{d}") for d in sorted(dimensions))
         if dims_key in seen and seen[dims_key][1] != raw:
             problems.append(f"VALUE #{position}: the same cell as VALUE #{seen[dims_key][0]} "
@@ -224,7 +233,7 @@ def parse_estat(path: Path, content: bytes) -> Parsed:
             "category_codes": json.dumps({c: value.get(f"@{c}") for c in categories},
                                          ensure_ascii=False),
             "category_names": category_names,
-            "indicator_name": category_names or title,
+            "indicator_name": indicator_name,
             "area_code": area_code, "area_name": area.get("@name") if area else None,
             "area_level": level, "pref_code": pref_code, "time_code": time_code,
             "time_name": time_name, "period": period, "period_kind": kind, "period_year": year,

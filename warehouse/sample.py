@@ -1,7 +1,9 @@
 """The bundled data that ``saihan sample`` puts into the inbox for the demo.
 
-Real published material only: the white paper's facts and the Hokkaido police open data.
-Copies are byte-identical and idempotent: a file already in the inbox is left alone.
+Real published material (the white paper's facts and national indicator values, the Hokkaido
+police open data) and, where no public data exists, generated sample deliveries (local-plan status
+per government, subsidy records, per-prefecture indicators) that say so in every row. Copies are
+byte-identical and idempotent: a file already in the inbox is left alone.
 """
 
 from __future__ import annotations
@@ -17,6 +19,10 @@ DATA_DIR = PROJECT_ROOT / "data"
 BUNDLED: tuple[tuple[str, str, str], ...] = (
     ("published", "*.csv", "published"),
     ("crime-open-data/hokkaido-2018", "*.csv", "crime/hokkaido-2018"),
+    # Generated examples where no public data exists, marked データ区分=サンプル in every row
+    # (data/sample/generate_sample.py); they reconcile with the white paper's totals.
+    ("sample", "*.csv", "sample"),
+    ("sample", "*.xlsx", "sample"),
 )
 
 

@@ -1,0 +1,94 @@
+"""犯罪統計 — police-district crime: trend per station and modus, hour × weekday, places."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, queries, state
+from dashboard.i18n import modus_label, number_label, t
+
+lang = state.lang()
+state.require_warehouse()
+
+st.title(t("page_crime", lang))
+st.caption(t("crime_caption", lang))
+
+prefectures = state.load(queries.crime_prefectures)
+if prefectures.height == 0:
+    st.info(t("crime_none", lang))
+    st.stop()
+
+names = dict(zip(prefectures["pref_code"], prefectures["name_ja" if lang == "ja" else "name_en"],
+                 strict=True))
+filters = st.columns([1, 1, 2, 2])
+pref_code = state.url_selectbox(t("filter_prefecture", lang), list(names), "pref",
+                                format_func=names.get, where=filters[0])
+row = prefectures.filter(pl.col("pref_code") == pref_code).row(0, named=True)
+all_years = list(row["data_years"])
+years = state.url_multiselect(t("filter_years", lang), all_years, "year", where=filters[1],
+                              placeholder=t("all_selected", lang)) or all_years
+options = state.load(queries.crime_options, pref_code)
+modi = state.url_multiselect(t("filter_modus", lang), options["modi"], "modus",
+                             where=filters[2], placeholder=t("all_selected", lang),
+                             format_func=lambda m: modus_label(m, lang)) \
+    or options["modi"]
+stations = state.url_multiselect(t("filter_stations", lang), options["stations"], "station",
+                                 where=filters[3], placeholder=t("all_selected", lang))
+key = (pref_code, tuple(sorted(years)), tuple(modi))
+source = t("crime_source", lang, pref=names[pref_code],
+           years="・".join(str(y) for y in sorted(years)))
+
+totals = state.load(queries.crime_totals, *key, tuple(stations))
+kpis = st.columns(3)
+kpis[0].metric(t("kpi_incidents", lang), number_label(totals["incidents"]))
+kpis[1].metric(t("kpi_unknown_month", lang), number_label(totals["unknown_month"]))
+kpis[2].metric(t("kpi_stations", lang), number_label(totals["stations"]))
+
+st.subheader(t("crime_trend_title", lang))
+monthly = state.load(queries.crime_monthly, *key, tuple(stations))
+# Incidents are published in the year they are recorded; a few occurred years before. The
+# chart shows the data years and says how many occurred earlier.
+start = date(min(years), 1, 1)
+earlier = monthly.filter(pl.col("year_month") < start)["incidents"].sum()
+st.plotly_chart(charts.crime_trend(monthly.filter(pl.col("year_month") >= start), lang),
+                key="crime_trend")
+if earlier:
+    st.caption(t("crime_earlier_note", lang, n=f"{earlier:,}", start=f"{start:%Y-%m}"))
+state.panel_footer(source, None)
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("crime_heatmap_title", lang))
+    heat = state.load(queries.crime_hour_weekday, *key)
+    st.plotly_chart(charts.hour_weekday_heatmap(heat, lang), key="crime_heatmap")
+    st.caption(t("crime_heatmap_note", lang))
+    state.panel_footer(source, None)
+with right:
+    st.subheader(t("crime_place_title", lang))
+    places = state.load(queries.crime_place_types, *key)
+    st.plotly_chart(charts.simple_bars(places["place_type"].to_list(),
+                                       places["incidents"].to_list(), lang,
+                                       height=320), key="crime_places")
+    state.panel_footer(source, None)
+
+st.subheader(t("crime_top_title", lang))
+top = state.load(queries.crime_top_stations, *key)
+st.plotly_chart(charts.stacked_bars(top, "police_station", lang), key="crime_top")
+state.panel_footer(source, None)
+
+st.subheader(t("crime_municipality_title", lang))
+by_municipality = state.load(queries.crime_by_municipality, *key)
+table = by_municipality.pivot(on="modus", index=["lg_code", "municipality_name"],
+                              values="incidents", aggregate_function="sum").fill_null(0)
+table = table.with_columns(pl.sum_horizontal(pl.exclude("lg_code", "municipality_name"))
+                           .alias(t("col_incidents", lang))) \
+    .sort(t("col_incidents", lang), descending=True) \
+    .rename({"lg_code": t("col_lg_code", lang),
+             "municipality_name": t("col_municipality", lang)})
+st.dataframe(table, hide_index=True, height=320)
+state.download_buttons(table, f"crime_by_municipality_{pref_code}", key="crime_muni")
+st.caption(t("crime_rates_note", lang))
+state.panel_footer(source, None)

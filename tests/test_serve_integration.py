@@ -1,0 +1,256 @@
+"""Integration: what the orchestration issue is done by, with real processes.
+
+- ``saihan serve`` with its own local Prefect server: a file dropped into the inbox is
+  published, a temporary name is ignored, and SIGTERM stops serve and its server cleanly.
+- A ``saihan run`` killed with SIGKILL at several points leaves the published warehouse as
+  it was (same bytes, opens read-only, same marts), and the next run completes and publishes.
+- Readers in another process querying a mart in a loop during a run see no error.
+
+Each test runs in its own SAIHAN_HOME and PREFECT_HOME under tmp_path and talks only to
+127.0.0.1. Timings are printed (run pytest with -s to see them) for the README.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import HOKKAIDO_DIR
+
+pytestmark = pytest.mark.integration
+
+SAIHAN = str(Path(sys.executable).parent / "saihan")
+BIKE_THEFT = HOKKAIDO_DIR / "hokkaido_2018zitensyatou.csv"
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def environment(home: Path, **extra: str) -> dict[str, str]:
+    """The test's environment without any Prefect setting of the machine or the harness."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "SAIHAN_"))}
+    return env | {"SAIHAN_HOME": str(home), "PREFECT_HOME": str(home.parent / "prefect-home"),
+                  **extra}
+
+
+def saihan(home: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([SAIHAN, *args], env=environment(home), capture_output=True,
+                          text=True, timeout=120)
+
+
+def marts(warehouse: Path) -> dict[str, list]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        names = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'mart' "
+            "order by 1").fetchall()]
+        return {n: con.execute(f"select * from mart.{n} order by all").fetchall() for n in names}
+    finally:
+        con.close()
+
+
+def incidents(warehouse: Path) -> int | None:
+    """Incidents in the published crime mart, read the way the dashboard reads it."""
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        return con.execute("select sum(incidents) from mart.crime_by_station_month").fetchone()[0]
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
+def big_bike_theft_file(target: Path, copies: int) -> int:
+    """The real bike-theft file with its rows repeated: a run long enough to kill mid-way."""
+    header, _, rows = BIKE_THEFT.read_bytes().partition(b"\r\n")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(header + b"\r\n" + rows * copies)
+    return rows.count(b"\r\n") * copies
+
+
+def wait_for(predicate, timeout: float, interval: float = 0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return None
+
+
+@pytest.fixture
+def published_sample(tmp_path: Path) -> Path:
+    """A home with the bundled sample published by `saihan run`."""
+    home = tmp_path / "home"
+    assert saihan(home, "sample").returncode == 0
+    result = saihan(home, "run")
+    assert result.returncode == 0, result.stderr
+    return home
+
+
+def test_serve_publishes_a_dropped_file_and_stops_cleanly(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    port = free_port()
+    log_path = tmp_path / "serve.log"
+    started = time.monotonic()
+    with log_path.open("w") as log:
+        serve = subprocess.Popen([SAIHAN, "serve", "--port", str(port)], env=environment(home),
+                                 stdout=log, stderr=subprocess.STDOUT)
+    try:
+        assert wait_for(lambda: "watching" in log_path.read_text(), 120), log_path.read_text()
+        ready_after = time.monotonic() - started
+        assert f"Prefect server ready at http://127.0.0.1:{port}" in log_path.read_text()
+        assert (home / "prefect" / "server.log").exists()
+
+        # A browser-style download: written under a temporary name, then renamed.
+        partial = home / "inbox" / "hokkaido_2018hittakuri.csv.part"
+        data = (HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv").read_bytes()
+        partial.write_bytes(data[: len(data) // 2])
+        time.sleep(3)  # longer than SAIHAN_STABLE_SECONDS: a temporary name is still ignored
+        with partial.open("ab") as handle:
+            handle.write(data[len(data) // 2:])
+        dropped = time.monotonic()
+        partial.rename(home / "inbox" / "hokkaido_2018hittakuri.csv")
+
+        warehouse = home / "warehouse.duckdb"
+        assert wait_for(lambda: incidents(warehouse) == 20, 60, 0.1), log_path.read_text()
+        latency = time.monotonic() - dropped
+        reports = [json.loads(p.read_text()) for p in (home / "runs").glob("*.json")]
+        assert [(r["trigger"], r["status"]) for r in reports] == [("arrival", "published")]
+        assert ".part" not in log_path.read_text()
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        code = serve.wait(60)
+    output = log_path.read_text()
+    assert code == 0, output
+    assert "saihan serve stopped" in output
+    # The Prefect server went with it: its port is free again.
+    assert wait_for(lambda: _port_free(port), 10)
+    print(f"\nserve ready (server start + deployments) {ready_after:.1f} s; "
+          f"file arrival to published {latency:.1f} s")
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("kill_after", [0.0, 0.4, 1.0])
+def test_run_killed_mid_way_leaves_the_published_warehouse_and_the_next_run_recovers(
+    published_sample: Path, kill_after: float
+) -> None:
+    home = published_sample
+    warehouse = home / "warehouse.duckdb"
+    before_sha, before_marts = sha(warehouse), marts(warehouse)
+    rows = big_bike_theft_file(home / "inbox" / "big" / "hokkaido_2018zitensyatou.csv", 150)
+
+    run = subprocess.Popen([SAIHAN, "run"], env=environment(home), stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT)
+    assert wait_for(lambda: list((home / "work").glob("build-*")), 30, 0.01)
+    time.sleep(kill_after)
+    run.send_signal(signal.SIGKILL)
+    run.wait(10)
+    assert run.returncode == -signal.SIGKILL
+    assert len(list((home / "runs").glob("*.json"))) == 1, "the run finished before the kill"
+
+    assert sha(warehouse) == before_sha
+    assert marts(warehouse) == before_marts
+
+    started = time.monotonic()
+    result = saihan(home, "run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"1 loaded ({rows:,} rows)" in result.stdout
+    assert list((home / "work").iterdir()) == []
+    assert sha(warehouse) != before_sha
+    assert incidents(warehouse) == 6616 - 3977 + rows
+    print(f"\nkilled after {kill_after} s; next run {time.monotonic() - started:.1f} s")
+
+
+READER = """
+import json, sys, time
+from pathlib import Path
+import duckdb
+
+warehouse, stop = Path(sys.argv[1]), Path(sys.argv[2])
+ok, errors, seen = 0, [], set()
+while not stop.exists():
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            seen.add(con.execute(
+                "select sum(incidents) from mart.crime_by_station_month").fetchone()[0])
+        finally:
+            con.close()
+        ok += 1
+    except Exception as exc:
+        errors.append(repr(exc))
+print(json.dumps({"ok": ok, "errors": errors[:5], "error_count": len(errors),
+                  "seen": sorted(seen)}))
+"""
+
+
+def test_readers_keep_working_during_a_run(published_sample: Path, tmp_path: Path) -> None:
+    home = published_sample
+    warehouse = home / "warehouse.duckdb"
+    rows = big_bike_theft_file(home / "inbox" / "big" / "hokkaido_2018zitensyatou.csv", 150)
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(warehouse), str(stop)],
+                              stdout=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    started = time.monotonic()
+    result = saihan(home, "run")
+    run_seconds = time.monotonic() - started
+    time.sleep(0.5)
+    stop.touch()
+    out, _ = reader.communicate(timeout=30)
+    summary = json.loads(out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert summary["error_count"] == 0, summary["errors"]
+    # It read the old version during the run and the new one after the publish.
+    assert summary["seen"] == sorted([6616, 6616 - 3977 + rows])
+    assert summary["ok"] > 20
+    print(f"\n{summary['ok']} reads during a {run_seconds:.1f} s run, 0 errors")
+
+
+def test_no_op_run_is_much_faster_than_a_full_run(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert saihan(home, "sample").returncode == 0
+    started = time.monotonic()
+    assert saihan(home, "run").returncode == 0
+    full = time.monotonic() - started
+    warehouse = home / "warehouse.duckdb"
+    before = sha(warehouse)
+    started = time.monotonic()
+    result = saihan(home, "run")
+    noop = time.monotonic() - started
+    assert "nothing new" in result.stdout
+    assert sha(warehouse) == before
+    assert not list((home / "work").iterdir())
+    assert len(list((home / "snapshots").iterdir())) == 0
+    print(f"\nfull run {full:.2f} s, no-op run {noop:.2f} s (wall time of `saihan run`)")
+    shutil.rmtree(home)

@@ -1,0 +1,230 @@
+"""Compare every published total with what the warehouse computes, and explain differences.
+
+The white paper publishes national totals (local plans by level and method as of 2024-04-01;
+the subsidy programme's participants as of 2024-06-14; the programme's rule). The warehouse
+computes the same figures from per-government and per-prefecture records. :func:`reconcile`
+puts them side by side; each comparison is a ``match``, an ``explained`` difference (with the
+reason: governments not reported, real records replacing sample ones), ``no_data`` (nothing to
+compare yet) or ``differs`` — an unexplained difference that a person has to look at.
+``saihan check`` prints them and fails on any ``differs``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+import duckdb
+
+MATCH, EXPLAINED, NO_DATA, DIFFERS = "match", "explained", "no_data", "differs"
+LEVEL_LABELS = {"prefecture": "prefectures", "designated_city": "designated cities",
+                "municipality": "other municipalities"}
+METHOD_LABELS = {"all": "with a plan", "standalone": "standalone",
+                 "included_in_other": "included in another plan"}
+COVERAGE_COLUMN = {"all": "with_plan", "standalone": "standalone",
+                   "included_in_other": "included_in_other"}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One published figure beside the warehouse's figure."""
+
+    what: str
+    fact_id: str
+    as_of_on: date | None
+    published: float
+    warehouse: float | None
+    status: str
+    explanation: str
+
+    @property
+    def difference(self) -> float | None:
+        """warehouse - published (None when the warehouse has nothing to compare)."""
+        return None if self.warehouse is None else self.warehouse - self.published
+
+    def to_dict(self) -> dict:
+        """Plain dict for JSON."""
+        return asdict(self) | {"difference": self.difference}
+
+
+def _published(con: duckdb.DuckDBPyConnection, topic: str) -> list[tuple]:
+    return con.execute(
+        "select fact_id, measure, level, method, as_of_on, value from mart.published_total "
+        "where topic = ? order by fact_id", [topic]).fetchall()
+
+
+def reconcile_plans(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
+    """Local-plan counts by level and method against mart.plan_coverage on the same date."""
+    dates = [row[0] for row in con.execute(
+        "select distinct as_of_on from mart.plan_coverage order by 1").fetchall()]
+    results = []
+    for fact_id, _, level, method, as_of_on, value in _published(con, "local_plans"):
+        what = f"local plans: {LEVEL_LABELS.get(level, level)} {METHOD_LABELS.get(method, method)}"
+        column = COVERAGE_COLUMN.get(method)
+        if column is None:
+            continue
+        row = con.execute(
+            # column comes from COVERAGE_COLUMN, a fixed allowlist.
+            f"select sum({column}), sum(governments), sum(reported), sum(sample_records) "
+            "from mart.plan_coverage where as_of_on = ? and level = ?", [as_of_on, level],
+        ).fetchone()
+        if row is None or row[1] is None:
+            others = ", ".join(str(d) for d in dates) or "none"
+            results.append(Comparison(what, fact_id, as_of_on, value, None, NO_DATA,
+                                      f"no local-plan records as of {as_of_on} (records on: "
+                                      f"{others})"))
+            continue
+        warehouse, governments, reported, sample = (int(v) for v in row)
+        missing = governments - reported
+        mixed = 0 < sample < reported
+        if warehouse == value:
+            note = "generated sample data, made to match" if sample and sample == reported \
+                else "real records"
+            if missing:
+                note += f"; {missing} of {governments} governments not reported"
+            results.append(Comparison(what, fact_id, as_of_on, value, warehouse, MATCH, note))
+        elif mixed:
+            results.append(Comparison(
+                what, fact_id, as_of_on, value, warehouse, EXPLAINED,
+                f"{reported - sample} real records replace sample ones (the sample alone "
+                "matches the white paper)"))
+        elif missing and warehouse < value and value - warehouse <= missing:
+            results.append(Comparison(
+                what, fact_id, as_of_on, value, warehouse, EXPLAINED,
+                f"{missing} of {governments} governments not reported; the other "
+                f"{int(value - warehouse)} may be among them"))
+        else:
+            results.append(Comparison(
+                what, fact_id, as_of_on, value, warehouse, DIFFERS,
+                f"{reported} of {governments} governments reported "
+                f"({'sample' if sample == reported else 'real'} records); check the records "
+                "against the white paper's count (資7-79-3 counts ordinances and "
+                "implementation policies as plans)"))
+    return results
+
+
+def _fiscal_year(day: date) -> int:
+    return day.year - (1 if day.month < 4 else 0)
+
+
+def reconcile_subsidy(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
+    """The published number of participants against mart.subsidy_uptake and the records."""
+    results = []
+    for fact_id, measure, _, _, as_of_on, value in _published(con, "subsidy_participation"):
+        if measure != "participating_prefectures" or as_of_on is None:
+            continue
+        fiscal_year = _fiscal_year(as_of_on)
+        mart = con.execute(
+            "select count(*) filter (where is_participating) from mart.subsidy_uptake "
+            "where fiscal_year = ? and participation_source = 'published'", [fiscal_year],
+        ).fetchone()[0]
+        results.append(Comparison(
+            f"subsidy: participating prefectures FY{fiscal_year} (mart)", fact_id, as_of_on,
+            value, mart, MATCH if mart == value else DIFFERS,
+            "from the published list" if mart == value
+            else "mart.subsidy_uptake does not carry the published list"))
+        records = con.execute(
+            "select count(record_is_participating), "
+            "count(*) filter (where record_is_participating), "
+            "bool_and(is_sample) filter (where record_is_participating is not null), "
+            "list(pref_code order by pref_code) filter (where record_is_participating "
+            "and not is_participating), "
+            "list(pref_code order by pref_code) filter (where not record_is_participating "
+            "and is_participating) "
+            "from mart.subsidy_uptake where fiscal_year = ?", [fiscal_year]).fetchone()
+        what = f"subsidy: participating prefectures FY{fiscal_year} (records)"
+        reported, participating, all_sample, extra, absent = records
+        if not reported:
+            results.append(Comparison(what, fact_id, as_of_on, value, None, NO_DATA,
+                                      f"no subsidy records for FY{fiscal_year}"))
+            continue
+        names = dict(con.execute("select pref_code, name_ja from mart.prefecture").fetchall())
+        if not extra and not absent:
+            missing = 47 - reported
+            note = ("generated sample data, made to match" if all_sample else "real records")
+            if missing:
+                note += f"; {missing} prefectures without a record"
+            status = MATCH if participating == value else EXPLAINED
+            if status == EXPLAINED:
+                note = f"{missing} prefectures without a record; every record agrees with the list"
+            results.append(Comparison(what, fact_id, as_of_on, value, participating, status, note))
+            continue
+        parts = []
+        if extra:
+            parts.append("the records say " + "、".join(names[c] for c in extra) + " took part, "
+                         f"the list of {as_of_on} does not")
+        if absent:
+            parts.append("the list names " + "、".join(names[c] for c in absent) + ", the records "
+                         "say it did not take part")
+        results.append(Comparison(what, fact_id, as_of_on, value, participating, DIFFERS,
+                                  "; ".join(parts) + " (a prefecture may have joined after the "
+                                  "list's date: confirm with the programme office)"))
+    return results
+
+
+def reconcile_subsidy_rule(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
+    """The programme's rule (half the cost, at most 1.5 million yen) against the records."""
+    row = con.execute(
+        "select max(100.0 * national_share_yen / nullif(project_cost_yen, 0)), "
+        "max(national_share_yen), count(national_share_yen) from mart.subsidy_uptake").fetchone()
+    largest_share, largest_amount, count = row
+    results = []
+    for fact_id, measure, _, _, as_of_on, value in _published(con, "subsidy_rule"):
+        observed = {"state_share": largest_share, "state_cap": largest_amount}.get(measure)
+        if measure not in ("state_share", "state_cap"):
+            continue
+        what = ("subsidy rule: largest national share (% of cost)" if measure == "state_share"
+                else "subsidy rule: largest national share (yen)")
+        if not count or observed is None:
+            results.append(Comparison(what, fact_id, as_of_on, value, None, NO_DATA,
+                                      "no amounts in the subsidy records"))
+            continue
+        status = MATCH if observed <= value + 1e-9 else DIFFERS
+        results.append(Comparison(
+            what, fact_id, as_of_on, value, round(float(observed), 2), status,
+            f"at most the published rule over {count} records" if status == MATCH
+            else "a record breaks the rule (loading should have rejected it)"))
+    return results
+
+
+def reconcile(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
+    """Every comparison between published totals and the warehouse."""
+    return [*reconcile_plans(con), *reconcile_subsidy(con), *reconcile_subsidy_rule(con)]
+
+
+def not_compared(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """Published topics the warehouse has no per-government data for: (topic, figures)."""
+    return con.execute(
+        "select topic, count(*) from mart.published_total "
+        "where topic not in ('local_plans', 'subsidy_participation', 'subsidy_rule') "
+        "group by topic order by topic").fetchall()
+
+
+def unexplained(comparisons: list[Comparison]) -> list[Comparison]:
+    """The comparisons a person has to look at."""
+    return [c for c in comparisons if c.status == DIFFERS]
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def format_table(comparisons: list[Comparison]) -> str:
+    """The comparisons as a plain-text table (published, warehouse, difference, explanation)."""
+    headings = ("what", "as of", "published", "warehouse", "difference", "status")
+    rows = [(c.what, str(c.as_of_on or "-"), _number(c.published), _number(c.warehouse),
+             "-" if c.difference is None else f"{c.difference:+,.0f}"
+             if float(c.difference).is_integer() else f"{c.difference:+,.2f}", c.status)
+            for c in comparisons]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(headings)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headings, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row, comparison in zip(rows, comparisons, strict=True):
+        lines.append("  ".join(
+            cell.rjust(w) if 2 <= i <= 4 else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip())
+        lines.append(f"    {comparison.explanation}")
+    return "\n".join(lines)
