@@ -26,5 +26,6 @@ pages = [
     st.Page(PAGES_DIR / "overview.py", title=t("page_overview", lang), url_path="overview",
             default=True),
     st.Page(PAGES_DIR / "crime.py", title=t("page_crime", lang), url_path="crime"),
+    st.Page(PAGES_DIR / "data.py", title=t("page_data", lang), url_path="data"),
 ]
 st.navigation(pages).run()

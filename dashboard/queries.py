@@ -203,3 +203,49 @@ def crime_by_municipality(con: duckdb.DuckDBPyConnection, pref_code: str,
         "group by all order by incidents desc",
         {"pref": pref_code, "years": list(years), "modi": list(modi)},
     )
+
+
+# --- data status -------------------------------------------------------------------------------
+
+def source_freshness(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Per kind of source: current files, rows, newest load, whether any is sample."""
+    return _frame(
+        con,
+        "select source_kind, count(*) filter (where status = 'loaded') as current_files, "
+        "count(*) filter (where status = 'superseded') as superseded_files, "
+        "sum(rows) filter (where status = 'loaded')::bigint as rows, "
+        "max(loaded_at) as last_loaded_at, bool_or(is_sample) as has_sample "
+        "from mart.source_file group by source_kind order by source_kind",
+    )
+
+
+def source_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every accepted file, newest first."""
+    return _frame(
+        con,
+        "select file_name, source_kind, dataset_key, status, rows, encoding, is_sample, "
+        "findings, loaded_at, sha256 from mart.source_file",
+    )
+
+
+def file_findings(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Findings per file."""
+    return _frame(
+        con,
+        "select file_name, severity, code, message, line, column_name, lines "
+        "from mart.file_finding",
+    )
+
+
+def rejected_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Rejected files and their reports."""
+    return _frame(
+        con,
+        "select rejected_at, file_name, line, column_name, reason, action, quarantined_path "
+        "from mart.rejected_file",
+    )
+
+
+def runs(con: duckdb.DuckDBPyConnection, limit: int = 20) -> pl.DataFrame:
+    """The last publishing runs."""
+    return _frame(con, "select * from mart.run limit ?", [limit])

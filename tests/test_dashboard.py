@@ -88,3 +88,13 @@ def test_crime_filter_choice_goes_into_the_url(app) -> None:
     assert at.query_params["modus"] in (["自動車盗"], "自動車盗")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["認知件数"] == "103"
+
+
+def test_data_page_lists_sources_runs_and_findings(app) -> None:
+    at = app("views/data.py")
+    page = texts(at)
+    assert "データの鮮度" in page and "数値の出どころ" in page
+    frames = [df.value for df in at.dataframe]
+    freshness = frames[0]
+    assert set(freshness["データの種類"]) >= {"犯罪オープンデータ", "白書等の公表値"}
+    assert any("duplicated_layout" in set(f.get("code", [])) for f in frames if "code" in f)

@@ -28,9 +28,18 @@ def to_csv_bytes(frame: pl.DataFrame) -> bytes:
     return b"\xef\xbb\xbf" + neutralise(frame).write_csv(line_terminator="\r\n").encode("utf-8")
 
 
+def local_times(frame: pl.DataFrame) -> pl.DataFrame:
+    """Time-zone-aware timestamps as Japan time without a zone (spreadsheets have none)."""
+    return frame.with_columns(
+        pl.col(c).dt.convert_time_zone("Asia/Tokyo").dt.replace_time_zone(None)
+        for c, dtype in frame.schema.items()
+        if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None
+    )
+
+
 def to_xlsx_bytes(frame: pl.DataFrame, sheet: str) -> bytes:
     """One-sheet XLSX with typed columns and a frozen header row."""
     buffer = io.BytesIO()
-    neutralise(frame).write_excel(buffer, worksheet=sheet[:31], autofit=True,
+    neutralise(local_times(frame)).write_excel(buffer, worksheet=sheet[:31], autofit=True,
                                   freeze_panes=(1, 0))
     return buffer.getvalue()

@@ -395,9 +395,13 @@ def needs_build(run: Run, *, force_build: bool = False) -> bool:
 def build_and_audit(run: Run) -> None:
     """Rebuild every model in the build file and run the data tests (raises AuditFailed)."""
     assert run.con is not None, "open_run first"
-    run.report.models_built = len(db.build_models(run.con, run.sql_dir))
-    run.report.data_tests_run = db.audit(run.con, run.sql_dir)
+    # Recorded first so that mart.run includes this run; if the audit fails, the whole build
+    # file (and this record with it) is discarded.
+    run.report.models_built = len(db.discover_models(run.sql_dir))
+    run.report.data_tests_run = len(db.data_tests(run.sql_dir))
     _record_run(run.con, run.report, run.fingerprint)
+    db.build_models(run.con, run.sql_dir)
+    db.audit(run.con, run.sql_dir)
     run.con.execute("checkpoint")
 
 

@@ -1,0 +1,82 @@
+"""データ — data status: freshness, last runs, rejected files, findings, lineage, sample data."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import queries, state
+from dashboard.i18n import t
+
+lang = state.lang()
+state.require_warehouse()
+
+st.title(t("page_data", lang))
+st.caption(t("data_caption", lang))
+published = state.load(queries.published_at)
+if published:
+    st.caption(t("published_at", lang, when=published))
+
+
+def kind_label(kind: str) -> str:
+    """A source kind's display name."""
+    key = f"source_kind_{kind}"
+    from dashboard.i18n import STRINGS
+
+    return t(key, lang) if key in STRINGS else kind
+
+
+st.subheader(t("freshness_title", lang))
+freshness = state.load(queries.source_freshness)
+st.dataframe(
+    freshness.with_columns(pl.col("source_kind").map_elements(kind_label, return_dtype=pl.String))
+    .rename({"source_kind": t("col_source_kind", lang), "current_files": t("col_files", lang),
+             "superseded_files": t("col_superseded", lang), "rows": t("col_rows", lang),
+             "last_loaded_at": t("col_last_loaded", lang), "has_sample": t("col_sample", lang)}),
+    hide_index=True,
+)
+
+st.subheader(t("rejected_title", lang))
+rejected = state.load(queries.rejected_files)
+if rejected.height == 0:
+    st.success(t("rejected_none", lang))
+else:
+    st.warning(t("rejected_help", lang))
+    table = rejected.rename({
+        "rejected_at": t("col_when", lang), "file_name": t("col_file", lang),
+        "line": t("col_line", lang), "column_name": t("col_column", lang),
+        "reason": t("col_reason", lang), "action": t("col_action", lang),
+        "quarantined_path": t("col_kept_as", lang)})
+    st.dataframe(table, hide_index=True)
+    state.download_buttons(table, "rejected_files", key="rejected")
+
+st.subheader(t("runs_title", lang))
+st.dataframe(state.load(queries.runs), hide_index=True)
+
+st.subheader(t("sample_title", lang))
+files = state.load(queries.source_files)
+sample = files.filter(pl.col("is_sample"))
+if sample.height == 0:
+    st.info(t("sample_none", lang))
+else:
+    st.caption(f":orange-badge[{t('sample_mark', lang)}] {t('sample_some', lang)}")
+    st.dataframe(sample.select("file_name", "source_kind", "rows", "loaded_at"), hide_index=True)
+
+st.subheader(t("lineage_title", lang))
+lineage = pl.DataFrame({
+    t("col_panel", lang): [t("lineage_overview", lang)] * 3 + [t("lineage_crime", lang)],
+    t("col_mart", lang): ["mart.published_total, mart.subsidy_uptake",
+                          "mart.local_government, mart.prefecture", "data/geo",
+                          "mart.crime_by_*, mart.police_station"],
+    t("col_source", lang): [t("lineage_source_white_paper", lang),
+                            t("lineage_source_reference", lang),
+                            t("lineage_source_geo", lang), t("lineage_source_police", lang)],
+})
+st.dataframe(lineage, hide_index=True)
+
+st.subheader(t("files_title", lang))
+st.dataframe(files, hide_index=True)
+state.download_buttons(files, "loaded_files", key="files")
+
+st.subheader(t("findings_title", lang))
+st.dataframe(state.load(queries.file_findings), hide_index=True)
