@@ -1,0 +1,154 @@
+"""Server time of every dashboard page's queries on a warehouse of 10 million incidents.
+
+Builds the warehouse through the real pipeline (bundled sample), then multiplies the Hokkaido
+2018 incidents across the 47 prefectures and 8 years as extra synthetic deliveries (benchmark
+data only: it never leaves the temporary folder), rebuilds every model, and times each page's
+queries from ``dashboard.queries`` uncached (the cold case; the dashboard caches results).
+
+    uv run python benchmarks/bench_dashboard.py [--copies 4] [--years 8] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from dashboard import queries
+from warehouse import db
+from warehouse.pipeline import run_pipeline
+from warehouse.sample import copy_sample
+from warehouse.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build_big_warehouse(settings: Settings, copies: int, years: int) -> int:
+    """Publish the sample, then add synthetic deliveries until ~10M incidents; rebuild."""
+    copy_sample(settings)
+    run_pipeline(settings)
+    con = db.connect(settings.warehouse)
+    con.execute("""
+        create temp table template as
+        select i.*, f.dataset_key from raw.crime_incident as i join raw.file as f using (file_id)
+        where f.status = 'loaded'
+    """)
+    con.execute("""
+        create temp table plan as
+        select row_number() over () + 100000 as file_id, p.pref_code, y.year,
+               split_part(t.dataset_key, '/', 3) as modus, t.dataset_key
+        from (select distinct dataset_key from template) as t
+        cross join (select lpad(cast(range as varchar), 2, '0') as pref_code
+                    from range(1, 48)) as p
+        cross join (select 2018 - range as year from range(0, ?)) as y
+        where not (p.pref_code = '01' and y.year = 2018)
+    """, [years])
+    con.execute("""
+        insert into raw.file (file_id, file_name, source_path, sha256, size_bytes, source_kind,
+            dataset_key, encoding, delimiter, row_count, is_sample, status, loaded_at, run_id)
+        select file_id, 'synthetic_' || pref_code || '_' || year || '_' || modus || '.csv',
+            'benchmark', md5(file_id::varchar), 0, 'crime_open_data',
+            'crime/' || pref_code || '/' || modus || '/' || year, 'cp932', ',',
+            0, true, 'loaded', now(), 'benchmark'
+        from plan
+    """)
+    con.execute("""
+        insert into raw.crime_incident
+        select p.file_id, t.line_number, t.crime_type, t.modus, t.police_station, t.koban,
+            t.lg_code_raw, t.lg_code, t.lg_code_status, t.prefecture_name, t.municipality_name,
+            t.town, t.occurred_on_raw, t.occurred_on + to_years(p.year - 2018),
+            t.occurred_hour_raw, t.occurred_hour, t.place_type, t.place_detail, t.victim_sex,
+            t.victim_age, t.victim_occupation, t.locking, t.cash_damage, t.anti_theft_device,
+            t.stolen_item
+        from plan as p
+        join template as t on split_part(t.dataset_key, '/', 3) = p.modus
+        cross join range(0, ?) as c
+    """, [copies])
+    con.execute("""
+        update raw.file set row_count = n.rows from (
+            select file_id, count(*) as rows from raw.crime_incident group by file_id) as n
+        where raw.file.file_id = n.file_id
+    """)
+    started = time.perf_counter()
+    db.build_models(con)
+    db.audit(con)
+    build_seconds = time.perf_counter() - started
+    total = con.execute("select count(*) from raw.crime_incident").fetchone()[0]
+    con.execute("checkpoint")
+    con.close()
+    print(f"warehouse: {total:,} incidents; models rebuilt and audited in {build_seconds:.1f} s")
+    return total
+
+
+def page_queries(con) -> dict[str, list[tuple[str, Callable, tuple]]]:
+    """Each page's queries with the arguments a first visit uses."""
+    modi = tuple(queries.crime_options(con, "13")["modi"])
+    years = (2017, 2018)
+    fiscal_year = queries.subsidy_fiscal_years(con)[0]
+    crime = ("13", years, modi)
+    return {
+        "overview": [
+            ("published_totals", queries.published_totals, ()),
+            ("municipality_counts", queries.municipality_counts, ()),
+            ("subsidy_fiscal_years", queries.subsidy_fiscal_years, ()),
+            ("subsidy_uptake", queries.subsidy_uptake, (fiscal_year,)),
+            ("crime_summary", queries.crime_summary, ()),
+            ("crime_by_month", queries.crime_by_month, ()),
+        ],
+        "crime": [
+            ("crime_prefectures", queries.crime_prefectures, ()),
+            ("crime_options", queries.crime_options, ("13",)),
+            ("crime_totals", queries.crime_totals, (*crime, ())),
+            ("crime_monthly", queries.crime_monthly, (*crime, ())),
+            ("crime_hour_weekday", queries.crime_hour_weekday, crime),
+            ("crime_place_types", queries.crime_place_types, crime),
+            ("crime_top_stations", queries.crime_top_stations, crime),
+            ("crime_by_municipality", queries.crime_by_municipality, crime),
+        ],
+        "data": [
+            ("source_freshness", queries.source_freshness, ()),
+            ("rejected_files", queries.rejected_files, ()),
+            ("runs", queries.runs, ()),
+            ("source_files", queries.source_files, ()),
+            ("file_findings", queries.file_findings, ()),
+        ],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=4)
+    parser.add_argument("--years", type=int, default=8)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as base:
+        settings = Settings.from_env({"SAIHAN_HOME": str(Path(base) / "home")})
+        total = build_big_warehouse(settings, args.copies, args.years)
+        con = queries.open_warehouse(settings.warehouse)
+        results: dict[str, dict[str, float]] = {}
+        for page, calls in page_queries(con).items():
+            results[page] = {}
+            for name, function, call_args in calls:
+                times = []
+                for _ in range(args.repeat):
+                    started = time.perf_counter()
+                    function(con.cursor(), *call_args)
+                    times.append((time.perf_counter() - started) * 1000)
+                results[page][name] = statistics.median(times)
+        con.close()
+    for page, timings in results.items():
+        slowest = max(timings, key=timings.get)
+        print(f"{page:>9}: all queries {sum(timings.values()):6.1f} ms "
+              f"(slowest {slowest} {timings[slowest]:.1f} ms)")
+    out = ROOT / "benchmarks" / "out"
+    out.mkdir(exist_ok=True)
+    (out / "dashboard.json").write_text(json.dumps(
+        {"incidents": total, "milliseconds": results}, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
