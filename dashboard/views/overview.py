@@ -72,6 +72,8 @@ with left:
         st.plotly_chart(figure, key="overview_map")
         state.panel_footer(uptake["source"][0], uptake["as_of_on"][0],
                            is_sample=bool(uptake["is_sample"].any()))
+        if kind == "geo":
+            st.caption(maps.ATTRIBUTION_JA if lang == "ja" else maps.ATTRIBUTION_EN)
 
 # --- local plans by level and method ---------------------------------------------------------
 with right:
