@@ -25,6 +25,11 @@ st.sidebar.caption(t("app_title", lang))
 pages = [
     st.Page(PAGES_DIR / "overview.py", title=t("page_overview", lang), url_path="overview",
             default=True),
+    st.Page(PAGES_DIR / "progress.py", title=t("page_progress", lang), url_path="progress"),
+    st.Page(PAGES_DIR / "subsidy.py", title=t("page_subsidy", lang), url_path="subsidy"),
+    st.Page(PAGES_DIR / "plans.py", title=t("page_plans", lang), url_path="plans"),
+    st.Page(PAGES_DIR / "indicators.py", title=t("page_indicators", lang),
+            url_path="indicators"),
     st.Page(PAGES_DIR / "crime.py", title=t("page_crime", lang), url_path="crime"),
     st.Page(PAGES_DIR / "data.py", title=t("page_data", lang), url_path="data"),
 ]

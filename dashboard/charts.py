@@ -102,3 +102,21 @@ def simple_bars(labels: list[str], values: list[float], lang: str, *, height: in
     fig.update_layout(yaxis_autorange="reversed", height=height,
                       xaxis_title=value_title or t("incidents", lang))
     return _layout(fig)
+
+
+def indicator_trend(frame: pl.DataFrame, names: dict[str, str], lang: str,
+                    unit: str) -> go.Figure:
+    """One line per prefecture (and a thick black line for the nation) over periods."""
+    fig = go.Figure()
+    codes = frame["pref_code"].unique(maintain_order=True).to_list()
+    others = [c for c in codes if c != "00"]
+    for i, code in enumerate(["00", *others] if "00" in codes else others):
+        rows = frame.filter(pl.col("pref_code") == code).sort("period_year", "period")
+        national = code == "00"
+        fig.add_scatter(
+            x=rows["period"], y=rows["value"], name=names.get(code, code), mode="lines+markers",
+            line={"color": "#000000" if national else OKABE_ITO[i % len(OKABE_ITO)],
+                  "width": 4 if national else 2},
+        )
+    fig.update_layout(yaxis_title=unit, height=360, xaxis_type="category")
+    return _layout(fig)

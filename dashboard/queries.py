@@ -249,3 +249,147 @@ def rejected_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 def runs(con: duckdb.DuckDBPyConnection, limit: int = 20) -> pl.DataFrame:
     """The last publishing runs."""
     return _frame(con, "select * from mart.run limit ?", [limit])
+
+
+# --- subsidy programme ---------------------------------------------------------------------------
+
+def subsidy_by_year(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Per fiscal year: participating prefectures, cost and national share, sample or not."""
+    return _frame(
+        con,
+        "select fiscal_year, count(*) filter (where is_participating) as participating, "
+        "sum(project_cost_yen)::bigint as project_cost_yen, "
+        "sum(national_share_yen)::bigint as national_share_yen, "
+        "bool_or(is_participation_sample) as is_participation_sample, "
+        "bool_or(is_sample) as is_sample, any_value(participation_source) as participation_source "
+        "from mart.subsidy_uptake group by fiscal_year order by fiscal_year",
+    )
+
+
+def subsidy_detail(con: duckdb.DuckDBPyConnection, fiscal_year: int) -> pl.DataFrame:
+    """One fiscal year per prefecture with menus and amounts."""
+    return _frame(
+        con,
+        "select u.pref_code, p.name_ja, p.short_name_ja, p.name_en, p.region_ja, "
+        "u.is_participating, u.participation_source, u.runs_coordination_meetings, "
+        "u.runs_staff_training, u.runs_employment_housing_support, u.runs_specialised_support, "
+        "u.runs_consultation_support, u.direct_support_menus, u.project_cost_yen, "
+        "u.national_share_yen, u.as_of_on, u.source, u.record_file, u.is_sample, "
+        "u.is_participation_sample "
+        "from mart.subsidy_uptake as u join mart.prefecture as p using (pref_code) "
+        "where u.fiscal_year = ? order by u.pref_code",
+        [fiscal_year],
+    )
+
+
+# --- local plans ---------------------------------------------------------------------------------
+
+def plan_coverage_national(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Latest plan coverage summed over prefectures, per level."""
+    return _frame(
+        con,
+        "select level, any_value(as_of_on) as as_of_on, sum(governments)::bigint as governments, "
+        "sum(reported)::bigint as reported, sum(with_plan)::bigint as with_plan, "
+        "sum(standalone)::bigint as standalone, "
+        "sum(included_in_other)::bigint as included_in_other, "
+        "sum(in_preparation)::bigint as in_preparation, bool_or(is_sample) as is_sample "
+        "from mart.plan_coverage where is_latest group by level",
+    )
+
+
+def plan_coverage_by_prefecture(con: duckdb.DuckDBPyConnection, level: str) -> pl.DataFrame:
+    """Latest coverage of one level per prefecture, with names."""
+    return _frame(
+        con,
+        "select c.pref_code, p.name_ja, p.short_name_ja, p.name_en, c.governments, c.with_plan, "
+        "c.standalone, c.included_in_other, c.in_preparation, c.coverage_ratio, c.as_of_on, "
+        "c.is_sample from mart.plan_coverage as c join mart.prefecture as p using (pref_code) "
+        "where c.is_latest and c.level = ? order by c.pref_code",
+        [level],
+    )
+
+
+def plan_status_list(con: duckdb.DuckDBPyConnection, pref_codes: tuple[str, ...],
+                     levels: tuple[str, ...], statuses: tuple[str, ...]) -> pl.DataFrame:
+    """Every government's plan status, filtered (empty tuple = no filter)."""
+    return _frame(
+        con,
+        "select s.lg_code, p.name_ja as pref_name_ja, s.full_name_ja, s.level, s.status, "
+        "s.method, s.included_in, s.plan_name, s.adopted_on, s.period_start_on, "
+        "s.period_end_on, s.as_of_on, s.is_sample "
+        "from mart.plan_status as s join mart.prefecture as p using (pref_code) "
+        "where (len($prefs) = 0 or list_contains($prefs, s.pref_code)) "
+        "and (len($levels) = 0 or list_contains($levels, s.level)) "
+        "and (len($statuses) = 0 or list_contains($statuses, s.status)) "
+        "order by s.lg_code",
+        {"prefs": list(pref_codes), "levels": list(levels), "statuses": list(statuses)},
+    )
+
+
+# --- indicators ----------------------------------------------------------------------------------
+
+def indicator_series(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Indicator series with their names, numbers and units, national ones first."""
+    return _frame(
+        con,
+        "select series_key, any_value(indicator_name) as indicator_name, "
+        "any_value(indicator_number) as indicator_number, any_value(edition) as edition, "
+        "any_value(unit) as unit, count(distinct pref_code) filter (where not is_national) "
+        "as prefectures, bool_or(is_national) as has_national "
+        "from mart.indicator_value group by series_key "
+        "order by has_national desc, prefectures desc, indicator_number, indicator_name",
+    )
+
+
+def indicator_values(con: duckdb.DuckDBPyConnection, series_key: str) -> pl.DataFrame:
+    """All values of one series, every prefecture and national, with names."""
+    return _frame(
+        con,
+        "select v.pref_code, coalesce(p.name_ja, '全国') as name_ja, "
+        "coalesce(p.short_name_ja, '全国') as short_name_ja, "
+        "coalesce(p.name_en, 'Japan') as name_en, v.is_national, v.period, v.period_year, "
+        "v.value, v.value_note, v.unit, v.numerator, v.denominator, v.source, v.is_sample "
+        "from mart.indicator_value as v left join mart.prefecture as p using (pref_code) "
+        "where v.series_key = ? order by v.period_year, v.period, v.pref_code",
+        [series_key],
+    )
+
+
+# --- per-region progress -------------------------------------------------------------------------
+
+def region_progress(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The per-prefecture scorecard (without the nested indicator list)."""
+    return _frame(con, "select * exclude (latest_indicators) from mart.region_progress "
+                       "order by pref_code")
+
+
+def region_indicators(con: duckdb.DuckDBPyConnection, pref_code: str) -> pl.DataFrame:
+    """One prefecture's latest indicators beside the national values."""
+    return _frame(
+        con, "select * from mart.region_indicator where pref_code = ? order by indicator_number",
+        [pref_code],
+    )
+
+
+def region_indicator_history(con: duckdb.DuckDBPyConnection, pref_code: str) -> pl.DataFrame:
+    """Every period of every series for one prefecture and for the nation."""
+    return _frame(
+        con,
+        "select series_key, indicator_name, unit, period, period_year, pref_code, is_national, "
+        "value, is_sample from mart.indicator_value "
+        "where (pref_code = ? or is_national) and value is not null "
+        "and series_key in (select series_key from mart.indicator_value where pref_code = ?) "
+        "order by series_key, period_year, period",
+        [pref_code, pref_code],
+    )
+
+
+def region_subsidy_history(con: duckdb.DuckDBPyConnection, pref_code: str) -> pl.DataFrame:
+    """One prefecture's subsidy record per fiscal year."""
+    return _frame(
+        con,
+        "select fiscal_year, is_participating, participation_source, menus, "
+        "direct_support_menus, project_cost_yen, national_share_yen, is_sample "
+        "from mart.subsidy_uptake where pref_code = ? order by fiscal_year",
+        [pref_code],
+    )

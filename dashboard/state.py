@@ -144,10 +144,10 @@ def download_buttons(frame, name: str, *, key: str) -> None:
     from warehouse.export import to_csv_bytes, to_xlsx_bytes
 
     current = lang()
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(t("download_csv", current), to_csv_bytes(frame), f"{name}.csv",
+    row = st.container(horizontal=True)
+    row.download_button(t("download_csv", current), to_csv_bytes(frame), f"{name}.csv",
                          "text/csv", key=f"{key}_csv", on_click="ignore")
-    right.download_button(t("download_xlsx", current), to_xlsx_bytes(frame, name),
+    row.download_button(t("download_xlsx", current), to_xlsx_bytes(frame, name),
                           f"{name}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"{key}_xlsx", on_click="ignore")

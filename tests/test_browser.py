@@ -21,7 +21,8 @@ from warehouse.settings import PROJECT_ROOT, Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 # url path of each page ("" is the default page, the overview)
-PAGES = {"overview": "", "crime": "crime", "data": "data"}
+PAGES = {"overview": "", "progress": "progress", "subsidy": "subsidy", "plans": "plans",
+         "indicators": "indicators", "crime": "crime", "data": "data"}
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="needs Debian chromium (apt-get install chromium)")
 

@@ -98,3 +98,52 @@ def test_data_page_lists_sources_runs_and_findings(app) -> None:
     freshness = frames[0]
     assert set(freshness["データの種類"]) >= {"犯罪オープンデータ", "白書等の公表値"}
     assert any("duplicated_layout" in set(f.get("code", [])) for f in frames if "code" in f)
+
+
+def test_subsidy_page_fiscal_years_and_sample_marks(app) -> None:
+    at = app("views/subsidy.py")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["実施都道府県"] == "39 / 47"
+    page = texts(at)
+    assert "2024年6月14日" in page
+    assert "サンプルデータ" in page  # menus and amounts are generated sample records
+    at.selectbox(key="url_fy").set_value(2023).run()
+    assert at.query_params["fy"] in ("2023", ["2023"])
+    assert {m.label: m.value for m in at.metric}["実施都道府県"] == "32 / 47"
+
+
+def test_plans_page_reconciles_with_the_white_paper(app) -> None:
+    at = app("views/plans.py")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["都道府県"] == "47 / 47"
+    assert metrics["指定都市"] == "20 / 20"
+    assert metrics["市区町村（指定都市を除く）"] == "748 / 1,721"
+    assert any("一致しています" in s.value for s in at.success)
+
+
+def test_plans_list_filters_by_prefecture_from_the_url(app) -> None:
+    at = app("views/plans.py")
+    at.multiselect(key="url_pref").set_value(["13"]).run()
+    listing = at.dataframe[-1].value
+    assert len(listing) == 63  # 東京都 + 62 municipalities (23 special wards, 26 cities, ...)
+    assert set(listing["団体コード"].str[:2]) == {"13"}
+
+
+def test_indicators_page_shows_national_and_prefectures(app) -> None:
+    at = app("views/indicators.py", lang="en")
+    at.query_params["lang"] = "en"
+    at.run()
+    assert "Indicators" in texts(at)
+    at.multiselect(key="url_pref").set_value(["01", "13"]).run()
+    assert not at.exception
+
+
+def test_progress_page_scorecard_and_detail(app) -> None:
+    at = app("views/progress.py")
+    scorecard = at.dataframe[0].value
+    assert len(scorecard) == 47
+    at.selectbox(key="url_pref").set_value("13").run()
+    assert not at.exception
+    assert any(h.value == "東京都" for h in at.header)
+    municipalities = at.dataframe[-1].value
+    assert len(municipalities) == 63

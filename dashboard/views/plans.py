@@ -1,0 +1,107 @@
+"""計画策定 — local plans by level and method, per prefecture, and a list of governments."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, maps, queries, state
+from dashboard.i18n import date_label, number_label, t
+
+LEVELS = ("prefecture", "designated_city", "municipality")
+STATUSES = ("adopted", "in_preparation", "none", "not_reported")
+
+lang = state.lang()
+state.require_warehouse()
+
+st.title(t("page_plans", lang))
+st.caption(t("plans_caption", lang))
+
+national = state.load(queries.plan_coverage_national)
+if national.height == 0:
+    st.info(t("no_plan_data", lang))
+    st.stop()
+is_sample = bool(national["is_sample"].any())
+source = t("plan_records_source", lang) if is_sample else t("source_kind_local_plans", lang)
+as_of = national["as_of_on"].drop_nulls().first()
+
+columns = st.columns(3)
+for column, level in zip(columns, LEVELS, strict=True):
+    row = national.filter(pl.col("level") == level)
+    if row.height:
+        row = row.row(0, named=True)
+        column.metric(t(f"level_{level}", lang),
+                      f"{number_label(row['with_plan'])} / {number_label(row['governments'])}",
+                      f"{row['with_plan'] / row['governments']:.1%}", delta_color="off")
+state.panel_footer(source, as_of, is_sample=is_sample)
+
+# Against the white paper: counts by level and method on the same date.
+published = state.load(queries.published_totals, "local_plans")
+left, right = st.columns([2, 3])
+with left:
+    st.subheader(t("plans_vs_published", lang))
+    governments = state.load(queries.municipality_counts)
+    plans = national.select(
+        "level", pl.lit("all").alias("method"), pl.col("with_plan").alias("value")
+    ).vstack(national.select("level", pl.lit("standalone").alias("method"),
+                             pl.col("standalone").alias("value"))) \
+        .vstack(national.select("level", pl.lit("included_in_other").alias("method"),
+                                pl.col("included_in_other").alias("value"))) \
+        .with_columns(pl.col("value").cast(pl.Float64))
+    st.plotly_chart(charts.plan_counts_bar(plans, governments, lang), key="plans_levels")
+    compared = published.filter(pl.col("as_of_on") == as_of).join(
+        plans, on=["level", "method"], how="left", suffix="_warehouse")
+    if compared.height and (compared["value"] == compared["value_warehouse"]).all():
+        st.success(t("plans_reconciled", lang, as_of=date_label(as_of, lang)))
+    elif compared.height:
+        st.warning(t("plans_differ", lang))
+    state.panel_footer(source, as_of, is_sample=is_sample)
+with right:
+    st.subheader(t("plans_map_title", lang))
+    coverage = state.load(queries.plan_coverage_by_prefecture, "municipality").with_columns(
+        label=pl.col("short_name_ja") if lang == "ja" else pl.col("name_en"),
+        percent=(pl.col("coverage_ratio") * 100).round(1),
+    )
+    st.plotly_chart(maps.tile_grid(coverage, "percent", text_col="label",
+                                   value_label=t("coverage", lang),
+                                   value_format=lambda v: f"{v:.0f}%", zrange=(0, 100)),
+                    key="plans_map")
+    state.panel_footer(source, as_of, is_sample=is_sample)
+
+st.subheader(t("plans_list_title", lang))
+prefectures = state.load(queries.prefectures)
+names = dict(zip(prefectures["pref_code"],
+                 prefectures["name_ja" if lang == "ja" else "name_en"], strict=True))
+filters = st.columns(3)
+chosen_prefs = state.url_multiselect(t("filter_prefecture", lang), list(names), "pref",
+                                     format_func=names.get, where=filters[0],
+                                     placeholder=t("all_selected", lang))
+chosen_levels = state.url_multiselect(t("filter_level", lang), list(LEVELS), "level",
+                                      format_func=lambda v: t(f"level_{v}", lang),
+                                      where=filters[1], placeholder=t("all_selected", lang))
+chosen_statuses = state.url_multiselect(t("filter_status", lang), list(STATUSES), "status",
+                                        format_func=lambda v: t(f"status_{v}", lang),
+                                        where=filters[2], placeholder=t("all_selected", lang))
+listing = state.load(queries.plan_status_list, tuple(chosen_prefs), tuple(chosen_levels),
+                     tuple(chosen_statuses))
+method_names = {"standalone": t("method_standalone", lang),
+                "included_in_other": t("method_included_in_other", lang)}
+table = listing.select(
+    pl.col("lg_code").alias(t("col_lg_code", lang)),
+    pl.col("pref_name_ja").alias(t("col_prefecture", lang)),
+    pl.col("full_name_ja").alias(t("col_government", lang)),
+    pl.col("level").replace_strict({lv: t(f"level_{lv}", lang) for lv in LEVELS},
+                                   default=pl.col("level")).alias(t("col_level", lang)),
+    pl.col("status").replace_strict({s: t(f"status_{s}", lang) for s in STATUSES},
+                                    default=pl.col("status")).alias(t("col_status", lang)),
+    pl.col("method").replace_strict(method_names, default=pl.col("method"))
+    .alias(t("col_method", lang)),
+    pl.col("included_in").alias(t("col_included_in", lang)),
+    pl.col("plan_name").alias(t("col_plan_name", lang)),
+    pl.col("adopted_on").alias(t("col_adopted_on", lang)),
+    pl.col("period_start_on"), pl.col("period_end_on"),
+)
+st.caption(f"{listing.height:,} / {int(national['governments'].sum()):,}")
+st.dataframe(table, hide_index=True, height=420)
+state.download_buttons(table, "plan_status", key="plans_list")
+state.panel_footer(source, as_of, is_sample=bool(listing["is_sample"].any()))

@@ -1,0 +1,106 @@
+"""補助事業 — the regional subsidy programme: map, fiscal years, menus, amounts, table."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, maps, queries, state
+from dashboard.i18n import fiscal_year_label, number_label, t
+
+lang = state.lang()
+state.require_warehouse()
+
+st.title(t("page_subsidy", lang))
+st.caption(t("subsidy_caption", lang))
+
+years = state.load(queries.subsidy_by_year)
+if years.height == 0:
+    st.info(t("no_warehouse", lang))
+    st.stop()
+fiscal_years = sorted(years["fiscal_year"].to_list(), reverse=True)
+fiscal_year = state.url_selectbox(t("filter_fiscal_year", lang), fiscal_years, "fy",
+                                  format_func=lambda y: fiscal_year_label(y, lang),
+                                  where=st.columns([1, 3])[0])
+detail = state.load(queries.subsidy_detail, fiscal_year)
+year_row = years.filter(pl.col("fiscal_year") == fiscal_year).row(0, named=True)
+records_sample = bool(detail["is_sample"].any())
+source = detail["source"].drop_nulls()
+published_source = (detail.filter(pl.col("participation_source") == "published")["source"]
+                    .drop_nulls())
+participation_label = (t("participation_from_published", lang) if published_source.len()
+                       else t("participation_from_records", lang))
+
+kpis = st.columns(3)
+kpis[0].metric(t("kpi_participating", lang), f"{year_row['participating']} / 47",
+               help=participation_label)
+if year_row["project_cost_yen"] is not None:
+    kpis[1].metric(t("kpi_project_cost", lang),
+                   t("yen_amount", lang, v=number_label(year_row["project_cost_yen"])))
+    kpis[2].metric(t("kpi_national_share", lang),
+                   t("yen_amount", lang, v=number_label(year_row["national_share_yen"])))
+if published_source.len():
+    state.panel_footer(published_source[0], detail["as_of_on"].drop_nulls().first())
+if year_row["project_cost_yen"] is not None:
+    state.panel_footer(t("sample_records_source", lang) if records_sample
+                       else t("source_kind_subsidy_records", lang), None,
+                       is_sample=records_sample)
+
+left, right = st.columns([3, 2])
+with left:
+    labelled = detail.with_columns(
+        status=pl.when(pl.col("is_participating")).then(pl.lit(t("participating", lang)))
+        .otherwise(pl.lit(t("not_participating", lang))),
+        label=pl.col("short_name_ja") if lang == "ja" else pl.col("name_en"),
+    )
+    kind = st.segmented_control(t("map_kind", lang), ["tile", "geo"], default="tile",
+                                format_func=lambda k: t(f"map_{k}", lang), key="subsidy_map_kind")
+    order = [t("participating", lang), t("not_participating", lang)]
+    drawer = maps.choropleth if kind == "geo" else maps.tile_grid
+    label_arg = {"label_col": "label"} if kind == "geo" else {"text_col": "label"}
+    st.plotly_chart(drawer(labelled, "status", categorical=True, category_order=order,
+                           **label_arg), key="subsidy_map")
+    state.panel_footer(participation_label, detail["as_of_on"].drop_nulls().first(),
+                       is_sample=bool(detail["is_participation_sample"].any()))
+    if kind == "geo":
+        st.caption(maps.ATTRIBUTION_JA if lang == "ja" else maps.ATTRIBUTION_EN)
+with right:
+    st.subheader(t("subsidy_years_title", lang))
+    st.plotly_chart(charts.simple_bars(
+        [fiscal_year_label(y, lang) for y in years["fiscal_year"]],
+        years["participating"].to_list(), lang, height=220,
+        value_title=t("kpi_participating", lang)), key="subsidy_years")
+    state.panel_footer(participation_label, None,
+                       is_sample=bool(years["is_participation_sample"].any()))
+    menus = ["coordination_meetings", "staff_training", "employment_housing_support",
+             "specialised_support", "consultation_support"]
+    counts = [int(detail[f"runs_{m}"].fill_null(False).sum()) for m in menus]
+    if any(counts):
+        st.subheader(t("subsidy_menus_title", lang))
+        st.plotly_chart(charts.simple_bars([t(f"menu_{m}", lang) for m in menus], counts, lang,
+                                           height=260, value_title=t("kpi_participating", lang)),
+                        key="subsidy_menus")
+        state.panel_footer(t("sample_records_source", lang) if records_sample
+                           else t("source_kind_subsidy_records", lang), None,
+                           is_sample=records_sample)
+
+st.subheader(t("subsidy_table_title", lang))
+yes, no = t("yes", lang), t("no", lang)
+
+
+def flag(column: str) -> pl.Expr:
+    """A boolean column as ○/－."""
+    return pl.when(pl.col(column)).then(pl.lit(yes)).otherwise(pl.lit(no))
+
+
+table = detail.select(
+    pl.col("name_ja" if lang == "ja" else "name_en").alias(t("col_prefecture", lang)),
+    flag("is_participating").alias(t("col_participating", lang)),
+    *[flag(f"runs_{m}").alias(t(f"menu_{m}", lang)) for m in menus],
+    pl.col("project_cost_yen").alias(t("col_project_cost", lang)),
+    pl.col("national_share_yen").alias(t("col_national_share", lang)),
+)
+st.dataframe(table, hide_index=True, height=420)
+state.download_buttons(table, f"subsidy_{fiscal_year}", key="subsidy_table")
+state.panel_footer(t("sample_records_source", lang) if records_sample
+                   else t("source_kind_subsidy_records", lang), None, is_sample=records_sample)
