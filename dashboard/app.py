@@ -31,6 +31,7 @@ pages = [
     st.Page(PAGES_DIR / "indicators.py", title=t("page_indicators", lang),
             url_path="indicators"),
     st.Page(PAGES_DIR / "crime.py", title=t("page_crime", lang), url_path="crime"),
+    st.Page(PAGES_DIR / "extracts.py", title=t("page_extracts", lang), url_path="extracts"),
     st.Page(PAGES_DIR / "data.py", title=t("page_data", lang), url_path="data"),
 ]
 st.navigation(pages).run()

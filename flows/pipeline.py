@@ -1,10 +1,11 @@
 """Prefect flows: the warehouse run as small tasks, on demand, on file arrival and nightly.
 
-Each task wraps one step of :mod:`warehouse.pipeline` (plan, open the build, ingest one file,
-build and audit, publish, finish); the flow composes them while holding the writer lock, so
-a second run waits ``wait_seconds`` and then stops with the lock's message. Only steps that
-read files are retried. Every run leaves a Markdown run report as a Prefect artifact (key
-``saihan-run-report``) and as ``$SAIHAN_HOME/runs/<run_id>.json`` for ``saihan status``.
+Each task wraps one step of :mod:`warehouse.pipeline` (plan, open the build, parse one file,
+load one file, build and audit, publish, finish); the flow composes them while holding the
+writer lock, so a second run waits ``wait_seconds`` and then stops with the lock's message.
+Only the steps that read input files (plan, which hashes them, and parse) are retried. Every
+run leaves a Markdown run report as a Prefect artifact (key ``saihan-run-report``) and as
+``$SAIHAN_HOME/runs/<run_id>.json`` for ``saihan status``.
 """
 
 from __future__ import annotations
@@ -17,8 +18,12 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
+from prefect.runtime import flow_run
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from warehouse.arrivals import settled_unseen_inbox_files
+from warehouse.errors import RejectedFile
 from warehouse.files import WriterBusy, ensure_home, writer_lock
 from warehouse.pipeline import (
     FileResult,
@@ -29,6 +34,7 @@ from warehouse.pipeline import (
     ingest_file,
     needs_build,
     open_run,
+    parse_or_reject,
     plan_run,
     publish_run,
     skip_if_current,
@@ -36,8 +42,11 @@ from warehouse.pipeline import (
 from warehouse.publish import clear_stale_work
 from warehouse.report import render_markdown
 from warehouse.settings import Settings
+from warehouse.sources import Parsed
 
 REPORT_ARTIFACT_KEY = "saihan-run-report"
+# Files parsed ahead of the one being loaded (each held in memory until its turn).
+PARSE_AHEAD = 2
 EXTRACT_MODULE = "warehouse.extract"
 
 
@@ -71,12 +80,16 @@ def open_build(run: Run) -> None:
 
 
 @task(retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=transient_io_error,
-      cache_policy=NO_CACHE, persist_result=False, task_run_name="ingest {path.name}")
-def ingest(run: Run, path: Path) -> FileResult:
-    """Parse and load one file into the build, or quarantine it with its report."""
-    # A retried attempt starts over: drop what a failed attempt recorded for this file.
-    run.report.files = [f for f in run.report.files if f.file != str(path)]
-    result = ingest_file(run, path)
+      cache_policy=NO_CACHE, persist_result=False, task_run_name="parse {path.name}")
+def parse(path: Path) -> Parsed | RejectedFile:
+    """Read and parse one file; a rejection is returned (retried: reading can fail)."""
+    return parse_or_reject(path)
+
+
+@task(cache_policy=NO_CACHE, persist_result=False, task_run_name="load {path.name}")
+def ingest(run: Run, path: Path, prepared: Parsed | RejectedFile | None = None) -> FileResult:
+    """Load one parsed file into the build, or quarantine it with its report."""
+    result = ingest_file(run, path, prepared)
     if result.status == "rejected":
         get_run_logger().warning(
             "rejected %s: %s -> %s.report.txt", path, (result.rejection or {}).get("reason"),
@@ -119,9 +132,9 @@ def report_artifact(report: dict[str, Any]) -> None:
 @task(retries=1, retry_delay_seconds=30, retry_condition_fn=transient_io_error,
       cache_policy=NO_CACHE, persist_result=False)
 def write_extracts(settings: Settings) -> Any:
-    """Write the per-prefecture extracts from the published warehouse."""
+    """Write every prefecture's extracts from the published warehouse (a dated folder)."""
     module = importlib.import_module(EXTRACT_MODULE)
-    return module.write_all_extracts(settings, settings.extracts)
+    return module.write_all_extracts(settings)
 
 
 def extracts_available() -> bool:
@@ -135,8 +148,16 @@ def run_steps(run: Run, *, force_build: bool = False) -> None:
         print(f"nothing new: {len(run.files)} file(s) already loaded, no code change")
         return
     open_build(run)
+    # New files are parsed on the task runner's threads, up to PARSE_AHEAD ahead of the load,
+    # which takes one file at a time in order (later deliveries supersede earlier ones).
+    to_parse = [p for p in run.files if run.hashes.get(p) not in run.known]
+    parsing: dict[Path, PrefectFuture] = {}
     for path in run.files:
-        ingest(run, path)
+        while to_parse and len(parsing) < PARSE_AHEAD:
+            upcoming = to_parse.pop(0)
+            parsing[upcoming] = parse.submit(upcoming)
+        prepared = parsing.pop(path).result() if path in parsing else None
+        ingest(run, path, prepared)
     if not needs_build(run, force_build=force_build):
         run.report.status = "noop"
         print("nothing new to build")
@@ -160,8 +181,10 @@ def locked_run(
     try:
         with writer_lock(settings, wait_seconds=wait_seconds):
             if with_settled_inbox and paths is not None:
-                # Decided under the lock: what the previous run loaded is not taken again.
-                paths = list(dict.fromkeys([*paths, *settled_unseen_inbox_files(settings)]))
+                # Decided under the lock, after the previous run: a file it took in is not
+                # taken again, and one it quarantined (moved away) is no longer there.
+                present = [p for p in paths if p.exists()]
+                paths = list(dict.fromkeys([*present, *settled_unseen_inbox_files(settings)]))
             return _run_holding_lock(settings, paths, trigger=trigger, force_build=force_build,
                                      extracts=extracts)
     except WriterBusy as busy:
@@ -190,14 +213,27 @@ def _run_holding_lock(
                                  rejected)
     if extracts:
         if extracts_available():
-            written = write_extracts(settings)
-            print(f"extracts written to {settings.extracts}: {written!r}"[:500])
+            manifest = write_extracts(settings)
+            print(f"extracts written: {manifest}")
         else:
             print(f"no extracts yet: {EXTRACT_MODULE} is not installed")
     return report
 
 
-@flow(name="saihan-ingest", log_prints=True)
+def ingest_run_name() -> str:
+    """A flow-run name an operator can read: ``arrival: hokkaido_2018hittakuri.csv``."""
+    parameters = flow_run.parameters
+    paths = parameters.get("paths")
+    if paths is None:
+        what = "inbox"
+    else:
+        what = Path(paths[0]).name if paths else "no files"
+        what += f" and {len(paths) - 1} more" if len(paths) > 1 else ""
+    return f"{parameters.get('trigger', 'flow')}: {what}"
+
+
+@flow(name="saihan-ingest", log_prints=True, flow_run_name=ingest_run_name,
+      task_runner=ThreadPoolTaskRunner(max_workers=2))
 def ingest_flow(
     paths: list[str] | None = None,
     trigger: str = "flow",
@@ -216,7 +252,7 @@ def ingest_flow(
                       force_build=force_build, with_settled_inbox=with_settled_inbox)
 
 
-@flow(name="saihan-nightly", log_prints=True)
+@flow(name="saihan-nightly", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=2))
 def nightly_flow(wait_seconds: float = 3600.0, extracts: bool = True) -> dict[str, Any]:
     """Take in what is new in the inbox, publish, then write every prefecture's extracts."""
     settings = Settings.from_env()

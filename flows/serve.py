@@ -39,6 +39,7 @@ from warehouse.settings import Settings
 
 if TYPE_CHECKING:
     from prefect.deployments.runner import RunnerDeployment
+    from prefect.events import DeploymentEventTrigger
 
 FILE_READY_EVENT = "saihan.inbox.file-ready"
 TIMEZONE = "Asia/Tokyo"
@@ -209,7 +210,7 @@ def emit_file_ready(settings: Settings, path: Path) -> None:
     print(f"{datetime.now():%H:%M:%S.%f}"[:-3] + f" file ready: {path}", flush=True)
 
 
-def arrival_trigger(settings: Settings):
+def arrival_trigger(settings: Settings) -> DeploymentEventTrigger:
     """The trigger of the on-arrival deployment: one run per file-ready event of this home."""
     from prefect.events import DeploymentEventTrigger
 

@@ -258,8 +258,10 @@ EXIT_DIFFERENCES = 5
 @app.command()
 def template(
     kind: Annotated[str, typer.Argument(help="indicators, subsidy or local_plans.")],
-    fmt: Annotated[str, typer.Option("--format", help="csv or xlsx (with a notes sheet).")] = "xlsx",
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the template into.")] = Path("."),
+    fmt: Annotated[str, typer.Option("--format",
+                                     help="csv or xlsx (with a notes sheet).")] = "xlsx",
+    out: Annotated[Path, typer.Option("--out",
+                                      help="Folder to write the template into.")] = Path("."),
 ) -> None:
     """Write an input template (Japanese headers) for indicators, subsidy records or local plans."""
     from warehouse.templates import write_template
@@ -335,6 +337,52 @@ def check(
                        + ", ".join(f"{topic} ({n})" for topic, n in others))
     if failing:
         raise typer.Exit(EXIT_DIFFERENCES)
+
+
+# --- prefecture extracts (issue 7) -------------------------------------------------------------
+
+@app.command()
+def extract(
+    pref: Annotated[str, typer.Option(
+        "--pref", help="Prefecture code 01..47 (several comma-separated), or all.")],
+    fmt: Annotated[str, typer.Option(
+        "--format", help="Comma-separated: csv, xlsx, parquet.")] = "csv,xlsx,parquet",
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Folder to write into (default: $SAIHAN_HOME/extracts/<date>/).")] = None,
+    csv_encoding: Annotated[str, typer.Option(
+        "--csv-encoding", help="utf-8 (with BOM, the default) or cp932.")] = "utf-8",
+) -> None:
+    """Write per-prefecture extracts: CSV, XLSX with a metadata sheet, Parquet, README.txt and
+    manifest.json, one folder per prefecture."""
+    from warehouse.extract import ExtractError, build_extracts, default_out_dir
+
+    settings = _settings()
+    if not settings.warehouse.exists():
+        typer.secho(f"No published warehouse at {settings.warehouse}. Run `saihan sample` and "
+                    "`saihan run` first.", err=True, fg="red")
+        raise typer.Exit(EXIT_ERROR)
+    codes = None if pref.strip().lower() == "all" else [c for c in pref.split(",") if c.strip()]
+    target = out or default_out_dir(settings)
+
+    def done(manifest: dict) -> None:
+        rows = ", ".join(f"{t['sheet']} {t['rows']:,}" for t in manifest["tables"])
+        typer.echo(f"  {manifest['folder']}: {len(manifest['files'])} files ({rows})")
+        for skipped in manifest["skipped_tables"]:
+            typer.secho(f"    skipped {skipped['table']}: {skipped['reason']}", fg="yellow")
+
+    con = db.connect(settings.warehouse, read_only=True)
+    try:
+        manifest = build_extracts(con, codes, fmt.split(","), target, csv_encoding=csv_encoding,
+                                  suppress_below=settings.suppress_below, progress=done)
+    except ExtractError as exc:
+        typer.secho(str(exc), err=True, fg="red")
+        raise typer.Exit(EXIT_ERROR) from None
+    except OSError as exc:
+        typer.secho(f"Could not write the extract: {exc}", err=True, fg="red")
+        raise typer.Exit(EXIT_ERROR) from None
+    finally:
+        con.close()
+    typer.echo(f"wrote {manifest}")
 
 
 def main() -> None:

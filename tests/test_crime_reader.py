@@ -701,3 +701,45 @@ def test_dos_end_of_file_mark_is_ignored(tmp_path):
     path = tmp_path / "hokkaido_2018zitensyatou.csv"
     result = read_crime_file(path, content=BASE.read_bytes() + b"\x1a")
     assert result.row_count == 9
+
+
+# ----------------------------------------------------------------------------- fast paths
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "value", "expected"),
+    [
+        (",", "北４条", "北４条"),  # nothing to strip: the fast path
+        (",", " 北４条", "北４条"),
+        (",", "北４条\u3000", "北４条"),
+        (",", "\t北４条", "北４条"),
+        (",", " ", None),
+        ("\t", "北４条", "北４条"),
+        ("\t", "北４条 ", "北４条"),
+        ("\t", "", None),  # an empty cell between two tabs
+    ],
+)
+def test_cells_are_stripped_with_or_without_the_fast_path(tmp_path, delimiter, value, expected):
+    rows = base_rows()
+    header, template = rows[0], rows[2]
+    row = list(template)
+    row[header.index("町丁目（発生地）")] = value
+    result = read_crime_file(write(tmp_path, to_csv([header, row, template], delimiter)))
+    assert result.frame["town"].to_list()[0] == expected
+    plain = read_crime_file(write(tmp_path, to_csv([header, template, template], delimiter),
+                                  name="hokkaido_2018buhinnerai.csv"))
+    assert finding(plain, "identical_rows").count == 1
+
+
+def test_identical_rows_are_counted_exactly_despite_a_hash_collision(monkeypatch):
+    def repeated(result: CrimeFile) -> int:
+        return next((f.count for f in result.findings if f.code == "identical_rows"), 0)
+
+    before = read_crime_file(BASE)
+    exact = before.row_count - before.frame.drop("line_number").n_unique()
+    assert repeated(before) == exact > 0
+    # every row hashing alike forces the full comparison; the count must not change
+    monkeypatch.setattr(pl.DataFrame, "hash_rows",
+                        lambda self, *a, **k: pl.Series("h", [0] * self.height, pl.UInt64))
+    assert repeated(read_crime_file(BASE)) == exact
+    assert repeated(read_crime_file(FIXTURES / "hokkaido_2018syazyounerai.csv")) == 0

@@ -6,6 +6,8 @@ where that is enough."""
 from __future__ import annotations
 
 import hashlib
+import os
+import socket
 import sys
 import threading
 import time
@@ -18,10 +20,12 @@ from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRun
 from prefect.logging import disable_run_logger
 
 from flows import pipeline as flows
+from flows import serve
+from tests.conftest import HOKKAIDO_DIR
 from warehouse import db
 from warehouse.files import WriterBusy, writer_lock
 from warehouse.pipeline import plan_run, run_pipeline
-from warehouse.sample import copy_sample
+from warehouse.sample import bundled_files, copy_sample
 from warehouse.settings import Settings
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -50,15 +54,16 @@ def test_ingest_flow_publishes_the_sample_with_a_report_artifact(home: Settings)
     assert state.is_completed()
     report = state.result()
     assert report["status"] == "published"
-    assert report["summary"] | {} == {"files_seen": 8, "loaded": 8, "unchanged": 0,
-                                      "rejected": 0, "superseded": 0, "rows_loaded": 6714}
+    summary = report["summary"]
+    assert summary["files_seen"] == summary["loaded"] == len(bundled_files())
+    assert summary["rejected"] == summary["unchanged"] == 0 and summary["rows_loaded"] > 6616
     assert report["published_as"] == str(home.warehouse)
     assert home.warehouse.is_file()
     [artifact] = artifacts_of(state)
     assert artifact.key == flows.REPORT_ARTIFACT_KEY and artifact.type == "markdown"
     assert f"saihan run `{report['run_id']}`: published" in artifact.data
-    assert "| Loaded | 8 (6,714 rows) |" in artifact.data
-    assert "7 data tests run, all passed." in artifact.data
+    assert f"| Loaded | {summary['loaded']} ({summary['rows_loaded']:,} rows) |" in artifact.data
+    assert f"{report['data_tests_run']} data tests run, all passed." in artifact.data
     assert (home.runs / f"{report['run_id']}.json").is_file()
 
 
@@ -68,7 +73,8 @@ def test_second_flow_run_is_a_noop(sample_copy: Settings, monkeypatch) -> None:
     state = flows.ingest_flow(return_state=True)
     report = state.result()
     assert report["status"] == "noop"
-    assert report["summary"]["unchanged"] == 8 and report["summary"]["loaded"] == 0
+    assert report["summary"]["unchanged"] == len(bundled_files())
+    assert report["summary"]["loaded"] == 0
     assert sha(sample_copy.warehouse) == before
     assert list(sample_copy.work.iterdir()) == []
     assert Artifact.get(flows.REPORT_ARTIFACT_KEY).data.count("nothing new") == 1
@@ -149,26 +155,33 @@ def test_nightly_writes_extracts_when_the_module_exists(sample_copy: Settings, m
     fake = tmp_path / "fake_extract_mod"
     fake.mkdir()
     (fake / "saihan_fake_extract.py").write_text(
-        "def write_all_extracts(settings, out_dir):\n"
+        "def write_all_extracts(settings, out_dir=None):\n"
+        "    out_dir = settings.extracts / 'today'\n"
         "    out_dir.mkdir(parents=True, exist_ok=True)\n"
-        "    (out_dir / 'done.txt').write_text(str(settings.warehouse))\n"
-        "    return [out_dir / 'done.txt']\n", encoding="utf-8")
+        "    (out_dir / 'manifest.json').write_text(str(settings.warehouse))\n"
+        "    return out_dir / 'manifest.json'\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(fake))
     monkeypatch.setattr(flows, "EXTRACT_MODULE", "saihan_fake_extract")
     flows.nightly_flow()
-    assert (sample_copy.extracts / "done.txt").read_text() == str(sample_copy.warehouse)
+    manifest = sample_copy.extracts / "today" / "manifest.json"
+    assert manifest.read_text() == str(sample_copy.warehouse)
     sys.modules.pop("saihan_fake_extract", None)
 
 
-def test_a_retried_ingest_records_the_file_once(sample_copy: Settings) -> None:
-    run = plan_run(sample_copy)
+def test_parse_returns_a_rejection_and_load_quarantines_it(settings: Settings) -> None:
+    settings.inbox.mkdir(parents=True)
+    good = settings.inbox / "hokkaido_2018hittakuri.csv"
+    good.write_bytes((HOKKAIDO_DIR / good.name).read_bytes())
+    bad = settings.inbox / "notes.csv"
+    bad.write_text("名前,住所\n山田,東京\n", encoding="cp932")
+    run = plan_run(settings)
     flows.open_build.fn(run)
-    path = run.files[0]
     with disable_run_logger():
-        flows.ingest.fn(run, path)
-        flows.ingest.fn(run, path)
-    assert [f.file for f in run.report.files] == [str(path)]
+        results = [flows.ingest.fn(run, path, flows.parse.fn(path)) for path in run.files]
     flows.finish.fn(run)
+    assert {Path(r.file).name: (r.status, r.rows) for r in results} == {
+        "hokkaido_2018hittakuri.csv": ("loaded", 20), "notes.csv": ("rejected", 0)}
+    assert not bad.exists() and len(list(settings.quarantine.glob("*notes.csv"))) == 1
 
 
 class _State:
@@ -199,3 +212,87 @@ def test_flows_leave_the_run_pipeline_result_unchanged(sample_copy: Settings,
     plain_report = run_pipeline(sample_copy, force_build=True)
     assert flow_report["models_built"] == plain_report.models_built
     assert flow_report["data_tests_run"] == plain_report.data_tests_run
+
+
+def test_deployments_nightly_in_tokyo_and_on_arrival_per_file(settings: Settings) -> None:
+    custom = Settings.from_env({"SAIHAN_HOME": str(settings.home),
+                                "SAIHAN_NIGHTLY_CRON": "30 3 * * 1-5"})
+    nightly, arrival = serve.deployments(custom)
+    assert (nightly.name, nightly.entrypoint) == ("nightly", "flows.pipeline.nightly_flow")
+    [schedule] = nightly.schedules
+    assert (schedule.schedule.cron, schedule.schedule.timezone) == ("30 3 * * 1-5", "Asia/Tokyo")
+    assert (arrival.name, arrival.entrypoint) == ("on-arrival", "flows.pipeline.ingest_flow")
+    assert not arrival.schedules
+    [trigger] = arrival.triggers
+    assert trigger.expect == {serve.FILE_READY_EVENT}
+    assert trigger.match.root == {"saihan.home": str(settings.home)}
+    assert trigger.parameters["paths"] == ["{{ event.payload.path }}"]
+    assert trigger.parameters["with_settled_inbox"] is True
+
+
+def test_file_ready_event_names_the_file_and_home(settings: Settings) -> None:
+    settings.inbox.mkdir(parents=True)
+    path = settings.inbox / "北海道.csv"
+    path.write_bytes(b"abc")
+    event = serve.file_ready_event(settings, path)
+    assert event["event"] == "saihan.inbox.file-ready"
+    assert event["resource"]["prefect.resource.id"] == f"saihan.file.{path}"
+    assert event["resource"]["saihan.home"] == str(settings.home)
+    assert event["payload"] | {"mtime_ns": 0} == {"path": str(path), "size_bytes": 3,
+                                                  "mtime_ns": 0}
+
+
+def test_prefect_files_stay_in_the_saihan_home_unless_a_server_is_given(
+        settings: Settings) -> None:
+    local: dict[str, str] = {}
+    serve.prepare_prefect_environment(settings, local)
+    assert local["SAIHAN_HOME"] == str(settings.home)
+    assert local["PREFECT_HOME"] == str(settings.home / "prefect")
+    remote = {"PREFECT_API_URL": "https://prefect.example.org/api", "PREFECT_HOME": "/p"}
+    serve.prepare_prefect_environment(settings, remote)
+    assert remote["PREFECT_HOME"] == "/p"
+
+
+def test_a_busy_port_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert not serve.port_is_free(port)
+        with pytest.raises(serve.ServerError, match="--port N.*PREFECT_API_URL"):
+            serve.start_local_server(port, tmp_path / "prefect", tmp_path / "server.log")
+
+
+def test_ingest_runs_are_named_for_what_they_take_in(home: Settings) -> None:
+    state = flows.ingest_flow(paths=[], trigger="test", return_state=True)
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(state.state_details.flow_run_id)
+    assert run.name == "test: no files"
+
+
+def test_nightly_writes_the_real_extracts(sample_copy: Settings, monkeypatch) -> None:
+    monkeypatch.setenv("SAIHAN_HOME", str(sample_copy.home))
+    assert flows.extracts_available()
+    flows.nightly_flow()
+    [manifest] = sample_copy.extracts.glob("*/manifest.json")
+    assert len([p for p in manifest.parent.iterdir() if p.is_dir()]) == 47
+
+
+def test_arrival_runs_batch_settled_files_and_skip_ones_already_handled(
+        sample_copy: Settings, monkeypatch) -> None:
+    monkeypatch.setenv("SAIHAN_HOME", str(sample_copy.home))
+    sample_copy.inbox.mkdir(parents=True, exist_ok=True)
+    first, second = (sample_copy.inbox / n for n in ("a.csv", "b.csv"))
+    first.write_bytes((HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv").read_bytes())
+    second.write_text("名前,住所\n山田,東京\n", encoding="cp932")
+    old = time.time_ns() - 10 * 10**9
+    for path in (first, second):
+        os.utime(path, ns=(old, old))
+    # The run for a.csv also takes b.csv, which dropped in with it (and is rejected).
+    report = flows.ingest_flow(paths=[str(first)], trigger="arrival", with_settled_inbox=True)
+    statuses = {Path(f["file"]).name: f["status"] for f in report["files"]}
+    assert statuses["a.csv"] == "unchanged"  # the same bytes as the sample's copy
+    assert statuses["b.csv"] == "rejected" and not second.exists()
+    # The run for b.csv then finds it handled (moved to quarantine) and does nothing.
+    later = flows.ingest_flow(paths=[str(second)], trigger="arrival", with_settled_inbox=True)
+    assert later["status"] == "noop" and later["files"] == []

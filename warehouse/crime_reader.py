@@ -180,6 +180,8 @@ FRAME_SCHEMA: dict[str, pl.DataType] = {
 }
 
 UNKNOWN = "不明"
+# Columns computed from others in _normalise (equal sources give equal values).
+_DERIVED = frozenset({"lg_code", "lg_code_status", "occurred_on", "occurred_hour"})
 _FULLWIDTH = [chr(0xFF10 + i) for i in range(10)] + ["／", "－", "ー", "：", "　"]
 _HALFWIDTH = [str(i) for i in range(10)] + ["/", "-", "-", ":", " "]
 _INDEX_HEADER = re.compile(r"^(?:|Unnamed:\s*\d+|unnamed_?\d*|__index_level_\d+__)$", re.I)
@@ -189,6 +191,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # (to U+0080 and private-use U+F8F0-U+F8F3); in a crime file they are always damage.
 _CP932_UNASSIGNED = re.compile("[\x80\uf8f0-\uf8f3]")
 _CP932_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\uf8f0-\uf8f3]")
+
+# What is stripped from both ends of every value (besides '\n', which cannot be inside a line).
+_BLANKS = " \t\r\u3000"
 
 RESAVE = "Re-save as CP932 or UTF-8 CSV and put the file in the inbox again"
 
@@ -249,14 +254,15 @@ def read_crime_file(path: Path, *, content: bytes | None = None) -> CrimeFile:
     findings: list[Finding] = []
 
     kind = _sniff(path, content)
+    trimmed = False  # True when no value has blanks to strip (the text fast path proves it)
     if kind == "xlsx":
         header, body = _read_xlsx(path, content)
         encoding, delimiter = "xlsx", None
     else:
         encoding, text = _decode(path, content)
-        header, body, delimiter = _read_text(path, content, text, encoding)
+        header, body, delimiter, trimmed = _read_text(path, content, text, encoding)
 
-    frame, columns = _to_frame(path, header, body, findings)
+    frame, columns = _to_frame(path, header, body, findings, trimmed=trimmed)
     frame, pref_code, modus, data_year = _normalise(path, frame, findings)
     return CrimeFile(
         frame=frame,
@@ -372,8 +378,9 @@ def _decode(path: Path, content: bytes) -> tuple[str, str]:
 
 def _read_text(
     path: Path, content: bytes, text: str, encoding: str
-) -> tuple[list[str], pl.DataFrame, str]:
-    """Header cells and a frame of text cells c0..cN plus ``line_number``."""
+) -> tuple[list[str], pl.DataFrame, str, bool]:
+    """Header cells, a frame of text cells c0..cN plus ``line_number``, the delimiter, and
+    whether every cell is already trimmed (no blank at either end, no empty string)."""
     first_line = text.split("\n", 1)[0].rstrip("\r")
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     if first_line.count(delimiter) == 0:
@@ -401,7 +408,7 @@ def _read_text(
     has_quotes = '"' in first_line or '"' in text
     if has_quotes and (lines.str.count_matches('"', literal=True) % 2 == 1).any():
         # a quoted field spans lines (or a quote is unterminated): exact but slower path
-        return (*_read_text_slow(path, text, delimiter), delimiter)
+        return (*_read_text_slow(path, text, delimiter), delimiter, False)
 
     # Every physical line is one record now. Parse them all as text; a line with too many fields
     # is cut by polars here but caught by the field count below.
@@ -415,7 +422,7 @@ def _read_text(
         truncate_ragged_lines=True,
     )
     if table.height != lines.len():  # should not happen; be exact anyway
-        return (*_read_text_slow(path, text, delimiter), delimiter)
+        return (*_read_text_slow(path, text, delimiter), delimiter, False)
     table = table.rename({c: f"c{i}" for i, c in enumerate(table.columns)})
     expected = table.width
 
@@ -429,7 +436,9 @@ def _read_text(
             )
         ).to_series()
         counts = counts - inside
-    ragged = (counts != expected) & (lines.str.strip_chars() != "")
+    ragged = counts != expected
+    if ragged.any():
+        ragged = ragged & (lines.str.strip_chars() != "")
     if ragged.any():
         idx = int(ragged.arg_true()[0])
         _reject_ragged(
@@ -444,7 +453,12 @@ def _read_text(
     body = table.slice(1).with_columns(
         pl.int_range(2, table.height + 1, dtype=pl.Int64).alias("line_number")
     )
-    return header, body, delimiter
+    # Without quotes, a cell is the text between two delimiters and an empty cell is null, so
+    # no data line with a blank next to a delimiter or a line end means no cell to strip.
+    trimmed = not has_quotes and not lines.slice(1).str.contains(
+        f"(?:^|{delimiter})[{_BLANKS}]|[{_BLANKS}](?:{delimiter}|$)"
+    ).any()
+    return header, body, delimiter, trimmed
 
 
 def _reject_ragged(path: Path, line: int, found: int, expected: int, *, last: bool) -> None:
@@ -596,7 +610,12 @@ def _read_xlsx(path: Path, content: bytes) -> tuple[list[str], pl.DataFrame]:
 
 
 def _to_frame(
-    path: Path, header: list[str], body: pl.DataFrame, findings: list[Finding]
+    path: Path,
+    header: list[str],
+    body: pl.DataFrame,
+    findings: list[Finding],
+    *,
+    trimmed: bool = False,
 ) -> tuple[pl.DataFrame, list[str]]:
     """Drop index columns, collapse a side-by-side duplicate, map headers to frame columns."""
     original = list(header)
@@ -605,12 +624,14 @@ def _to_frame(
     cols = [f"c{i}" for i in range(len(header))]
 
     # strip values; empty -> null; drop lines that are blank or only delimiters
-    body = body.with_columns(
-        pl.col(c).str.strip_chars(" \t\r\n\u3000").replace("", None) for c in cols
-    )
-    blank_rows = body.filter(pl.all_horizontal(pl.col(c).is_null() for c in cols))
-    if blank_rows.height:
-        body = body.filter(~pl.all_horizontal(pl.col(c).is_null() for c in cols))
+    if not trimmed:  # (stripping every cell is the costly part of this step)
+        body = body.with_columns(
+            pl.col(c).str.strip_chars(" \t\r\n\u3000").replace("", None) for c in cols
+        )
+    blank = body.select(pl.all_horizontal(pl.col(c).is_null() for c in cols)).to_series()
+    if blank.any():
+        blank_rows = body.filter(blank)
+        body = body.filter(~blank)
         findings.append(
             Finding(
                 "blank_rows",
@@ -950,6 +971,10 @@ def _normalise(
 
 
 def _count_findings(frame: pl.DataFrame, findings: list[Finding], data_year: int) -> None:
+    # Every check is counted in one pass over the frame; rows are filtered only for a check
+    # that has hits and shows examples.
+    checks: list[tuple[str, pl.Expr, str, str | None, str, str | None]] = []
+
     def add(
         code: str,
         mask: pl.Expr,
@@ -958,22 +983,7 @@ def _count_findings(frame: pl.DataFrame, findings: list[Finding], data_year: int
         severity: str = "warning",
         example: str | None = None,
     ) -> None:
-        hit = frame.filter(mask)
-        if hit.height:
-            text = message.format(n=hit.height)
-            if example:
-                samples = hit[example].drop_nulls().unique(maintain_order=True).head(3).to_list()
-                text += " (e.g. " + ", ".join(repr(v) for v in samples) + ")"
-            findings.append(
-                Finding(
-                    code,
-                    text,
-                    line=int(hit["line_number"][0]),
-                    column=column,
-                    count=hit.height,
-                    severity=severity,
-                )
-            )
+        checks.append((code, mask, message, column, severity, example))
 
     raw_date, raw_hour = pl.col("occurred_on_raw"), pl.col("occurred_hour_raw")
     add(
@@ -1042,9 +1052,32 @@ def _count_findings(frame: pl.DataFrame, findings: list[Finding], data_year: int
         "市区町村コード（発生地）",
         severity="info",
     )
+    line = pl.col("line_number")
+    stats = frame.select(
+        *(mask.sum().alias(f"n{i}") for i, (_, mask, *_) in enumerate(checks)),
+        *(line.filter(mask).first().alias(f"l{i}") for i, (_, mask, *_) in enumerate(checks)),
+    ).row(0, named=True)
+    for i, (code, mask, message, column, severity, example) in enumerate(checks):
+        count = stats[f"n{i}"]
+        if not count:
+            continue
+        text = message.format(n=count)
+        if example:
+            hit = frame.filter(mask)
+            samples = hit[example].drop_nulls().unique(maintain_order=True).head(3).to_list()
+            text += " (e.g. " + ", ".join(repr(v) for v in samples) + ")"
+        findings.append(
+            Finding(
+                code,
+                text,
+                line=int(stats[f"l{i}"]),
+                column=column,
+                count=count,
+                severity=severity,
+            )
+        )
 
-    data_cols = [c for c in FRAME_SCHEMA if c != "line_number" and c in frame.columns]
-    repeated = frame.height - frame.select(data_cols).n_unique()
+    repeated = frame.height - _distinct_rows(frame)
     if repeated:
         findings.append(
             Finding(
@@ -1055,3 +1088,25 @@ def _count_findings(frame: pl.DataFrame, findings: list[Finding], data_year: int
                 severity="info",
             )
         )
+
+
+def _distinct_rows(frame: pl.DataFrame) -> int:
+    """Number of distinct incidents (all FRAME_SCHEMA columns but ``line_number``), exactly.
+
+    Rows are grouped by a hash of the source columns (the derived columns are functions of
+    them); when every row equals the first row of its hash group, the number of hashes is the
+    answer, else (a hash collision) the rows are compared in full.
+    """
+    data_cols = [c for c in FRAME_SCHEMA if c != "line_number" and c in frame.columns]
+    source = [c for c in data_cols if c not in _DERIVED]
+    hashes = frame.select(source).hash_rows()
+    first = hashes.is_first_distinct()
+    distinct = int(first.sum())
+    if distinct == frame.height:
+        return distinct
+    rows = frame.select(source).with_columns(hashes.alias("_hash"))
+    paired = rows.join(rows.filter(first), on="_hash", how="left", suffix="_first")
+    same = paired.select(
+        pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"{c}_first")).all() for c in source)
+    ).item()
+    return distinct if same else frame.select(data_cols).n_unique()

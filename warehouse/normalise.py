@@ -320,7 +320,8 @@ def prefecture_lookup(reference_dir: Path = REFERENCE_DIR) -> dict[str, str]:
 @functools.cache
 def prefecture_names(reference_dir: Path = REFERENCE_DIR) -> dict[str, str]:
     """Prefecture code -> official name."""
-    return {row["pref_code"]: row["name_ja"] for row in _read_reference("prefecture", reference_dir)}
+    rows = _read_reference("prefecture", reference_dir)
+    return {row["pref_code"]: row["name_ja"] for row in rows}
 
 
 _NATIONAL_WORDS = {"全国", "国", "national", "japan", "all", "00", "0", "00000"}

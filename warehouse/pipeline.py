@@ -307,6 +307,7 @@ def plan_run(
     sql_dir: Path = db.SQL_DIR,
 ) -> Run:
     """Find the candidate files and decide, without copying anything, whether any is new."""
+    started = time.monotonic()  # the run's duration includes finding and hashing the files
     ensure_home(settings)
     report = RunReport(new_run_id(), trigger, datetime.now(UTC).isoformat(timespec="seconds"))
     inbox_mode = paths is None
@@ -314,10 +315,14 @@ def plan_run(
     published = _published_state(settings)
     latest = max((v for v, _ in db.migrations(sql_dir)), default=0)
     fingerprint = db.code_fingerprint(sql_dir)
-    hashes = {path: _file_sha(published.seen, path) for path in files}
+    # hashlib releases the GIL on large buffers: two files hash at a time.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        hashes = dict(zip(files, pool.map(lambda p: _file_sha(published.seen, p), files),
+                          strict=True))
     up_to_date = published.version == latest and published.fingerprint == fingerprint
     return Run(settings, report, files, hashes, inbox_mode, sql_dir, up_to_date,
-               nothing_new=set(hashes.values()) <= published.known, fingerprint=fingerprint)
+               nothing_new=set(hashes.values()) <= published.known, fingerprint=fingerprint,
+               started=started)
 
 
 def open_run(run: Run) -> None:
@@ -368,20 +373,37 @@ def ingest_file(run: Run, path: Path, prepared: Parsed | RejectedFile | None = N
     return result
 
 
+# Parsing ahead of the (ordered) load: worker threads, and how much input may be parsed but
+# not yet loaded at a time (always at least the next new file).
+PARSE_WORKERS = 2
+PARSE_AHEAD_BYTES = 128 << 20
+PARSE_AHEAD_FILES = 8
+
+
 def ingest_all(run: Run) -> list[FileResult]:
-    """Ingest every planned file in order, parsing the next new file while one loads."""
-    new = [p for p in run.files if run.hashes.get(p) not in run.known]
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    """Ingest every planned file in order; new files parse ahead on worker threads (the
+    next ones in order, within a budget) while the main thread loads one at a time."""
+    queue = [p for p in run.files if run.hashes.get(p) not in run.known]
+    queue.reverse()  # pop() takes the next new file in order
+    sizes = {p: p.stat().st_size for p in queue}
+    with ThreadPoolExecutor(max_workers=PARSE_WORKERS) as pool:
         ahead: dict[Path, Future] = {}
         results = []
+        warm = False
         for path in run.files:
-            upcoming = next((p for p in new if p not in ahead and p != path), None)
-            if path in new and path not in ahead:
-                ahead[path] = pool.submit(parse_or_reject, path)
-            if upcoming is not None:
+            # ahead holds, in order, the new files from this one on that were submitted; a new
+            # file is always in it by its turn, since an empty ahead takes the next one.
+            while queue and (not ahead or (
+                len(ahead) < PARSE_AHEAD_FILES
+                and sum(sizes[p] for p in ahead) + sizes[queue[-1]] <= PARSE_AHEAD_BYTES
+            )):
+                upcoming = queue.pop()
                 ahead[upcoming] = pool.submit(parse_or_reject, upcoming)
+                if not warm:  # load_parsed hands frames over as Arrow: import it meanwhile
+                    import pyarrow  # noqa: F401
+
+                    warm = True
             prepared = ahead.pop(path).result() if path in ahead else None
-            new = [p for p in new if p != path]
             results.append(ingest_file(run, path, prepared))
     return results
 

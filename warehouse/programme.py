@@ -90,7 +90,8 @@ def _xlsx_cell(value: object) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else f"{value:.12g}"
     if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        midnight = value.time() == datetime.min.time()
+        return value.date().isoformat() if midnight else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
@@ -268,8 +269,8 @@ def _rows(path: Path, table: Table, spec: TemplateSpec) -> Rows:
 
 _SAMPLE_WORDS = {"サンプル", "sample", "標本", "試験", "テスト", "test", "dummy", "ダミー", "1",
                  "true", "yes", "はい", "○"}
-_REAL_WORDS = {"", DATA_CLASS_REAL, "real", "実績", "実データ", "本番", "0", "false", "no", "いいえ",
-               "×"}
+_REAL_WORDS = {"", DATA_CLASS_REAL, "real", "実績", "実データ", "本番", "0", "false", "no",
+               "いいえ", "×"}
 
 
 def _sample_flag(rows: Rows, problems: Problems) -> bool:
@@ -289,6 +290,12 @@ def _sample_flag(rows: Rows, problems: Problems) -> bool:
                      "the file mixes real rows and sample rows",
                      "Deliver sample data and real data in separate files")
     return seen.get(True) is not None and len(seen) == 1
+
+
+def _sample_prefix(is_sample: bool) -> str:
+    """Sample deliveries get dataset keys of their own, so a sample file never supersedes a
+    real one (nor the reverse); where they overlap, real data wins downstream."""
+    return "sample/" if is_sample else ""
 
 
 def scope(values: list[str], everything: set[str] | None = None) -> str:
@@ -508,7 +515,7 @@ def parse_indicators(path: Path, content: bytes) -> Parsed:
         findings.append(Finding("edition_missing", "rows without a plan edition are keyed by "
                                 "name only", column=rows.headers.get("plan_edition")))
     frame = _frame(records, INDICATOR_SCHEMA)
-    key = "/".join((
+    key = _sample_prefix(is_sample) + "/".join((
         "indicators",
         scope([str(r["edition"]) for r in records]),
         scope([r["pref_code"] for r in records], ALL_PREFECTURES),
@@ -553,7 +560,8 @@ def parse_menu_list(text: object) -> set[str]:
         keys = {key for word, key in _MENU_WORDS if word in token.lower()}
         if not keys:
             raise ValueProblem(f"{token!r} is not one of the programme's menus",
-                               "Use 市町村間調整会議, 職員研修, 就労・住居支援, 専門的支援, 相談支援")
+                               "Use 市町村間調整会議, 職員研修, 就労・住居支援, 専門的支援 "
+                               "or 相談支援")
         menus |= keys
     return menus
 
@@ -669,8 +677,9 @@ def parse_subsidy(path: Path, content: bytes) -> Parsed:
         row_findings = _merge_findings(row_findings, code)
     findings += row_findings
     frame = _frame(records, SUBSIDY_SCHEMA)
-    key = "/".join(("subsidy", scope([str(r["fiscal_year"]) for r in records]),
-                    scope([r["pref_code"] for r in records], ALL_PREFECTURES)))
+    key = _sample_prefix(is_sample) + "/".join((
+        "subsidy", scope([str(r["fiscal_year"]) for r in records]),
+        scope([r["pref_code"] for r in records], ALL_PREFECTURES)))
     return Parsed("subsidy_records", "subsidy_record", key, frame, table.encoding,
                   table.delimiter, is_sample, findings)
 
@@ -863,8 +872,9 @@ def parse_local_plans(path: Path, content: bytes) -> Parsed:
         row_findings = _merge_findings(row_findings, code)
     findings += row_findings
     frame = _frame(records, LOCAL_PLAN_SCHEMA)
-    key = "/".join(("local_plans", scope([r["as_of_on"].isoformat() for r in records]),
-                    scope([r["pref_code"] for r in records], ALL_PREFECTURES)))
+    key = _sample_prefix(is_sample) + "/".join((
+        "local_plans", scope([r["as_of_on"].isoformat() for r in records]),
+        scope([r["pref_code"] for r in records], ALL_PREFECTURES)))
     return Parsed("local_plans", "local_plan", key, frame, table.encoding, table.delimiter,
                   is_sample, findings)
 

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from warehouse.suppression import parse_thresholds
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Every setting a user can give, with its meaning. README.md documents each of them and a
@@ -24,6 +26,9 @@ SETTINGS_DOC: dict[str, str] = {
     "SAIHAN_ESTAT_APP_ID": "e-Stat API application ID for `saihan estat fetch`. Default: unset",
     "SAIHAN_STABLE_SECONDS": "Seconds a file in the inbox must keep the same size and modification "
     "time before `saihan serve` treats it as complete and ingests it. Default: 2",
+    "SAIHAN_SUPPRESS_BELOW": "Small-count suppression in extracts and the dashboard: counts from 1 "
+    "to N-1 are shown as X. A bare number applies to every source, source=N to one "
+    "(crime_open_data, indicators), comma-separated, e.g. crime_open_data=3. Default: none (0)",
 }
 
 
@@ -37,6 +42,8 @@ class Settings:
     keep_snapshots: int = 3
     estat_app_id: str | None = None
     stable_seconds: float = 2.0
+    # (source kind, threshold) pairs; see warehouse.suppression.
+    suppress_below: tuple[tuple[str, int], ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -65,6 +72,7 @@ class Settings:
             keep_snapshots=int(keep),
             estat_app_id=env.get("SAIHAN_ESTAT_APP_ID") or None,
             stable_seconds=stable_seconds,
+            suppress_below=parse_thresholds(env.get("SAIHAN_SUPPRESS_BELOW")),
         )
 
     @property

@@ -239,7 +239,8 @@ SOURCE_KINDS: tuple[SourceKind, ...] = (
                _is_published_facts, parse_published_facts),
     SourceKind("crime_open_data", "police crime open data (罪名, 手口, 管轄警察署（発生地）, ...)",
                _is_crime, parse_crime),
-    SourceKind("indicators", "prefecture indicators (計画, 指標番号, 指標名, 都道府県, 期間, 値, 単位)",
+    SourceKind("indicators",
+               "prefecture indicators (計画, 指標番号, 指標名, 都道府県, 期間, 値, 単位)",
                _is_indicators, _parse_indicators, finds_header=True),
     SourceKind("subsidy_records", "subsidy records (年度, 都道府県, 事業実施, ..., 国庫補助額)",
                _is_subsidy, _parse_subsidy, finds_header=True),
@@ -307,13 +308,15 @@ HEADER_SEARCH_ROWS = 10
 
 
 def sniff_rows(path: Path, content: bytes, rows: int = HEADER_SEARCH_ROWS) -> list[list[str]]:
-    """The first rows' cells, normalised, for kinds whose header may sit below a title."""
+    """The first rows' cells, normalised, for kinds whose header may sit below a title (in a
+    workbook: the first rows of every sheet, a cover sheet being common)."""
     if content.startswith(XLSX_MAGIC):
         import openpyxl
 
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
         try:
-            found = list(workbook.worksheets[0].iter_rows(max_row=rows, values_only=True))
+            found = [row for sheet in workbook.worksheets
+                     for row in sheet.iter_rows(max_row=rows, values_only=True)]
         finally:
             workbook.close()
         return [[normalise_header(str(c)) if c is not None else "" for c in row] for row in found]

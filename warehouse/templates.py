@@ -104,7 +104,8 @@ INDICATORS = TemplateSpec(
     file_stem="saihan_template_indicators",
     columns=(
         Column("plan_edition", "計画", "edition", True,
-               "指標を定めた再犯防止推進計画。第二次 または 2 のように書きます。指標番号は計画ごとに"
+               "指標を定めた再犯防止推進計画。第二次 または 2 のように書きます。"
+               "指標番号は計画ごとに"
                "異なるため、番号と組で読みます。",
                "The Recidivism Prevention Plan that defines the indicator: 第二次 or 2. Indicator "
                "numbers differ between editions, so they are read together.",
@@ -156,7 +157,8 @@ INDICATORS = TemplateSpec(
         "1行に1つの値（指標×都道府県×期間）を書きます。見出しは1行目に置きます（上に表題行があっても読めます）。",
         "同じ計画・指標番号（番号がなければ指標名）・単位・都道府県・期間の行が2つあり値が違うと、ファイル全体を受け付けません。",
         "後から届いたファイルの値が優先されます（実データはサンプルより優先）。違いは取込結果に記録されます。",
-        "全角数字・全角英字も読めます。CSV は UTF-8（BOM 付き可）または Shift_JIS（CP932）で保存してください。",
+        "全角数字・全角英字も読めます。"
+        "CSV は UTF-8（BOM 付き可）または Shift_JIS（CP932）で保存してください。",
     ),
     notes_en=(
         "One value per row (indicator x prefecture x period). The header is the first row (a "
@@ -269,7 +271,8 @@ LOCAL_PLANS = TemplateSpec(
                "Prefecture name or code (checked against the code).", "北海道",
                ("都道府県名", "pref", "prefname")),
         Column("status", "策定状況", "choice", True,
-               "策定済 / 策定中 / 未策定。条例や実施方針で代えた団体は 策定済 と書き、形式 欄に書きます。",
+               "策定済 / 策定中 / 未策定。"
+               "条例や実施方針で代えた団体は 策定済 と書き、形式 欄に書きます。",
                "策定済 (adopted), 策定中 (in preparation) or 未策定 (none). An ordinance or "
                "implementation policy in place of a plan counts as adopted (see 形式).",
                "策定済", ("策定", "策定有無", "計画策定", "状況", "status", "hasplan"),
@@ -325,7 +328,9 @@ LOCAL_PLANS = TemplateSpec(
     ),
 )
 
-TEMPLATES: dict[str, TemplateSpec] = {spec.kind: spec for spec in (INDICATORS, SUBSIDY, LOCAL_PLANS)}
+TEMPLATES: dict[str, TemplateSpec] = {
+    spec.kind: spec for spec in (INDICATORS, SUBSIDY, LOCAL_PLANS)
+}
 
 
 def get_spec(kind: str) -> TemplateSpec:
@@ -418,7 +423,8 @@ def xlsx_bytes(spec: TemplateSpec) -> bytes:
         values = [
             column.ja, column.key, f"{TYPES_JA[column.type]} / {TYPES_EN[column.type]}",
             "必須 / yes" if column.required else "任意 / no",
-            column.description_ja + ("" if column.in_template else "（テンプレートにはない別形式）"),
+            column.description_ja
+            + ("" if column.in_template else "（テンプレートにはない別形式）"),
             column.description_en + ("" if column.in_template else " (alternative form, not in "
                                      "the template)"),
             column.example, " / ".join(column.choices),

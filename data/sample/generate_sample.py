@@ -132,8 +132,9 @@ def plan_rows(rng: random.Random) -> list[list[object]]:
     return rows
 
 
-PLAN_HEADER = ["基準日", "団体コード", "団体名", "都道府県", "策定状況", "策定方法", "包含先の計画",
-               "形式", "計画名", "策定日", "計画期間（開始）", "計画期間（終了）", "備考", "データ区分"]
+PLAN_HEADER = ["基準日", "団体コード", "団体名", "都道府県", "策定状況", "策定方法",
+               "包含先の計画", "形式", "計画名", "策定日", "計画期間（開始）",
+               "計画期間（終了）", "備考", "データ区分"]
 
 
 # ----------------------------------------------------------------------------- subsidy records
@@ -159,7 +160,8 @@ def subsidy_rows(rng: random.Random) -> list[list[object]]:
                 rows.append([reiwa_fiscal_year(fiscal_year), name, "×", "", "", "", "", "", None,
                              None, "", SAMPLE])
                 continue
-            direct = rng.sample(("就労・住居支援", "専門的支援", "相談支援"), rng.choice((1, 1, 2, 3)))
+            direct = rng.sample(("就労・住居支援", "専門的支援", "相談支援"),
+                                rng.choice((1, 1, 2, 3)))
             cost = rng.randrange(1_200, 4_800) * 1_000
             share = min(cost // 2, 1_500_000)
             rows.append([
@@ -172,8 +174,9 @@ def subsidy_rows(rng: random.Random) -> list[list[object]]:
     return rows
 
 
-SUBSIDY_HEADER = ["年度", "都道府県", "事業実施", "市町村間調整会議", "職員研修", "就労・住居支援",
-                  "専門的支援", "相談支援", "事業費（円）", "国庫補助額（円）", "備考", "データ区分"]
+SUBSIDY_HEADER = ["年度", "都道府県", "事業実施", "市町村間調整会議", "職員研修",
+                  "就労・住居支援", "専門的支援", "相談支援", "事業費（円）",
+                  "国庫補助額（円）", "備考", "データ区分"]
 
 
 def subsidy_xlsx(rows: list[list[object]]) -> bytes:
@@ -181,13 +184,13 @@ def subsidy_xlsx(rows: list[list[object]]) -> bytes:
 
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    workbook.set_properties({"title": "地域再犯防止推進事業 実施状況（サンプル）", "author": "saihan",
-                             "created": datetime(2024, 6, 14)})
+    workbook.set_properties({"title": "地域再犯防止推進事業 実施状況（サンプル）",
+                             "author": "saihan", "created": datetime(2024, 6, 14)})
     sheet = workbook.add_worksheet("実施状況")
     bold = workbook.add_format({"bold": True})
     money = workbook.add_format({"num_format": "#,##0"})
-    sheet.write(0, 0, "地域再犯防止推進事業 実施状況（サンプルデータ：金額・メニュー・令和5年度の実施団体は架空）",
-                bold)
+    sheet.write(0, 0, "地域再犯防止推進事業 実施状況（サンプルデータ："
+                "金額・メニュー・令和5年度の実施団体は架空）", bold)
     for position, heading in enumerate(SUBSIDY_HEADER):
         sheet.write(2, position, heading, bold)
     for number, row in enumerate(rows, start=3):

@@ -1,22 +1,37 @@
 -- Incidents per municipality of occurrence, modus and data year. lg_code is null when the
 -- published code was blank or invalid; the municipality name is then as written.
 with incidents as (
-    select * from core.fact_crime_incident
+    select
+        pref_code,
+        case when is_lg_code_valid then lg_code end as lg_code,
+        municipality_name,
+        modus,
+        data_year
+    from core.fact_crime_incident
+),
+
+counted as (
+    select pref_code, lg_code, municipality_name, modus, data_year, count(*) as incidents
+    from incidents
+    group by all
 ),
 
 governments as (
     select lg_code, full_name_ja from core.dim_local_government
+),
+
+named as (
+    select
+        counted.pref_code,
+        counted.lg_code,
+        coalesce(governments.full_name_ja, counted.municipality_name) as municipality_name,
+        counted.modus,
+        counted.data_year,
+        sum(counted.incidents)::bigint as incidents
+    from counted
+    left join governments using (lg_code)
+    group by all
 )
 
-select
-    incidents.pref_code,
-    case when incidents.is_lg_code_valid then incidents.lg_code end as lg_code,
-    coalesce(governments.full_name_ja, incidents.municipality_name) as municipality_name,
-    incidents.modus,
-    incidents.data_year,
-    count(*) as incidents
-from incidents
-left join governments
-    on incidents.lg_code = governments.lg_code and incidents.is_lg_code_valid
-group by all
-order by 1, 2, 4, 5
+select * from named
+order by pref_code, lg_code, modus, data_year

@@ -34,14 +34,24 @@ prefecture_years as (
     cross join fiscal_years
 ),
 
+published_participation as (
+    select
+        prefecture_years.pref_code,
+        prefecture_years.fiscal_year,
+        participants.pref_code is not null as is_participating
+    from prefecture_years
+    inner join published_years using (fiscal_year)
+    left join participants
+        on prefecture_years.pref_code = participants.pref_code
+        and prefecture_years.fiscal_year = participants.fiscal_year
+),
+
 uptake as (
     select
         prefecture_years.pref_code,
         prefecture_years.fiscal_year,
-        case
-            when published_years.fiscal_year is not null then participants.pref_code is not null
-            else records.is_participating
-        end as is_participating,
+        coalesce(published_participation.is_participating, records.is_participating)
+            as is_participating,
         case
             when published_years.fiscal_year is not null then 'published'
             when records.pref_code is not null then 'record'
@@ -65,9 +75,7 @@ uptake as (
             as is_participation_sample
     from prefecture_years
     left join published_years using (fiscal_year)
-    left join participants
-        on prefecture_years.pref_code = participants.pref_code
-        and prefecture_years.fiscal_year = participants.fiscal_year
+    left join published_participation using (pref_code, fiscal_year)
     left join records
         on prefecture_years.pref_code = records.pref_code
         and prefecture_years.fiscal_year = records.fiscal_year

@@ -1,0 +1,111 @@
+"""The Markdown run report (the Prefect artifact): what it says for each way a run ends."""
+
+from __future__ import annotations
+
+import pytest
+
+from warehouse.report import MAX_UNCHANGED_LISTED, cell, render_markdown
+
+
+def report(**changes) -> dict:
+    base = {
+        "run_id": "20260101T020000-abc123", "trigger": "nightly",
+        "started_at": "2026-01-01T02:00:00+00:00", "finished_at": "2026-01-01T02:00:03+00:00",
+        "status": "published", "duration_seconds": 3.25, "files": [], "models_built": 18,
+        "data_tests_run": 7, "data_test_failures": [], "published_snapshot_of": None,
+        "published_as": "/srv/saihan/warehouse.duckdb", "error": None,
+    }
+    return base | changes
+
+
+LOADED = {"file": "/in/hokkaido_2018hittakuri.csv", "status": "loaded", "rows": 20,
+          "dataset_key": "crime/01/2018/hittakuri", "superseded_file_ids": [3],
+          "findings": [{"message": "2 police station(s) seen for the first time"}]}
+REJECTED = {"file": "/in/notes|v2.csv", "status": "rejected", "rows": 0,
+            "rejection": {"line": 1, "column": "名前", "reason": "unknown header",
+                          "action": "use the template", "details": ["expected 罪名"]},
+            "quarantined_as": "/srv/saihan/quarantine/20260101T020000_notes|v2.csv"}
+UNCHANGED = {"file": "/in/old.csv", "status": "unchanged", "rows": 0}
+
+
+@pytest.mark.parametrize(("changes", "expected"), [
+    ({}, ["`20260101T020000-abc123`: published", "| Duration | 3.2 s |",
+          "Published `/srv/saihan/warehouse.duckdb` (built by run `20260101T020000-abc123`). "
+          "It is the first published version.", "7 data tests run, all passed."]),
+    ({"published_snapshot_of": "/srv/saihan/snapshots/warehouse-1.duckdb"},
+     ["previous version is kept as `/srv/saihan/snapshots/warehouse-1.duckdb`; "
+      "`saihan rollback` restores it."]),
+    ({"status": "noop", "data_tests_run": 0, "published_as": None, "duration_seconds": 0.02},
+     ["nothing new", "Not run: nothing was rebuilt.", "left as it was", "| Duration | 0.0 s |"]),
+    ({"status": "audit_failed", "data_tests_run": 0, "published_as": None,
+      "data_test_failures": ["subsidy_uptake_matches_published: 39 participate (1 failing)"],
+      "error": "1 data test(s) failed"},
+     ["audit failed, nothing published", "## Failed data tests",
+      "- subsidy_uptake_matches_published: 39 participate (1 failing)",
+      "readers still see the previous version"]),
+    ({"status": "failed", "error": "OSError: disk full", "duration_seconds": 125.0},
+     ["failed, nothing published", "## Error", "OSError: disk full", "| Duration | 2 min 5 s |"]),
+    ({"status": "running", "finished_at": None, "duration_seconds": None},
+     ["still running (or killed)", "| Finished (UTC) | - |", "| Duration | - |"]),
+])
+def test_headline_and_outcome(changes: dict, expected: list[str]) -> None:
+    text = render_markdown(report(**changes))
+    for piece in expected:
+        assert piece in text
+
+
+def test_files_rows_supersession_and_rejections() -> None:
+    text = render_markdown(report(files=[UNCHANGED, LOADED, REJECTED]))
+    assert "| Files seen | 3 |" in text
+    assert "| Loaded | 1 (20 rows) |" in text
+    assert "| Superseded earlier deliveries | 1 |" in text
+    assert "| Rejected | 1 |" in text
+    assert ("| loaded | `/in/hokkaido_2018hittakuri.csv` | 20 | crime/01/2018/hittakuri | "
+            "supersedes earlier delivery (file id 3); 2 police station(s) seen for the first "
+            "time |") in text
+    # The person who must act sees where, what, what to do, and the quarantine report.
+    assert "### /in/notes\\|v2.csv (line 1, column 名前)" in text
+    assert "- Found: unknown header" in text and "- To do: use the template" in text
+    assert "  - expected 罪名" in text
+    assert "report: `/srv/saihan/quarantine/20260101T020000_notes\\|v2.csv.report.txt`" in text
+    # Loaded and rejected files come before unchanged ones.
+    assert text.index("| loaded |") < text.index("| unchanged |")
+
+
+def test_many_unchanged_files_are_counted_not_listed() -> None:
+    files = [UNCHANGED | {"file": f"/in/{i}.csv"} for i in range(MAX_UNCHANGED_LISTED + 5)]
+    text = render_markdown(report(status="noop", files=files))
+    assert text.count("| unchanged | `") == MAX_UNCHANGED_LISTED
+    assert "| unchanged | and 5 more files |" in text
+
+
+def test_summary_is_derived_when_absent_and_used_when_given() -> None:
+    text = render_markdown(report(files=[LOADED]))
+    assert "| Loaded | 1 (20 rows) |" in text
+    given = {"files_seen": 9, "loaded": 2, "unchanged": 7, "rejected": 0, "superseded": 0,
+             "rows_loaded": 1234}
+    assert "| Loaded | 2 (1,234 rows) |" in render_markdown(report(summary=given))
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("a|b", "a\\|b"), ("two\nlines", "two lines"), (None, ""), (3, "3"),
+])
+def test_cells_stay_on_one_line(value, expected: str) -> None:
+    assert cell(value) == expected
+
+
+def test_warehouse_never_imports_prefect() -> None:
+    """warehouse/ is plain Python: importing every module of it loads no Prefect."""
+    import subprocess
+    import sys
+
+    from warehouse.settings import PROJECT_ROOT
+
+    modules = sorted(p.stem for p in (PROJECT_ROOT / "warehouse").glob("*.py")
+                     if p.stem != "__init__")
+    code = ("import importlib, sys\n"
+            f"for name in {modules!r}: importlib.import_module('warehouse.' + name)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'prefect'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=PROJECT_ROOT).stdout
+    assert out.strip() == "[]"
