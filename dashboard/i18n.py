@@ -340,6 +340,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "毎晩の処理で 47 都道府県すべてのデータが {path} に作成されます。",
         "en": "The nightly run writes all 47 prefectures' extracts into {path}.",
     },
+    "suppressed_note": {"ja": "件数が1〜{n}未満のセルは「X」で秘匿しています（SAIHAN_SUPPRESS_BELOW）。", "en": "Counts from 1 to below {n} are suppressed and shown as X (SAIHAN_SUPPRESS_BELOW)."},
 }
 
 

@@ -147,3 +147,13 @@ def test_progress_page_scorecard_and_detail(app) -> None:
     assert any(h.value == "東京都" for h in at.header)
     municipalities = at.dataframe[-1].value
     assert len(municipalities) == 63
+
+
+def test_crime_table_suppresses_small_counts_like_the_extracts(app, monkeypatch) -> None:
+    monkeypatch.setenv("SAIHAN_SUPPRESS_BELOW", "crime_open_data=3")
+    at = app("views/crime.py")
+    table = at.dataframe[-1].value
+    counts = table["件数"].astype(str)
+    assert "X" in set(counts)
+    assert not any(c in {"1", "2"} for c in counts)
+    assert any("秘匿" in c.value for c in at.caption)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import charts, queries, state
 from dashboard.i18n import modus_label, number_label, t
+from warehouse.suppression import mark_suppressed, suppress_small_counts, threshold_for
 
 lang = state.lang()
 state.require_warehouse()
@@ -81,13 +82,24 @@ state.panel_footer(source, None)
 
 st.subheader(t("crime_municipality_title", lang))
 by_municipality = state.load(queries.crime_by_municipality, *key)
-table = by_municipality.pivot(on="modus", index=["lg_code", "municipality_name"],
-                              values="incidents", aggregate_function="sum").fill_null(0)
-table = table.with_columns(pl.sum_horizontal(pl.exclude("lg_code", "municipality_name"))
-                           .alias(t("col_incidents", lang))) \
-    .sort(t("col_incidents", lang), descending=True) \
-    .rename({"lg_code": t("col_lg_code", lang),
-             "municipality_name": t("col_municipality", lang)})
+threshold = threshold_for(state.settings().suppress_below, "crime_open_data")
+if threshold > 1:
+    # Small counts hidden the same way as in the extracts (SAIHAN_SUPPRESS_BELOW).
+    suppressed = suppress_small_counts(by_municipality, ["incidents"], threshold)
+    table = mark_suppressed(suppressed, ["incidents"]).drop("is_suppressed").with_columns(
+        pl.col("modus").map_elements(lambda m: modus_label(m, lang), return_dtype=pl.String))
+    table = table.rename({"lg_code": t("col_lg_code", lang),
+                          "municipality_name": t("col_municipality", lang),
+                          "modus": t("modus", lang), "incidents": t("col_incidents", lang)})
+    st.caption(t("suppressed_note", lang, n=threshold))
+else:
+    table = by_municipality.pivot(on="modus", index=["lg_code", "municipality_name"],
+                                  values="incidents", aggregate_function="sum").fill_null(0)
+    table = table.with_columns(pl.sum_horizontal(pl.exclude("lg_code", "municipality_name"))
+                               .alias(t("col_incidents", lang))) \
+        .sort(t("col_incidents", lang), descending=True) \
+        .rename({"lg_code": t("col_lg_code", lang),
+                 "municipality_name": t("col_municipality", lang)})
 st.dataframe(table, hide_index=True, height=320)
 state.download_buttons(table, f"crime_by_municipality_{pref_code}", key="crime_muni")
 st.caption(t("crime_rates_note", lang))
