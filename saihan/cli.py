@@ -201,6 +201,10 @@ def _streamlit(settings: Settings, extra: list[str]) -> int:
                     fg="red")
         return EXIT_ERROR
     env = dict(os.environ, SAIHAN_HOME=str(settings.home))
+    # Defaults that keep the dashboard on this machine and quiet on the network; a user's own
+    # STREAMLIT_* settings or command-line options win.
+    env.setdefault("STREAMLIT_SERVER_ADDRESS", "127.0.0.1")
+    env.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
     command = [sys.executable, "-m", "streamlit", "run",
                str(PROJECT_ROOT / "dashboard" / "app.py"), *extra]
     typer.echo("starting the dashboard: " + " ".join(command[2:]))
