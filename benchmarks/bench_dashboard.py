@@ -136,7 +136,7 @@ def main() -> None:
                 times = []
                 for _ in range(args.repeat):
                     started = time.perf_counter()
-                    function(con.cursor(), *call_args)
+                    function(db.cursor(con), *call_args)
                     times.append((time.perf_counter() - started) * 1000)
                 results[page][name] = statistics.median(times)
         con.close()

@@ -11,10 +11,12 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from warehouse import db
+
 
 def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published warehouse."""
-    return duckdb.connect(str(path), read_only=True)
+    """A read-only connection to the published warehouse as it is now."""
+    return db.open_published(path)
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None

@@ -17,6 +17,7 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.i18n import LANGUAGES, date_label, t
+from warehouse import db
 from warehouse.settings import Settings
 
 
@@ -67,7 +68,7 @@ def connection() -> duckdb.DuckDBPyConnection | None:
 @st.cache_data(max_entries=256, show_spinner=False)
 def _cached(name: str, stamp: tuple[int, int], args: tuple) -> Any:
     con = _connection(str(settings().warehouse), stamp)
-    return getattr(queries, name)(con.cursor(), *args)
+    return getattr(queries, name)(db.cursor(con), *args)
 
 
 def load(query: Callable, *args: Any) -> Any:

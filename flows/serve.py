@@ -252,8 +252,13 @@ def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def serve(settings: Settings, *, port: int = DEFAULT_PORT, limit: int = 1) -> None:
-    """Serve both deployments and watch the inbox until interrupted (Ctrl-C or SIGTERM)."""
+def serve(settings: Settings, *, port: int = DEFAULT_PORT, limit: int = 1,
+          watch_only: bool = False) -> None:
+    """Serve both deployments and watch the inbox until interrupted (Ctrl-C or SIGTERM).
+
+    ``watch_only`` only watches the inbox and emits the events: for an organisation whose own
+    server runs the same deployments on its work pools (``prefect deploy`` + workers).
+    """
     # Until Prefect's runner takes SIGTERM over, treat it as Ctrl-C so the server is stopped.
     signal.signal(signal.SIGTERM, _interrupt)
     ensure_home(settings)
@@ -264,12 +269,15 @@ def serve(settings: Settings, *, port: int = DEFAULT_PORT, limit: int = 1) -> No
 
         watcher = InboxWatcher(settings.inbox, lambda path: emit_file_ready(settings, path),
                                stable_seconds=settings.stable_seconds)
-        served = deployments(settings)
+        served = [] if watch_only else deployments(settings)
         existing = unseen_inbox_files(settings)
         watcher.start(existing)
         print(f"watching {settings.inbox} (complete after {settings.stable_seconds:g} s "
               f"unchanged; {len(existing)} file(s) not yet seen); API {api_url}", flush=True)
         try:
+            if watch_only:
+                while True:  # until Ctrl-C or SIGTERM (raised as KeyboardInterrupt)
+                    time.sleep(3600)
             # One flow run at a time: runs write one after another anyway (writer lock).
             prefect.serve(*served, limit=limit)
         finally:

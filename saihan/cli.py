@@ -237,6 +237,9 @@ def demo(ctx: typer.Context) -> None:
 def serve(
     port: Annotated[int, typer.Option(
         help="Port of the local Prefect server (only when PREFECT_API_URL is not set).")] = 4200,
+    watch_only: Annotated[bool, typer.Option(
+        "--watch-only", help="Only watch the inbox and send the file-ready events (when your "
+        "Prefect server runs the deployments on work pools).")] = False,
 ) -> None:
     """Run unattended: nightly and on-arrival flows, the inbox watcher, a local Prefect server."""
     # Imported here: Prefect reads its settings on import, after serve has chosen the server.
@@ -245,7 +248,7 @@ def serve(
 
     settings = _settings()
     try:
-        serve_deployments(settings, port=port)
+        serve_deployments(settings, port=port, watch_only=watch_only)
     except ServerError as exc:
         typer.secho(str(exc), err=True, fg="red")
         raise typer.Exit(EXIT_ERROR) from None
@@ -317,7 +320,7 @@ def check(
         typer.secho(f"No published warehouse at {settings.warehouse}. Run `saihan sample` and "
                     "`saihan run` first.", err=True, fg="red")
         raise typer.Exit(EXIT_ERROR)
-    con = db.connect(settings.warehouse, read_only=True)
+    con = db.open_published(settings.warehouse)
     try:
         comparisons = reconcile(con)
         others = not_compared(con)
@@ -374,7 +377,7 @@ def extract(
         for skipped in manifest["skipped_tables"]:
             typer.secho(f"    skipped {skipped['table']}: {skipped['reason']}", fg="yellow")
 
-    con = db.connect(settings.warehouse, read_only=True)
+    con = db.open_published(settings.warehouse)
     try:
         manifest = build_extracts(con, codes, fmt.split(","), target, csv_encoding=csv_encoding,
                                   suppress_below=settings.suppress_below, progress=done)

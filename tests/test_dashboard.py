@@ -157,3 +157,23 @@ def test_crime_table_suppresses_small_counts_like_the_extracts(app, monkeypatch)
     assert "X" in set(counts)
     assert not any(c in {"1", "2"} for c in counts)
     assert any("秘匿" in c.value for c in at.caption)
+
+
+def test_a_new_publish_is_read_while_an_old_connection_is_open(sample_copy) -> None:
+    from dashboard import queries
+    from warehouse.pipeline import run_pipeline
+    from tests.conftest import HOKKAIDO_DIR
+
+    old = queries.open_warehouse(sample_copy.warehouse)
+    before = queries.crime_totals(old, "01", (2018,), ("ひったくり",), ())["incidents"]
+    renamed = sample_copy.inbox / "redelivery" / "01_bag_snatching.csv"
+    renamed.parent.mkdir(parents=True)
+    # A re-delivery of the same dataset minus its last incident supersedes the first one.
+    lines = (HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv").read_bytes().splitlines(keepends=True)
+    renamed.write_bytes(b"".join(lines[:-1]))
+    assert run_pipeline(sample_copy, [renamed]).status == "published"
+    new = queries.open_warehouse(sample_copy.warehouse)
+    after = queries.crime_totals(new, "01", (2018,), ("ひったくり",), ())["incidents"]
+    assert (before, after) == (20, 19)
+    old.close()
+    new.close()

@@ -82,7 +82,7 @@ def unseen_inbox_files(settings: Settings) -> list[Path]:
     files = discover([settings.inbox])
     if not settings.warehouse.exists():
         return files
-    con = db.connect(settings.warehouse, read_only=True)
+    con = db.open_published(settings.warehouse)
     try:
         seen = set(con.execute(
             "select source_path, size_bytes, mtime_ns from meta.file_seen").fetchall())

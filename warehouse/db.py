@@ -71,6 +71,34 @@ def connect(path: Path | str = ":memory:", *, read_only: bool = False) -> duckdb
     return con
 
 
+def open_published(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published warehouse file as it is now.
+
+    ``duckdb.connect(path)`` hands back the database this process already has open under that
+    path, i.e. the file from before a publish while an older connection lives; attaching into a
+    fresh in-memory database always opens the current file.
+    """
+    con = connect(":memory:")
+    con.execute("attach ? as warehouse (read_only)", [str(path)])
+    con.execute("use warehouse")
+    return con
+
+
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor (for another thread) that reads the same database as ``con``.
+
+    Cursors start on the in-memory default catalog; one made from ``open_published`` is
+    pointed back at the attached warehouse.
+    """
+    cur = con.cursor()
+    attached = cur.execute(
+        "select count(*) from duckdb_databases() where database_name = 'warehouse'"
+    ).fetchall()[0][0]
+    if attached:
+        cur.execute("use warehouse")
+    return cur
+
+
 def migrations(sql_dir: Path = SQL_DIR) -> list[tuple[int, Path]]:
     """The migration files in version order."""
     found = []

@@ -637,7 +637,7 @@ def _typed(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
 def build_table(con: duckdb.DuckDBPyConnection, table: Table, pref_code: str,
                 thresholds: Thresholds = ()) -> BuiltTable:
     """One table for one prefecture, read from the marts, typed, with small counts suppressed."""
-    frame = _typed(con.cursor().sql(table.sql, params={"pref_code": pref_code}).pl(), table)
+    frame = _typed(db.cursor(con).sql(table.sql, params={"pref_code": pref_code}).pl(), table)
     threshold = threshold_for(thresholds, table.source) if table.counts else 0
     if table.counts:
         frame = suppress_small_counts(frame, table.counts, threshold,
@@ -752,7 +752,7 @@ def _write_xlsx(path: Path, sheets: Sequence[_Sheet], created: datetime) -> None
 
 def build_info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The published warehouse's build: run id, build time, code fingerprint."""
-    rows = con.cursor().sql("select key, value from meta.build_info order by key").fetchall()
+    rows = db.cursor(con).sql("select key, value from meta.build_info order by key").fetchall()
     return dict(rows)
 
 
@@ -765,7 +765,7 @@ def _built_at(info: Mapping[str, str]) -> datetime:
 
 
 def _marts(con: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = con.cursor().sql(
+    rows = db.cursor(con).sql(
         "select table_name from information_schema.tables where table_schema = 'mart'"
     ).fetchall()
     return {r[0] for r in rows}
@@ -778,7 +778,7 @@ def _source_files(con: duckdb.DuckDBPyConnection, pref_code: str,
                                  "is_sample": pl.Boolean, "loaded_on": pl.Date})
     if "source_file" not in marts:
         return empty
-    return con.cursor().sql(
+    return db.cursor(con).sql(
         """
         select file_name, source_kind, is_sample,
             cast(timezone('Asia/Tokyo', loaded_at) as date) as loaded_on
@@ -963,7 +963,7 @@ def check_encoding(encoding: str) -> str:
 
 def prefectures(con: duckdb.DuckDBPyConnection) -> list[dict[str, str]]:
     """The 47 prefectures (code, Japanese and English name) in code order."""
-    return con.cursor().sql(
+    return db.cursor(con).sql(
         "select pref_code, name_ja, name_en from mart.prefecture order by pref_code"
     ).pl().to_dicts()
 
@@ -1164,7 +1164,7 @@ def write_all_extracts(settings: Settings, out_dir: Path | str | None = None, *,
         raise FileNotFoundError(f"No published warehouse at {settings.warehouse}; "
                                 "run `saihan run` first.")
     target = Path(out_dir) if out_dir is not None else default_out_dir(settings)
-    con = db.connect(settings.warehouse, read_only=True)
+    con = db.open_published(settings.warehouse)
     try:
         return build_extracts(con, None, formats, target, csv_encoding=csv_encoding,
                               suppress_below=settings.suppress_below)

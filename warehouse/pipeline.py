@@ -263,7 +263,7 @@ def _published_state(settings: Settings) -> PublishedState:
     """Known file hashes, seen-file cache, code fingerprint and schema version."""
     if not settings.warehouse.exists():
         return PublishedState()
-    con = db.connect(settings.warehouse, read_only=True)
+    con = db.open_published(settings.warehouse)
     try:
         version = db.schema_version(con)
         if version == 0:

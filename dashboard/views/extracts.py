@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import queries, state
 from dashboard.i18n import t
+from warehouse import db
 from warehouse.extract import CSV_ENCODINGS, FORMATS, extract_zip
 
 lang = state.lang()
@@ -42,7 +43,7 @@ if not formats:
     st.info(t("extracts_no_format", lang))
 elif st.button(t("extracts_build", lang), type="primary", key="extract_build"):
     with st.spinner(t("extracts_building", lang)):
-        data, name, manifest = extract_zip(state.connection().cursor(), pref_code, wanted[1],
+        data, name, manifest = extract_zip(db.cursor(state.connection()), pref_code, wanted[1],
                                            csv_encoding=encoding,
                                            suppress_below=settings.suppress_below)
     st.session_state["extract_zip"] = {"key": wanted, "data": data, "name": name,
