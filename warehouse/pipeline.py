@@ -164,8 +164,8 @@ def load_parsed(
         if missing:
             raise ValueError(f"parser for {parsed.source_kind} did not produce columns {missing}")
         # string_view arrays hand over to DuckDB without a copy.
-        con.register("incoming",
-                     frame.select(columns).to_arrow(compat_level=pl.CompatLevel.newest()))
+        con.register("incoming", frame.select(columns).rechunk()
+                     .to_arrow(compat_level=pl.CompatLevel.newest()))
         try:
             con.execute(f"insert into raw.{parsed.raw_table} select * from incoming")
         finally:
@@ -194,41 +194,41 @@ def _context_findings(
 
         return context_findings(con, parsed, file_id)
     findings = []
+    frame = parsed.frame
     pref_code = parsed.dataset_key.split("/")[1]
-    new_stations = [row[0] for row in con.execute(
-        "select distinct police_station from raw.crime_incident where file_id = ? "
-        "and police_station is not null except "
-        "select distinct i.police_station from raw.crime_incident as i "
-        "join raw.file as f using (file_id) "
-        "where f.file_id <> ? and f.dataset_key like ? and f.status in ('loaded', 'superseded')",
-        [file_id, file_id, f"crime/{pref_code}/%"],
-    ).fetchall()]
-    earlier = con.execute(
-        "select count(*) from raw.file where file_id <> ? and dataset_key like ?",
-        [file_id, f"crime/{pref_code}/%"],
-    ).fetchone()[0]
-    if new_stations and earlier:
+    stations = set(frame["police_station"].drop_nulls().unique().to_list())
+    known = {row[0] for row in con.execute(
+        "select police_station from raw.police_station_seen where pref_code = ?", [pref_code]
+    ).fetchall()}
+    new_stations = sorted(stations - known)
+    if new_stations:
+        con.executemany("insert into raw.police_station_seen values (?, ?, ?)",
+                        [[pref_code, station, file_id] for station in new_stations])
+    if new_stations and known:
         findings.append(Finding(
             "new_police_station",
             f"{len(new_stations)} police station(s) seen for the first time in this prefecture: "
-            + ", ".join(sorted(new_stations)[:10]),
+            + ", ".join(new_stations[:10]),
             count=len(new_stations), severity="info", column="管轄警察署（発生地）",
         ))
-    unknown = con.execute(
-        "select lg_code, count(*) as n, min(line_number) as first_line "
-        "from raw.crime_incident where file_id = ? and lg_code_status in ('ok', 'repaired') "
-        "and lg_code not in (select lg_code from ref.local_government) group by lg_code "
-        "order by first_line",
-        [file_id],
-    ).fetchall()
-    if unknown:
+    listed = pl.Series(
+        [row[0] for row in con.execute("select lg_code from ref.local_government").fetchall()],
+        dtype=pl.String,
+    )
+    unknown = (
+        frame.filter(pl.col("lg_code_status").is_in(["ok", "repaired"])
+                     & ~pl.col("lg_code").is_in(listed.implode()))
+        .group_by("lg_code").agg(n=pl.len(), first_line=pl.col("line_number").min())
+        .sort("first_line")
+    )
+    if unknown.height:
+        total = int(unknown["n"].sum())
         findings.append(Finding(
             "unknown_lg_code",
-            f"{sum(r[1] for r in unknown)} line(s) with a 市区町村コード that is valid but not in "
-            f"the local-government list (e.g. {', '.join(r[0] for r in unknown[:5])}); "
-            "kept, counted under the name as written",
-            line=unknown[0][2], column="市区町村コード（発生地）",
-            count=sum(r[1] for r in unknown),
+            f"{total} line(s) with a 市区町村コード that is valid but not in the local-government "
+            f"list (e.g. {', '.join(unknown['lg_code'].head(5).to_list())}); kept, counted "
+            "under the name as written",
+            line=int(unknown["first_line"][0]), column="市区町村コード（発生地）", count=total,
         ))
     return findings
 
@@ -390,6 +390,11 @@ def ingest_all(run: Run) -> list[FileResult]:
         ahead: dict[Path, Future] = {}
         results = []
         warm = False
+        if len(queue) > 1:
+            # The largest file bounds the run: start parsing it first, beside the others.
+            largest = max(queue, key=sizes.__getitem__)
+            queue.remove(largest)
+            ahead[largest] = pool.submit(parse_or_reject, largest)
         for path in run.files:
             # ahead holds, in order, the new files from this one on that were submitted; a new
             # file is always in it by its turn, since an empty ahead takes the next one.
