@@ -155,3 +155,23 @@ def test_init_publishes_an_empty_warehouse_with_the_schema(settings: Settings) -
     assert con.execute("select count(*) from mart.prefecture").fetchone()[0] == 47
     assert con.execute("select count(*) from mart.subsidy_uptake").fetchone()[0] == 0
     con.close()
+
+
+def test_stations_seen_for_the_first_time_are_reported(settings: Settings) -> None:
+    from tests.conftest import HOKKAIDO_DIR
+    from warehouse.crime_reader import read_crime_file
+
+    first = HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv"
+    second = HOKKAIDO_DIR / "hokkaido_2018ootobaitou.csv"
+    run_pipeline(settings, [first])
+    report = run_pipeline(settings, [second])
+    seen = set(read_crime_file(first).frame["police_station"].drop_nulls())
+    new = sorted(set(read_crime_file(second).frame["police_station"].drop_nulls()) - seen)
+    findings = {f["code"]: f for f in report.files[-1].findings}
+    assert new, "the fixture pair should differ in stations"
+    assert findings["new_police_station"]["count"] == len(new)
+    assert all(station in findings["new_police_station"]["message"] for station in new[:10])
+    # The same delivery again under another name changes nothing and reports nothing new.
+    again = settings.home / "copy.csv"
+    again.write_bytes(second.read_bytes())
+    assert run_pipeline(settings, [again]).files[0].status == "unchanged"

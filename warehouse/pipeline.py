@@ -170,8 +170,9 @@ def load_parsed(
             con.execute(f"insert into raw.{parsed.raw_table} select * from incoming")
         finally:
             con.unregister("incoming")
-        findings = [*parsed.findings, *_context_findings(con, parsed, file_id)]
-        for finding in findings:
+        # Findings that need what is already loaded join the parser's (and the run report).
+        parsed.findings.extend(_context_findings(con, parsed, file_id))
+        for finding in parsed.findings:
             con.execute(
                 "insert into raw.file_finding values (?, ?, ?, ?, ?, ?, ?)",
                 [file_id, finding.code, finding.severity, finding.message, finding.line,
