@@ -141,14 +141,18 @@ def url_multiselect(label: str, options: list, key: str, *, format_func=str, whe
 # --- downloads ---------------------------------------------------------------------------------
 
 def download_buttons(frame, name: str, *, key: str) -> None:
-    """CSV (UTF-8 with BOM, opens in Excel) and XLSX downloads that do not reset the page."""
+    """CSV (UTF-8 with BOM, opens in Excel) and XLSX downloads that do not reset the page.
+
+    The files are made only when a button is clicked (a callable as ``data``), so a page with
+    large tables renders as fast as one without.
+    """
     from warehouse.export import to_csv_bytes, to_xlsx_bytes
 
     current = lang()
     row = st.container(horizontal=True)
-    row.download_button(t("download_csv", current), to_csv_bytes(frame), f"{name}.csv",
-                         "text/csv", key=f"{key}_csv", on_click="ignore")
-    row.download_button(t("download_xlsx", current), to_xlsx_bytes(frame, name),
-                          f"{name}.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          key=f"{key}_xlsx", on_click="ignore")
+    row.download_button(t("download_csv", current), lambda: to_csv_bytes(frame), f"{name}.csv",
+                        "text/csv", key=f"{key}_csv", on_click="ignore")
+    row.download_button(t("download_xlsx", current), lambda: to_xlsx_bytes(frame, name),
+                        f"{name}.xlsx",
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        key=f"{key}_xlsx", on_click="ignore")
