@@ -175,3 +175,46 @@ def test_stations_seen_for_the_first_time_are_reported(settings: Settings) -> No
     again = settings.home / "copy.csv"
     again.write_bytes(second.read_bytes())
     assert run_pipeline(settings, [again]).files[0].status == "unchanged"
+
+
+EXPECTED_BY_MODUS = {
+    "ひったくり": 20, "車上ねらい": 1848, "部品ねらい": 435, "自動販売機ねらい": 168,
+    "自動車盗": 103, "オートバイ盗": 65, "自転車盗": 3977,
+}
+
+
+def incidents_by_modus(settings: Settings) -> dict[str, int]:
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        return dict(con.execute(
+            "select modus, sum(incidents)::bigint from mart.crime_by_station_month group by all"
+        ).fetchall())
+    finally:
+        con.close()
+
+
+def test_redelivery_reencoded_and_renamed_never_double_counts(settings: Settings,
+                                                             tmp_path: Path) -> None:
+    from tests.conftest import HOKKAIDO_DIR
+
+    first = run_pipeline(settings, [HOKKAIDO_DIR])
+    assert first.count("loaded") == 7
+    assert incidents_by_modus(settings) == EXPECTED_BY_MODUS
+    # The same files again: nothing new.
+    assert run_pipeline(settings, [HOKKAIDO_DIR]).status == "noop"
+    # Re-encoded as UTF-8 with BOM, tab-separated and LF, under other (misspelled, numbered)
+    # names: each supersedes its earlier delivery, the totals stay.
+    redelivered = tmp_path / "redelivery"
+    redelivered.mkdir()
+    for i, path in enumerate(sorted(HOKKAIDO_DIR.glob("*.csv"))):
+        text = path.read_bytes().decode("cp932").replace("\r\n", "\n").replace(",", "\t")
+        (redelivered / f"{i:02d}_hokkaido_2018_data.tsv").write_bytes(
+            b"\xef\xbb\xbf" + text.encode("utf-8"))
+    again = run_pipeline(settings, [redelivered])
+    assert again.count("loaded") == 7 and again.superseded == 7
+    assert incidents_by_modus(settings) == EXPECTED_BY_MODUS
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    current = con.execute("select count(*) from raw.file where source_kind = 'crime_open_data' "
+                          "and status = 'loaded'").fetchone()[0]
+    con.close()
+    assert current == 7
