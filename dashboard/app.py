@@ -1,6 +1,7 @@
 """The dashboard's entry file: page setup, language switch and navigation.
 
-Pages live in ``dashboard/views`` (not ``pages/``, which Streamlit would list on its own); they lay out widgets only. Run with ``saihan dashboard``.
+Pages live in ``dashboard/views`` (not ``pages/``, which Streamlit would list on its own);
+they lay out widgets only. Run with ``saihan dashboard``.
 """
 
 from __future__ import annotations

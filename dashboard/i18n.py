@@ -53,7 +53,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_as_of": {"ja": "時点", "en": "As of"},
     "col_prefecture": {"ja": "都道府県", "en": "Prefecture"},
     "col_region": {"ja": "地方", "en": "Region"},
-    "col_status": {"ja": "実施状況", "en": "Status"},
     "source_line": {"ja": "出典：{source}（{as_of}現在）", "en": "Source: {source} (as of {as_of})"},
     "source_line_no_date": {"ja": "出典：{source}", "en": "Source: {source}"},
     "sample_mark": {"ja": "サンプルデータ（実データではありません）", "en": "Sample data (not real)"},
@@ -364,6 +363,20 @@ MODUS_EN: dict[str, str] = {
 def modus_label(modus: str, lang: str = "ja") -> str:
     """A modus (手口) as published, or its English name."""
     return MODUS_EN.get(modus, modus) if lang == "en" else modus
+
+
+PLAN_LEVELS: tuple[str, ...] = ("prefecture", "designated_city", "municipality")
+PLAN_STATUSES: tuple[str, ...] = ("adopted", "in_preparation", "none", "not_reported")
+
+
+def level_labels(lang: str = "ja") -> dict[str, str]:
+    """Display names of the plan levels (prefecture, designated city, other municipalities)."""
+    return {level: t(f"level_{level}", lang) for level in PLAN_LEVELS}
+
+
+def status_labels(lang: str = "ja") -> dict[str, str]:
+    """Display names of the local-plan statuses."""
+    return {status: t(f"status_{status}", lang) for status in PLAN_STATUSES}
 
 
 def unit_label(unit: str, lang: str = "ja") -> str:

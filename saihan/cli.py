@@ -52,18 +52,25 @@ def _print_report(report: RunReport) -> None:
     for result in report.files:
         name = result.file
         if result.status == "loaded":
-            superseded = (f", supersedes earlier delivery {result.superseded_file_ids}"
-                          if result.superseded_file_ids else "")
-            typer.echo(f"  loaded     {name}: {result.rows:,} rows as {result.dataset_key}{superseded}")
+            superseded = (
+                f", supersedes earlier delivery {result.superseded_file_ids}"
+                if result.superseded_file_ids
+                else ""
+            )
+            typer.echo(
+                f"  loaded     {name}: {result.rows:,} rows as {result.dataset_key}{superseded}"
+            )
             for finding in result.findings:
                 typer.echo(f"             note: {finding['message']}")
         elif result.status == "rejected":
             rejection = result.rejection or {}
             where = ", ".join(
-                part for part in (
+                part
+                for part in (
                     f"line {rejection['line']}" if rejection.get("line") else "",
                     f"column {rejection['column']}" if rejection.get("column") else "",
-                ) if part
+                )
+                if part
             )
             typer.secho(f"  REJECTED   {name}" + (f" ({where})" if where else ""), fg="red")
             typer.echo(f"             found: {rejection.get('reason')}")
@@ -73,8 +80,9 @@ def _print_report(report: RunReport) -> None:
             typer.echo(f"  unchanged  {name}")
     summary = report.to_dict()["summary"]
     if report.status == "noop":
-        typer.echo(f"noop: {summary['files_seen']} files seen, none new; "
-                   f"{report.duration_seconds:.2f} s")
+        typer.echo(
+            f"noop: {summary['files_seen']} files seen, none new; {report.duration_seconds:.2f} s"
+        )
         return
     typer.echo(
         f"{report.status}: {summary['files_seen']} files seen, {summary['loaded']} loaded "
@@ -84,12 +92,20 @@ def _print_report(report: RunReport) -> None:
     )
 
 
-def _run(settings: Settings, paths: list[Path] | None, *, trigger: str, wait: float,
-         as_json: bool = False, force_build: bool = False) -> RunReport:
+def _run(
+    settings: Settings,
+    paths: list[Path] | None,
+    *,
+    trigger: str,
+    wait: float,
+    as_json: bool = False,
+    force_build: bool = False,
+) -> RunReport:
     """Run the pipeline and turn its outcome into output and an exit status."""
     try:
-        report = run_pipeline(settings, paths, trigger=trigger, wait_seconds=wait,
-                              force_build=force_build)
+        report = run_pipeline(
+            settings, paths, trigger=trigger, wait_seconds=wait, force_build=force_build
+        )
     except WriterBusy as exc:
         typer.secho(str(exc), err=True, fg="yellow")
         raise typer.Exit(EXIT_BUSY) from None
@@ -127,8 +143,10 @@ def sample() -> None:
     copied = copy_sample(settings)
     for path in copied:
         typer.echo(f"  copied {path}")
-    typer.echo(f"{len(copied)} files copied into {settings.inbox}"
-               + ("" if copied else " (all already there)"))
+    typer.echo(
+        f"{len(copied)} files copied into {settings.inbox}"
+        + ("" if copied else " (all already there)")
+    )
 
 
 @app.command()
@@ -143,7 +161,9 @@ def run(wait: WaitOption = 0) -> None:
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to take in.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print a per-file summary as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a per-file summary as JSON.")
+    ] = False,
     wait: WaitOption = 0,
 ) -> None:
     """Take in the given files and folders, rebuild, check and publish (exit 3 if any rejected)."""
@@ -157,7 +177,9 @@ def ingest(
 def status(last: Annotated[int, typer.Option(help="How many runs to show.")] = 5) -> None:
     """Show the last runs: files seen, loaded, rejected, data tests, what was published."""
     settings = _settings()
-    reports = sorted(settings.runs.glob("*.json"), reverse=True)[:last] if settings.runs.exists() else []
+    reports = (
+        sorted(settings.runs.glob("*.json"), reverse=True)[:last] if settings.runs.exists() else []
+    )
     if not reports:
         typer.echo(f"No runs yet in {settings.home}. Start with `saihan sample` and `saihan run`.")
         return
@@ -172,8 +194,10 @@ def status(last: Annotated[int, typer.Option(help="How many runs to show.")] = 5
         )
         for result in data["files"]:
             if result["status"] == "rejected":
-                typer.echo(f"    rejected {result['file']}: {result['rejection']['reason']} "
-                           f"-> {result['quarantined_as']}.report.txt")
+                typer.echo(
+                    f"    rejected {result['file']}: {result['rejection']['reason']} "
+                    f"-> {result['quarantined_as']}.report.txt"
+                )
         if data.get("error"):
             typer.echo(f"    error: {data['error']}")
 
@@ -196,17 +220,26 @@ def rollback(wait: WaitOption = 0) -> None:
 def _streamlit(settings: Settings, extra: list[str]) -> int:
     """Run the Streamlit app on the published warehouse; return its exit status."""
     if not settings.warehouse.exists():
-        typer.secho(f"No published warehouse at {settings.warehouse}. "
-                    "Run `saihan sample` and `saihan run` first (or `saihan demo`).", err=True,
-                    fg="red")
+        typer.secho(
+            f"No published warehouse at {settings.warehouse}. "
+            "Run `saihan sample` and `saihan run` first (or `saihan demo`).",
+            err=True,
+            fg="red",
+        )
         return EXIT_ERROR
     env = dict(os.environ, SAIHAN_HOME=str(settings.home))
     # Defaults that keep the dashboard on this machine and quiet on the network; a user's own
     # STREAMLIT_* settings or command-line options win.
     env.setdefault("STREAMLIT_SERVER_ADDRESS", "127.0.0.1")
     env.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
-    command = [sys.executable, "-m", "streamlit", "run",
-               str(PROJECT_ROOT / "dashboard" / "app.py"), *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(PROJECT_ROOT / "dashboard" / "app.py"),
+        *extra,
+    ]
     typer.echo("starting the dashboard: " + " ".join(command[2:]))
     try:
         return subprocess.call(command, env=env)
@@ -228,18 +261,28 @@ def demo(ctx: typer.Context) -> None:
     copy_sample(settings)
     report = _run(settings, None, trigger="run", wait=30)
     if report.count("rejected"):
-        typer.secho("Some files were rejected (see above); the dashboard shows what loaded.",
-                    fg="yellow")
+        typer.secho(
+            "Some files were rejected (see above); the dashboard shows what loaded.", fg="yellow"
+        )
     raise typer.Exit(_streamlit(settings, list(ctx.args)))
 
 
 @app.command()
 def serve(
-    port: Annotated[int, typer.Option(
-        help="Port of the local Prefect server (only when PREFECT_API_URL is not set).")] = 4200,
-    watch_only: Annotated[bool, typer.Option(
-        "--watch-only", help="Only watch the inbox and send the file-ready events (when your "
-        "Prefect server runs the deployments on work pools).")] = False,
+    port: Annotated[
+        int,
+        typer.Option(
+            help="Port of the local Prefect server (only when PREFECT_API_URL is not set)."
+        ),
+    ] = 4200,
+    watch_only: Annotated[
+        bool,
+        typer.Option(
+            "--watch-only",
+            help="Only watch the inbox and send the file-ready events (when your "
+            "Prefect server runs the deployments on work pools).",
+        ),
+    ] = False,
 ) -> None:
     """Run unattended: nightly and on-arrival flows, the inbox watcher, a local Prefect server."""
     # Imported here: Prefect reads its settings on import, after serve has chosen the server.
@@ -265,10 +308,12 @@ EXIT_DIFFERENCES = 5
 @app.command()
 def template(
     kind: Annotated[str, typer.Argument(help="indicators, subsidy or local_plans.")],
-    fmt: Annotated[str, typer.Option("--format",
-                                     help="csv or xlsx (with a notes sheet).")] = "xlsx",
-    out: Annotated[Path, typer.Option("--out",
-                                      help="Folder to write the template into.")] = Path("."),
+    fmt: Annotated[
+        str, typer.Option("--format", help="csv or xlsx (with a notes sheet).")
+    ] = "xlsx",
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the template into.")] = Path(
+        "."
+    ),
 ) -> None:
     """Write an input template (Japanese headers) for indicators, subsidy records or local plans."""
     from warehouse.templates import write_template
@@ -288,8 +333,10 @@ app.add_typer(estat_app, name="estat")
 @estat_app.command("fetch")
 def estat_fetch(
     stats_data_id: Annotated[str, typer.Option("--stats-data-id", help="The statsDataId.")],
-    out: Annotated[Path | None, typer.Option(
-        "--out", help="File to write (default: inbox/estat/estat_<ID>.json).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="File to write (default: inbox/estat/estat_<ID>.json)."),
+    ] = None,
 ) -> None:
     """Fetch a statistics table from the e-Stat API (appId from SAIHAN_ESTAT_APP_ID) as JSON."""
     from warehouse.estat import EstatError, fetch_stats_data, save_response
@@ -302,9 +349,14 @@ def estat_fetch(
         typer.secho(str(exc), err=True, fg="red")
         raise typer.Exit(EXIT_ERROR) from None
     values = save_response(document, target)
-    typer.echo(f"saved {values:,} values to {target}"
-               + ("; `saihan run` loads it" if settings.inbox in target.resolve().parents
-                  else f"; load it with `saihan ingest {target}`"))
+    typer.echo(
+        f"saved {values:,} values to {target}"
+        + (
+            "; `saihan run` loads it"
+            if settings.inbox in target.resolve().parents
+            else f"; load it with `saihan ingest {target}`"
+        )
+    )
 
 
 @app.command()
@@ -317,8 +369,12 @@ def check(
 
     settings = _settings()
     if not settings.warehouse.exists():
-        typer.secho(f"No published warehouse at {settings.warehouse}. Run `saihan sample` and "
-                    "`saihan run` first.", err=True, fg="red")
+        typer.secho(
+            f"No published warehouse at {settings.warehouse}. Run `saihan sample` and "
+            "`saihan run` first.",
+            err=True,
+            fg="red",
+        )
         raise typer.Exit(EXIT_ERROR)
     con = db.open_published(settings.warehouse)
     try:
@@ -328,36 +384,60 @@ def check(
         con.close()
     failing = unexplained(comparisons)
     if as_json:
-        typer.echo(json.dumps({"comparisons": [c.to_dict() for c in comparisons],
-                               "not_compared": dict(others), "unexplained": len(failing)},
-                              ensure_ascii=False, indent=2, default=str))
+        typer.echo(
+            json.dumps(
+                {
+                    "comparisons": [c.to_dict() for c in comparisons],
+                    "not_compared": dict(others),
+                    "unexplained": len(failing),
+                },
+                ensure_ascii=False,
+                indent=2,
+                default=str,
+            )
+        )
     else:
         typer.echo(format_table(comparisons))
-        counts = {s: sum(1 for c in comparisons if c.status == s)
-                  for s in ("match", "explained", "no_data", "differs")}
+        counts = {
+            s: sum(1 for c in comparisons if c.status == s)
+            for s in ("match", "explained", "no_data", "differs")
+        }
         typer.echo("")
-        typer.echo(f"{len(comparisons)} compared: {counts['match']} match, "
-                   f"{counts['explained']} explained, {counts['no_data']} without data, "
-                   f"{counts['differs']} unexplained")
+        typer.echo(
+            f"{len(comparisons)} compared: {counts['match']} match, "
+            f"{counts['explained']} explained, {counts['no_data']} without data, "
+            f"{counts['differs']} unexplained"
+        )
         if others:
-            typer.echo("not compared (no per-government data in the warehouse): "
-                       + ", ".join(f"{topic} ({n})" for topic, n in others))
+            typer.echo(
+                "not compared (no per-government data in the warehouse): "
+                + ", ".join(f"{topic} ({n})" for topic, n in others)
+            )
     if failing:
         raise typer.Exit(EXIT_DIFFERENCES)
 
 
 # --- prefecture extracts (issue 7) -------------------------------------------------------------
 
+
 @app.command()
 def extract(
-    pref: Annotated[str, typer.Option(
-        "--pref", help="Prefecture code 01..47 (several comma-separated), or all.")],
-    fmt: Annotated[str, typer.Option(
-        "--format", help="Comma-separated: csv, xlsx, parquet.")] = "csv,xlsx,parquet",
-    out: Annotated[Path | None, typer.Option(
-        "--out", help="Folder to write into (default: $SAIHAN_HOME/extracts/<date>/).")] = None,
-    csv_encoding: Annotated[str, typer.Option(
-        "--csv-encoding", help="utf-8 (with BOM, the default) or cp932.")] = "utf-8",
+    pref: Annotated[
+        str,
+        typer.Option("--pref", help="Prefecture code 01..47 (several comma-separated), or all."),
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", help="Comma-separated: csv, xlsx, parquet.")
+    ] = "csv,xlsx,parquet",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder to write into (default: $SAIHAN_HOME/extracts/<date>/)."
+        ),
+    ] = None,
+    csv_encoding: Annotated[
+        str, typer.Option("--csv-encoding", help="utf-8 (with BOM, the default) or cp932.")
+    ] = "utf-8",
 ) -> None:
     """Write per-prefecture extracts: CSV, XLSX with a metadata sheet, Parquet, README.txt and
     manifest.json, one folder per prefecture."""
@@ -365,8 +445,12 @@ def extract(
 
     settings = _settings()
     if not settings.warehouse.exists():
-        typer.secho(f"No published warehouse at {settings.warehouse}. Run `saihan sample` and "
-                    "`saihan run` first.", err=True, fg="red")
+        typer.secho(
+            f"No published warehouse at {settings.warehouse}. Run `saihan sample` and "
+            "`saihan run` first.",
+            err=True,
+            fg="red",
+        )
         raise typer.Exit(EXIT_ERROR)
     codes = None if pref.strip().lower() == "all" else [c for c in pref.split(",") if c.strip()]
     target = out or default_out_dir(settings)
@@ -379,8 +463,15 @@ def extract(
 
     con = db.open_published(settings.warehouse)
     try:
-        manifest = build_extracts(con, codes, fmt.split(","), target, csv_encoding=csv_encoding,
-                                  suppress_below=settings.suppress_below, progress=done)
+        manifest = build_extracts(
+            con,
+            codes,
+            fmt.split(","),
+            target,
+            csv_encoding=csv_encoding,
+            suppress_below=settings.suppress_below,
+            progress=done,
+        )
     except ExtractError as exc:
         typer.secho(str(exc), err=True, fg="red")
         raise typer.Exit(EXIT_ERROR) from None

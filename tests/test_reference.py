@@ -75,7 +75,8 @@ def test_prefecture_codes_are_text_with_names_and_groupings(mart) -> None:
     assert [r[0] for r in rows] == [f"{n:02d}" for n in range(1, 48)]
     assert rows[0][:4] == ("01", "北海道", "ほっかいどう", "Hokkaido")
     assert rows[12][1] == "東京都" and rows[46][1] == "沖縄県"
-    assert {r[4] for r in rows} == {"北海道", "東北", "関東", "中部", "近畿", "中国", "四国", "九州"}
+    regions = {"北海道", "東北", "関東", "中部", "近畿", "中国", "四国", "九州"}
+    assert {r[4] for r in rows} == regions
     boards = {}
     for row in rows:
         boards.setdefault(row[5], []).append(row[1])

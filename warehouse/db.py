@@ -2,9 +2,9 @@
 
 ``sql/migrations`` holds the persistent layers (raw with lineage, meta) and is applied forward
 once per version. Models are views in stg and tables in core and mart, unless the file says
-otherwise in a line ``-- materialized: view``. ``sql/stg``, ``sql/core`` and ``sql/mart`` are rebuilt on every build: a file's
-name is its object's name (``sql/mart/prefecture.sql`` -> ``mart.prefecture``). ``sql/tests``
-holds data tests that must return no rows.
+otherwise in a line ``-- materialized: view``. ``sql/stg``, ``sql/core`` and ``sql/mart`` are
+rebuilt on every build: a file's name is its object's name (``sql/mart/prefecture.sql`` ->
+``mart.prefecture``). ``sql/tests`` holds data tests that must return no rows.
 """
 
 from __future__ import annotations
@@ -52,7 +52,9 @@ class DataTestFailure:
     sample: list[tuple]
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.rule} ({self.failing_rows} failing rows, e.g. {self.sample[:3]})"
+        return (
+            f"{self.name}: {self.rule} ({self.failing_rows} failing rows, e.g. {self.sample[:3]})"
+        )
 
 
 class AuditFailed(Exception):
@@ -153,8 +155,9 @@ def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:
     models = {}
     for layer, materialized in MODEL_LAYERS:
         for path in sorted((sql_dir / layer).glob("*.sql")):
-            override = re.search(r"^-- materialized: (view|table)$",
-                                 path.read_text(encoding="utf-8"), re.MULTILINE)
+            override = re.search(
+                r"^-- materialized: (view|table)$", path.read_text(encoding="utf-8"), re.MULTILINE
+            )
             model = Model(layer, path.stem, path, override.group(1) if override else materialized)
             models[model.qualified] = model
     layer_rank = {layer: i for i, (layer, _) in enumerate(MODEL_LAYERS)}
@@ -234,7 +237,9 @@ def test_rule(path: Path) -> str:
     return " ".join(lines) or path.stem
 
 
-def run_data_tests(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[DataTestFailure]:
+def run_data_tests(
+    con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR
+) -> list[DataTestFailure]:
     """Run every data test; return the ones that returned rows (empty list when all hold)."""
     failures = []
     for path in data_tests(sql_dir):

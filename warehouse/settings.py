@@ -22,7 +22,8 @@ SETTINGS_DOC: dict[str, str] = {
     "warehouse.duckdb. Default: ./var",
     "SAIHAN_LANG": "Default dashboard language, ja or en. Default: ja",
     "SAIHAN_NIGHTLY_CRON": "Cron expression (Asia/Tokyo) of the nightly run. Default: 0 2 * * *",
-    "SAIHAN_KEEP_SNAPSHOTS": "How many earlier published snapshots to keep for rollback. Default: 3",
+    "SAIHAN_KEEP_SNAPSHOTS": "How many earlier published snapshots to keep for rollback. "
+    "Default: 3",
     "SAIHAN_ESTAT_APP_ID": "e-Stat API application ID for `saihan estat fetch`. Default: unset",
     "SAIHAN_STABLE_SECONDS": "Seconds a file in the inbox must keep the same size and modification "
     "time before `saihan serve` treats it as complete and ingests it. Default: 2",

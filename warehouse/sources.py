@@ -53,10 +53,7 @@ def normalise_header(cell: str) -> str:
 
 def decode_strict(path: Path, content: bytes) -> tuple[str, str]:
     """Decode a text file as UTF-8 (BOM optional) or CP932; reject it at its first bad byte."""
-    if content.startswith(b"\xef\xbb\xbf"):
-        encodings = ["utf-8-sig"]
-    else:
-        encodings = ["utf-8", "cp932"]
+    encodings = ["utf-8-sig"] if content.startswith(b"\xef\xbb\xbf") else ["utf-8", "cp932"]
     error: UnicodeDecodeError | None = None
     for encoding in encodings:
         try:
@@ -68,9 +65,10 @@ def decode_strict(path: Path, content: bytes) -> tuple[str, str]:
     assert error is not None
     line = content.count(b"\n", 0, error.start) + 1
     line_start = content.rfind(b"\n", 0, error.start) + 1
+    column = error.start - line_start + 1
     raise RejectedFile(
         path,
-        reason=f"bytes {error.object[error.start:error.start + 4]!r} at byte {error.start - line_start + 1} "
+        reason=f"bytes {error.object[error.start : error.start + 4]!r} at byte {column} "
         f"of the line cannot be read as UTF-8 or CP932 (Shift_JIS)",
         action="Re-save the file as CSV in UTF-8 or CP932 (Shift_JIS) and deliver it again; "
         "if it is not a table, remove it from the inbox",
@@ -96,12 +94,17 @@ def sniff_header(path: Path, content: bytes) -> list[str]:
             workbook.close()
         return [normalise_header(str(c)) if c is not None else "" for c in first]
     if not content.strip():
-        raise RejectedFile(path, reason="the file is empty",
-                           action="Deliver the file again with its header and rows")
+        raise RejectedFile(
+            path,
+            reason="the file is empty",
+            action="Deliver the file again with its header and rows",
+        )
     if is_binary(content):
         raise RejectedFile(
-            path, reason="the file is binary, not a CSV/TSV table or an XLSX workbook",
-            action="Deliver the data as CSV (UTF-8 or CP932) or XLSX", line=1,
+            path,
+            reason="the file is binary, not a CSV/TSV table or an XLSX workbook",
+            action="Deliver the data as CSV (UTF-8 or CP932) or XLSX",
+            line=1,
         )
     head = content[:65536]
     cut = head.rfind(b"\n")
@@ -114,8 +117,18 @@ def sniff_header(path: Path, content: bytes) -> list[str]:
 # --- published facts (white paper and later editions) ---------------------------------------
 
 PUBLISHED_FACT_COLUMNS = (
-    "fact_id", "topic", "measure", "level", "method", "pref_name",
-    "value", "unit", "as_of", "source", "section", "quote",
+    "fact_id",
+    "topic",
+    "measure",
+    "level",
+    "method",
+    "pref_name",
+    "value",
+    "unit",
+    "as_of",
+    "source",
+    "section",
+    "quote",
 )
 
 
@@ -151,7 +164,10 @@ def parse_published_facts(path: Path, content: bytes) -> Parsed:
     if problems:
         line, column, what = problems[0]
         raise RejectedFile(
-            path, reason=f"{column} {what}", line=line, column=column,
+            path,
+            reason=f"{column} {what}",
+            line=line,
+            column=column,
             action="Correct the cell (every fact needs an id, a number, a unit and its source; "
             "as_of, when given, is an ISO date) and deliver the file again",
             details=[f"line {ln}, column {col}: {w}" for ln, col, w in problems[:50]],
@@ -159,8 +175,10 @@ def parse_published_facts(path: Path, content: bytes) -> Parsed:
     sources = frame["source"].unique().to_list()
     if len(sources) != 1:
         raise RejectedFile(
-            path, reason=f"the file mixes publications {sources}",
-            action="Deliver one file per publication", column="source",
+            path,
+            reason=f"the file mixes publications {sources}",
+            action="Deliver one file per publication",
+            column="source",
         )
     return Parsed(
         source_kind="published_facts",
@@ -173,6 +191,7 @@ def parse_published_facts(path: Path, content: bytes) -> Parsed:
 
 
 # --- police crime open data ------------------------------------------------------------------
+
 
 def _is_crime(header: list[str]) -> bool:
     from warehouse.crime_reader import is_crime_file
@@ -197,6 +216,7 @@ def parse_crime(path: Path, content: bytes) -> Parsed:
 
 
 # --- programme templates: indicators, subsidy records, local plans (warehouse.programme) -----
+
 
 def _is_indicators(header: list[str]) -> bool:
     from warehouse.programme import is_indicator_file
@@ -235,21 +255,44 @@ def _parse_local_plans(path: Path, content: bytes) -> Parsed:
 
 
 SOURCE_KINDS: tuple[SourceKind, ...] = (
-    SourceKind("published_facts", "published facts (fact_id, topic, measure, ... quote)",
-               _is_published_facts, parse_published_facts),
-    SourceKind("crime_open_data", "police crime open data (罪名, 手口, 管轄警察署（発生地）, ...)",
-               _is_crime, parse_crime),
-    SourceKind("indicators",
-               "prefecture indicators (計画, 指標番号, 指標名, 都道府県, 期間, 値, 単位)",
-               _is_indicators, _parse_indicators, finds_header=True),
-    SourceKind("subsidy_records", "subsidy records (年度, 都道府県, 事業実施, ..., 国庫補助額)",
-               _is_subsidy, _parse_subsidy, finds_header=True),
-    SourceKind("local_plans", "local-plan status (基準日, 団体コード, 策定状況, 策定方法, ...)",
-               _is_local_plans, _parse_local_plans, finds_header=True),
+    SourceKind(
+        "published_facts",
+        "published facts (fact_id, topic, measure, ... quote)",
+        _is_published_facts,
+        parse_published_facts,
+    ),
+    SourceKind(
+        "crime_open_data",
+        "police crime open data (罪名, 手口, 管轄警察署（発生地）, ...)",
+        _is_crime,
+        parse_crime,
+    ),
+    SourceKind(
+        "indicators",
+        "prefecture indicators (計画, 指標番号, 指標名, 都道府県, 期間, 値, 単位)",
+        _is_indicators,
+        _parse_indicators,
+        finds_header=True,
+    ),
+    SourceKind(
+        "subsidy_records",
+        "subsidy records (年度, 都道府県, 事業実施, ..., 国庫補助額)",
+        _is_subsidy,
+        _parse_subsidy,
+        finds_header=True,
+    ),
+    SourceKind(
+        "local_plans",
+        "local-plan status (基準日, 団体コード, 策定状況, 策定方法, ...)",
+        _is_local_plans,
+        _parse_local_plans,
+        finds_header=True,
+    ),
 )
 
 
 # --- JSON documents (routed by content before any header is sniffed) -------------------------
+
 
 @dataclass(frozen=True)
 class JsonKind:
@@ -291,14 +334,18 @@ def _route_json(path: Path, content: bytes) -> SourceKind:
     try:
         document = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise RejectedFile(path, reason=f"the file is not valid JSON ({exc})",
-                           action="Deliver the JSON as saved from the API (UTF-8)") from exc
+        raise RejectedFile(
+            path,
+            reason=f"the file is not valid JSON ({exc})",
+            action="Deliver the JSON as saved from the API (UTF-8)",
+        ) from exc
     for kind in JSON_KINDS:
         if kind.matches(document):
             return SourceKind(kind.name, kind.description, lambda _header: True, kind.parse)
     keys = list(document)[:5] if isinstance(document, dict) else type(document).__name__
     raise RejectedFile(
-        path, reason=f"the JSON document ({keys}) is not one saihan knows",
+        path,
+        reason=f"the JSON document ({keys}) is not one saihan knows",
         action="Deliver " + "; ".join(k.description for k in JSON_KINDS) + "; see README, "
         "'Input formats'",
     )
@@ -315,15 +362,19 @@ def sniff_rows(path: Path, content: bytes, rows: int = HEADER_SEARCH_ROWS) -> li
 
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
         try:
-            found = [row for sheet in workbook.worksheets
-                     for row in sheet.iter_rows(max_row=rows, values_only=True)]
+            found = [
+                row
+                for sheet in workbook.worksheets
+                for row in sheet.iter_rows(max_row=rows, values_only=True)
+            ]
         finally:
             workbook.close()
         return [[normalise_header(str(c)) if c is not None else "" for c in row] for row in found]
     import csv
 
-    text, _ = decode_strict(path, content[:65536].rsplit(b"\n", 1)[0] if len(content) > 65536
-                            else content)
+    text, _ = decode_strict(
+        path, content[:65536].rsplit(b"\n", 1)[0] if len(content) > 65536 else content
+    )
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -368,8 +419,11 @@ def parse_file(path: Path, content: bytes | None = None) -> Parsed:
         except RejectedFile:
             raise
         except Exception as exc:  # a workbook that does not open, and the like
-            raise RejectedFile(path, reason=f"the file cannot be opened as a table ({exc})",
-                               action="Deliver it as CSV (UTF-8 or CP932) or XLSX") from exc
+            raise RejectedFile(
+                path,
+                reason=f"the file cannot be opened as a table ({exc})",
+                action="Deliver it as CSV (UTF-8 or CP932) or XLSX",
+            ) from exc
     if kind is not None:
         try:
             parsed = kind.parse(path, content)
@@ -377,14 +431,19 @@ def parse_file(path: Path, content: bytes | None = None) -> Parsed:
             raise
         except Exception as exc:
             raise RejectedFile(
-                path, reason=f"the file looks like {kind.description} but could not be "
+                path,
+                reason=f"the file looks like {kind.description} but could not be "
                 f"read: {type(exc).__name__}: {exc}",
                 action="Check that every row has the header's columns and re-save the "
                 "file; if it looks right, report it with this message",
             ) from exc
         if parsed.frame.height == 0:
-            raise RejectedFile(path, reason="the file has a header but no rows",
-                               action="Deliver the file again with its rows", line=2)
+            raise RejectedFile(
+                path,
+                reason="the file has a header but no rows",
+                action="Deliver the file again with its rows",
+                line=2,
+            )
         return parsed
     expected = "; ".join(k.description for k in SOURCE_KINDS)
     raise RejectedFile(

@@ -23,8 +23,13 @@ labels = {
     + f"{row['indicator_name']}（{row['unit']}）"
     for row in series.iter_rows(named=True)
 }
-series_key = state.url_selectbox(t("filter_indicator", lang), list(labels), "series",
-                                 format_func=labels.get, where=st.columns([2, 3])[0])
+series_key = state.url_selectbox(
+    t("filter_indicator", lang),
+    list(labels),
+    "series",
+    format_func=labels.get,
+    where=st.columns([2, 3])[0],
+)
 values = state.load(queries.indicator_values, series_key)
 unit = values["unit"].drop_nulls().first() or ""
 name_col = "name_ja" if lang == "ja" else "name_en"
@@ -37,30 +42,53 @@ source = " / ".join(sources[:3])
 prefectures = [c for c in values["pref_code"].unique(maintain_order=True).to_list() if c != "00"]
 if not prefectures:
     st.info(t("indicator_national_only", lang))
-chosen = state.url_multiselect(t("filter_compare", lang), sorted(prefectures), "pref",
-                               format_func=names.get, placeholder=t("national", lang))
+chosen = state.url_multiselect(
+    t("filter_compare", lang),
+    sorted(prefectures),
+    "pref",
+    format_func=names.get,
+    placeholder=t("national", lang),
+)
 
 st.subheader(t("indicator_trend_title", lang))
-shown = values.filter(pl.col("value").is_not_null()
-                      & (pl.col("is_national") | pl.col("pref_code").is_in(chosen)))
+shown = values.filter(
+    pl.col("value").is_not_null() & (pl.col("is_national") | pl.col("pref_code").is_in(chosen))
+)
 st.plotly_chart(charts.indicator_trend(shown, names, lang, unit), key="indicator_trend")
 state.panel_footer(source, None, is_sample=is_sample)
 
 if prefectures:
-    latest_period = (values.filter(~pl.col("is_national") & pl.col("value").is_not_null())
-                     .sort("period_year", "period")["period"].last())
+    latest_period = (
+        values.filter(~pl.col("is_national") & pl.col("value").is_not_null())
+        .sort("period_year", "period")["period"]
+        .last()
+    )
     latest = values.filter((pl.col("period") == latest_period) & ~pl.col("is_national"))
     st.subheader(t("indicator_map_title", lang, period=latest_period))
-    st.plotly_chart(maps.tile_grid(
-        latest.with_columns(label=pl.col("short_name_ja") if lang == "ja" else pl.col("name_en")),
-        "value", text_col="label", value_label=unit), key="indicator_map")
+    st.plotly_chart(
+        maps.tile_grid(
+            latest.with_columns(
+                label=pl.col("short_name_ja") if lang == "ja" else pl.col("name_en")
+            ),
+            "value",
+            text_col="label",
+            value_label=unit,
+        ),
+        key="indicator_map",
+    )
     state.panel_footer(source, None, is_sample=bool(latest["is_sample"].any()))
 
 table = values.select(
-    pl.col("pref_code"), pl.col(name_col).alias(t("col_prefecture", lang)),
-    pl.col("period").alias(t("col_period_label", lang)), pl.col("value").alias(t("col_value", lang)),
-    pl.col("unit").alias(t("col_unit", lang)), "numerator", "denominator", "value_note",
-    pl.col("source").alias(t("col_source", lang)), "is_sample",
+    pl.col("pref_code"),
+    pl.col(name_col).alias(t("col_prefecture", lang)),
+    pl.col("period").alias(t("col_period_label", lang)),
+    pl.col("value").alias(t("col_value", lang)),
+    pl.col("unit").alias(t("col_unit", lang)),
+    "numerator",
+    "denominator",
+    "value_note",
+    pl.col("source").alias(t("col_source", lang)),
+    "is_sample",
 )
 st.dataframe(table, hide_index=True, height=360)
 state.download_buttons(table, "indicator_values", key="indicator_table")

@@ -6,10 +6,17 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, maps, queries, state
-from dashboard.i18n import date_label, number_label, t
+from dashboard.i18n import (
+    PLAN_LEVELS,
+    PLAN_STATUSES,
+    date_label,
+    level_labels,
+    number_label,
+    status_labels,
+    t,
+)
 
-LEVELS = ("prefecture", "designated_city", "municipality")
-STATUSES = ("adopted", "in_preparation", "none", "not_reported")
+LEVELS, STATUSES = PLAN_LEVELS, PLAN_STATUSES
 
 lang = state.lang()
 state.require_warehouse()
@@ -30,9 +37,12 @@ for column, level in zip(columns, LEVELS, strict=True):
     row = national.filter(pl.col("level") == level)
     if row.height:
         row = row.row(0, named=True)
-        column.metric(t(f"level_{level}", lang),
-                      f"{number_label(row['with_plan'])} / {number_label(row['governments'])}",
-                      f"{row['with_plan'] / row['governments']:.1%}", delta_color="off")
+        column.metric(
+            t(f"level_{level}", lang),
+            f"{number_label(row['with_plan'])} / {number_label(row['governments'])}",
+            f"{row['with_plan'] / row['governments']:.1%}",
+            delta_color="off",
+        )
 state.panel_footer(source, as_of, is_sample=is_sample)
 
 # Against the white paper: counts by level and method on the same date.
@@ -41,16 +51,26 @@ left, right = st.columns([2, 3])
 with left:
     st.subheader(t("plans_vs_published", lang))
     governments = state.load(queries.municipality_counts)
-    plans = national.select(
-        "level", pl.lit("all").alias("method"), pl.col("with_plan").alias("value")
-    ).vstack(national.select("level", pl.lit("standalone").alias("method"),
-                             pl.col("standalone").alias("value"))) \
-        .vstack(national.select("level", pl.lit("included_in_other").alias("method"),
-                                pl.col("included_in_other").alias("value"))) \
+    plans = (
+        national.select("level", pl.lit("all").alias("method"), pl.col("with_plan").alias("value"))
+        .vstack(
+            national.select(
+                "level", pl.lit("standalone").alias("method"), pl.col("standalone").alias("value")
+            )
+        )
+        .vstack(
+            national.select(
+                "level",
+                pl.lit("included_in_other").alias("method"),
+                pl.col("included_in_other").alias("value"),
+            )
+        )
         .with_columns(pl.col("value").cast(pl.Float64))
+    )
     st.plotly_chart(charts.plan_counts_bar(plans, governments, lang), key="plans_levels")
     compared = published.filter(pl.col("as_of_on") == as_of).join(
-        plans, on=["level", "method"], how="left", suffix="_warehouse")
+        plans, on=["level", "method"], how="left", suffix="_warehouse"
+    )
     if compared.height and (compared["value"] == compared["value_warehouse"]).all():
         st.success(t("plans_reconciled", lang, as_of=date_label(as_of, lang)))
     elif compared.height:
@@ -62,44 +82,76 @@ with right:
         label=pl.col("short_name_ja") if lang == "ja" else pl.col("name_en"),
         percent=(pl.col("coverage_ratio") * 100).round(1),
     )
-    st.plotly_chart(maps.tile_grid(coverage, "percent", text_col="label",
-                                   value_label=t("coverage", lang),
-                                   value_format=lambda v: f"{v:.0f}%", zrange=(0, 100)),
-                    key="plans_map")
+    st.plotly_chart(
+        maps.tile_grid(
+            coverage,
+            "percent",
+            text_col="label",
+            value_label=t("coverage", lang),
+            value_format=lambda v: f"{v:.0f}%",
+            zrange=(0, 100),
+        ),
+        key="plans_map",
+    )
     state.panel_footer(source, as_of, is_sample=is_sample)
 
 st.subheader(t("plans_list_title", lang))
 prefectures = state.load(queries.prefectures)
-names = dict(zip(prefectures["pref_code"],
-                 prefectures["name_ja" if lang == "ja" else "name_en"], strict=True))
+names = dict(
+    zip(
+        prefectures["pref_code"], prefectures["name_ja" if lang == "ja" else "name_en"], strict=True
+    )
+)
 filters = st.columns(3)
-chosen_prefs = state.url_multiselect(t("filter_prefecture", lang), list(names), "pref",
-                                     format_func=names.get, where=filters[0],
-                                     placeholder=t("all_selected", lang))
-chosen_levels = state.url_multiselect(t("filter_level", lang), list(LEVELS), "level",
-                                      format_func=lambda v: t(f"level_{v}", lang),
-                                      where=filters[1], placeholder=t("all_selected", lang))
-chosen_statuses = state.url_multiselect(t("filter_status", lang), list(STATUSES), "status",
-                                        format_func=lambda v: t(f"status_{v}", lang),
-                                        where=filters[2], placeholder=t("all_selected", lang))
-listing = state.load(queries.plan_status_list, tuple(chosen_prefs), tuple(chosen_levels),
-                     tuple(chosen_statuses))
-method_names = {"standalone": t("method_standalone", lang),
-                "included_in_other": t("method_included_in_other", lang)}
+chosen_prefs = state.url_multiselect(
+    t("filter_prefecture", lang),
+    list(names),
+    "pref",
+    format_func=names.get,
+    where=filters[0],
+    placeholder=t("all_selected", lang),
+)
+chosen_levels = state.url_multiselect(
+    t("filter_level", lang),
+    list(LEVELS),
+    "level",
+    format_func=lambda v: t(f"level_{v}", lang),
+    where=filters[1],
+    placeholder=t("all_selected", lang),
+)
+chosen_statuses = state.url_multiselect(
+    t("filter_status", lang),
+    list(STATUSES),
+    "status",
+    format_func=lambda v: t(f"status_{v}", lang),
+    where=filters[2],
+    placeholder=t("all_selected", lang),
+)
+listing = state.load(
+    queries.plan_status_list, tuple(chosen_prefs), tuple(chosen_levels), tuple(chosen_statuses)
+)
+method_names = {
+    "standalone": t("method_standalone", lang),
+    "included_in_other": t("method_included_in_other", lang),
+}
 table = listing.select(
     pl.col("lg_code").alias(t("col_lg_code", lang)),
     pl.col("pref_name_ja").alias(t("col_prefecture", lang)),
     pl.col("full_name_ja").alias(t("col_government", lang)),
-    pl.col("level").replace_strict({lv: t(f"level_{lv}", lang) for lv in LEVELS},
-                                   default=pl.col("level")).alias(t("col_level", lang)),
-    pl.col("status").replace_strict({s: t(f"status_{s}", lang) for s in STATUSES},
-                                    default=pl.col("status")).alias(t("col_status", lang)),
-    pl.col("method").replace_strict(method_names, default=pl.col("method"))
+    pl.col("level")
+    .replace_strict(level_labels(lang), default=pl.col("level"))
+    .alias(t("col_level", lang)),
+    pl.col("status")
+    .replace_strict(status_labels(lang), default=pl.col("status"))
+    .alias(t("col_status", lang)),
+    pl.col("method")
+    .replace_strict(method_names, default=pl.col("method"))
     .alias(t("col_method", lang)),
     pl.col("included_in").alias(t("col_included_in", lang)),
     pl.col("plan_name").alias(t("col_plan_name", lang)),
     pl.col("adopted_on").alias(t("col_adopted_on", lang)),
-    pl.col("period_start_on"), pl.col("period_end_on"),
+    pl.col("period_start_on"),
+    pl.col("period_end_on"),
 )
 st.caption(f"{listing.height:,} / {int(national['governments'].sum()):,}")
 st.dataframe(table, hide_index=True, height=420)

@@ -6,10 +6,16 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, queries, state
-from dashboard.i18n import fiscal_year_label, t
+from dashboard.i18n import (
+    PLAN_LEVELS,
+    PLAN_STATUSES,
+    fiscal_year_label,
+    level_labels,
+    status_labels,
+    t,
+)
 
-LEVELS = ("prefecture", "designated_city", "municipality")
-STATUSES = ("adopted", "in_preparation", "none", "not_reported")
+LEVELS, STATUSES = PLAN_LEVELS, PLAN_STATUSES
 
 lang = state.lang()
 state.require_warehouse()
@@ -22,36 +28,48 @@ name_col = "name_ja" if lang == "ja" else "name_en"
 prefectures = state.load(queries.prefectures)
 names = dict(zip(prefectures["pref_code"], prefectures[name_col], strict=True))
 is_sample = bool(progress["is_sample"].any())
-status_names = {s: t(f"status_{s}", lang) for s in STATUSES}
+status_names = status_labels(lang)
 yes, no = t("yes", lang), t("no", lang)
 
 scorecard = progress.join(prefectures.select("pref_code", "name_en"), on="pref_code").select(
     pl.col(name_col).alias(t("col_prefecture", lang)),
     pl.col("region_ja" if lang == "ja" else "region_en").alias(t("col_region", lang)),
-    pl.col("plan_status").replace_strict(status_names, default=pl.col("plan_status"))
+    pl.col("plan_status")
+    .replace_strict(status_names, default=pl.col("plan_status"))
     .alias(t("col_own_plan", lang)),
     (pl.col("municipal_coverage_ratio") * 100).round(1).alias(t("col_municipal_coverage", lang)),
     ((pl.col("municipal_coverage_ratio") - pl.col("national_municipal_coverage_ratio")) * 100)
-    .round(1).alias(t("col_vs_national", lang)),
-    pl.when(pl.col("is_participating")).then(pl.lit(yes)).otherwise(pl.lit(no))
+    .round(1)
+    .alias(t("col_vs_national", lang)),
+    pl.when(pl.col("is_participating"))
+    .then(pl.lit(yes))
+    .otherwise(pl.lit(no))
     .alias(t("col_subsidy", lang)),
     pl.col("direct_support_menus").alias(t("col_menus", lang)),
     pl.col("indicators_reported").alias(t("col_indicators", lang)),
 )
 st.subheader(t("scorecard_title", lang))
 st.dataframe(
-    scorecard, hide_index=True, height=420,
+    scorecard,
+    hide_index=True,
+    height=420,
     column_config={
         t("col_municipal_coverage", lang): st.column_config.ProgressColumn(
-            format="%.1f%%", min_value=0, max_value=100),
+            format="%.1f%%", min_value=0, max_value=100
+        ),
     },
 )
 state.download_buttons(scorecard, "scorecard", key="scorecard")
 state.panel_footer(t("lineage_source_templates", lang), None, is_sample=is_sample)
 
 st.divider()
-pref_code = state.url_selectbox(t("choose_prefecture", lang), list(names), "pref",
-                                format_func=names.get, where=st.columns([1, 3])[0])
+pref_code = state.url_selectbox(
+    t("choose_prefecture", lang),
+    list(names),
+    "pref",
+    format_func=names.get,
+    where=st.columns([1, 3])[0],
+)
 row = progress.filter(pl.col("pref_code") == pref_code).row(0, named=True)
 st.header(names[pref_code])
 
@@ -62,58 +80,74 @@ with plan_col:
     if row["plan_name"]:
         st.write(row["plan_name"])
     if row["plan_period_start_on"]:
-        st.caption(f"{t('col_period', lang)}: {row['plan_period_start_on']} – "
-                   f"{row['plan_period_end_on'] or ''}")
+        st.caption(
+            f"{t('col_period', lang)}: {row['plan_period_start_on']} – "
+            f"{row['plan_period_end_on'] or ''}"
+        )
 with coverage_col:
     st.subheader(t("detail_coverage", lang))
     if row["municipal_coverage_ratio"] is not None:
         delta = (row["municipal_coverage_ratio"] - row["national_municipal_coverage_ratio"]) * 100
-        st.metric(t("col_municipal_coverage", lang), f"{row['municipal_coverage_ratio']:.1%}",
-                  f"{delta:+.1f} pt", help=t("national_coverage", lang,
-                                             v=f"{row['national_municipal_coverage_ratio']:.1%}"))
+        st.metric(
+            t("col_municipal_coverage", lang),
+            f"{row['municipal_coverage_ratio']:.1%}",
+            f"{delta:+.1f} pt",
+            help=t("national_coverage", lang, v=f"{row['national_municipal_coverage_ratio']:.1%}"),
+        )
         st.caption(f"{row['municipalities_with_plan']} / {row['municipalities']}")
 with subsidy_col:
     st.subheader(t("detail_subsidy", lang))
     history = state.load(queries.region_subsidy_history, pref_code)
-    st.dataframe(history.select(
-        pl.col("fiscal_year").map_elements(lambda y: fiscal_year_label(y, lang),
-                                           return_dtype=pl.String)
-        .alias(t("col_fiscal_year", lang)),
-        pl.when(pl.col("is_participating")).then(pl.lit(yes)).otherwise(pl.lit(no))
-        .alias(t("col_participating", lang)),
-        pl.col("direct_support_menus").alias(t("col_menus", lang)),
-        pl.col("national_share_yen").alias(t("col_national_share", lang)),
-    ), hide_index=True)
-state.panel_footer(t("lineage_source_templates", lang), row["plan_as_of_on"],
-                   is_sample=bool(row["is_sample"]))
+    st.dataframe(
+        history.select(
+            pl.col("fiscal_year")
+            .map_elements(lambda y: fiscal_year_label(y, lang), return_dtype=pl.String)
+            .alias(t("col_fiscal_year", lang)),
+            pl.when(pl.col("is_participating"))
+            .then(pl.lit(yes))
+            .otherwise(pl.lit(no))
+            .alias(t("col_participating", lang)),
+            pl.col("direct_support_menus").alias(t("col_menus", lang)),
+            pl.col("national_share_yen").alias(t("col_national_share", lang)),
+        ),
+        hide_index=True,
+    )
+state.panel_footer(
+    t("lineage_source_templates", lang), row["plan_as_of_on"], is_sample=bool(row["is_sample"])
+)
 
 st.subheader(t("detail_indicators", lang))
 history = state.load(queries.region_indicator_history, pref_code)
 if history.height == 0:
     st.info(t("indicator_none", lang))
-for i, (key, rows) in enumerate(history.group_by("series_key", maintain_order=True)):
+for i, (_, rows) in enumerate(history.group_by("series_key", maintain_order=True)):
     first = rows.row(0, named=True)
     st.markdown(f"**{first['indicator_name']}**（{first['unit']}）")
-    figure = charts.indicator_trend(rows, {"00": t("national", lang), pref_code: names[pref_code]},
-                                    lang, first["unit"])
+    figure = charts.indicator_trend(
+        rows, {"00": t("national", lang), pref_code: names[pref_code]}, lang, first["unit"]
+    )
     st.plotly_chart(figure, key=f"progress_indicator_{i}")
-    state.panel_footer(t("lineage_source_templates", lang), None,
-                       is_sample=bool(rows["is_sample"].any()))
+    state.panel_footer(
+        t("lineage_source_templates", lang), None, is_sample=bool(rows["is_sample"].any())
+    )
 
 st.subheader(t("detail_municipalities", lang))
 listing = state.load(queries.plan_status_list, (pref_code,), (), ())
 table = listing.select(
     pl.col("lg_code").alias(t("col_lg_code", lang)),
     pl.col("full_name_ja").alias(t("col_government", lang)),
-    pl.col("level").replace_strict({lv: t(f"level_{lv}", lang) for lv in LEVELS},
-                                   default=pl.col("level")).alias(t("col_level", lang)),
-    pl.col("status").replace_strict(status_names, default=pl.col("status"))
+    pl.col("level")
+    .replace_strict(level_labels(lang), default=pl.col("level"))
+    .alias(t("col_level", lang)),
+    pl.col("status")
+    .replace_strict(status_names, default=pl.col("status"))
     .alias(t("col_status", lang)),
     pl.col("plan_name").alias(t("col_plan_name", lang)),
     pl.col("adopted_on").alias(t("col_adopted_on", lang)),
 )
 st.dataframe(table, hide_index=True, height=360)
 state.download_buttons(table, f"plan_status_{pref_code}", key="progress_list")
-state.panel_footer(t("lineage_source_templates", lang), None,
-                   is_sample=bool(listing["is_sample"].any()))
+state.panel_footer(
+    t("lineage_source_templates", lang), None, is_sample=bool(listing["is_sample"].any())
+)
 st.page_link("views/crime.py", label=t("detail_crime", lang), icon=":material/local_police:")
