@@ -37,3 +37,14 @@ def test_every_data_test_is_documented_and_states_its_rule(path) -> None:
 def test_every_string_has_every_language(key: str) -> None:
     assert set(STRINGS[key]) == set(LANGUAGES)
     assert all(STRINGS[key][lang].strip() for lang in LANGUAGES)
+
+
+def test_code_passes_the_linter() -> None:
+    import shutil
+    import subprocess
+
+    ruff = shutil.which("ruff")
+    assert ruff, "ruff is a dev dependency: uv sync installs it"
+    result = subprocess.run([ruff, "check", "--output-format", "concise", str(PROJECT_ROOT)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]
