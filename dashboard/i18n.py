@@ -340,6 +340,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The nightly run writes all 47 prefectures' extracts into {path}.",
     },
     "suppressed_note": {"ja": "件数が1〜{n}未満のセルは「X」で秘匿しています（SAIHAN_SUPPRESS_BELOW）。", "en": "Counts from 1 to below {n} are suppressed and shown as X (SAIHAN_SUPPRESS_BELOW)."},
+    "templates_title": {"ja": "入力テンプレート", "en": "Input templates"},
+    "templates_caption": {"ja": "都道府県・市区町村からデータを受け取るための様式です（日本語見出し、記入要領シート付き）。記入したファイルを受信フォルダに置くと取り込まれます。", "en": "Forms for receiving data from prefectures and municipalities (Japanese headers, with a notes sheet). Drop a filled-in file into the inbox to load it."},
+    "template_indicators": {"ja": "都道府県別 再犯防止指標", "en": "Prefecture indicators"},
+    "template_subsidy": {"ja": "地域再犯防止推進事業 実施状況", "en": "Regional subsidy programme records"},
+    "template_local_plans": {"ja": "地方再犯防止推進計画 策定状況", "en": "Local-plan status"},
 }
 
 

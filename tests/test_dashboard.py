@@ -177,3 +177,12 @@ def test_a_new_publish_is_read_while_an_old_connection_is_open(sample_copy) -> N
     assert (before, after) == (20, 19)
     old.close()
     new.close()
+
+
+def test_data_page_offers_every_input_template(app) -> None:
+    from warehouse.templates import TEMPLATES
+
+    at = app("views/data.py")
+    keys = {b.key for b in at.get("download_button")}
+    for kind in TEMPLATES:
+        assert {f"template_{kind}_xlsx", f"template_{kind}_csv"} <= keys

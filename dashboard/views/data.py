@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import queries, state
 from dashboard.i18n import t
+from warehouse.templates import TEMPLATES, template_bytes
 
 lang = state.lang()
 state.require_warehouse()
@@ -49,6 +50,16 @@ else:
         "quarantined_path": t("col_kept_as", lang)})
     st.dataframe(table, hide_index=True)
     state.download_buttons(table, "rejected_files", key="rejected")
+
+st.subheader(t("templates_title", lang))
+st.caption(t("templates_caption", lang))
+for kind in TEMPLATES:
+    row = st.container(horizontal=True, vertical_alignment="center")
+    row.markdown(f"**{t(f'template_{kind}', lang)}**")
+    for fmt in ("xlsx", "csv"):
+        file_name, _ = template_bytes(kind, fmt)
+        row.download_button(f"{fmt.upper()}", lambda k=kind, f=fmt: template_bytes(k, f)[1],
+                            file_name, key=f"template_{kind}_{fmt}", on_click="ignore")
 
 st.subheader(t("runs_title", lang))
 st.dataframe(state.load(queries.runs), hide_index=True)
