@@ -9,9 +9,11 @@ row per incident under English column names, the file's identity (prefecture, mo
 and the findings worth showing. A file that cannot be read whole raises
 :class:`~warehouse.errors.RejectedFile`; nothing of it is returned.
 
-Parsing is vectorised: the bytes are decoded strictly in Python, checked line by line with polars
-string expressions, parsed with ``polars.read_csv`` (all columns as text) and normalised with
-polars expressions. Only a file with a quoted field spanning lines goes through the slower
+Parsing is vectorised: the bytes are decoded strictly in Python, parsed with ``polars.read_csv``
+(all columns as text) and normalised with polars expressions. A plain file (no '"', every line
+as wide as the header: the common case) is read once and checked with whole-text counts; any
+other is checked line by line with polars string expressions, which give the exact findings and
+rejections. Only a file with a quoted field spanning lines goes through the slower
 ``csv``-module path, which tracks physical line numbers exactly.
 """
 
@@ -323,6 +325,38 @@ def _byte_position(content: bytes, offset: int) -> tuple[int, int]:
     return line, col
 
 
+# C0 controls but tab, LF and CR, and DEL: bytes that are never part of a multi-byte character
+# in CP932 (trail bytes are 0x40-0x7E, 0x80-0xFC) nor in UTF-8.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+# What else _CP932_SUSPECT can find in text decoded from CP932: Python's cp932 codec yields
+# C1 controls and U+F8F0-U+F8F3 only for the single bytes 0x80, 0xA0 and 0xFD-0xFF.
+_CP932_SUSPECT_CHARS = "\x80\uf8f0\uf8f1\uf8f2\uf8f3"
+
+
+def _surely_no_suspect(content: bytes, text: str, encoding: str) -> bool:
+    """True only when the suspect-character search would find nothing (memchr-speed scans
+    instead of one regex pass); False means: search."""
+    if len(content.translate(None, _CONTROL_BYTES)) != len(content):
+        return False
+    if encoding == "cp932":
+        return not any(c in text for c in _CP932_SUSPECT_CHARS)
+    return b"\xc2" not in content  # UTF-8 C1 controls are C2 80 - C2 9F
+
+
+def _utf8_head_error(content: bytes) -> UnicodeDecodeError | None:
+    """The error decoding all of ``content`` as UTF-8 gives, when its first 64 KiB show it.
+
+    A CP932 file fails UTF-8 within its first bytes; this tells so without decoding (and
+    copying into the error) all of it. UTF-8 is decoded in order, so an error inside the head
+    is the whole decode's first error; one at the head's cut end ('unexpected end of data') is
+    not, and then None (decode it all)."""
+    try:
+        content[: 1 << 16].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None if exc.reason == "unexpected end of data" else exc
+    return None
+
+
 def _decode(path: Path, content: bytes) -> tuple[str, str]:
     """Strict decoding: the whole file decodes in one encoding, or it is rejected."""
     if content.startswith(b"\xef\xbb\xbf"):
@@ -331,14 +365,23 @@ def _decode(path: Path, content: bytes) -> tuple[str, str]:
         candidates = [("utf-8", 0), ("cp932", 0)]
     errors: list[tuple[int, str, UnicodeDecodeError]] = []
     for encoding, skip in candidates:
+        head_error = _utf8_head_error(content) if encoding == "utf-8" else None
+        if head_error is not None:
+            errors.append((head_error.start, encoding, head_error))
+            continue
         try:
             text = content[skip:].decode("utf-8" if encoding == "utf-8-sig" else encoding)
         except UnicodeDecodeError as exc:
             errors.append((exc.start + skip, encoding, exc))
             continue
         text = text.rstrip("\x1a")  # DOS end-of-file mark
-        # one pass over the text finds control characters and (CP932) unassigned bytes
-        bad = (_CP932_SUSPECT if encoding == "cp932" else _CONTROL).search(text)
+        # one pass over the text finds control characters and (CP932) unassigned bytes; it is
+        # skipped when a few fast byte and character scans show there is none
+        bad = (
+            None
+            if _surely_no_suspect(content, text, encoding)
+            else (_CP932_SUSPECT if encoding == "cp932" else _CONTROL).search(text)
+        )
         if bad and encoding == "cp932" and _CP932_UNASSIGNED.match(bad.group()):
             offset = len(text[: bad.start()].encode("cp932"))
             exc = UnicodeDecodeError("cp932", content, offset, offset + 1, "unassigned byte")
@@ -381,7 +424,8 @@ def _read_text(
 ) -> tuple[list[str], pl.DataFrame, str, bool]:
     """Header cells, a frame of text cells c0..cN plus ``line_number``, the delimiter, and
     whether every cell is already trimmed (no blank at either end, no empty string)."""
-    first_line = text.split("\n", 1)[0].rstrip("\r")
+    end = text.find("\n")  # (not split: that would copy the whole text)
+    first_line = (text if end < 0 else text[:end]).rstrip("\r")
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     if first_line.count(delimiter) == 0:
         raise RejectedFile(
@@ -395,16 +439,11 @@ def _read_text(
     if encoding == "cp932":
         data = text.encode("utf-8")
     ends_with_newline = text.endswith("\n")
-    # Physical lines as one text column ('\x1f' cannot occur: control characters are rejected).
-    lines = pl.read_csv(
-        data,
-        has_header=False,
-        separator="\x1f",
-        quote_char=None,
-        infer_schema=False,
-        empty_string_is_null=False,
-        new_columns=["l"],
-    )["l"].str.strip_suffix("\r")
+    if _PLAIN_FAST_PATH and '"' not in text:
+        plain = _read_plain(data, text, delimiter)
+        if plain is not None:
+            return plain
+    lines = _physical_lines(data)
     has_quotes = '"' in first_line or '"' in text
     if has_quotes and (lines.str.count_matches('"', literal=True) % 2 == 1).any():
         # a quoted field spans lines (or a quote is unterminated): exact but slower path
@@ -455,9 +494,85 @@ def _read_text(
     )
     # Without quotes, a cell is the text between two delimiters and an empty cell is null, so
     # no data line with a blank next to a delimiter or a line end means no cell to strip.
-    trimmed = not has_quotes and not lines.slice(1).str.contains(
+    trimmed = not has_quotes and _no_blank_edges(lines, delimiter)
+    return header, body, delimiter, trimmed
+
+
+def _physical_lines(data: bytes) -> pl.Series:
+    """Physical lines as one text column ('\x1f' cannot occur: control characters are
+    rejected), without their line end."""
+    return pl.read_csv(
+        data,
+        has_header=False,
+        separator="\x1f",
+        quote_char=None,
+        infer_schema=False,
+        empty_string_is_null=False,
+        new_columns=["l"],
+    )["l"].str.strip_suffix("\r")
+
+
+def _no_blank_edges(lines: pl.Series, delimiter: str) -> bool:
+    """Whether no data line has a blank next to a delimiter or a line end."""
+    return not lines.slice(1).str.contains(
         f"(?:^|{delimiter})[{_BLANKS}]|[{_BLANKS}](?:{delimiter}|$)"
     ).any()
+
+
+#: Whether :func:`_read_plain` is tried first (off only to compare it with the general path).
+_PLAIN_FAST_PATH = True
+
+
+def _read_plain(
+    data: bytes, text: str, delimiter: str
+) -> tuple[list[str], pl.DataFrame, str, bool] | None:
+    """The common case in one read: a file without any '"' whose every line has the header's
+    number of fields. Returns what :func:`_read_text` returns, or None when the file is not
+    plainly that (a blank, short or long line, a stray line break ...): the general path then
+    reads it and gives the exact findings or rejection.
+
+    Without quotes the fields of a line are its delimiters + 1. polars raises on a line with more
+    fields than the table is wide, so when it does not, and the file holds exactly
+    (width - 1) delimiters per line, every line has exactly ``width`` fields.
+    """
+    try:
+        table = pl.read_csv(
+            data,
+            has_header=False,
+            separator=delimiter,
+            quote_char='"',
+            infer_schema=False,
+            raise_if_empty=False,
+            truncate_ragged_lines=False,
+        )
+    except Exception:  # noqa: BLE001 - anything unusual goes the general way
+        return None
+    ends_with_newline = text.endswith("\n")
+    n_lines = text.count("\n") + (0 if ends_with_newline else 1)
+    if (
+        table.width < 2
+        or table.height < 2
+        or table.height != n_lines
+        or text.count(delimiter) != (table.width - 1) * n_lines
+    ):
+        return None
+    table = table.rename({c: f"c{i}" for i, c in enumerate(table.columns)})
+    header = ["" if v is None else v for v in table.row(0)]
+    body = table.slice(1).with_columns(
+        pl.int_range(2, table.height + 1, dtype=pl.Int64).alias("line_number")
+    )
+    # Trimmed (as the general path tells it): surely so when the data lines hold no space, tab
+    # or U+3000 at all and every '\r' ends a line (as '\r\n'); else asked as it asks.
+    start = text.find("\n") + 1
+    trimmed = delimiter == "," and not any(text.find(b, start) >= 0 for b in " \t\u3000")
+    if trimmed:
+        cr = text.count("\r", start)
+        trimmed = cr == 0 or cr == text.count("\r\n", start)
+    if not trimmed:
+        lines = _physical_lines(data)
+        if lines.len() != n_lines:
+            return None
+        trimmed = _no_blank_edges(lines, delimiter)
     return header, body, delimiter, trimmed
 
 
