@@ -376,7 +376,7 @@ def ingest_file(run: Run, path: Path, prepared: Parsed | RejectedFile | None = N
 
 # Parsing ahead of the (ordered) load: worker threads, and how much input may be parsed but
 # not yet loaded at a time (always at least the next new file).
-PARSE_WORKERS = 2
+PARSE_WORKERS = 3
 PARSE_AHEAD_BYTES = 128 << 20
 PARSE_AHEAD_FILES = 8
 
