@@ -159,14 +159,14 @@ def test_rejections(tmp_path, monkeypatch, make):
 def test_plain_path_takes_the_common_case():
     """The fast path is really taken for a well-formed file, and proves it trimmed."""
     content = BASE.read_bytes()
-    encoding, text = crime_reader._decode(BASE, content)
+    encoding, text = crime_reader.decode_text(BASE, content)
     plain = crime_reader._read_plain(text.encode("utf-8"), text, ",")
     assert plain is not None
     assert plain[3] is True
 
 
 def _big_text() -> str:
-    """The base fixture with its rows repeated past the 64 KiB head _decode looks at first."""
+    """The base fixture with its rows repeated past the 64 KiB head decode_text looks at first."""
     lines = _lines(BASE.read_bytes().decode("cp932"))
     header, rows = lines[0], [line for line in lines[1:] if line]
     return "\r\n".join([header] + rows * 300) + "\r\n"

@@ -261,7 +261,7 @@ def read_crime_file(path: Path, *, content: bytes | None = None) -> CrimeFile:
         header, body = _read_xlsx(path, content)
         encoding, delimiter = "xlsx", None
     else:
-        encoding, text = _decode(path, content)
+        encoding, text = decode_text(path, content)
         header, body, delimiter, trimmed = _read_text(path, content, text, encoding)
 
     frame, columns = _to_frame(path, header, body, findings, trimmed=trimmed)
@@ -357,8 +357,8 @@ def _utf8_head_error(content: bytes) -> UnicodeDecodeError | None:
     return None
 
 
-def _decode(path: Path, content: bytes) -> tuple[str, str]:
-    """Strict decoding: the whole file decodes in one encoding, or it is rejected."""
+def decode_text(path: Path, content: bytes) -> tuple[str, str]:
+    """(encoding, text), strictly: the whole file decodes in one encoding, or it is rejected."""
     if content.startswith(b"\xef\xbb\xbf"):
         candidates = [("utf-8-sig", 3)]
     else:

@@ -52,29 +52,12 @@ def normalise_header(cell: str) -> str:
 
 
 def decode_strict(path: Path, content: bytes) -> tuple[str, str]:
-    """Decode a text file as UTF-8 (BOM optional) or CP932; reject it at its first bad byte."""
-    encodings = ["utf-8-sig"] if content.startswith(b"\xef\xbb\xbf") else ["utf-8", "cp932"]
-    error: UnicodeDecodeError | None = None
-    for encoding in encodings:
-        try:
-            return content.decode(encoding), encoding
-        except UnicodeDecodeError as exc:
-            # Keep the error of the encoding that got furthest: it is the one the file is in.
-            if error is None or exc.start > error.start:
-                error = exc
-    assert error is not None
-    line = content.count(b"\n", 0, error.start) + 1
-    line_start = content.rfind(b"\n", 0, error.start) + 1
-    column = error.start - line_start + 1
-    raise RejectedFile(
-        path,
-        reason=f"bytes {error.object[error.start : error.start + 4]!r} at byte {column} "
-        f"of the line cannot be read as UTF-8 or CP932 (Shift_JIS)",
-        action="Re-save the file as CSV in UTF-8 or CP932 (Shift_JIS) and deliver it again; "
-        "if it is not a table, remove it from the inbox",
-        line=line,
-        column=f"byte {error.start - line_start + 1}",
-    )
+    """(text, encoding) of a file in UTF-8 (BOM optional) or CP932, or RejectedFile at its
+    first bad byte. One decoder for every source: the crime reader's, the strictest."""
+    from warehouse.crime_reader import decode_text
+
+    encoding, text = decode_text(path, content)
+    return text, encoding
 
 
 def is_binary(content: bytes) -> bool:
