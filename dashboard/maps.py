@@ -600,8 +600,9 @@ def tile_grid(
                 text=text_val,
                 colorbar={
                     "title": {"text": value_label or value_col},
-                    "x": 0.99,
-                    "xanchor": "right",
+                    # Outside the tiles, in the right margin: inside it would cover Chiba.
+                    "x": 1.0,
+                    "xanchor": "left",
                     "y": 0.03,
                     "yanchor": "bottom",
                     "len": 0.5,
@@ -612,7 +613,7 @@ def tile_grid(
         )
     fig.update_layout(
         height=height,
-        margin={"l": 0, "r": 0, "t": 40 if title else 0, "b": 0},
+        margin={"l": 0, "r": 0 if categorical else 70, "t": 40 if title else 0, "b": 0},
         font={"family": FONT},
         title={"text": title, "x": 0.01, "xanchor": "left"} if title else None,
         xaxis={

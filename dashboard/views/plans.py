@@ -40,9 +40,9 @@ for column, level in zip(columns, LEVELS, strict=True):
         column.metric(
             t(f"level_{level}", lang),
             f"{number_label(row['with_plan'])} / {number_label(row['governments'])}",
-            f"{row['with_plan'] / row['governments']:.1%}",
-            delta_color="off",
+            help=f"{t('coverage', lang)} {row['with_plan'] / row['governments']:.1%}",
         )
+        column.caption(f"{t('coverage', lang)} {row['with_plan'] / row['governments']:.1%}")
 state.panel_footer(source, as_of, is_sample=is_sample)
 
 # Against the white paper: counts by level and method on the same date.
