@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 from typing import Annotated
 
@@ -114,6 +115,19 @@ def _run(
         raise typer.Exit(EXIT_ERROR) from None
     except FileNotFoundError as exc:
         typer.secho(str(exc), err=True, fg="red")
+        raise typer.Exit(EXIT_ERROR) from None
+    except Exception as exc:
+        # Anything else (disk full, a bug): say plainly what happened and what did not, then
+        # give the details for whoever fixes it.
+        reports = sorted(settings.runs.glob("*.json")) if settings.runs.exists() else []
+        typer.secho(
+            f"saihan {trigger} failed: {type(exc).__name__}: {exc}\n"
+            f"Nothing was published; {settings.warehouse} is as it was. "
+            + (f"Run report: {reports[-1]}. " if reports else "")
+            + "Fix the cause and run again; the next run cleans up after this one.",
+            err=True, fg="red",
+        )
+        typer.echo("details:\n" + traceback.format_exc(), err=True)
         raise typer.Exit(EXIT_ERROR) from None
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))

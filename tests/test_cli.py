@@ -92,3 +92,25 @@ def test_bad_setting_is_reported(tmp_path: Path) -> None:
                                                       "SAIHAN_LANG": "fr"})
     assert result.exit_code == 1
     assert "SAIHAN_LANG" in result.output
+
+
+def test_an_unexpected_failure_says_nothing_was_published(tmp_path: Path, monkeypatch) -> None:
+    import hashlib
+
+    from warehouse import db
+
+    home = tmp_path / "home"
+    invoke(home, "ingest", str(HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv"))
+    before = hashlib.sha256((home / "warehouse.duckdb").read_bytes()).hexdigest()
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(db, "build_models", broken)
+    result = invoke(home, "ingest", str(HOKKAIDO_DIR / "hokkaido_2018ootobaitou.csv"))
+    assert result.exit_code == 1
+    assert "saihan ingest failed: OSError" in result.output
+    assert "No space left on device" in result.output
+    assert "Nothing was published" in result.output and "Run report:" in result.output
+    assert hashlib.sha256((home / "warehouse.duckdb").read_bytes()).hexdigest() == before
+    assert list((home / "work").iterdir()) == []
