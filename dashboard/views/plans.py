@@ -8,15 +8,12 @@ import streamlit as st
 from dashboard import charts, maps, queries, state
 from dashboard.i18n import (
     PLAN_LEVELS,
-    PLAN_STATUSES,
     date_label,
     level_labels,
     number_label,
     status_labels,
     t,
 )
-
-LEVELS, STATUSES = PLAN_LEVELS, PLAN_STATUSES
 
 lang = state.lang()
 state.require_warehouse()
@@ -33,12 +30,14 @@ source = t("plan_records_source", lang) if is_sample else t("source_kind_local_p
 as_of = national["as_of_on"].drop_nulls().first()
 
 columns = st.columns(3)
-for column, level in zip(columns, LEVELS, strict=True):
+levels = level_labels(lang)
+statuses = status_labels(lang)
+for column, level in zip(columns, PLAN_LEVELS, strict=True):
     row = national.filter(pl.col("level") == level)
     if row.height:
         row = row.row(0, named=True)
         column.metric(
-            t(f"level_{level}", lang),
+            levels[level],
             f"{number_label(row['with_plan'])} / {number_label(row['governments'])}",
             help=f"{t('coverage', lang)} {row['with_plan'] / row['governments']:.1%}",
         )
@@ -113,17 +112,17 @@ chosen_prefs = state.url_multiselect(
 )
 chosen_levels = state.url_multiselect(
     t("filter_level", lang),
-    list(LEVELS),
+    list(levels),
     "level",
-    format_func=lambda v: t(f"level_{v}", lang),
+    format_func=levels.get,
     where=filters[1],
     placeholder=t("all_selected", lang),
 )
 chosen_statuses = state.url_multiselect(
     t("filter_status", lang),
-    list(STATUSES),
+    list(statuses),
     "status",
-    format_func=lambda v: t(f"status_{v}", lang),
+    format_func=statuses.get,
     where=filters[2],
     placeholder=t("all_selected", lang),
 )
@@ -139,10 +138,10 @@ table = listing.select(
     pl.col("pref_name_ja").alias(t("col_prefecture", lang)),
     pl.col("full_name_ja").alias(t("col_government", lang)),
     pl.col("level")
-    .replace_strict(level_labels(lang), default=pl.col("level"))
+    .replace_strict(levels, default=pl.col("level"))
     .alias(t("col_level", lang)),
     pl.col("status")
-    .replace_strict(status_labels(lang), default=pl.col("status"))
+    .replace_strict(statuses, default=pl.col("status"))
     .alias(t("col_status", lang)),
     pl.col("method")
     .replace_strict(method_names, default=pl.col("method"))

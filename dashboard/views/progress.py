@@ -7,15 +7,11 @@ import streamlit as st
 
 from dashboard import charts, queries, state
 from dashboard.i18n import (
-    PLAN_LEVELS,
-    PLAN_STATUSES,
     fiscal_year_label,
     level_labels,
     status_labels,
     t,
 )
-
-LEVELS, STATUSES = PLAN_LEVELS, PLAN_STATUSES
 
 lang = state.lang()
 state.require_warehouse()
