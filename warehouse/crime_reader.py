@@ -439,8 +439,8 @@ def _read_text(
     if encoding == "cp932":
         data = text.encode("utf-8")
     ends_with_newline = text.endswith("\n")
-    if _PLAIN_FAST_PATH and '"' not in text:
-        plain = _read_plain(data, text, delimiter)
+    if _PLAIN_FAST_PATH and b'"' not in data:
+        plain = _read_plain(data, delimiter)
         if plain is not None:
             return plain
     lines = _physical_lines(data)
@@ -523,17 +523,18 @@ def _no_blank_edges(lines: pl.Series, delimiter: str) -> bool:
 _PLAIN_FAST_PATH = True
 
 
-def _read_plain(
-    data: bytes, text: str, delimiter: str
-) -> tuple[list[str], pl.DataFrame, str, bool] | None:
+def _read_plain(data: bytes, delimiter: str) -> tuple[list[str], pl.DataFrame, str, bool] | None:
     """The common case in one read: a file without any '"' whose every line has the header's
-    number of fields. Returns what :func:`_read_text` returns, or None when the file is not
-    plainly that (a blank, short or long line, a stray line break ...): the general path then
-    reads it and gives the exact findings or rejection.
+    number of fields. ``data`` is the file as UTF-8 (without BOM). Returns what
+    :func:`_read_text` returns, or None when the file is not plainly that (a blank, short or
+    long line, a stray line break ...): the general path then reads it and gives the exact
+    findings or rejection.
 
     Without quotes the fields of a line are its delimiters + 1. polars raises on a line with more
     fields than the table is wide, so when it does not, and the file holds exactly
-    (width - 1) delimiters per line, every line has exactly ``width`` fields.
+    (width - 1) delimiters per line, every line has exactly ``width`` fields. Lines and fields
+    are counted in the bytes (line ends, delimiters and blanks are single bytes, or U+3000's
+    three, in UTF-8): memchr-speed scans, where the same on the text took a tenth of the read.
     """
     try:
         table = pl.read_csv(
@@ -547,13 +548,13 @@ def _read_plain(
         )
     except Exception:  # noqa: BLE001 - anything unusual goes the general way
         return None
-    ends_with_newline = text.endswith("\n")
-    n_lines = text.count("\n") + (0 if ends_with_newline else 1)
+    ends_with_newline = data.endswith(b"\n")
+    n_lines = data.count(b"\n") + (0 if ends_with_newline else 1)
     if (
         table.width < 2
         or table.height < 2
         or table.height != n_lines
-        or text.count(delimiter) != (table.width - 1) * n_lines
+        or data.count(delimiter.encode()) != (table.width - 1) * n_lines
     ):
         return None
     table = table.rename({c: f"c{i}" for i, c in enumerate(table.columns)})
@@ -563,11 +564,12 @@ def _read_plain(
     )
     # Trimmed (as the general path tells it): surely so when the data lines hold no space, tab
     # or U+3000 at all and every '\r' ends a line (as '\r\n'); else asked as it asks.
-    start = text.find("\n") + 1
-    trimmed = delimiter == "," and not any(text.find(b, start) >= 0 for b in " \t\u3000")
+    start = data.find(b"\n") + 1
+    blanks = (b" ", b"\t", "\u3000".encode())
+    trimmed = delimiter == "," and not any(data.find(b, start) >= 0 for b in blanks)
     if trimmed:
-        cr = text.count("\r", start)
-        trimmed = cr == 0 or cr == text.count("\r\n", start)
+        cr = data.count(b"\r", start)
+        trimmed = cr == 0 or cr == data.count(b"\r\n", start)
     if not trimmed:
         lines = _physical_lines(data)
         if lines.len() != n_lines:

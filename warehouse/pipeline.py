@@ -126,63 +126,126 @@ def _remember_seen(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> None
 
 
 def load_parsed(
-    con: duckdb.DuckDBPyConnection, path: Path, sha: str, parsed: Parsed, run_id: str
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    sha: str,
+    parsed: Parsed,
+    run_id: str,
+    appender: RowGroupAppender | None = None,
 ) -> tuple[int, list[int]]:
-    """Load one parsed file in a transaction; supersede earlier deliveries of its dataset."""
+    """Load one parsed file; supersede earlier deliveries of its dataset.
+
+    Runs inside the run's load transaction (see :func:`open_run`): every file of a run is
+    written at once, so that DuckDB writes whole row groups straight to the build file instead
+    of logging small files to the WAL and compressing them again at the checkpoint. A failure
+    here fails the run, whose build file is then discarded: nothing is published. Rows for
+    ``appender``'s table go through it (nothing in the load reads them back before the run's
+    loads end)."""
     if parsed.raw_table not in RAW_TABLES:
         raise ValueError(f"unknown raw table {parsed.raw_table!r}")
-    con.execute("begin transaction")
-    try:
-        file_id = con.execute("select coalesce(max(file_id), 0) + 1 from raw.file").fetchone()[0]
-        superseded = [
-            row[0]
-            for row in con.execute(
-                "select file_id from raw.file where dataset_key = ? and status = 'loaded'",
-                [parsed.dataset_key],
-            ).fetchall()
-        ]
+    file_id = con.execute("select coalesce(max(file_id), 0) + 1 from raw.file").fetchone()[0]
+    superseded = [
+        row[0]
+        for row in con.execute(
+            "select file_id from raw.file where dataset_key = ? and status = 'loaded'",
+            [parsed.dataset_key],
+        ).fetchall()
+    ]
+    con.execute(
+        "update raw.file set status = 'superseded', superseded_by = ? "
+        "where dataset_key = ? and status = 'loaded'",
+        [file_id, parsed.dataset_key],
+    )
+    con.execute(
+        "insert into raw.file (file_id, file_name, source_path, sha256, size_bytes, "
+        "source_kind, dataset_key, encoding, delimiter, row_count, is_sample, status, "
+        "loaded_at, run_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?, ?)",
+        [file_id, path.name, str(path), sha, path.stat().st_size, parsed.source_kind,
+         parsed.dataset_key, parsed.encoding, parsed.delimiter, parsed.frame.height,
+         parsed.is_sample, datetime.now(UTC), run_id],
+    )
+    frame = parsed.frame.with_columns(file_id=file_id)
+    columns = [row[0] for row in con.execute(
+        "select column_name from information_schema.columns "
+        "where table_schema = 'raw' and table_name = ? order by ordinal_position",
+        [parsed.raw_table],
+    ).fetchall()]
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"parser for {parsed.source_kind} did not produce columns {missing}")
+    if appender is not None and appender.table == parsed.raw_table:
+        appender.add(frame.select(columns))
+    else:
+        insert_frame(con, parsed.raw_table, frame.select(columns))
+    # Findings that need what is already loaded join the parser's (and the run report).
+    parsed.findings.extend(_context_findings(con, parsed, file_id))
+    for finding in parsed.findings:
         con.execute(
-            "update raw.file set status = 'superseded', superseded_by = ? "
-            "where dataset_key = ? and status = 'loaded'",
-            [file_id, parsed.dataset_key],
+            "insert into raw.file_finding values (?, ?, ?, ?, ?, ?, ?)",
+            [file_id, finding.code, finding.severity, finding.message, finding.line,
+             finding.column, finding.count],
         )
-        con.execute(
-            "insert into raw.file (file_id, file_name, source_path, sha256, size_bytes, "
-            "source_kind, dataset_key, encoding, delimiter, row_count, is_sample, status, "
-            "loaded_at, run_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?, ?)",
-            [file_id, path.name, str(path), sha, path.stat().st_size, parsed.source_kind,
-             parsed.dataset_key, parsed.encoding, parsed.delimiter, parsed.frame.height,
-             parsed.is_sample, datetime.now(UTC), run_id],
-        )
-        frame = parsed.frame.with_columns(file_id=file_id)
-        columns = [row[0] for row in con.execute(
-            "select column_name from information_schema.columns "
-            "where table_schema = 'raw' and table_name = ? order by ordinal_position",
-            [parsed.raw_table],
-        ).fetchall()]
-        missing = [c for c in columns if c not in frame.columns]
-        if missing:
-            raise ValueError(f"parser for {parsed.source_kind} did not produce columns {missing}")
-        # string_view arrays hand over to DuckDB without a copy.
-        con.register("incoming", frame.select(columns).rechunk()
-                     .to_arrow(compat_level=pl.CompatLevel.newest()))
-        try:
-            con.execute(f"insert into raw.{parsed.raw_table} select * from incoming")
-        finally:
-            con.unregister("incoming")
-        # Findings that need what is already loaded join the parser's (and the run report).
-        parsed.findings.extend(_context_findings(con, parsed, file_id))
-        for finding in parsed.findings:
-            con.execute(
-                "insert into raw.file_finding values (?, ?, ?, ?, ?, ?, ?)",
-                [file_id, finding.code, finding.severity, finding.message, finding.line,
-                 finding.column, finding.count],
-            )
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
     return file_id, superseded
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Insert a frame whose columns are the raw table's, in order."""
+    if table not in RAW_TABLES:
+        raise ValueError(f"unknown raw table {table!r}")
+    # Handed over through the Arrow C stream interface: no copy, and no pyarrow.
+    con.register("incoming", _ArrowStream(frame))
+    try:
+        con.execute(f"insert into raw.{table} select * from incoming")
+    finally:
+        con.unregister("incoming")
+
+
+# DuckDB's row group size: rows stored (and compressed) together.
+ROW_GROUP_ROWS = 122_880
+
+
+class RowGroupAppender:
+    """Inserts the frames of several files into one raw table in whole row groups.
+
+    In one transaction, each INSERT writes its rows straight to the database file, but its last,
+    partly filled row group is merged and compressed again at the checkpoint (seen: 0.2 s of
+    every 1M crime rows in 7 files, and a third larger file). Holding back the remainder for
+    the next insert leaves only the run's last row group partial."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
+        self.con = con
+        self.table = table
+        self.pending: list[pl.DataFrame] = []
+        self.rows = 0
+
+    def add(self, frame: pl.DataFrame) -> None:
+        """Queue a frame; insert every whole row group queued so far."""
+        self.pending.append(frame)
+        self.rows += frame.height
+        whole = self.rows - self.rows % ROW_GROUP_ROWS
+        if whole:
+            queued = pl.concat(self.pending, rechunk=False)
+            insert_frame(self.con, self.table, queued.slice(0, whole))
+            rest = queued.slice(whole)
+            self.pending = [rest] if rest.height else []
+            self.rows = rest.height
+
+    def flush(self) -> None:
+        """Insert what is still queued."""
+        if self.pending:
+            insert_frame(self.con, self.table, pl.concat(self.pending, rechunk=False))
+        self.pending, self.rows = [], 0
+
+
+class _ArrowStream:
+    """A polars frame seen by DuckDB only through the Arrow PyCapsule stream interface (no
+    pyarrow, hence no numpy, in the load path)."""
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self.frame = frame
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        return self.frame.__arrow_c_stream__(requested_schema)
 
 
 def _context_findings(
@@ -297,6 +360,7 @@ class Run:
     con: duckdb.DuckDBPyConnection | None = None
     migrations_applied: list[int] = field(default_factory=list)
     known: set[str] = field(default_factory=set)
+    appender: RowGroupAppender | None = None
     started: float = field(default_factory=time.monotonic)
 
 
@@ -333,6 +397,18 @@ def open_run(run: Run) -> None:
     run.migrations_applied = db.migrate(run.con, run.sql_dir)
     db.load_reference(run.con)
     run.known = _known_hashes(run.con)
+    # One transaction for every file the run loads (committed by end_loads); crime rows, by
+    # far the most, are written in whole row groups.
+    run.con.execute("begin transaction")
+    run.appender = RowGroupAppender(run.con, "crime_incident")
+
+
+def end_loads(run: Run) -> None:
+    """Write what the loads still hold back and commit their transaction (idempotent)."""
+    if run.con is not None and run.appender is not None:
+        run.appender.flush()
+        run.con.execute("commit")
+        run.appender = None
 
 
 def parse_or_reject(path: Path) -> Parsed | RejectedFile:
@@ -362,7 +438,8 @@ def ingest_file(run: Run, path: Path, prepared: Parsed | RejectedFile | None = N
         result.quarantined_as = str(target)
         _record_rejection(run.con, result, error, run.report.run_id)
         return result
-    file_id, superseded = load_parsed(run.con, path, result.sha256, parsed, run.report.run_id)
+    file_id, superseded = load_parsed(run.con, path, result.sha256, parsed, run.report.run_id,
+                                      run.appender)
     run.known.add(result.sha256)
     _remember_seen(run.con, path, result.sha256)
     result.status = "loaded"
@@ -390,7 +467,6 @@ def ingest_all(run: Run) -> list[FileResult]:
     with ThreadPoolExecutor(max_workers=PARSE_WORKERS) as pool:
         ahead: dict[Path, Future] = {}
         results = []
-        warm = False
         if len(queue) > 1:
             # The largest file bounds the run: start parsing it first, beside the others.
             largest = max(queue, key=sizes.__getitem__)
@@ -405,10 +481,6 @@ def ingest_all(run: Run) -> list[FileResult]:
             )):
                 upcoming = queue.pop()
                 ahead[upcoming] = pool.submit(parse_or_reject, upcoming)
-                if not warm:  # load_parsed hands frames over as Arrow: import it meanwhile
-                    import pyarrow  # noqa: F401
-
-                    warm = True
             prepared = ahead.pop(path).result() if path in ahead else None
             results.append(ingest_file(run, path, prepared))
     return results
@@ -423,6 +495,7 @@ def needs_build(run: Run, *, force_build: bool = False) -> bool:
 def build_and_audit(run: Run) -> None:
     """Rebuild every model in the build file and run the data tests (raises AuditFailed)."""
     assert run.con is not None, "open_run first"
+    end_loads(run)
     # Recorded first so that mart.run includes this run; if the audit fails, the whole build
     # file (and this record with it) is discarded.
     run.report.models_built = len(db.discover_models(run.sql_dir))
@@ -483,6 +556,7 @@ def execute(run: Run, *, force_build: bool = False) -> None:
         return
     open_run(run)
     ingest_all(run)
+    end_loads(run)
     if not needs_build(run, force_build=force_build):
         run.report.status = "noop"
         return
