@@ -2,7 +2,8 @@
 
 ``_read_plain`` reads a well-formed file (no '"', every line the header's width) in one pass
 and leaves anything else to the general path. Every input here is read both ways: the same
-frame, findings and identity, or the same rejection.
+frame, findings and identity, or the same rejection. The fast way also decodes the file in
+pieces of a few lines (as a big file is decoded), the general way whole.
 """
 
 from __future__ import annotations
@@ -30,12 +31,13 @@ def _outcome(path: Path, content: bytes | None, *, fast: bool, monkeypatch):
     monkeypatch.setattr(
         crime_reader,
         "_surely_no_suspect",
-        _SURELY_NO_SUSPECT if fast else (lambda content, text, encoding: False),
+        _SURELY_NO_SUSPECT if fast else (lambda content, ranges, pieces, encoding: False),
     )
-    # ... and decodes every file whole
+    # ... and decodes every file whole, where the fast one decodes it in pieces of a few lines
     monkeypatch.setattr(
         crime_reader, "_utf8_head_error", _UTF8_HEAD_ERROR if fast else (lambda content: None)
     )
+    monkeypatch.setattr(crime_reader, "PIECE_BYTES", 300 if fast else 1 << 40)
     try:
         return read_crime_file(path, content=content)
     except RejectedFile as error:
