@@ -161,8 +161,8 @@ def test_rejections(tmp_path, monkeypatch, make):
 def test_plain_path_takes_the_common_case():
     """The fast path is really taken for a well-formed file, and proves it trimmed."""
     content = BASE.read_bytes()
-    encoding, text = crime_reader.decode_text(BASE, content)
-    plain = crime_reader._read_plain(text.encode("utf-8"), ",")
+    encoding, pieces = crime_reader.decode_pieces(BASE, content)
+    plain = crime_reader._read_plain(crime_reader.utf8_of(content, encoding, pieces), pieces, ",")
     assert plain is not None
     assert plain[3] is True
 
