@@ -112,6 +112,35 @@ def test_broken_mart_fails_the_audit_and_publishes_nothing(sample_copy: Settings
     assert "subsidy_uptake_matches_published" in report["data_test_failures"][0]
 
 
+def test_a_model_that_changes_between_table_and_view_is_rebuilt(sample_copy: Settings,
+                                                                 tmp_path: Path) -> None:
+    """A code change that turns a mart table into a view (and back) publishes; same rows."""
+    sql_dir = tmp_path / "sql"
+    shutil.copytree(db.SQL_DIR, sql_dir)
+    mart = sql_dir / "mart" / "crime_by_place_type.sql"
+    as_table = mart.read_text(encoding="utf-8")
+
+    def kind_and_rows() -> tuple[str, list]:
+        con = db.open_published(sample_copy.warehouse)
+        try:
+            kind = con.execute(
+                "select table_type from information_schema.tables "
+                "where table_schema = 'mart' and table_name = 'crime_by_place_type'"
+            ).fetchall()[0][0]
+            return kind, con.execute("select * from mart.crime_by_place_type order by all").fetchall()
+        finally:
+            con.close()
+
+    table_kind, rows = kind_and_rows()
+    assert table_kind == "BASE TABLE" and rows
+    mart.write_text("-- materialized: view\n" + as_table, encoding="utf-8")
+    assert run_pipeline(sample_copy, sql_dir=sql_dir).status == "published"
+    assert kind_and_rows() == ("VIEW", rows)
+    mart.write_text(as_table, encoding="utf-8")
+    assert run_pipeline(sample_copy, sql_dir=sql_dir).status == "published"
+    assert kind_and_rows() == ("BASE TABLE", rows)
+
+
 def test_unreadable_file_is_quarantined_and_the_rest_published(settings: Settings) -> None:
     from warehouse.sample import copy_sample
 
@@ -218,3 +247,46 @@ def test_redelivery_reencoded_and_renamed_never_double_counts(settings: Settings
                           "and status = 'loaded'").fetchone()[0]
     con.close()
     assert current == 7
+
+
+def test_crime_rows_of_several_files_are_written_in_whole_row_groups(tmp_path: Path) -> None:
+    """Files of any size share row groups: only the run's last one is partly filled (each
+    file's own partial row group would be merged again, slowly, at the checkpoint), and every
+    file's rows are there, in order."""
+    import polars as pl
+
+    from warehouse.crime_reader import FRAME_SCHEMA
+    from warehouse.pipeline import ROW_GROUP_ROWS, RowGroupAppender
+
+    con = duckdb.connect(str(tmp_path / "build.duckdb"))
+    db.migrate(con)
+    sizes = [65_000, 3_000, 120_000, 100_000]
+    con.execute("begin transaction")
+    appender = RowGroupAppender(con, "crime_incident")
+    for file_id, size in enumerate(sizes, start=1):
+        appender.add(pl.DataFrame({
+            "file_id": pl.Series([file_id] * size, dtype=pl.Int32),
+            "line_number": pl.int_range(2, size + 2, eager=True),
+            "police_station": pl.Series([f"署{file_id}"] * size),
+        }).with_columns(
+            pl.lit(None, dtype=dtype).alias(name) for name, dtype in FRAME_SCHEMA.items()
+            if name not in ("line_number", "police_station")
+        ).select(
+            r[0] for r in con.execute(
+                "select column_name from information_schema.columns where table_schema = 'raw' "
+                "and table_name = 'crime_incident' order by ordinal_position").fetchall()
+        ))
+    appender.flush()
+    con.execute("commit")
+    con.execute("checkpoint")
+    groups = [n for (n,) in con.execute(
+        "select max(count) from pragma_storage_info('raw.crime_incident') "
+        "group by row_group_id order by row_group_id").fetchall()]
+    total = sum(sizes)
+    assert groups == [ROW_GROUP_ROWS] * (total // ROW_GROUP_ROWS) + [total % ROW_GROUP_ROWS]
+    per_file = con.execute(
+        "select file_id, count(*), min(line_number), max(line_number), "
+        "bool_and(police_station = '署' || file_id) from raw.crime_incident "
+        "group by file_id order by file_id").fetchall()
+    assert per_file == [(i, n, 2, n + 1, True) for i, n in enumerate(sizes, start=1)]
+    con.close()

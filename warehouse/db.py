@@ -196,12 +196,14 @@ def build_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> lis
         load_reference(con)
         for layer, _ in MODEL_LAYERS:
             con.execute(f"create schema if not exists {layer}")
+        existing = _model_kinds(con)
         for model in discover_models(sql_dir):
             body = model.path.read_text(encoding="utf-8").strip().rstrip(";")
             kind = "view" if model.materialized == "view" else "table"
             # Object names come from file names in sql/, never from user input.
-            _drop(con, model)
-            con.execute(f"create {kind} {model.qualified} as\n{body}")
+            if existing.get(model.qualified, kind) != kind:  # a table became a view or back
+                con.execute(f"drop {existing[model.qualified]} {model.qualified}")
+            con.execute(f"create or replace {kind} {model.qualified} as\n{body}")
             built.append(model.qualified)
         con.execute("commit")
     except Exception:
@@ -210,16 +212,17 @@ def build_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> lis
     return built
 
 
-def _drop(con: duckdb.DuckDBPyConnection, model: Model) -> None:
-    """Drop a model's object, whichever kind it currently is."""
-    row = con.execute(
-        "select table_type from information_schema.tables "
-        "where table_schema = ? and table_name = ?",
-        [model.layer, model.name],
-    ).fetchone()
-    if row:
-        kind = "view" if row[0] == "VIEW" else "table"
-        con.execute(f"drop {kind} {model.qualified}")
+def _model_kinds(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """'view' or 'table' for every object in the model layers, by qualified name."""
+    layers = [layer for layer, _ in MODEL_LAYERS]
+    return {
+        f"{schema}.{name}": "view" if kind == "VIEW" else "table"
+        for schema, name, kind in con.execute(
+            "select table_schema, table_name, table_type from information_schema.tables "
+            "where table_catalog = current_database() and list_contains(?, table_schema)",
+            [layers],
+        ).fetchall()
+    }
 
 
 def data_tests(sql_dir: Path = SQL_DIR) -> list[Path]:
