@@ -127,7 +127,8 @@ def test_a_model_that_changes_between_table_and_view_is_rebuilt(sample_copy: Set
                 "select table_type from information_schema.tables "
                 "where table_schema = 'mart' and table_name = 'crime_by_place_type'"
             ).fetchall()[0][0]
-            return kind, con.execute("select * from mart.crime_by_place_type order by all").fetchall()
+            rows = con.execute("select * from mart.crime_by_place_type order by all").fetchall()
+            return kind, rows
         finally:
             con.close()
 
