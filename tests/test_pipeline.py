@@ -291,3 +291,29 @@ def test_crime_rows_of_several_files_are_written_in_whole_row_groups(tmp_path: P
         "group by file_id order by file_id").fetchall()
     assert per_file == [(i, n, 2, n + 1, True) for i, n in enumerate(sizes, start=1)]
     con.close()
+
+
+def test_files_touched_but_unchanged_are_parsed_early_then_dropped(settings: Settings,
+                                                                   tmp_path: Path) -> None:
+    """A run starts parsing files it has not seen by name, size and time before it has hashed
+    them; a copy with a new time but the same bytes is still recognised and not loaded twice,
+    also beside a really new file."""
+    import os
+
+    from tests.conftest import HOKKAIDO_DIR
+
+    folder = tmp_path / "delivery"
+    shutil.copytree(HOKKAIDO_DIR, folder)
+    assert run_pipeline(settings, [folder]).count("loaded") == 7
+    published = sha(settings.warehouse)
+    for path in folder.iterdir():
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert run_pipeline(settings, [folder]).status == "noop"
+    assert sha(settings.warehouse) == published
+    # the same touched files beside one changed file: only that one is loaded (superseding)
+    bicycle = folder / "hokkaido_2018zitensyatou.csv"
+    content = bicycle.read_bytes()
+    bicycle.write_bytes(content + content.split(b"\r\n")[1] + b"\r\n")
+    report = run_pipeline(settings, [folder])
+    assert (report.count("loaded"), report.count("unchanged"), report.superseded) == (1, 6, 1)
+    assert incidents_by_modus(settings) == {**EXPECTED_BY_MODUS, "自転車盗": 3_978}

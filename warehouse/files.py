@@ -50,8 +50,9 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return sorted(found, key=lambda p: (p.stat().st_mtime_ns, str(p)))
 
 
-def sha256_of(path: Path, chunk_size: int = 1 << 20) -> str:
-    """The sha256 of a file's bytes."""
+def sha256_of(path: Path, chunk_size: int = 16 << 20) -> str:
+    """The sha256 of a file's bytes. Reading and hashing release the GIL; large chunks mean
+    few waits to take it back while a parse thread holds it."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while chunk := handle.read(chunk_size):

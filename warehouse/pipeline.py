@@ -110,10 +110,15 @@ def _known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
 SeenCache = dict[tuple[str, int, int], str]
 
 
+def _seen_sha(seen: SeenCache, path: Path) -> str | None:
+    """The file's sha256 from the seen-files cache, when its size and mtime are unchanged."""
+    stat = path.stat()
+    return seen.get((str(path), stat.st_size, stat.st_mtime_ns))
+
+
 def _file_sha(seen: SeenCache, path: Path) -> str:
     """The file's sha256, from the seen-files cache when size and mtime are unchanged."""
-    stat = path.stat()
-    cached = seen.get((str(path), stat.st_size, stat.st_mtime_ns))
+    cached = _seen_sha(seen, path)
     return cached if cached is not None else sha256_of(path)
 
 
@@ -362,6 +367,9 @@ class Run:
     known: set[str] = field(default_factory=set)
     appender: RowGroupAppender | None = None
     started: float = field(default_factory=time.monotonic)
+    # Parse threads and the parses started before ingest_all (plan_run's parse_early).
+    pool: ThreadPoolExecutor | None = None
+    parsing: dict[Path, Future] = field(default_factory=dict)
 
 
 def plan_run(
@@ -370,8 +378,13 @@ def plan_run(
     *,
     trigger: str = "run",
     sql_dir: Path = db.SQL_DIR,
+    parse_early: bool = False,
 ) -> Run:
-    """Find the candidate files and decide, without copying anything, whether any is new."""
+    """Find the candidate files and decide, without copying anything, whether any is new.
+
+    With ``parse_early``, files the published warehouse has not seen (by path, size and
+    modification time) start parsing at once, the largest and the first ones in order, one per
+    parse thread, beside the hashing and the opening of the build."""
     started = time.monotonic()  # the run's duration includes finding and hashing the files
     ensure_home(settings)
     report = RunReport(new_run_id(), trigger, datetime.now(UTC).isoformat(timespec="seconds"))
@@ -380,14 +393,21 @@ def plan_run(
     published = _published_state(settings)
     latest = max((v for v, _ in db.migrations(sql_dir)), default=0)
     fingerprint = db.code_fingerprint(sql_dir)
+    pool, parsing = None, {}
+    unseen = [p for p in files if _seen_sha(published.seen, p) not in published.known]
+    if parse_early and unseen:
+        pool = ThreadPoolExecutor(max_workers=PARSE_WORKERS)
+        largest = max(unseen, key=lambda p: p.stat().st_size)
+        for path in [largest, *(p for p in unseen if p != largest)][:PARSE_WORKERS]:
+            parsing[path] = pool.submit(parse_or_reject, path)
     # hashlib releases the GIL on large buffers: two files hash at a time.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        hashes = dict(zip(files, pool.map(lambda p: _file_sha(published.seen, p), files),
+    with ThreadPoolExecutor(max_workers=2) as hashing:
+        hashes = dict(zip(files, hashing.map(lambda p: _file_sha(published.seen, p), files),
                           strict=True))
     up_to_date = published.version == latest and published.fingerprint == fingerprint
     return Run(settings, report, files, hashes, inbox_mode, sql_dir, up_to_date,
                nothing_new=set(hashes.values()) <= published.known, fingerprint=fingerprint,
-               started=started)
+               started=started, pool=pool, parsing=parsing)
 
 
 def open_run(run: Run) -> None:
@@ -462,12 +482,20 @@ def ingest_all(run: Run) -> list[FileResult]:
     """Ingest every planned file in order; new files parse ahead on worker threads (the
     next ones in order, within a budget) while the main thread loads one at a time."""
     queue = [p for p in run.files if run.hashes.get(p) not in run.known]
+    # Parses started early stay when their file is new (else they are dropped).
+    ahead: dict[Path, Future] = {p: f for p, f in run.parsing.items() if p in queue}
+    for path, future in run.parsing.items():
+        if path not in ahead:
+            future.cancel()
+    run.parsing = {}
+    queue = [p for p in queue if p not in ahead]
     queue.reverse()  # pop() takes the next new file in order
-    sizes = {p: p.stat().st_size for p in queue}
-    with ThreadPoolExecutor(max_workers=PARSE_WORKERS) as pool:
-        ahead: dict[Path, Future] = {}
+    sizes = {p: p.stat().st_size for p in [*queue, *ahead]}
+    pool = run.pool or ThreadPoolExecutor(max_workers=PARSE_WORKERS)
+    run.pool = None
+    with pool:
         results = []
-        if len(queue) > 1:
+        if len(queue) > 1 and not ahead:
             # The largest file bounds the run: start parsing it first, beside the others.
             largest = max(queue, key=sizes.__getitem__)
             queue.remove(largest)
@@ -517,7 +545,10 @@ def publish_run(run: Run) -> None:
 
 
 def close_run(run: Run) -> None:
-    """Close the build connection (idempotent)."""
+    """Stop early parses that were not used and close the build connection (idempotent)."""
+    if run.pool is not None:
+        run.pool.shutdown(wait=True, cancel_futures=True)
+        run.pool, run.parsing = None, {}
     if run.con is not None:
         run.con.close()
         run.con = None
@@ -577,7 +608,7 @@ def run_pipeline(
     ensure_home(settings)
     with writer_lock(settings, wait_seconds=wait_seconds):
         clear_stale_work(settings)
-        run = plan_run(settings, paths, trigger=trigger, sql_dir=sql_dir)
+        run = plan_run(settings, paths, trigger=trigger, sql_dir=sql_dir, parse_early=True)
         try:
             execute(run, force_build=force_build)
         except BaseException as exc:
