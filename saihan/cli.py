@@ -7,6 +7,7 @@ the writer lock. Typer gives every command ``--help``.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -499,4 +500,7 @@ def extract(
 
 def main() -> None:
     """Console entry point."""
+    # The modules imported so far live as long as the process: keep the cycle collector from
+    # walking them again and again (seen: 2% of an ingest's CPU) and at exit.
+    gc.freeze()
     app()
