@@ -22,7 +22,7 @@ from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from warehouse.arrivals import settled_unseen_inbox_files
+from warehouse.arrivals import settled_unseen_inbox_files, unseen_inbox_files
 from warehouse.errors import RejectedFile
 from warehouse.files import WriterBusy, ensure_home, writer_lock
 from warehouse.pipeline import (
@@ -184,7 +184,14 @@ def locked_run(
                 # Decided under the lock, after the previous run: a file it took in is not
                 # taken again, and one it quarantined (moved away) is no longer there.
                 present = [p for p in paths if p.exists()]
-                paths = list(dict.fromkeys([*present, *settled_unseen_inbox_files(settings)]))
+                settled = settled_unseen_inbox_files(settings)
+                paths = list(dict.fromkeys([*present, *settled]))
+                changing = [p.name for p in unseen_inbox_files(settings)
+                            if p not in paths and p.exists()]
+                if changing:
+                    print(f"{len(changing)} inbox file(s) still being written (changed within "
+                          f"{settings.stable_seconds:g} s), left for the next run: "
+                          + ", ".join(changing))
             return _run_holding_lock(settings, paths, trigger=trigger, force_build=force_build,
                                      extracts=extracts)
     except WriterBusy as busy:
@@ -254,7 +261,10 @@ def ingest_flow(
 
 @flow(name="saihan-nightly", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=2))
 def nightly_flow(wait_seconds: float = 3600.0, extracts: bool = True) -> dict[str, Any]:
-    """Take in what is new in the inbox, publish, then write every prefecture's extracts."""
+    """Take in what is new in the inbox, publish, then write every prefecture's extracts.
+
+    Only files that have stopped changing are taken (as for an arrival): one still being
+    copied in at night is left for the next run instead of being quarantined as truncated."""
     settings = Settings.from_env()
-    return locked_run(settings, None, trigger="nightly", wait_seconds=wait_seconds,
-                      extracts=extracts)
+    return locked_run(settings, [], trigger="nightly", wait_seconds=wait_seconds,
+                      extracts=extracts, with_settled_inbox=True)

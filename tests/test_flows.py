@@ -296,3 +296,31 @@ def test_arrival_runs_batch_settled_files_and_skip_ones_already_handled(
     # The run for b.csv then finds it handled (moved to quarantine) and does nothing.
     later = flows.ingest_flow(paths=[str(second)], trigger="arrival", with_settled_inbox=True)
     assert later["status"] == "noop" and later["files"] == []
+
+
+def test_nightly_leaves_a_file_still_being_written_for_the_next_run(
+        sample_copy: Settings, monkeypatch, caplog) -> None:
+    """A delivery copied in while the nightly run starts is not quarantined as truncated: it
+    stays in the inbox and the next run, once it has settled, takes it in whole."""
+    monkeypatch.setenv("SAIHAN_HOME", str(sample_copy.home))
+    monkeypatch.setenv("SAIHAN_STABLE_SECONDS", "60")
+    real = (HOKKAIDO_DIR / "hokkaido_2018zidousyatou.csv").read_bytes()
+    real += real.split(b"\r\n")[1] + b"\r\n"  # a re-delivery with one more incident
+    settled = sample_copy.inbox / "hokkaido_2018hittakuri_v2.csv"
+    settled.write_bytes((HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv").read_bytes() + b"\r\n")
+    old = time.time_ns() - 600 * 10**9
+    os.utime(settled, ns=(old, old))
+    arriving = sample_copy.inbox / "hokkaido_2018zidousyatou_resent.csv"
+    arriving.write_bytes(real[: len(real) // 2])  # half copied so far
+    report = flows.nightly_flow(extracts=False)
+    statuses = {Path(f["file"]).name: f["status"] for f in report["files"]}
+    assert statuses["hokkaido_2018hittakuri_v2.csv"] == "loaded"
+    assert arriving.name not in statuses and set(statuses.values()) == {"loaded", "unchanged"}
+    assert arriving.exists() and list(sample_copy.quarantine.iterdir()) == []
+    assert "left for the next run: hokkaido_2018zidousyatou_resent.csv" in caplog.text
+    # the copy completes and settles: the next nightly run takes it in whole
+    arriving.write_bytes(real)
+    os.utime(arriving, ns=(old, old))
+    report = flows.nightly_flow(extracts=False)
+    loaded = [(Path(f["file"]).name, f["rows"]) for f in report["files"] if f["status"] == "loaded"]
+    assert loaded == [(arriving.name, 104)]

@@ -26,7 +26,8 @@ SETTINGS_DOC: dict[str, str] = {
     "Default: 3",
     "SAIHAN_ESTAT_APP_ID": "e-Stat API application ID for `saihan estat fetch`. Default: unset",
     "SAIHAN_STABLE_SECONDS": "Seconds a file in the inbox must keep the same size and modification "
-    "time before `saihan serve` treats it as complete and ingests it. Default: 2",
+    "time before `saihan serve` (arrivals and the nightly run) treats it as complete and ingests "
+    "it. Default: 2",
     "SAIHAN_SUPPRESS_BELOW": "Small-count suppression in extracts and the dashboard: counts from 1 "
     "to N-1 are shown as X. A bare number applies to every source, source=N to one "
     "(crime_open_data, indicators), comma-separated, e.g. crime_open_data=3. Default: none (0)",
