@@ -23,6 +23,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -131,6 +132,47 @@ def stop_local_server(server: LocalServer, timeout: float = 20.0) -> None:
         server.process.wait(timeout)
 
 
+class ServerWatchdog(threading.Thread):
+    """Watches the local server while serve runs: when it exits, or stops answering its health
+    check for ``unhealthy_after`` seconds, serve is interrupted so that it ends with an error
+    an operator (or systemd's Restart=on-failure) acts on, instead of serving nothing."""
+
+    def __init__(self, server: LocalServer, *, interval: float = 2.0,
+                 unhealthy_after: float = 300.0) -> None:
+        super().__init__(name="saihan-server-watchdog", daemon=True)
+        self.server = server
+        self.interval = interval
+        self.unhealthy_after = unhealthy_after
+        self.lost: str | None = None  # why the server was given up, once it was
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        last_healthy = time.monotonic()
+        checks = 0
+        while not self._done.wait(self.interval):
+            code = self.server.process.poll()
+            if code is not None:
+                self.lost = f"the local Prefect server exited (exit code {code})"
+            else:
+                checks += 1
+                # the health check every 15th interval (30 s by default): the process check is
+                # free, the API call is not
+                if checks % 15 == 0:
+                    if is_healthy(self.server.api_url, timeout=10):
+                        last_healthy = time.monotonic()
+                    elif time.monotonic() - last_healthy > self.unhealthy_after:
+                        self.lost = ("the local Prefect server has not answered its health check "
+                                     f"for {self.unhealthy_after:g} s")
+            if self.lost:
+                if not self._done.is_set():
+                    os.kill(os.getpid(), signal.SIGTERM)  # serve stops as on SIGTERM
+                return
+
+    def stop(self) -> None:
+        """Stop watching (serve is ending anyway)."""
+        self._done.set()
+
+
 def _stop_with_parent() -> None:
     """In the server's child process (Linux): get SIGTERM when saihan serve dies, even by -9."""
     import ctypes
@@ -171,12 +213,24 @@ def prefect_api(settings: Settings, port: int = DEFAULT_PORT) -> Iterator[str]:
     print(f"Prefect server ready at {server.api_url.removesuffix('/api')} "
           f"in {time.monotonic() - started:.1f} s (log: {server.log_path})", flush=True)
     _refresh_prefect_settings()
+    watchdog = ServerWatchdog(server)
+    watchdog.start()
     try:
         yield server.api_url
+    except KeyboardInterrupt:
+        if watchdog.lost is None:
+            raise
     finally:
+        watchdog.stop()
         stop_local_server(server)
         os.environ.pop("PREFECT_API_URL", None)
         _refresh_prefect_settings()
+    if watchdog.lost is not None:
+        raise ServerError(
+            f"saihan serve stopped because {watchdog.lost}; no run was started after that. "
+            "Start `saihan serve` again (as a systemd service with Restart=on-failure it is "
+            f"restarted by itself). The server's log, {server.log_path}, ends:\n"
+            + _tail(server.log_path))
 
 
 def _refresh_prefect_settings() -> None:

@@ -247,3 +247,39 @@ def test_no_op_run_is_much_faster_than_a_full_run(tmp_path: Path) -> None:
     assert len(list((home / "snapshots").iterdir())) == 0
     print(f"\nfull run {full:.2f} s, no-op run {noop:.2f} s (wall time of `saihan run`)")
     shutil.rmtree(home)
+
+
+def children_of(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_serve_ends_with_an_error_when_its_prefect_server_dies(tmp_path: Path) -> None:
+    """An operator (or systemd's Restart=on-failure) sees serve stop with exit 1 and why,
+    rather than a serve that goes on running with no server behind it."""
+    home = tmp_path / "home"
+    port = free_port()
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log:
+        serve = subprocess.Popen([SAIHAN, "serve", "--port", str(port)], env=environment(home),
+                                 stdout=log, stderr=subprocess.STDOUT)
+    try:
+        assert wait_for(lambda: "watching" in log_path.read_text(), 120), log_path.read_text()
+        [server] = children_of(serve.pid)
+        os.kill(server, signal.SIGKILL)
+        code = serve.wait(60)
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+    output = log_path.read_text()
+    assert code == 1, output
+    assert "saihan serve stopped because the local Prefect server exited (exit code -9)" in output
+    assert "Start `saihan serve` again" in output
