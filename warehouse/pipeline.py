@@ -394,12 +394,13 @@ def plan_run(
     latest = max((v for v, _ in db.migrations(sql_dir)), default=0)
     fingerprint = db.code_fingerprint(sql_dir)
     pool, parsing = None, {}
-    unseen = [p for p in files if _seen_sha(published.seen, p) not in published.known]
-    if parse_early and unseen:
-        pool = ThreadPoolExecutor(max_workers=PARSE_WORKERS)
-        largest = max(unseen, key=lambda p: p.stat().st_size)
-        for path in [largest, *(p for p in unseen if p != largest)][:PARSE_WORKERS]:
-            parsing[path] = pool.submit(parse_or_reject, path)
+    if parse_early:
+        unseen = [p for p in files if _seen_sha(published.seen, p) not in published.known]
+        if unseen:
+            pool = ThreadPoolExecutor(max_workers=PARSE_WORKERS)
+            largest = max(unseen, key=lambda p: p.stat().st_size)
+            for path in [largest, *(p for p in unseen if p != largest)][:PARSE_WORKERS]:
+                parsing[path] = pool.submit(parse_or_reject, path)
     # hashlib releases the GIL on large buffers: two files hash at a time.
     with ThreadPoolExecutor(max_workers=2) as hashing:
         hashes = dict(zip(files, hashing.map(lambda p: _file_sha(published.seen, p), files),
