@@ -317,3 +317,39 @@ def test_files_touched_but_unchanged_are_parsed_early_then_dropped(settings: Set
     report = run_pipeline(settings, [folder])
     assert (report.count("loaded"), report.count("unchanged"), report.superseded) == (1, 6, 1)
     assert incidents_by_modus(settings) == {**EXPECTED_BY_MODUS, "自転車盗": 3_978}
+
+
+def test_loads_committed_on_the_way_still_publish_all_or_nothing(settings: Settings,
+                                                                 monkeypatch) -> None:
+    """A large run commits its loads on the way (memory); the build is still published whole,
+    and a failure after such commits publishes nothing."""
+    from tests.conftest import HOKKAIDO_DIR
+    from warehouse import pipeline
+
+    monkeypatch.setattr(pipeline, "LOAD_COMMIT_ROWS", 1)  # commit after every file
+    transactions = []
+    begin = pipeline._begin_loads
+    monkeypatch.setattr(pipeline, "_begin_loads", lambda run: (transactions.append(1),
+                                                               begin(run)))
+    assert run_pipeline(settings, [HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv"]).status == (
+        "published")
+    assert len(transactions) == 2  # the first, and the next after the one file
+    published = sha(settings.warehouse)
+    original = pipeline.load_parsed
+
+    def fail_on_the_fifth(con, path, *args):
+        if path.name == "hokkaido_2018zidouhanbaikinerai.csv":
+            raise OSError("disk full")
+        return original(con, path, *args)
+
+    monkeypatch.setattr(pipeline, "load_parsed", fail_on_the_fifth)
+    with pytest.raises(OSError, match="disk full"):
+        run_pipeline(settings, [HOKKAIDO_DIR])
+    assert sha(settings.warehouse) == published
+    assert list(settings.work.iterdir()) == []
+    monkeypatch.setattr(pipeline, "load_parsed", original)
+    transactions.clear()
+    report = run_pipeline(settings, [HOKKAIDO_DIR])
+    assert (report.count("loaded"), report.count("unchanged")) == (6, 1)
+    assert len(transactions) == 7  # one per loaded file, and the first
+    assert incidents_by_modus(settings) == EXPECTED_BY_MODUS
