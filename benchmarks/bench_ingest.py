@@ -59,6 +59,7 @@ def raw_floor(folder: Path, work: Path) -> float:
     """Decode CP932 and DuckDB read_csv every file into a table."""
     started = time.perf_counter()
     con = duckdb.connect(str(work / "floor.duckdb"))
+    con.execute("set enable_progress_bar = false")
     for i, path in enumerate(sorted(folder.glob("*.csv"))):
         utf8 = work / f"floor_{i}.csv"
         utf8.write_bytes(path.read_bytes().decode("cp932").encode("utf-8"))
@@ -76,6 +77,7 @@ def pandas_pipeline(folder: Path, work: Path) -> float:
 
     started = time.perf_counter()
     con = duckdb.connect(str(work / "pandas.duckdb"))
+    con.execute("set enable_progress_bar = false")
     for i, path in enumerate(sorted(folder.glob("*.csv"))):
         frame = pd.read_csv(path, encoding="cp932", dtype=str, keep_default_na=False)
         frame = frame.loc[:, ~frame.columns.str.endswith(".1")]  # side-by-side copies
