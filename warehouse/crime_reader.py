@@ -453,7 +453,11 @@ def decode_text(path: Path, content: bytes) -> tuple[str, str]:
 def utf8_of(content: bytes, encoding: str, pieces: list[str]) -> bytes:
     """The file's text as UTF-8 without BOM (re-encoded piece by piece from CP932)."""
     if encoding == "cp932":
-        return b"".join(piece.encode("utf-8") for piece in pieces)
+        # (a join would hold every encoded piece and the joined copy at once: twice the memory)
+        buffer = io.BytesIO()
+        for piece in pieces:
+            buffer.write(piece.encode("utf-8"))
+        return buffer.getvalue()
     data = content[3:] if encoding == "utf-8-sig" else content
     return data.rstrip(b"\x1a")
 
