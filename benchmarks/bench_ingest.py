@@ -23,12 +23,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import duckdb
@@ -93,47 +93,58 @@ def pandas_pipeline(folder: Path, work: Path) -> float:
     return time.perf_counter() - started
 
 
-def saihan_ingest(folder: Path, work: Path) -> float:
+@dataclass
+class Measured:
+    """One whole process: wall time, CPU time (user + system) and peak resident memory."""
+
+    seconds: float
+    cpu_seconds: float
+    peak_mb: float
+
+
+def timed_process(command: list[str], env: dict[str, str] | None = None) -> Measured:
+    """Run a command as a new process; what it took (its own rusage, from wait4)."""
+    with tempfile.TemporaryFile() as log:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)  # this child's own resource use
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            log.seek(0)
+            raise SystemExit(f"{' '.join(command)} failed:\n"
+                             + log.read().decode(errors="replace"))
+    return Measured(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def saihan_ingest(folder: Path, work: Path) -> Measured:
     """`saihan ingest DIR` as a new process on an empty home."""
-    home = work / "home"
-    env = dict(os.environ, SAIHAN_HOME=str(home))
-    command = [str(Path(sys.executable).parent / "saihan"), "ingest", str(folder)]
-    started = time.perf_counter()
-    result = subprocess.run(command, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
-    if result.returncode != 0:
-        raise SystemExit(f"saihan ingest failed:\n{result.stdout}\n{result.stderr}")
-    return elapsed
+    env = dict(os.environ, SAIHAN_HOME=str(work / "home"))
+    return timed_process([str(Path(sys.executable).parent / "saihan"), "ingest", str(folder)],
+                         env)
 
 
-def in_new_process(name: str, folder: Path, work: Path) -> float:
-    """Run one of this module's baselines as a new Python process; its wall time."""
+def in_new_process(function, folder: Path, work: Path) -> Measured:
+    """Run one of this module's baselines as a new Python process."""
     code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from pathlib import Path; "
-            f"from benchmarks.bench_ingest import {name}; "
-            f"{name}(Path({str(folder)!r}), Path({str(work)!r}))")
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True)
-    return time.perf_counter() - started
+            f"from benchmarks.bench_ingest import {function.__name__}; "
+            f"{function.__name__}(Path({str(folder)!r}), Path({str(work)!r}))")
+    return timed_process([sys.executable, "-c", code])
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def best_of(repeat: int, function, folder: Path) -> tuple[float, float]:
-    """The fastest of ``repeat`` runs, each a new process in a fresh scratch folder, and the
-    least CPU time (user + system) one of them used (steadier than wall time on a busy box)."""
-    times, cpus = [], []
+def best_of(repeat: int, function, folder: Path) -> Measured:
+    """The fastest of ``repeat`` runs, each a new process in a fresh scratch folder, with the
+    least CPU time one of them used (steadier than wall time on a busy box) and the highest
+    peak memory."""
+    runs = []
     for _ in range(repeat):
         with tempfile.TemporaryDirectory(dir=folder.parent) as scratch:
-            cpu = _children_cpu()
             if function is saihan_ingest:
-                times.append(function(folder, Path(scratch)))
+                runs.append(saihan_ingest(folder, Path(scratch)))
             else:
-                times.append(in_new_process(function.__name__, folder, Path(scratch)))
-            cpus.append(_children_cpu() - cpu)
-    return min(times), min(cpus)
+                runs.append(in_new_process(function, folder, Path(scratch)))
+    return Measured(min(r.seconds for r in runs), min(r.cpu_seconds for r in runs),
+                    max(r.peak_mb for r in runs))
 
 
 def main() -> None:
@@ -153,19 +164,19 @@ def main() -> None:
             "saihan": best_of(args.repeat, saihan_ingest, folder),
         }
         shutil.rmtree(folder)
-    results = {name: wall for name, (wall, _) in measured.items()}
-    cpu = {name: used for name, (_, used) in measured.items()}
-    for name, seconds in results.items():
-        print(f"{name:>7}: {seconds:6.2f} s  (cpu {cpu[name]:.2f} s)")
+    for name, m in measured.items():
+        print(f"{name:>7}: {m.seconds:6.2f} s  (cpu {m.cpu_seconds:.2f} s, "
+              f"peak {m.peak_mb:,.0f} MB)")
     ratios = {
-        "saihan_vs_floor": results["saihan"] / results["floor"],
-        "saihan_vs_pandas": results["saihan"] / results["pandas"],
+        "saihan_vs_floor": measured["saihan"].seconds / measured["floor"].seconds,
+        "saihan_vs_pandas": measured["saihan"].seconds / measured["pandas"].seconds,
     }
     print(f"saihan / raw floor: {ratios['saihan_vs_floor']:.2f}x (target <= 1.5x)")
     print(f"saihan / pandas:    {ratios['saihan_vs_pandas']:.2f}x (target < 1.0x)")
     out = ROOT / "benchmarks" / "out"
     out.mkdir(exist_ok=True)
-    summary = {"rows": rows, "seconds": results, "cpu_seconds": cpu, "ratios": ratios}
+    summary = {"rows": rows, "measured": {k: asdict(v) for k, v in measured.items()},
+               "ratios": ratios}
     (out / "ingest.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
 
 
