@@ -326,17 +326,18 @@ def test_nightly_leaves_a_file_still_being_written_for_the_next_run(
     assert loaded == [(arriving.name, 104)]
 
 
-def test_server_watchdog_stops_serve_when_the_local_server_exits(tmp_path: Path) -> None:
-    """The local Prefect server process ends: serve gets SIGTERM (it stops as on Ctrl-C) and
-    the watchdog says why, for the error serve then ends with."""
+def watch(tmp_path: Path, child_code: str, api_url: str = "http://127.0.0.1:9/api",
+          **options) -> tuple[serve.ServerWatchdog, list[int]]:
+    """Run a ServerWatchdog over a stand-in server process (``child_code``) until it sends
+    SIGTERM to this process (caught here) or 10 s pass; the watchdog and the signals seen."""
     import signal
     import subprocess
 
     received: list[int] = []
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: received.append(signum))
-    process = subprocess.Popen([sys.executable, "-c", "import sys; sys.exit(3)"])
-    server = serve.LocalServer(process, "http://127.0.0.1:9/api", tmp_path / "server.log")
-    watchdog = serve.ServerWatchdog(server, interval=0.05)
+    process = subprocess.Popen([sys.executable, "-c", child_code])
+    watchdog = serve.ServerWatchdog(
+        serve.LocalServer(process, api_url, tmp_path / "server.log"), **options)
     try:
         watchdog.start()
         deadline = time.monotonic() + 10
@@ -346,8 +347,31 @@ def test_server_watchdog_stops_serve_when_the_local_server_exits(tmp_path: Path)
         watchdog.stop()
         watchdog.join(5)
         signal.signal(signal.SIGTERM, previous)
+        process.kill()
+    return watchdog, received
+
+
+def test_server_watchdog_stops_serve_when_the_local_server_exits(tmp_path: Path) -> None:
+    """The local Prefect server process ends: serve gets SIGTERM (it stops as on Ctrl-C) and
+    the watchdog says why, for the error serve then ends with."""
+    import signal
+
+    watchdog, received = watch(tmp_path, "import sys; sys.exit(3)", interval=0.05)
     assert received == [signal.SIGTERM]
     assert watchdog.lost == "the local Prefect server exited (exit code 3)"
+
+
+def test_server_watchdog_gives_up_a_server_that_stops_answering(tmp_path: Path) -> None:
+    import signal
+
+    with socket.socket() as probe:  # a port nothing listens on: the health check fails
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    watchdog, received = watch(tmp_path, "import time; time.sleep(30)",
+                               f"http://127.0.0.1:{port}/api", interval=0.01,
+                               unhealthy_after=0.3)
+    assert received == [signal.SIGTERM]
+    assert watchdog.lost == "the local Prefect server has not answered its health check for 0.3 s"
 
 
 def test_server_watchdog_stays_quiet_while_the_server_runs_and_after_stop(tmp_path: Path) -> None:
@@ -370,29 +394,3 @@ def test_server_watchdog_stays_quiet_while_the_server_runs_and_after_stop(tmp_pa
         signal.signal(signal.SIGTERM, previous)
         process.kill()
     assert received == [] and watchdog.lost is None and not watchdog.is_alive()
-
-
-def test_server_watchdog_gives_up_a_server_that_stops_answering(tmp_path: Path) -> None:
-    import signal
-    import subprocess
-
-    received: list[int] = []
-    previous = signal.signal(signal.SIGTERM, lambda signum, frame: received.append(signum))
-    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
-    with socket.socket() as probe:  # a port nothing listens on: the health check fails
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = serve.LocalServer(process, f"http://127.0.0.1:{port}/api", tmp_path / "server.log")
-    watchdog = serve.ServerWatchdog(server, interval=0.01, unhealthy_after=0.3)
-    try:
-        watchdog.start()
-        deadline = time.monotonic() + 10
-        while not received and time.monotonic() < deadline:
-            time.sleep(0.05)
-    finally:
-        watchdog.stop()
-        watchdog.join(5)
-        signal.signal(signal.SIGTERM, previous)
-        process.kill()
-    assert received == [signal.SIGTERM]
-    assert watchdog.lost == "the local Prefect server has not answered its health check for 0.3 s"
