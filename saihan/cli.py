@@ -232,15 +232,22 @@ def rollback(wait: WaitOption = 0) -> None:
     typer.echo(f"restored {restored.name} as {settings.warehouse}")
 
 
+def _published(settings: Settings) -> bool:
+    """Whether a warehouse has been published; if not, say so and what to run."""
+    if settings.warehouse.exists():
+        return True
+    typer.secho(
+        f"No published warehouse at {settings.warehouse}. "
+        "Run `saihan sample` and `saihan run` first (or `saihan demo`).",
+        err=True,
+        fg="red",
+    )
+    return False
+
+
 def _streamlit(settings: Settings, extra: list[str]) -> int:
     """Run the Streamlit app on the published warehouse; return its exit status."""
-    if not settings.warehouse.exists():
-        typer.secho(
-            f"No published warehouse at {settings.warehouse}. "
-            "Run `saihan sample` and `saihan run` first (or `saihan demo`).",
-            err=True,
-            fg="red",
-        )
+    if not _published(settings):
         return EXIT_ERROR
     env = dict(os.environ, SAIHAN_HOME=str(settings.home))
     # Defaults that keep the dashboard on this machine and quiet on the network; a user's own
@@ -383,13 +390,7 @@ def check(
     from warehouse.reconcile import format_table, not_compared, reconcile, unexplained
 
     settings = _settings()
-    if not settings.warehouse.exists():
-        typer.secho(
-            f"No published warehouse at {settings.warehouse}. Run `saihan sample` and "
-            "`saihan run` first.",
-            err=True,
-            fg="red",
-        )
+    if not _published(settings):
         raise typer.Exit(EXIT_ERROR)
     con = db.open_published(settings.warehouse)
     try:
@@ -459,13 +460,7 @@ def extract(
     from warehouse.extract import ExtractError, build_extracts, default_out_dir
 
     settings = _settings()
-    if not settings.warehouse.exists():
-        typer.secho(
-            f"No published warehouse at {settings.warehouse}. Run `saihan sample` and "
-            "`saihan run` first.",
-            err=True,
-            fg="red",
-        )
+    if not _published(settings):
         raise typer.Exit(EXIT_ERROR)
     codes = None if pref.strip().lower() == "all" else [c for c in pref.split(",") if c.strip()]
     target = out or default_out_dir(settings)
