@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import polars as pl
 import streamlit as st
 
 from dashboard import queries
@@ -75,6 +76,13 @@ def load(query: Callable, *args: Any) -> Any:
     """Run a function of ``dashboard.queries`` on the published warehouse, cached."""
     path = settings().warehouse
     return _cached(query.__name__, _stamp(path), args)
+
+
+def prefecture_names(frame: pl.DataFrame, lang: str) -> dict[str, str]:
+    """pref_code -> prefecture name in the language, from a frame with pref_code, name_ja and
+    name_en (one entry per code, in the frame's order)."""
+    name_col = "name_ja" if lang == "ja" else "name_en"
+    return dict(zip(frame["pref_code"], frame[name_col], strict=True))
 
 
 def require_warehouse() -> None:

@@ -22,8 +22,7 @@ if prefectures.height == 0:
     st.info(t("crime_none", lang))
     st.stop()
 
-names = dict(zip(prefectures["pref_code"], prefectures["name_ja" if lang == "ja" else "name_en"],
-                 strict=True))
+names = state.prefecture_names(prefectures, lang)
 filters = st.columns([1, 1, 2, 2])
 pref_code = state.url_selectbox(t("filter_prefecture", lang), list(names), "pref",
                                 format_func=names.get, where=filters[0])

@@ -33,7 +33,7 @@ series_key = state.url_selectbox(
 values = state.load(queries.indicator_values, series_key)
 unit = values["unit"].drop_nulls().first() or ""
 name_col = "name_ja" if lang == "ja" else "name_en"
-names = dict(zip(values["pref_code"], values[name_col], strict=False))
+names = state.prefecture_names(values, lang)
 names["00"] = t("national", lang)
 is_sample = bool(values["is_sample"].any())
 sources = values["source"].drop_nulls().unique(maintain_order=True).to_list()

@@ -96,11 +96,7 @@ with right:
 
 st.subheader(t("plans_list_title", lang))
 prefectures = state.load(queries.prefectures)
-names = dict(
-    zip(
-        prefectures["pref_code"], prefectures["name_ja" if lang == "ja" else "name_en"], strict=True
-    )
-)
+names = state.prefecture_names(prefectures, lang)
 filters = st.columns(3)
 chosen_prefs = state.url_multiselect(
     t("filter_prefecture", lang),

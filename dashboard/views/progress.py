@@ -22,7 +22,7 @@ st.caption(t("progress_caption", lang))
 progress = state.load(queries.region_progress)
 name_col = "name_ja" if lang == "ja" else "name_en"
 prefectures = state.load(queries.prefectures)
-names = dict(zip(prefectures["pref_code"], prefectures[name_col], strict=True))
+names = state.prefecture_names(prefectures, lang)
 is_sample = bool(progress["is_sample"].any())
 status_names = status_labels(lang)
 yes, no = t("yes", lang), t("no", lang)
