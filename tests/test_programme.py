@@ -383,6 +383,19 @@ def test_a_redelivery_of_the_same_dataset_supersedes_it_and_says_what_changed(
     assert code == "conflicts_with_earlier_delivery" and "tokyo.csv" in message
 
 
+def test_a_redelivery_that_only_changes_the_plan_period_says_so(settings: Settings,
+                                                                tmp_path: Path) -> None:
+    """The columns two deliveries are compared on are those a file is checked on itself."""
+    rows = plans_rows("単独")
+    rows[1][8:11] = ["2023-04-01", "2023-04-01", "2027-03-31"]
+    run_pipeline(settings, [write_csv(tmp_path / "tokyo.csv", rows)])
+    rows[1][10] = "2028-03-31"
+    run_pipeline(settings, [write_csv(tmp_path / "tokyo_v2.csv", rows)])
+    [(code, message)] = findings_of(settings, "tokyo_v2.csv")
+    assert code == "conflicts_with_earlier_delivery"
+    assert "period_end_on '2027-03-31' -> '2028-03-31'" in message
+
+
 def test_sample_data_never_replaces_real_data(settings: Settings, tmp_path: Path) -> None:
     real = write_csv(tmp_path / "real.csv", plans_rows("単独"))
     run_pipeline(settings, [real])

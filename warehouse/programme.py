@@ -507,8 +507,7 @@ def parse_indicators(path: Path, content: bytes) -> Parsed:
                for line, cells in rows.records]
     findings = list(rows.findings)
     findings += _duplicates(
-        records, ("edition", "indicator_key", "unit", "pref_code", "period"),
-        ("value", "value_note", "numerator", "denominator"), problems,
+        records, *ROW_RULES["indicator_value"][:2], problems,
         lambda r: f"{r['indicator_name']}, {r['pref_raw']}, {r['period_raw']}")
     problems.raise_if_any()
     if any(r["edition"] is None for r in records):
@@ -668,9 +667,7 @@ def parse_subsidy(path: Path, content: bytes) -> Parsed:
     records = [_subsidy_record(line, cells, rows.headers, problems, row_findings)
                for line, cells in rows.records]
     findings = list(rows.findings)
-    findings += _duplicates(records, ("fiscal_year", "pref_code"),
-                            ("is_participating", *MENU_COLUMNS, "project_cost_yen",
-                             "national_share_yen"), problems,
+    findings += _duplicates(records, *ROW_RULES["subsidy_record"][:2], problems,
                             lambda r: f"{r['pref_raw']}, {r['fiscal_year_raw']}")
     problems.raise_if_any()
     for code in ("menus_incomplete", "amounts_missing", "before_programme"):
@@ -863,9 +860,7 @@ def parse_local_plans(path: Path, content: bytes) -> Parsed:
     records = [_local_plan_record(line, cells, problems, row_findings)
                for line, cells in rows.records]
     findings = list(rows.findings)
-    findings += _duplicates(records, ("lg_code", "as_of_on"),
-                            ("status", "method", "plan_form", "plan_name", "adopted_on",
-                             "period_start_on", "period_end_on"), problems,
+    findings += _duplicates(records, *ROW_RULES["local_plan"][:2], problems,
                             lambda r: f"{r['lg_code']} {r['name_raw'] or ''}".strip())
     problems.raise_if_any()
     for code in ("standalone_with_included_in", "adopted_after_as_of"):
@@ -881,26 +876,33 @@ def parse_local_plans(path: Path, content: bytes) -> Parsed:
 
 # ----------------------------------------------------------------------------- across deliveries
 
-# For each raw table: the natural key and the columns compared between deliveries. Identifiers
-# come only from this fixed allowlist.
-CONFLICT_RULES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], str]] = {
-    "local_plan": ("local_plans", ("lg_code", "as_of_on"),
-                   ("status", "method", "plan_form", "plan_name", "adopted_on"), "lg_code"),
-    "subsidy_record": ("subsidy_records", ("fiscal_year", "pref_code"),
+# For each raw table: the natural key of a row, the columns two rows with that key must agree
+# on (within one file a difference rejects the file; between deliveries it is a finding) and
+# the column that names the row in messages. Identifiers come only from this fixed allowlist.
+ROW_RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
+    "local_plan": (("lg_code", "as_of_on"),
+                   ("status", "method", "plan_form", "plan_name", "adopted_on",
+                    "period_start_on", "period_end_on"), "lg_code"),
+    "subsidy_record": (("fiscal_year", "pref_code"),
                        ("is_participating", *MENU_COLUMNS, "project_cost_yen",
                         "national_share_yen"), "pref_code"),
-    "indicator_value": ("indicators", ("edition", "indicator_key", "unit", "pref_code", "period"),
+    "indicator_value": (("edition", "indicator_key", "unit", "pref_code", "period"),
                         ("value", "value_note", "numerator", "denominator"), "indicator_name"),
 }
+
+
+def _shown(value: object) -> str:
+    """A value as a message shows it: dates as 'YYYY-MM-DD', the rest as written in Python."""
+    return repr(value.isoformat()) if isinstance(value, date) else repr(value)
 
 
 def context_findings(con: duckdb.DuckDBPyConnection, parsed: Parsed, file_id: int) -> list[Finding]:
     """Rows of this delivery that overlap a current earlier delivery with different content:
     which delivery now wins (real over sample, then the later one) and what changed."""
-    rule = CONFLICT_RULES.get(parsed.raw_table)
+    rule = ROW_RULES.get(parsed.raw_table)
     if rule is None:
         return []
-    _, key, compared, label = rule
+    key, compared, label = rule
     table = parsed.raw_table  # from the allowlist above
     on = " and ".join(f"n.{c} is not distinct from o.{c}" for c in key)
     differs = " or ".join(f"n.{c} is distinct from o.{c}" for c in compared)
@@ -923,7 +925,7 @@ def context_findings(con: duckdb.DuckDBPyConnection, parsed: Parsed, file_id: in
     for position, column in enumerate(compared):
         old, new = first[5 + 2 * position], first[6 + 2 * position]
         if old != new:
-            changes.append(f"{column} {old!r} -> {new!r}")
+            changes.append(f"{column} {_shown(old)} -> {_shown(new)}")
     message = (
         f"{len(rows)} row(s) differ from the earlier delivery {', '.join(earlier_files[:3])} "
         f"(e.g. line {first[0]}, {first[4]}: {'; '.join(changes)}). "
