@@ -20,7 +20,7 @@ from pathlib import Path
 
 from dashboard import queries
 from warehouse import db
-from warehouse.pipeline import run_pipeline
+from warehouse.run import run_pipeline
 from warehouse.sample import copy_sample
 from warehouse.settings import Settings
 

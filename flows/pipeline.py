@@ -1,6 +1,6 @@
 """Prefect flows: the warehouse run as small tasks, on demand, on file arrival and nightly.
 
-Each task wraps one step of :mod:`warehouse.pipeline` (plan, open the build, parse one file,
+Each task wraps one step of :mod:`warehouse.run` (plan, open the build, parse one file,
 load one file, build and audit, publish, finish); the flow composes them while holding the
 writer lock, so a second run waits ``wait_seconds`` and then stops with the lock's message.
 Only the steps that read input files (plan, which hashes them, and parse) are retried. Every
@@ -25,7 +25,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from warehouse.arrivals import settled_unseen_inbox_files, unseen_inbox_files
 from warehouse.errors import RejectedFile
 from warehouse.files import WriterBusy, ensure_home, writer_lock
-from warehouse.pipeline import (
+from warehouse.run import (
     FileResult,
     Run,
     RunReport,

@@ -20,7 +20,7 @@ import typer
 
 from warehouse import db
 from warehouse.files import WriterBusy, ensure_home
-from warehouse.pipeline import RunReport, run_pipeline
+from warehouse.run import RunReport, run_pipeline
 from warehouse.publish import rollback as rollback_snapshot
 from warehouse.sample import copy_sample
 from warehouse.settings import PROJECT_ROOT, Settings

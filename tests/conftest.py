@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from warehouse.pipeline import run_pipeline
+from warehouse.run import run_pipeline
 from warehouse.sample import copy_sample
 from warehouse.settings import PROJECT_ROOT, Settings
 

@@ -15,7 +15,7 @@ import pytest
 from flows.watcher import InboxWatcher
 from tests.conftest import HOKKAIDO_DIR
 from warehouse.arrivals import StableFiles, settled_unseen_inbox_files, unseen_inbox_files
-from warehouse.pipeline import run_pipeline
+from warehouse.run import run_pipeline
 from warehouse.settings import Settings
 
 

@@ -162,7 +162,7 @@ def test_crime_table_suppresses_small_counts_like_the_extracts(app, monkeypatch)
 def test_a_new_publish_is_read_while_an_old_connection_is_open(sample_copy) -> None:
     from dashboard import queries
     from tests.conftest import HOKKAIDO_DIR
-    from warehouse.pipeline import run_pipeline
+    from warehouse.run import run_pipeline
 
     old = queries.open_warehouse(sample_copy.warehouse)
     before = queries.crime_totals(old, "01", (2018,), ("ひったくり",), ())["incidents"]

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from saihan.cli import app
 from warehouse.errors import RejectedFile
 from warehouse.estat import EstatError, area_of, fetch_stats_data, parse_estat, save_response
-from warehouse.pipeline import run_pipeline
+from warehouse.run import run_pipeline
 from warehouse.settings import Settings
 from warehouse.sources import parse_file
 

@@ -24,7 +24,7 @@ from flows import serve
 from tests.conftest import HOKKAIDO_DIR
 from warehouse import db
 from warehouse.files import WriterBusy, writer_lock
-from warehouse.pipeline import plan_run, run_pipeline
+from warehouse.run import plan_run, run_pipeline
 from warehouse.sample import bundled_files, copy_sample
 from warehouse.settings import Settings
 

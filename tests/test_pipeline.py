@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from warehouse import db
-from warehouse.pipeline import run_pipeline
+from warehouse.run import run_pipeline
 from warehouse.sample import bundled_files
 from warehouse.settings import Settings
 
@@ -257,7 +257,7 @@ def test_crime_rows_of_several_files_are_written_in_whole_row_groups(tmp_path: P
     import polars as pl
 
     from warehouse.crime_reader import FRAME_SCHEMA
-    from warehouse.pipeline import ROW_GROUP_ROWS, RowGroupAppender
+    from warehouse.load import ROW_GROUP_ROWS, RowGroupAppender
 
     con = duckdb.connect(str(tmp_path / "build.duckdb"))
     db.migrate(con)
@@ -324,7 +324,7 @@ def test_loads_committed_on_the_way_still_publish_all_or_nothing(settings: Setti
     """A large run commits its loads on the way (memory); the build is still published whole,
     and a failure after such commits publishes nothing."""
     from tests.conftest import HOKKAIDO_DIR
-    from warehouse import pipeline
+    from warehouse import run as pipeline
 
     monkeypatch.setattr(pipeline, "LOAD_COMMIT_ROWS", 1)  # commit after every file
     transactions = []

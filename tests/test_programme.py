@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 
 from warehouse.errors import RejectedFile
-from warehouse.pipeline import run_pipeline
+from warehouse.run import run_pipeline
 from warehouse.settings import Settings
 from warehouse.sources import parse_file
 

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from saihan.cli import EXIT_DIFFERENCES, app
 from warehouse import db
-from warehouse.pipeline import run_pipeline
+from warehouse.run import run_pipeline
 from warehouse.reconcile import DIFFERS, EXPLAINED, MATCH, NO_DATA, reconcile_plans
 from warehouse.settings import Settings
 

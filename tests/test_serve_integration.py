@@ -28,7 +28,7 @@ import pytest
 
 from flows.serve import port_is_free
 from tests.conftest import HOKKAIDO_DIR, make_settings
-from warehouse.pipeline import run_pipeline
+from warehouse.run import run_pipeline
 from warehouse.sample import copy_sample
 
 pytestmark = pytest.mark.integration
