@@ -1,17 +1,15 @@
-"""Prefect flows: the warehouse run as small tasks, on demand, on file arrival and nightly.
+"""Prefect flows: the warehouse run, on demand, on file arrival and nightly.
 
-Each task wraps one step of :mod:`warehouse.run` (plan, open the build, parse one file,
-load one file, build and audit, publish, finish); the flow composes them while holding the
-writer lock, so a second run waits ``wait_seconds`` and then stops with the lock's message.
-Only the steps that read input files (plan, which hashes them, and parse) are retried. Every
-run leaves a Markdown run report as a Prefect artifact (key ``saihan-run-report``) and as
-``$SAIHAN_HOME/runs/<run_id>.json`` for ``saihan status``.
+The run is :func:`warehouse.run.run_pipeline`, the same function ``saihan run`` calls; here its
+steps are Prefect tasks (:class:`TaskSteps`): the plan, the hashing, one parse task per new file
+on the flow's task runner (read ahead as the run decides), one load task per file, build and
+audit, publish, and the finish that writes the report. Only the steps that read input files
+(plan, hash and parse) are retried. Every run leaves a Markdown run report as a Prefect
+artifact (key ``saihan-run-report``) and as ``$SAIHAN_HOME/runs/<run_id>.json``.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -22,32 +20,29 @@ from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from warehouse.arrivals import settled_unseen_inbox_files, unseen_inbox_files
 from warehouse.errors import RejectedFile
-from warehouse.files import WriterBusy, ensure_home, writer_lock
+from warehouse.extract import write_all_extracts
+from warehouse.files import WriterBusy
+from warehouse.ingest.contract import Parsed
+from warehouse.report import FileResult, RunReport, render_markdown
 from warehouse.run import (
-    FileResult,
+    PARSE_WORKERS,
+    ParseFuture,
     Run,
-    RunReport,
+    RunSteps,
     build_and_audit,
     finish_run,
+    hash_files,
     ingest_file,
-    needs_build,
     open_run,
     parse_or_reject,
     plan_run,
     publish_run,
-    skip_if_current,
+    run_pipeline,
 )
-from warehouse.publish import clear_stale_work
-from warehouse.report import render_markdown
 from warehouse.settings import Settings
-from warehouse.sources import Parsed
 
 REPORT_ARTIFACT_KEY = "saihan-run-report"
-# Files parsed ahead of the one being loaded (each held in memory until its turn).
-PARSE_AHEAD = 2
-EXTRACT_MODULE = "warehouse.extract"
 
 
 def transient_io_error(task: Any, task_run: Any, state: Any) -> bool:
@@ -66,11 +61,18 @@ def transient_io_error(task: Any, task_run: Any, state: Any) -> bool:
 # Tasks pass the Run (it holds the build connection) in memory: no caching, no persistence.
 @task(retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=transient_io_error,
       cache_policy=NO_CACHE, persist_result=False)
-def plan(settings: Settings, paths: list[Path] | None, trigger: str) -> Run:
-    """Find the candidate files and hash them (retried: reading can fail on shared folders)."""
-    run = plan_run(settings, paths, trigger=trigger)
+def plan(settings: Settings, paths: list[Path] | None, trigger: str, sql_dir: Path) -> Run:
+    """Find the candidate files (retried: reading can fail on shared folders)."""
+    run = plan_run(settings, paths, trigger=trigger, sql_dir=sql_dir)
     print(f"run {run.report.run_id}: {len(run.files)} file(s) to check")
     return run
+
+
+@task(retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=transient_io_error,
+      cache_policy=NO_CACHE, persist_result=False)
+def hash_inputs(run: Run) -> None:
+    """Hash the candidate files (retried: reading can fail on shared folders)."""
+    hash_files(run)
 
 
 @task(cache_policy=NO_CACHE, persist_result=False)
@@ -116,7 +118,10 @@ def publish(run: Run) -> None:
 @task(cache_policy=NO_CACHE, persist_result=False)
 def finish(run: Run, error: BaseException | None = None) -> RunReport:
     """Record how the run ended and write runs/<run_id>.json."""
-    return finish_run(run, error)
+    report = finish_run(run, error)
+    if report.status == "noop":
+        print(f"nothing new: {len(report.files)} file(s) already loaded, no code change")
+    return report
 
 
 @task(cache_policy=NO_CACHE, persist_result=False)
@@ -133,37 +138,55 @@ def report_artifact(report: dict[str, Any]) -> None:
       cache_policy=NO_CACHE, persist_result=False)
 def write_extracts(settings: Settings) -> Any:
     """Write every prefecture's extracts from the published warehouse (a dated folder)."""
-    module = importlib.import_module(EXTRACT_MODULE)
-    return module.write_all_extracts(settings)
+    return write_all_extracts(settings)
 
 
-def extracts_available() -> bool:
-    """Whether the extracts capability (``warehouse/extract.py``) is installed."""
-    return importlib.util.find_spec(EXTRACT_MODULE) is not None
+class _Parsing:
+    """A parse task's future, wrapped: Prefect resolves the futures it finds inside a task's
+    parameters (rebuilding the Run that holds them), and the run must stay one object."""
+
+    def __init__(self, future: PrefectFuture) -> None:
+        self.future = future
+
+    def result(self) -> Parsed | RejectedFile:
+        return self.future.result()
 
 
-def run_steps(run: Run, *, force_build: bool = False) -> None:
-    """plan -> open -> one ingest per file -> build and audit -> publish (lock already held)."""
-    if skip_if_current(run, force_build=force_build):
-        print(f"nothing new: {len(run.files)} file(s) already loaded, no code change")
-        return
-    open_build(run)
-    # New files are parsed on the task runner's threads, up to PARSE_AHEAD ahead of the load,
-    # which takes one file at a time in order (later deliveries supersede earlier ones).
-    to_parse = [p for p in run.files if run.hashes.get(p) not in run.known]
-    parsing: dict[Path, PrefectFuture] = {}
-    for path in run.files:
-        while to_parse and len(parsing) < PARSE_AHEAD:
-            upcoming = to_parse.pop(0)
-            parsing[upcoming] = parse.submit(upcoming)
-        prepared = parsing.pop(path).result() if path in parsing else None
-        ingest(run, path, prepared)
-    if not needs_build(run, force_build=force_build):
-        run.report.status = "noop"
-        print("nothing new to build")
-        return
-    build_audit(run)
-    publish(run)
+class TaskSteps(RunSteps):
+    """The run's steps as Prefect tasks; parses are submitted to the flow's task runner.
+
+    A Prefect future cannot be cancelled: a parse that turns out not to be needed finishes on
+    its thread and its result is dropped."""
+
+    def plan(self, settings: Settings, paths: list[Path] | None, *, trigger: str,
+             sql_dir: Path) -> Run:
+        return plan(settings, paths, trigger, sql_dir)
+
+    def hash(self, run: Run) -> None:
+        hash_inputs(run)
+
+    def submit_parse(self, run: Run, path: Path) -> ParseFuture:
+        return _Parsing(parse.submit(path))
+
+    def discard(self, future: ParseFuture) -> None:
+        pass
+
+    def open(self, run: Run) -> None:
+        open_build(run)
+
+    def ingest(self, run: Run, path: Path, prepared: Parsed | RejectedFile | None) -> FileResult:
+        return ingest(run, path, prepared)
+
+    def build_audit(self, run: Run) -> None:
+        build_audit(run)
+
+    def publish(self, run: Run) -> None:
+        publish(run)
+
+    def finish(self, run: Run, error: BaseException | None) -> RunReport:
+        report = finish(run, error)
+        report_artifact(report.to_dict())
+        return report
 
 
 def locked_run(
@@ -176,54 +199,21 @@ def locked_run(
     extracts: bool = False,
     with_settled_inbox: bool = False,
 ) -> dict[str, Any]:
-    """One run under the writer lock (waiting up to ``wait_seconds`` for it); raises on failure."""
-    ensure_home(settings)
+    """One run (waiting up to ``wait_seconds`` for the writer lock); raises on failure."""
     try:
-        with writer_lock(settings, wait_seconds=wait_seconds):
-            if with_settled_inbox and paths is not None:
-                # Decided under the lock, after the previous run: a file it took in is not
-                # taken again, and one it quarantined (moved away) is no longer there.
-                present = [p for p in paths if p.exists()]
-                settled = settled_unseen_inbox_files(settings)
-                paths = list(dict.fromkeys([*present, *settled]))
-                changing = [p.name for p in unseen_inbox_files(settings)
-                            if p not in paths and p.exists()]
-                if changing:
-                    print(f"{len(changing)} inbox file(s) still being written (changed within "
-                          f"{settings.stable_seconds:g} s), left for the next run: "
-                          + ", ".join(changing))
-            return _run_holding_lock(settings, paths, trigger=trigger, force_build=force_build,
-                                     extracts=extracts)
+        report = run_pipeline(settings, paths, trigger=trigger, wait_seconds=wait_seconds,
+                              force_build=force_build, with_settled_inbox=with_settled_inbox,
+                              steps=TaskSteps()).to_dict()
     except WriterBusy as busy:
         get_run_logger().error(str(busy))
         raise
-
-
-def _run_holding_lock(
-    settings: Settings, paths: list[Path] | None, *, trigger: str, force_build: bool,
-    extracts: bool,
-) -> dict[str, Any]:
-    clear_stale_work(settings)
-    run = plan(settings, paths, trigger)
-    error: BaseException | None = None
-    try:
-        run_steps(run, force_build=force_build)
-    except BaseException as exc:
-        error = exc
-    report = finish(run, error).to_dict()
-    report_artifact(report)
-    if error is not None:
-        raise error
     rejected = report["summary"]["rejected"]
     if rejected:
         get_run_logger().warning("%d file(s) rejected and quarantined; see the run report",
                                  rejected)
     if extracts:
-        if extracts_available():
-            manifest = write_extracts(settings)
-            print(f"extracts written: {manifest}")
-        else:
-            print(f"no extracts yet: {EXTRACT_MODULE} is not installed")
+        manifest = write_extracts(settings)
+        print(f"extracts written: {manifest}")
     return report
 
 
@@ -240,7 +230,7 @@ def ingest_run_name() -> str:
 
 
 @flow(name="saihan-ingest", log_prints=True, flow_run_name=ingest_run_name,
-      task_runner=ThreadPoolTaskRunner(max_workers=2))
+      task_runner=ThreadPoolTaskRunner(max_workers=PARSE_WORKERS))
 def ingest_flow(
     paths: list[str] | None = None,
     trigger: str = "flow",
@@ -259,7 +249,8 @@ def ingest_flow(
                       force_build=force_build, with_settled_inbox=with_settled_inbox)
 
 
-@flow(name="saihan-nightly", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=2))
+@flow(name="saihan-nightly", log_prints=True,
+      task_runner=ThreadPoolTaskRunner(max_workers=PARSE_WORKERS))
 def nightly_flow(wait_seconds: float = 3600.0, extracts: bool = True) -> dict[str, Any]:
     """Take in what is new in the inbox, publish, then write every prefecture's extracts.
 

@@ -30,7 +30,7 @@ def test_every_mart_is_documented(path) -> None:
 @pytest.mark.parametrize("path", db.data_tests(), ids=lambda p: p.stem)
 def test_every_data_test_is_documented_and_states_its_rule(path) -> None:
     assert f"`{path.stem}`" in README
-    assert db.test_rule(path) != path.stem
+    assert db.data_test_rule(path) != path.stem
 
 
 @pytest.mark.parametrize("key", sorted(STRINGS))

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.settings import PROJECT_ROOT
+from warehouse import resources
 
-SQL_DIR = PROJECT_ROOT / "sql"
-REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
+SQL_DIR = resources.root() / "sql"
+REFERENCE_DIR = resources.root() / "data" / "reference"
 MODEL_LAYERS: tuple[tuple[str, str], ...] = (("stg", "view"), ("core", "table"), ("mart", "table"))
 # Reference seeds: bundled official lists, loaded as text into the ref schema on every build.
 REFERENCE_SEEDS: tuple[str, ...] = ("prefecture", "local_government")
@@ -101,10 +101,21 @@ def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return cur
 
 
+def _sql_files(sql_dir: Path, folder: str) -> list[Path]:
+    """The .sql files of one folder of ``sql/``; a missing folder is a broken install."""
+    where = sql_dir / folder
+    if not where.is_dir():
+        raise resources.MissingResource(
+            f"{where} is missing: saihan cannot build its warehouse without it. Reinstall the "
+            "package (or run from a complete checkout)."
+        )
+    return sorted(where.glob("*.sql"))
+
+
 def migrations(sql_dir: Path = SQL_DIR) -> list[tuple[int, Path]]:
     """The migration files in version order."""
     found = []
-    for path in sorted((sql_dir / "migrations").glob("*.sql")):
+    for path in _sql_files(sql_dir, "migrations"):
         match = re.match(r"(\d+)_", path.name)
         if not match:
             raise ValueError(f"{path}: migration files are named NNNN_description.sql")
@@ -154,7 +165,7 @@ def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:
     """Every model file, in an order where each comes after the objects it reads."""
     models = {}
     for layer, materialized in MODEL_LAYERS:
-        for path in sorted((sql_dir / layer).glob("*.sql")):
+        for path in _sql_files(sql_dir, layer):
             override = re.search(
                 r"^-- materialized: (view|table)$", path.read_text(encoding="utf-8"), re.MULTILINE
             )
@@ -227,10 +238,10 @@ def _model_kinds(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 def data_tests(sql_dir: Path = SQL_DIR) -> list[Path]:
     """The SQL data test files."""
-    return sorted((sql_dir / "tests").glob("*.sql"))
+    return _sql_files(sql_dir, "tests")
 
 
-def test_rule(path: Path) -> str:
+def data_test_rule(path: Path) -> str:
     """The rule a data test checks: its leading comment lines."""
     lines = []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -250,7 +261,7 @@ def run_data_tests(
         rows = con.execute(f"select * from ({query}) limit 6").fetchall()
         if rows:
             total = con.execute(f"select count(*) from ({query})").fetchone()[0]
-            failures.append(DataTestFailure(path.stem, test_rule(path), total, rows[:5]))
+            failures.append(DataTestFailure(path.stem, data_test_rule(path), total, rows[:5]))
     return failures
 
 

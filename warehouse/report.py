@@ -1,13 +1,85 @@
-"""A run report as Markdown, for a person: the Prefect run artifact and ``saihan status``.
+"""What a run did: :class:`RunReport` and, as Markdown or text, for a person (the Prefect run
+artifact and ``saihan status``).
 
-The input is ``RunReport.to_dict()`` (or the same dict read back from ``runs/<run_id>.json``),
-so old reports render too. Nothing here runs anything; it only formats.
+Rendering takes ``RunReport.to_dict()`` (or the same dict read back from
+``runs/<run_id>.json``), so old reports render too. Nothing here runs anything.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
+
+
+@dataclass
+class FileResult:
+    """What happened to one file in a run."""
+
+    file: str
+    status: str = "pending"  # loaded | unchanged | rejected
+    sha256: str | None = None
+    source_kind: str | None = None
+    dataset_key: str | None = None
+    rows: int = 0
+    superseded_file_ids: list[int] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
+    rejection: dict | None = None
+    quarantined_as: str | None = None
+
+
+@dataclass
+class RunReport:
+    """What a run did, for people (saihan status, Prefect artifacts) and machines (--json)."""
+
+    run_id: str
+    trigger: str
+    started_at: str
+    status: str = "running"  # published | noop | audit_failed | failed
+    finished_at: str | None = None
+    duration_seconds: float | None = None
+    files: list[FileResult] = field(default_factory=list)
+    models_built: int = 0
+    data_tests_run: int = 0
+    data_test_failures: list[str] = field(default_factory=list)
+    published_snapshot_of: str | None = None
+    published_as: str | None = None
+    error: str | None = None
+
+    def count(self, status: str) -> int:
+        """Number of files with the given status."""
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def rows_loaded(self) -> int:
+        """Rows loaded by this run."""
+        return sum(f.rows for f in self.files if f.status == "loaded")
+
+    @property
+    def superseded(self) -> int:
+        """Earlier deliveries this run superseded."""
+        return sum(len(f.superseded_file_ids) for f in self.files)
+
+    def to_dict(self) -> dict:
+        """Plain dict for JSON."""
+        data = asdict(self)
+        data["summary"] = {
+            "files_seen": len(self.files),
+            "loaded": self.count("loaded"),
+            "unchanged": self.count("unchanged"),
+            "rejected": self.count("rejected"),
+            "superseded": self.superseded,
+            "rows_loaded": self.rows_loaded,
+        }
+        return data
+
+
+def new_run_id() -> str:
+    """A sortable, unique run id."""
+    return datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
 
 # Unchanged files are listed up to this many; past that they are counted. Loaded and rejected
 # files are always listed, since those are what a person acts on.

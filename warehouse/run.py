@@ -1,102 +1,50 @@
-"""One run of the pipeline: plan, ingest, build, audit, publish, finish.
+"""One run of the pipeline: plan, ingest, build, audit, publish, finish, and the only read-ahead.
 
-``run_pipeline`` is what ``saihan run``/``saihan ingest`` and the Prefect flows call. It is
-plain Python over a DuckDB connection so every step can be tested without Prefect.
+:func:`run_pipeline` is the run, whoever starts it: ``saihan run``/``saihan ingest`` call it
+with the default :class:`RunSteps` (each step in this process, parses on a thread pool), the
+Prefect flows with steps that run as Prefect tasks and futures (``flows/pipeline.py``). The
+order of the steps, the read-ahead policy and the decisions (no-op, supersede, publish) exist
+only here, so what ``saihan serve`` does is what ``saihan run`` does. Plain Python over a
+DuckDB connection: every step can be tested without Prefect.
 """
 
 from __future__ import annotations
 
 import json
 import time
-import uuid
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 
 from warehouse import db
+from warehouse.arrivals import settled_unseen_inbox_files, unseen_inbox_files
 from warehouse.errors import RejectedFile
-from warehouse.files import (
-    discover,
-    ensure_home,
-    quarantine,
-    sha256_of,
-    writer_lock,
-)
+from warehouse.files import discover, ensure_home, quarantine, sha256_of, writer_lock
+from warehouse.ingest.contract import Parsed
 from warehouse.load import LOAD_COMMIT_ROWS, RowGroupAppender, load_parsed
 from warehouse.publish import clear_stale_work, open_build, publish
+from warehouse.report import FileResult, RunReport, new_run_id
 from warehouse.settings import Settings
-from warehouse.sources import Parsed, parse_file
+from warehouse.sources import parse_file
+
+SeenCache = dict[tuple[str, int, int], str]
+
+# Parsing ahead of the (ordered) load: worker threads, and how much input may be parsed but
+# not yet loaded at a time (always at least the next new file).
+PARSE_WORKERS = 3
+PARSE_AHEAD_BYTES = 128 << 20
+PARSE_AHEAD_FILES = 8
 
 
-@dataclass
-class FileResult:
-    """What happened to one file in a run."""
+class ParseFuture(Protocol):
+    """A parse under way: a ``concurrent.futures.Future`` or a Prefect future."""
 
-    file: str
-    status: str = "pending"  # loaded | unchanged | rejected
-    sha256: str | None = None
-    source_kind: str | None = None
-    dataset_key: str | None = None
-    rows: int = 0
-    superseded_file_ids: list[int] = field(default_factory=list)
-    findings: list[dict] = field(default_factory=list)
-    rejection: dict | None = None
-    quarantined_as: str | None = None
-
-
-@dataclass
-class RunReport:
-    """What a run did, for people (saihan status, Prefect artifacts) and machines (--json)."""
-
-    run_id: str
-    trigger: str
-    started_at: str
-    status: str = "running"  # published | noop | audit_failed | failed
-    finished_at: str | None = None
-    duration_seconds: float | None = None
-    files: list[FileResult] = field(default_factory=list)
-    models_built: int = 0
-    data_tests_run: int = 0
-    data_test_failures: list[str] = field(default_factory=list)
-    published_snapshot_of: str | None = None
-    published_as: str | None = None
-    error: str | None = None
-
-    def count(self, status: str) -> int:
-        """Number of files with the given status."""
-        return sum(1 for f in self.files if f.status == status)
-
-    @property
-    def rows_loaded(self) -> int:
-        """Rows loaded by this run."""
-        return sum(f.rows for f in self.files if f.status == "loaded")
-
-    @property
-    def superseded(self) -> int:
-        """Earlier deliveries this run superseded."""
-        return sum(len(f.superseded_file_ids) for f in self.files)
-
-    def to_dict(self) -> dict:
-        """Plain dict for JSON."""
-        data = asdict(self)
-        data["summary"] = {
-            "files_seen": len(self.files),
-            "loaded": self.count("loaded"),
-            "unchanged": self.count("unchanged"),
-            "rejected": self.count("rejected"),
-            "superseded": self.superseded,
-            "rows_loaded": self.rows_loaded,
-        }
-        return data
-
-
-def new_run_id() -> str:
-    """A sortable, unique run id."""
-    return datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    def result(self) -> Parsed | RejectedFile: ...
 
 
 def _known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -180,21 +128,26 @@ class Run:
     settings: Settings
     report: RunReport
     files: list[Path]
-    hashes: dict[Path, str]
     inbox_mode: bool
     sql_dir: Path
+    published: PublishedState
     up_to_date: bool
-    nothing_new: bool
     fingerprint: str
+    hashes: dict[Path, str] = field(default_factory=dict)
     build_path: Path | None = None
     con: duckdb.DuckDBPyConnection | None = None
     migrations_applied: list[int] = field(default_factory=list)
     known: set[str] = field(default_factory=set)
     appender: RowGroupAppender | None = None
     started: float = field(default_factory=time.monotonic)
-    # Parse threads and the parses started before ingest_all (plan_run's parse_early).
+    # Parse threads of the in-process steps, and the parses started before the files' turn.
     pool: ThreadPoolExecutor | None = None
-    parsing: dict[Path, Future] = field(default_factory=dict)
+    parsing: dict[Path, ParseFuture] = field(default_factory=dict)
+
+    @property
+    def nothing_new(self) -> bool:
+        """Whether every planned file is one the published warehouse already holds."""
+        return set(self.hashes.values()) <= self.published.known
 
 
 def plan_run(
@@ -203,13 +156,8 @@ def plan_run(
     *,
     trigger: str = "run",
     sql_dir: Path = db.SQL_DIR,
-    parse_early: bool = False,
 ) -> Run:
-    """Find the candidate files and decide, without copying anything, whether any is new.
-
-    With ``parse_early``, files the published warehouse has not seen (by path, size and
-    modification time) start parsing at once, the largest and the first ones in order, one per
-    parse thread, beside the hashing and the opening of the build."""
+    """Find the candidate files and what the published warehouse holds (nothing is copied)."""
     started = time.monotonic()  # the run's duration includes finding and hashing the files
     ensure_home(settings)
     report = RunReport(new_run_id(), trigger, datetime.now(UTC).isoformat(timespec="seconds"))
@@ -218,22 +166,23 @@ def plan_run(
     published = _published_state(settings)
     latest = max((v for v, _ in db.migrations(sql_dir)), default=0)
     fingerprint = db.code_fingerprint(sql_dir)
-    pool, parsing = None, {}
-    if parse_early:
-        unseen = [p for p in files if _seen_sha(published.seen, p) not in published.known]
-        if unseen:
-            pool = ThreadPoolExecutor(max_workers=PARSE_WORKERS)
-            largest = max(unseen, key=lambda p: p.stat().st_size)
-            for path in [largest, *(p for p in unseen if p != largest)][:PARSE_WORKERS]:
-                parsing[path] = pool.submit(parse_or_reject, path)
+    up_to_date = published.version == latest and published.fingerprint == fingerprint
+    return Run(settings, report, files, inbox_mode, sql_dir, published, up_to_date,
+               fingerprint, started=started)
+
+
+def unseen_files(run: Run) -> list[Path]:
+    """Planned files the published warehouse has not seen (by path, size and mtime)."""
+    return [p for p in run.files if _seen_sha(run.published.seen, p) not in run.published.known]
+
+
+def hash_files(run: Run) -> None:
+    """Hash the planned files (the seen-files cache spares unchanged ones)."""
     # hashlib releases the GIL on large buffers: two files hash at a time.
     with ThreadPoolExecutor(max_workers=2) as hashing:
-        hashes = dict(zip(files, hashing.map(lambda p: _file_sha(published.seen, p), files),
-                          strict=True))
-    up_to_date = published.version == latest and published.fingerprint == fingerprint
-    return Run(settings, report, files, hashes, inbox_mode, sql_dir, up_to_date,
-               nothing_new=set(hashes.values()) <= published.known, fingerprint=fingerprint,
-               started=started, pool=pool, parsing=parsing)
+        run.hashes = dict(zip(
+            run.files, hashing.map(lambda p: _file_sha(run.published.seen, p), run.files),
+            strict=True))
 
 
 def open_run(run: Run) -> None:
@@ -310,55 +259,6 @@ def ingest_file(run: Run, path: Path, prepared: Parsed | RejectedFile | None = N
     return result
 
 
-# Parsing ahead of the (ordered) load: worker threads, and how much input may be parsed but
-# not yet loaded at a time (always at least the next new file).
-PARSE_WORKERS = 3
-PARSE_AHEAD_BYTES = 128 << 20
-PARSE_AHEAD_FILES = 8
-
-
-def ingest_all(run: Run) -> list[FileResult]:
-    """Ingest every planned file in order; new files parse ahead on worker threads (the
-    next ones in order, within a budget) while the main thread loads one at a time."""
-    queue = [p for p in run.files if run.hashes.get(p) not in run.known]
-    # Parses started early stay when their file is new (else they are dropped).
-    ahead: dict[Path, Future] = {p: f for p, f in run.parsing.items() if p in queue}
-    for path, future in run.parsing.items():
-        if path not in ahead:
-            future.cancel()
-    run.parsing = {}
-    queue = [p for p in queue if p not in ahead]
-    queue.reverse()  # pop() takes the next new file in order
-    sizes = {p: p.stat().st_size for p in [*queue, *ahead]}
-    pool = run.pool or ThreadPoolExecutor(max_workers=PARSE_WORKERS)
-    run.pool = None
-    with pool:
-        results = []
-        if len(queue) > 1 and not ahead:
-            # The largest file bounds the run: start parsing it first, beside the others.
-            largest = max(queue, key=sizes.__getitem__)
-            queue.remove(largest)
-            ahead[largest] = pool.submit(parse_or_reject, largest)
-        for path in run.files:
-            # ahead holds, in order, the new files from this one on that were submitted; a new
-            # file is always in it by its turn, since an empty ahead takes the next one.
-            while queue and (not ahead or (
-                len(ahead) < PARSE_AHEAD_FILES
-                and sum(sizes[p] for p in ahead) + sizes[queue[-1]] <= PARSE_AHEAD_BYTES
-            )):
-                upcoming = queue.pop()
-                ahead[upcoming] = pool.submit(parse_or_reject, upcoming)
-            prepared = ahead.pop(path).result() if path in ahead else None
-            results.append(ingest_file(run, path, prepared))
-    return results
-
-
-def needs_build(run: Run, *, force_build: bool = False) -> bool:
-    """Whether anything changed that the published marts do not yet reflect."""
-    changed = run.report.count("loaded") or run.report.count("rejected")
-    return bool(force_build or changed or run.migrations_applied or not run.up_to_date)
-
-
 def build_and_audit(run: Run) -> None:
     """Rebuild every model in the build file and run the data tests (raises AuditFailed)."""
     assert run.con is not None, "open_run first"
@@ -384,10 +284,11 @@ def publish_run(run: Run) -> None:
 
 
 def close_run(run: Run) -> None:
-    """Stop early parses that were not used and close the build connection (idempotent)."""
+    """Stop parses that were not used and close the build connection (idempotent)."""
     if run.pool is not None:
         run.pool.shutdown(wait=True, cancel_futures=True)
-        run.pool, run.parsing = None, {}
+        run.pool = None
+    run.parsing = {}
     if run.con is not None:
         run.con.close()
         run.con = None
@@ -420,18 +321,124 @@ def skip_if_current(run: Run, *, force_build: bool = False) -> bool:
     return True
 
 
-def execute(run: Run, *, force_build: bool = False) -> None:
-    """Every step of a planned run, in order (the caller holds the writer lock)."""
+class RunSteps:
+    """How the steps of a run are carried out: here, each in this process and parses on a pool
+    of threads. ``flows/pipeline.py`` overrides them to run as Prefect tasks; the order of the
+    steps and every decision stay in :func:`execute`."""
+
+    def plan(self, settings: Settings, paths: list[Path] | None, *, trigger: str,
+             sql_dir: Path) -> Run:
+        """Find the candidate files."""
+        return plan_run(settings, paths, trigger=trigger, sql_dir=sql_dir)
+
+    def hash(self, run: Run) -> None:
+        """Hash the planned files."""
+        hash_files(run)
+
+    def submit_parse(self, run: Run, path: Path) -> ParseFuture:
+        """Start parsing one file on the run's parse threads."""
+        if run.pool is None:
+            run.pool = ThreadPoolExecutor(max_workers=PARSE_WORKERS)
+        return run.pool.submit(parse_or_reject, path)
+
+    def discard(self, future: ParseFuture) -> None:
+        """Drop a parse whose file turned out to need none (unchanged bytes)."""
+        cancel = getattr(future, "cancel", None)
+        if cancel is not None:
+            cancel()
+
+    def open(self, run: Run) -> None:
+        """Copy the published warehouse into the build file."""
+        open_run(run)
+
+    def ingest(self, run: Run, path: Path, prepared: Parsed | RejectedFile | None) -> FileResult:
+        """Load one file (or quarantine it)."""
+        return ingest_file(run, path, prepared)
+
+    def build_audit(self, run: Run) -> None:
+        """Rebuild the models and run the data tests."""
+        build_and_audit(run)
+
+    def publish(self, run: Run) -> None:
+        """Swap the build in."""
+        publish_run(run)
+
+    def finish(self, run: Run, error: BaseException | None) -> RunReport:
+        """Write the run report."""
+        return finish_run(run, error)
+
+
+def start_early_parses(run: Run, steps: RunSteps) -> None:
+    """Files the published warehouse has not seen start parsing at once, beside the hashing
+    and the copy of the build: the largest first (it bounds the run), then the first in
+    order, one per parse thread."""
+    unseen = unseen_files(run)
+    if not unseen:
+        return
+    largest = max(unseen, key=lambda p: p.stat().st_size)
+    for path in [largest, *(p for p in unseen if p != largest)][:PARSE_WORKERS]:
+        run.parsing[path] = steps.submit_parse(run, path)
+
+
+def ingest_all(run: Run, steps: RunSteps) -> list[FileResult]:
+    """Ingest every planned file in order; new files parse ahead (the next ones in order,
+    within a budget) while one file at a time is loaded (a later delivery supersedes an
+    earlier one, so the load keeps the files' order)."""
+    queue = [p for p in run.files if run.hashes.get(p) not in run.known]
+    # Parses started early stay when their file is new (else they are dropped).
+    ahead: dict[Path, ParseFuture] = {p: f for p, f in run.parsing.items() if p in queue}
+    for path, future in run.parsing.items():
+        if path not in ahead:
+            steps.discard(future)
+    run.parsing = {}
+    queue = [p for p in queue if p not in ahead]
+    queue.reverse()  # pop() takes the next new file in order
+    sizes = {p: p.stat().st_size for p in [*queue, *ahead]}
+    results = []
+    if len(queue) > 1 and not ahead:
+        # The largest file bounds the run: start parsing it first, beside the others.
+        largest = max(queue, key=sizes.__getitem__)
+        queue.remove(largest)
+        ahead[largest] = steps.submit_parse(run, largest)
+    for path in run.files:
+        # ahead holds, in order, the new files from this one on that were submitted; a new
+        # file is always in it by its turn, since an empty ahead takes the next one.
+        while queue and (not ahead or (
+            len(ahead) < PARSE_AHEAD_FILES
+            and sum(sizes[p] for p in ahead) + sizes[queue[-1]] <= PARSE_AHEAD_BYTES
+        )):
+            upcoming = queue.pop()
+            ahead[upcoming] = steps.submit_parse(run, upcoming)
+        prepared = ahead.pop(path).result() if path in ahead else None
+        results.append(steps.ingest(run, path, prepared))
+    return results
+
+
+def execute(run: Run, steps: RunSteps, *, force_build: bool = False) -> None:
+    """Every step of a planned run, in order (the caller holds the writer lock).
+
+    A run that gets past :func:`skip_if_current` always builds: either the code changed, or a
+    file the published warehouse does not hold is loaded or rejected."""
+    start_early_parses(run, steps)
+    steps.hash(run)
     if skip_if_current(run, force_build=force_build):
         return
-    open_run(run)
-    ingest_all(run)
+    steps.open(run)
+    ingest_all(run, steps)
     end_loads(run)
-    if not needs_build(run, force_build=force_build):
-        run.report.status = "noop"
-        return
-    build_and_audit(run)
-    publish_run(run)
+    steps.build_audit(run)
+    steps.publish(run)
+
+
+def _with_settled_inbox(settings: Settings, paths: list[Path]) -> list[Path]:
+    """The given files still present, and the other complete inbox files not loaded yet."""
+    present = [p for p in paths if p.exists()]
+    chosen = list(dict.fromkeys([*present, *settled_unseen_inbox_files(settings)]))
+    changing = [p.name for p in unseen_inbox_files(settings) if p not in chosen and p.exists()]
+    if changing:
+        print(f"{len(changing)} inbox file(s) still being written (changed within "
+              f"{settings.stable_seconds:g} s), left for the next run: " + ", ".join(changing))
+    return chosen
 
 
 def run_pipeline(
@@ -441,20 +448,30 @@ def run_pipeline(
     trigger: str = "run",
     wait_seconds: float = 0,
     force_build: bool = False,
+    with_settled_inbox: bool = False,
     sql_dir: Path = db.SQL_DIR,
+    steps: RunSteps | None = None,
 ) -> RunReport:
-    """Ingest new files (the inbox, or the given paths), rebuild, audit and publish."""
+    """Ingest new files (the inbox, or the given paths), rebuild, audit and publish.
+
+    ``with_settled_inbox`` also takes the complete inbox files not loaded yet (decided under
+    the writer lock, after the previous run), so that files dropped together publish together
+    and a file still being copied in is left for the next run. Raises when the run fails; the
+    report is written either way."""
+    steps = steps or RunSteps()
     ensure_home(settings)
     with writer_lock(settings, wait_seconds=wait_seconds):
+        chosen = None if paths is None else list(paths)
+        if with_settled_inbox:
+            chosen = _with_settled_inbox(settings, chosen or [])
         clear_stale_work(settings)
-        run = plan_run(settings, paths, trigger=trigger, sql_dir=sql_dir, parse_early=True)
+        run = steps.plan(settings, chosen, trigger=trigger, sql_dir=sql_dir)
         try:
-            execute(run, force_build=force_build)
+            execute(run, steps, force_build=force_build)
         except BaseException as exc:
-            finish_run(run, exc)
+            steps.finish(run, exc)
             raise
-        finish_run(run)
-    return run.report
+        return steps.finish(run, None)
 
 
 def _record_run(con: duckdb.DuckDBPyConnection, report: RunReport, fingerprint: str) -> None:
