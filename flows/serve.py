@@ -173,6 +173,16 @@ class ServerWatchdog(threading.Thread):
         self._done.set()
 
 
+def _why_lost(server: LocalServer) -> str | None:
+    """Why the local server is gone (exited, or not answering), or None while it is up."""
+    code = server.process.poll()
+    if code is not None:
+        return f"the local Prefect server exited (exit code {code})"
+    if not is_healthy(server.api_url, timeout=5):
+        return "the local Prefect server stopped answering"
+    return None
+
+
 def _stop_with_parent() -> None:
     """In the server's child process (Linux): get SIGTERM when saihan serve dies, even by -9."""
     import ctypes
@@ -218,6 +228,13 @@ def prefect_api(settings: Settings, port: int = DEFAULT_PORT) -> Iterator[str]:
     try:
         yield server.api_url
     except KeyboardInterrupt:
+        if watchdog.lost is None:
+            raise
+    except Exception:
+        # A call to the API (registering the deployments, say) failed because the server went
+        # away before the watchdog noticed: say that, not the HTTP client's error.
+        if watchdog.lost is None:
+            watchdog.lost = _why_lost(server)
         if watchdog.lost is None:
             raise
     finally:

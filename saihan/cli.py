@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import subprocess
 import sys
 import traceback
@@ -18,26 +19,46 @@ from typing import Annotated
 
 import typer
 
-from warehouse import db
+from warehouse import db, resources
 from warehouse.files import WriterBusy, ensure_home
 from warehouse.publish import rollback as rollback_snapshot
 from warehouse.run import RunReport, run_pipeline
 from warehouse.sample import copy_sample
-from warehouse.settings import PROJECT_ROOT, Settings
+from warehouse.settings import Settings
 
 EXIT_ERROR = 1
 EXIT_REJECTED = 3
 EXIT_BUSY = 4
+
+
+class _PlainHelp(typer.core.TyperCommand):
+    """A command whose help names each argument and option by its metavar alone, without
+    Typer's type labels (``<bool>``, ``<list[Path]>``)."""
+
+    def format_options(self, ctx, formatter) -> None:  # noqa: ANN001 (click's types)
+        write_dl = formatter.write_dl
+
+        def without_types(rows, *args, **kwargs):  # noqa: ANN001, ANN202
+            return write_dl(
+                [(re.sub(r" <[^<>]+>$", "", term), text) for term, text in rows], *args, **kwargs
+            )
+
+        formatter.write_dl = without_types
+        super().format_options(ctx, formatter)
+
 
 app = typer.Typer(
     help="saihan: regional recidivism-prevention monitor (再犯防止 地域別モニター).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: options and arguments without Typer's type labels (`<bool>`, `<list[Path]>`).
+    rich_markup_mode=None,
 )
 
 WaitOption = Annotated[
-    float, typer.Option("--wait", help="Seconds to wait if another run is writing.")
+    float,
+    typer.Option("--wait", metavar="SECONDS", help="Seconds to wait if another run is writing."),
 ]
 
 
@@ -126,7 +147,8 @@ def _run(
             f"Nothing was published; {settings.warehouse} is as it was. "
             + (f"Run report: {reports[-1]}. " if reports else "")
             + "Fix the cause and run again; the next run cleans up after this one.",
-            err=True, fg="red",
+            err=True,
+            fg="red",
         )
         typer.echo("details:\n" + traceback.format_exc(), err=True)
         raise typer.Exit(EXIT_ERROR) from None
@@ -141,7 +163,7 @@ def _run(
     return report
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 def init(wait: WaitOption = 0) -> None:
     """Create the home folders and a published warehouse with the current schema."""
     settings = _settings()
@@ -150,7 +172,7 @@ def init(wait: WaitOption = 0) -> None:
     typer.echo(f"home ready: {settings.home}")
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 def sample() -> None:
     """Put the bundled data (white paper facts, Hokkaido police open data) into the inbox."""
     settings = _settings()
@@ -164,7 +186,7 @@ def sample() -> None:
     )
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 def run(wait: WaitOption = 0) -> None:
     """Take in what is new in the inbox, rebuild the marts, check them and publish."""
     settings = _settings()
@@ -173,9 +195,11 @@ def run(wait: WaitOption = 0) -> None:
         raise typer.Exit(EXIT_REJECTED)
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders to take in.")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH", help="Files or folders to take in.")
+    ],
     as_json: Annotated[
         bool, typer.Option("--json", help="Print a per-file summary as JSON.")
     ] = False,
@@ -188,8 +212,10 @@ def ingest(
         raise typer.Exit(EXIT_REJECTED)
 
 
-@app.command()
-def status(last: Annotated[int, typer.Option(help="How many runs to show.")] = 5) -> None:
+@app.command(cls=_PlainHelp)
+def status(
+    last: Annotated[int, typer.Option(metavar="N", help="How many runs to show.")] = 5,
+) -> None:
     """Show the last runs: files seen, loaded, rejected, data tests, what was published."""
     settings = _settings()
     reports = (
@@ -198,14 +224,19 @@ def status(last: Annotated[int, typer.Option(help="How many runs to show.")] = 5
     if not reports:
         typer.echo(f"No runs yet in {settings.home}. Start with `saihan sample` and `saihan run`.")
         return
+    typer.echo(f"Last {len(reports)} run(s) in {settings.home}, newest first:")
+    typer.echo(
+        f"{'run':<22} {'status':<13} {'trigger':<8} {'seen':>5} {'loaded':>6} "
+        f"{'rows':>10} {'rejected':>8} {'tests':>5} {'seconds':>8}"
+    )
     for path in reports:
         data = json.loads(path.read_text(encoding="utf-8"))
         summary = data["summary"]
         typer.echo(
-            f"{data['run_id']}  {data['status']:<13} {data['trigger']:<7} "
-            f"seen {summary['files_seen']}, loaded {summary['loaded']} "
-            f"({summary['rows_loaded']:,} rows), rejected {summary['rejected']}, "
-            f"{data['data_tests_run']} tests, {data['duration_seconds']} s"
+            f"{data['run_id']:<22} {data['status']:<13} {data['trigger']:<8} "
+            f"{summary['files_seen']:>5} {summary['loaded']:>6} {summary['rows_loaded']:>10,} "
+            f"{summary['rejected']:>8} {data['data_tests_run']:>5} "
+            f"{data['duration_seconds'] or 0:>8.2f}"
         )
         for result in data["files"]:
             if result["status"] == "rejected":
@@ -217,7 +248,7 @@ def status(last: Annotated[int, typer.Option(help="How many runs to show.")] = 5
             typer.echo(f"    error: {data['error']}")
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 def rollback(wait: WaitOption = 0) -> None:
     """Restore the previous published snapshot."""
     from warehouse.files import writer_lock
@@ -245,6 +276,23 @@ def _published(settings: Settings) -> bool:
     return False
 
 
+def _dashboard_url(env: dict[str, str], extra: list[str]) -> str:
+    """Where Streamlit will listen, from its command-line options or STREAMLIT_* settings."""
+    options = {
+        "address": env.get("STREAMLIT_SERVER_ADDRESS", "127.0.0.1"),
+        "port": env.get("STREAMLIT_SERVER_PORT", "8501"),
+    }
+    for i, arg in enumerate(extra):
+        for name in options:
+            flag = f"--server.{name}"
+            if arg == flag and i + 1 < len(extra):
+                options[name] = extra[i + 1]
+            elif arg.startswith(flag + "="):
+                options[name] = arg.split("=", 1)[1]
+    host = "localhost" if options["address"] in ("", "0.0.0.0", "::") else options["address"]
+    return f"http://{host}:{options['port']}"
+
+
 def _streamlit(settings: Settings, extra: list[str]) -> int:
     """Run the Streamlit app on the published warehouse; return its exit status."""
     if not _published(settings):
@@ -254,28 +302,28 @@ def _streamlit(settings: Settings, extra: list[str]) -> int:
     # STREAMLIT_* settings or command-line options win.
     env.setdefault("STREAMLIT_SERVER_ADDRESS", "127.0.0.1")
     env.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(PROJECT_ROOT / "dashboard" / "app.py"),
-        *extra,
-    ]
-    typer.echo("starting the dashboard: " + " ".join(command[2:]))
+    command = [sys.executable, "-m", "streamlit", "run", str(resources.dashboard_app()), *extra]
+    typer.echo(
+        f"The dashboard is at {_dashboard_url(env, extra)} and keeps running; "
+        "press Ctrl-C to stop it."
+    )
     try:
         return subprocess.call(command, env=env)
     except KeyboardInterrupt:
         return 0
 
 
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@app.command(
+    cls=_PlainHelp, context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
+)
 def dashboard(ctx: typer.Context) -> None:
     """Open the Streamlit dashboard (Streamlit options and STREAMLIT_* settings apply)."""
     raise typer.Exit(_streamlit(_settings(), list(ctx.args)))
 
 
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@app.command(
+    cls=_PlainHelp, context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
+)
 def demo(ctx: typer.Context) -> None:
     """sample + run + dashboard: the whole product on the bundled data."""
     settings = _settings()
@@ -289,12 +337,13 @@ def demo(ctx: typer.Context) -> None:
     raise typer.Exit(_streamlit(settings, list(ctx.args)))
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 def serve(
     port: Annotated[
         int,
         typer.Option(
-            help="Port of the local Prefect server (only when PREFECT_API_URL is not set)."
+            metavar="PORT",
+            help="Port of the local Prefect server (only when PREFECT_API_URL is not set).",
         ),
     ] = 4200,
     watch_only: Annotated[
@@ -322,20 +371,22 @@ def serve(
     typer.echo("saihan serve stopped")
 
 
-# --- templates, e-Stat, reconciliation (issue 4) ---------------------------------------------
+# --- templates, e-Stat, reconciliation ----------------------------------------------------------
 
 EXIT_DIFFERENCES = 5
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 def template(
-    kind: Annotated[str, typer.Argument(help="indicators, subsidy or local_plans.")],
+    kind: Annotated[
+        str, typer.Argument(metavar="KIND", help="indicators, subsidy or local_plans.")
+    ],
     fmt: Annotated[
-        str, typer.Option("--format", help="csv or xlsx (with a notes sheet).")
+        str, typer.Option("--format", metavar="FORMAT", help="csv or xlsx (with a notes sheet).")
     ] = "xlsx",
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the template into.")] = Path(
-        "."
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", metavar="FOLDER", help="Folder to write the template into.")
+    ] = Path("."),
 ) -> None:
     """Write an input template (Japanese headers) for indicators, subsidy records or local plans."""
     from warehouse.templates import write_template
@@ -345,19 +396,23 @@ def template(
     except (KeyError, ValueError) as exc:
         typer.secho(str(exc).strip("'\""), err=True, fg="red")
         raise typer.Exit(EXIT_ERROR) from None
-    typer.echo(f"wrote {path}")
+    typer.echo(f"wrote {path.resolve()}")
 
 
 estat_app = typer.Typer(help="e-Stat (政府統計の総合窓口) statistics.", no_args_is_help=True)
 app.add_typer(estat_app, name="estat")
 
 
-@estat_app.command("fetch")
+@estat_app.command("fetch", cls=_PlainHelp)
 def estat_fetch(
-    stats_data_id: Annotated[str, typer.Option("--stats-data-id", help="The statsDataId.")],
+    stats_data_id: Annotated[
+        str, typer.Option("--stats-data-id", metavar="ID", help="The statsDataId.")
+    ],
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="File to write (default: inbox/estat/estat_<ID>.json)."),
+        typer.Option(
+            "--out", metavar="FILE", help="File to write (default: inbox/estat/estat_<ID>.json)."
+        ),
     ] = None,
 ) -> None:
     """Fetch a statistics table from the e-Stat API (appId from SAIHAN_ESTAT_APP_ID) as JSON."""
@@ -381,7 +436,7 @@ def estat_fetch(
     )
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 def check(
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparisons as JSON.")] = False,
 ) -> None:
@@ -433,26 +488,37 @@ def check(
         raise typer.Exit(EXIT_DIFFERENCES)
 
 
-# --- prefecture extracts (issue 7) -------------------------------------------------------------
+# --- prefecture extracts -----------------------------------------------------------------------
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 def extract(
     pref: Annotated[
         str,
-        typer.Option("--pref", help="Prefecture code 01..47 (several comma-separated), or all."),
+        typer.Option(
+            "--pref",
+            metavar="PREFECTURE",
+            help="Prefecture code (01..47) or name (東京都, 東京, Tokyo); several "
+            "comma-separated; or all.",
+        ),
     ],
     fmt: Annotated[
-        str, typer.Option("--format", help="Comma-separated: csv, xlsx, parquet.")
+        str,
+        typer.Option("--format", metavar="FORMATS", help="Comma-separated: csv, xlsx, parquet."),
     ] = "csv,xlsx,parquet",
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Folder to write into (default: $SAIHAN_HOME/extracts/<date>/)."
+            "--out",
+            metavar="FOLDER",
+            help="Folder to write into (default: $SAIHAN_HOME/extracts/<date>/).",
         ),
     ] = None,
     csv_encoding: Annotated[
-        str, typer.Option("--csv-encoding", help="utf-8 (with BOM, the default) or cp932.")
+        str,
+        typer.Option(
+            "--csv-encoding", metavar="ENCODING", help="utf-8 (with BOM, the default) or cp932."
+        ),
     ] = "utf-8",
 ) -> None:
     """Write per-prefecture extracts: CSV, XLSX with a metadata sheet, Parquet, README.txt and

@@ -408,3 +408,30 @@ def test_server_watchdog_stays_quiet_while_the_server_runs_and_after_stop(tmp_pa
         signal.signal(signal.SIGTERM, previous)
         process.kill()
     assert received == [] and watchdog.lost is None and not watchdog.is_alive()
+
+
+def test_serve_says_the_server_died_when_an_api_call_fails_before_the_watchdog_sees_it(
+        settings: Settings, tmp_path: Path, monkeypatch) -> None:
+    """The server dies while serve registers its deployments: the HTTP client's error becomes
+    serve's own message (what happened, what to do), not a traceback."""
+    import subprocess
+
+    import httpx
+
+    dead = subprocess.Popen([sys.executable, "-c", "import sys; sys.exit(3)"])
+    dead.wait()
+    log_path = tmp_path / "server.log"
+    log_path.write_text("server log line\n", encoding="utf-8")
+    monkeypatch.setattr(serve, "start_local_server", lambda *a, **k: serve.LocalServer(
+        dead, "http://127.0.0.1:9/api", log_path))
+    monkeypatch.setattr(serve, "_refresh_prefect_settings", lambda: None)
+    monkeypatch.setattr(serve.ServerWatchdog, "start", lambda self: None)
+    for key in ("PREFECT_API_URL", "PREFECT_HOME", "SAIHAN_HOME", "PREFECT_RUNNER_POLL_FREQUENCY"):
+        monkeypatch.delenv(key, raising=False)
+    with pytest.raises(serve.ServerError) as stopped, serve.prefect_api(settings, 9):
+        raise httpx.ConnectError("All connection attempts failed")
+    message = str(stopped.value)
+    assert message.startswith("saihan serve stopped because the local Prefect server exited "
+                              "(exit code 3)")
+    assert "Start `saihan serve` again" in message and "server log line" in message
+    assert "ConnectError" not in message
