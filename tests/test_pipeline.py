@@ -353,3 +353,14 @@ def test_loads_committed_on_the_way_still_publish_all_or_nothing(settings: Setti
     assert (report.count("loaded"), report.count("unchanged")) == (6, 1)
     assert len(transactions) == 7  # one per loaded file, and the first
     assert incidents_by_modus(settings) == EXPECTED_BY_MODUS
+
+
+def test_a_missing_sql_folder_is_an_error_not_zero_models(tmp_path: Path) -> None:
+    """An install without its SQL must fail loudly: a build of 0 models would publish an
+    empty warehouse."""
+    from warehouse.resources import MissingResource
+
+    with pytest.raises(MissingResource, match="stg is missing"):
+        db.discover_models(tmp_path)
+    with pytest.raises(MissingResource, match="migrations is missing"):
+        db.migrations(tmp_path)

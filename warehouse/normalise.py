@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from warehouse.settings import PROJECT_ROOT
+from warehouse import resources
 
-REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
+REFERENCE_DIR = resources.root() / "data" / "reference"
 NATIONAL = "00"  # pref_code used for national (全国) figures
 
 

@@ -12,9 +12,10 @@ import filecmp
 import shutil
 from pathlib import Path
 
-from warehouse.settings import PROJECT_ROOT, Settings
+from warehouse import resources
+from warehouse.settings import Settings
 
-DATA_DIR = PROJECT_ROOT / "data"
+DATA_DIR = resources.root() / "data"
 # (folder in the repository, glob, folder under the inbox)
 BUNDLED: tuple[tuple[str, str, str], ...] = (
     ("published", "*.csv", "published"),
