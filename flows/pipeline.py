@@ -25,6 +25,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from warehouse.arrivals import settled_unseen_inbox_files, unseen_inbox_files
 from warehouse.errors import RejectedFile
 from warehouse.files import WriterBusy, ensure_home, writer_lock
+from warehouse.publish import clear_stale_work
+from warehouse.report import render_markdown
 from warehouse.run import (
     FileResult,
     Run,
@@ -39,15 +41,13 @@ from warehouse.run import (
     publish_run,
     skip_if_current,
 )
-from warehouse.publish import clear_stale_work
-from warehouse.report import render_markdown
 from warehouse.settings import Settings
 from warehouse.sources import Parsed
 
 REPORT_ARTIFACT_KEY = "saihan-run-report"
 # Files parsed ahead of the one being loaded (each held in memory until its turn).
 PARSE_AHEAD = 2
-EXTRACT_MODULE = "warehouse.extract"
+EXTRACT_MODULE = "warehouse.export.extract"
 
 
 def transient_io_error(task: Any, task_run: Any, state: Any) -> bool:
@@ -138,7 +138,7 @@ def write_extracts(settings: Settings) -> Any:
 
 
 def extracts_available() -> bool:
-    """Whether the extracts capability (``warehouse/extract.py``) is installed."""
+    """Whether the extracts capability (``warehouse/export/extract.py``) is installed."""
     return importlib.util.find_spec(EXTRACT_MODULE) is not None
 
 

@@ -20,8 +20,8 @@ import typer
 
 from warehouse import db
 from warehouse.files import WriterBusy, ensure_home
-from warehouse.run import RunReport, run_pipeline
 from warehouse.publish import rollback as rollback_snapshot
+from warehouse.run import RunReport, run_pipeline
 from warehouse.sample import copy_sample
 from warehouse.settings import PROJECT_ROOT, Settings
 
@@ -457,7 +457,7 @@ def extract(
 ) -> None:
     """Write per-prefecture extracts: CSV, XLSX with a metadata sheet, Parquet, README.txt and
     manifest.json, one folder per prefecture."""
-    from warehouse.extract import ExtractError, build_extracts, default_out_dir
+    from warehouse.export.extract import ExtractError, build_extracts, default_out_dir
 
     settings = _settings()
     if not _published(settings):
