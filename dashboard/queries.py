@@ -67,9 +67,9 @@ def published_totals(con: duckdb.DuckDBPyConnection, topic: str | None = None) -
 def municipality_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Number of governments per plan level (prefecture, designated_city, municipality)."""
     row = con.sql(
-        "select count(*) filter (where kind = 'prefecture'), "
-        "count(*) filter (where kind = 'designated_city'), "
-        "count(*) filter (where is_municipality and kind <> 'designated_city') "
+        "select count(*) filter (where level = 'prefecture'), "
+        "count(*) filter (where level = 'designated_city'), "
+        "count(*) filter (where level = 'municipality') "
         "from mart.local_government"
     ).fetchall()[0]
     return {"prefecture": row[0], "designated_city": row[1], "municipality": row[2]}
@@ -259,12 +259,9 @@ def subsidy_by_year(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Per fiscal year: participating prefectures, cost and national share, sample or not."""
     return _frame(
         con,
-        "select fiscal_year, count(*) filter (where is_participating) as participating, "
-        "sum(project_cost_yen)::bigint as project_cost_yen, "
-        "sum(national_share_yen)::bigint as national_share_yen, "
-        "bool_or(is_participation_sample) as is_participation_sample, "
-        "bool_or(is_sample) as is_sample, any_value(participation_source) as participation_source "
-        "from mart.subsidy_uptake group by fiscal_year order by fiscal_year",
+        "select fiscal_year, participating_prefectures as participating, project_cost_yen, "
+        "national_share_yen, is_participation_sample, is_sample, participation_source "
+        "from mart.subsidy_participation_by_fiscal_year order by fiscal_year",
     )
 
 
@@ -296,6 +293,15 @@ def plan_coverage_national(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         "sum(included_in_other)::bigint as included_in_other, "
         "sum(in_preparation)::bigint as in_preparation, bool_or(is_sample) as is_sample "
         "from mart.plan_coverage where is_latest group by level",
+    )
+
+
+def plan_coverage_reconciliation(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The white paper's plan counts beside the warehouse's, as `saihan check` compares them."""
+    return _frame(
+        con,
+        "select fact_id, level, method, as_of_on, published, warehouse, status, explanation "
+        "from mart.plan_coverage_reconciliation where is_compared order by fact_id",
     )
 
 

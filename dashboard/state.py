@@ -154,7 +154,7 @@ def download_buttons(frame, name: str, *, key: str) -> None:
     The files are made only when a button is clicked (a callable as ``data``), so a page with
     large tables renders as fast as one without.
     """
-    from warehouse.export import to_csv_bytes, to_xlsx_bytes
+    from warehouse.export.files import to_csv_bytes, to_xlsx_bytes
 
     current = lang()
     row = st.container(horizontal=True)

@@ -21,7 +21,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from warehouse.errors import RejectedFile
-from warehouse.extract import write_all_extracts
+from warehouse.export.extract import write_all_extracts
 from warehouse.files import WriterBusy
 from warehouse.ingest.contract import Parsed
 from warehouse.report import FileResult, RunReport, render_markdown

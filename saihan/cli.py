@@ -523,7 +523,7 @@ def extract(
 ) -> None:
     """Write per-prefecture extracts: CSV, XLSX with a metadata sheet, Parquet, README.txt and
     manifest.json, one folder per prefecture."""
-    from warehouse.extract import ExtractError, build_extracts, default_out_dir
+    from warehouse.export.extract import ExtractError, build_extracts, default_out_dir
 
     settings = _settings()
     if not _published(settings):

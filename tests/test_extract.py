@@ -24,21 +24,20 @@ from typer.testing import CliRunner
 
 from saihan.cli import app
 from warehouse import db
-from warehouse.export import encode_cp932
-from warehouse.extract import (
-    TABLES,
+from warehouse.export.extract import (
     ExtractError,
     build_extract,
     extract_zip,
     write_all_extracts,
 )
-from warehouse.settings import PROJECT_ROOT, Settings
-from warehouse.suppression import (
+from warehouse.export.files import encode_cp932
+from warehouse.export.suppression import (
     mark_suppressed,
-    parse_thresholds,
     suppress_small_counts,
     threshold_for,
 )
+from warehouse.export.tables import TABLES
+from warehouse.settings import PROJECT_ROOT, Settings, parse_thresholds
 
 HOKKAIDO_INCIDENTS = 6_616
 

@@ -148,7 +148,8 @@ def test_real_records_over_the_sample_are_an_explained_difference(sample_copy: S
 
 
 def plans_connection(published: int, coverage: list[tuple]) -> duckdb.DuckDBPyConnection:
-    """mart.published_total and mart.plan_coverage with just what reconcile_plans reads."""
+    """mart.published_total and mart.plan_coverage with just what the reconciliation reads, and
+    mart.plan_coverage_reconciliation built from them by its model."""
     con = db.connect()
     con.execute("create schema mart")
     con.execute("create table mart.published_total (fact_id varchar, topic varchar, "
@@ -162,6 +163,8 @@ def plans_connection(published: int, coverage: list[tuple]) -> duckdb.DuckDBPyCo
     for as_of_on, governments, reported, with_plan, sample in coverage:
         con.execute("insert into mart.plan_coverage values (?, '01', 'municipality', ?, ?, ?, "
                     "0, 0, ?)", [as_of_on, governments, reported, with_plan, sample])
+    model = (db.SQL_DIR / "mart" / "plan_coverage_reconciliation.sql").read_text(encoding="utf-8")
+    con.execute(f"create table mart.plan_coverage_reconciliation as {model}")
     return con
 
 

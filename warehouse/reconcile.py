@@ -21,8 +21,6 @@ LEVEL_LABELS = {"prefecture": "prefectures", "designated_city": "designated citi
                 "municipality": "other municipalities"}
 METHOD_LABELS = {"all": "with a plan", "standalone": "standalone",
                  "included_in_other": "included in another plan"}
-COVERAGE_COLUMN = {"all": "with_plan", "standalone": "standalone",
-                   "included_in_other": "included_in_other"}
 
 
 @dataclass(frozen=True)
@@ -49,91 +47,49 @@ class Comparison:
 
 def _published(con: duckdb.DuckDBPyConnection, topic: str) -> list[tuple]:
     return con.execute(
-        "select fact_id, measure, level, method, as_of_on, value from mart.published_total "
-        "where topic = ? order by fact_id", [topic]).fetchall()
+        "select fact_id, measure, level, method, as_of_on, value, as_of_fiscal_year "
+        "from mart.published_total where topic = ? order by fact_id", [topic]).fetchall()
 
 
 def reconcile_plans(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
-    """Local-plan counts by level and method against mart.plan_coverage on the same date."""
-    dates = [row[0] for row in con.execute(
-        "select distinct as_of_on from mart.plan_coverage order by 1").fetchall()]
-    results = []
-    for fact_id, _, level, method, as_of_on, value in _published(con, "local_plans"):
-        what = f"local plans: {LEVEL_LABELS.get(level, level)} {METHOD_LABELS.get(method, method)}"
-        column = COVERAGE_COLUMN.get(method)
-        if column is None:
-            continue
-        row = con.execute(
-            # column comes from COVERAGE_COLUMN, a fixed allowlist.
-            f"select sum({column}), sum(governments), sum(reported), sum(sample_records) "
-            "from mart.plan_coverage where as_of_on = ? and level = ?", [as_of_on, level],
-        ).fetchone()
-        if row is None or row[1] is None:
-            others = ", ".join(str(d) for d in dates) or "none"
-            results.append(Comparison(what, fact_id, as_of_on, value, None, NO_DATA,
-                                      f"no local-plan records as of {as_of_on} (records on: "
-                                      f"{others})"))
-            continue
-        warehouse, governments, reported, sample = (int(v) for v in row)
-        missing = governments - reported
-        mixed = 0 < sample < reported
-        if warehouse == value:
-            note = "generated sample data, made to match" if sample and sample == reported \
-                else "real records"
-            if missing:
-                note += f"; {missing} of {governments} governments not reported"
-            results.append(Comparison(what, fact_id, as_of_on, value, warehouse, MATCH, note))
-        elif mixed:
-            results.append(Comparison(
-                what, fact_id, as_of_on, value, warehouse, EXPLAINED,
-                f"{reported - sample} real records replace sample ones (the sample alone "
-                "matches the white paper)"))
-        elif missing and warehouse < value and value - warehouse <= missing:
-            results.append(Comparison(
-                what, fact_id, as_of_on, value, warehouse, EXPLAINED,
-                f"{missing} of {governments} governments not reported; the other "
-                f"{int(value - warehouse)} may be among them"))
-        else:
-            results.append(Comparison(
-                what, fact_id, as_of_on, value, warehouse, DIFFERS,
-                f"{reported} of {governments} governments reported "
-                f"({'sample' if sample == reported else 'real'} records); check the records "
-                "against the white paper's count (資7-79-3 counts ordinances and "
-                "implementation policies as plans)"))
-    return results
+    """Local-plan counts by level and method against mart.plan_coverage on the same date.
 
-
-def _fiscal_year(day: date) -> int:
-    return day.year - (1 if day.month < 4 else 0)
+    The comparison is made in ``mart.plan_coverage_reconciliation`` (the plans page and the data
+    test plan_coverage_reconciles read the same rows); this names each row for people.
+    """
+    rows = con.execute(
+        "select fact_id, level, method, as_of_on, published, warehouse, status, explanation "
+        "from mart.plan_coverage_reconciliation where is_compared order by fact_id").fetchall()
+    return [
+        Comparison(
+            f"local plans: {LEVEL_LABELS.get(level, level)} {METHOD_LABELS.get(method, method)}",
+            fact_id, as_of_on, published, warehouse, status, explanation)
+        for fact_id, level, method, as_of_on, published, warehouse, status, explanation in rows
+    ]
 
 
 def reconcile_subsidy(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
-    """The published number of participants against mart.subsidy_uptake and the records."""
+    """The published number of participants against mart.subsidy_participation_by_fiscal_year:
+    the count the mart makes from the published list, and what the records alone say."""
     results = []
-    for fact_id, measure, _, _, as_of_on, value in _published(con, "subsidy_participation"):
+    for fact_id, measure, _, _, as_of_on, value, fiscal_year in _published(
+            con, "subsidy_participation"):
         if measure != "participating_prefectures" or as_of_on is None:
             continue
-        fiscal_year = _fiscal_year(as_of_on)
-        mart = con.execute(
-            "select count(*) filter (where is_participating) from mart.subsidy_uptake "
-            "where fiscal_year = ? and participation_source = 'published'", [fiscal_year],
-        ).fetchone()[0]
+        rows = con.execute(
+            "select participating_prefectures, participation_source, prefectures_with_record, "
+            "record_participating_prefectures, are_records_sample, record_only_pref_codes, "
+            "list_only_pref_codes from mart.subsidy_participation_by_fiscal_year "
+            "where fiscal_year = ?", [fiscal_year]).fetchall()
+        participating, source, reported, in_records, all_sample, extra, absent = (
+            rows[0] if rows else (0, None, 0, 0, None, None, None))
+        mart = participating if source == "published" else 0
         results.append(Comparison(
             f"subsidy: participating prefectures FY{fiscal_year} (mart)", fact_id, as_of_on,
             value, mart, MATCH if mart == value else DIFFERS,
             "from the published list" if mart == value
             else "mart.subsidy_uptake does not carry the published list"))
-        records = con.execute(
-            "select count(record_is_participating), "
-            "count(*) filter (where record_is_participating), "
-            "bool_and(is_sample) filter (where record_is_participating is not null), "
-            "list(pref_code order by pref_code) filter (where record_is_participating "
-            "and not is_participating), "
-            "list(pref_code order by pref_code) filter (where not record_is_participating "
-            "and is_participating) "
-            "from mart.subsidy_uptake where fiscal_year = ?", [fiscal_year]).fetchone()
         what = f"subsidy: participating prefectures FY{fiscal_year} (records)"
-        reported, participating, all_sample, extra, absent = records
         if not reported:
             results.append(Comparison(what, fact_id, as_of_on, value, None, NO_DATA,
                                       f"no subsidy records for FY{fiscal_year}"))
@@ -144,10 +100,10 @@ def reconcile_subsidy(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
             note = ("generated sample data, made to match" if all_sample else "real records")
             if missing:
                 note += f"; {missing} prefectures without a record"
-            status = MATCH if participating == value else EXPLAINED
+            status = MATCH if in_records == value else EXPLAINED
             if status == EXPLAINED:
                 note = f"{missing} prefectures without a record; every record agrees with the list"
-            results.append(Comparison(what, fact_id, as_of_on, value, participating, status, note))
+            results.append(Comparison(what, fact_id, as_of_on, value, in_records, status, note))
             continue
         parts = []
         if extra:
@@ -156,7 +112,7 @@ def reconcile_subsidy(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
         if absent:
             parts.append("the list names " + "、".join(names[c] for c in absent) + ", the records "
                          "say it did not take part")
-        results.append(Comparison(what, fact_id, as_of_on, value, participating, DIFFERS,
+        results.append(Comparison(what, fact_id, as_of_on, value, in_records, DIFFERS,
                                   "; ".join(parts) + " (a prefecture may have joined after the "
                                   "list's date: confirm with the programme office)"))
     return results
@@ -169,7 +125,7 @@ def reconcile_subsidy_rule(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
         "max(national_share_yen), count(national_share_yen) from mart.subsidy_uptake").fetchone()
     largest_share, largest_amount, count = row
     results = []
-    for fact_id, measure, _, _, as_of_on, value in _published(con, "subsidy_rule"):
+    for fact_id, measure, _, _, as_of_on, value, _ in _published(con, "subsidy_rule"):
         observed = {"state_share": largest_share, "state_cap": largest_amount}.get(measure)
         if measure not in ("state_share", "state_cap"):
             continue

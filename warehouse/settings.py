@@ -11,9 +11,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from warehouse.suppression import parse_thresholds
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Small-count suppression (warehouse.export.suppression): the sources whose figures include
+# counts that could be suppressed, and which counts. A threshold without a source (a bare
+# number in SAIHAN_SUPPRESS_BELOW) is stored under ALL_SOURCES and applies to every source.
+SUPPRESSIBLE_SOURCES: dict[str, str] = {
+    "crime_open_data": "incidents per police station, month and modus, and per municipality",
+    "indicators": "the numerator and denominator of a prefecture's indicator value",
+}
+ALL_SOURCES = "*"
 
 # Every setting a user can give, with its meaning. README.md documents each of them and a
 # test fails when one is missing there.
@@ -34,6 +41,34 @@ SETTINGS_DOC: dict[str, str] = {
 }
 
 
+def parse_thresholds(text: str | None) -> tuple[tuple[str, int], ...]:
+    """Read ``SAIHAN_SUPPRESS_BELOW``: ``N`` for all sources, ``source=N`` for one, comma-separated.
+
+    ``"3"``, ``"crime_open_data=3"`` and ``"5,crime_open_data=0"`` are valid; an empty value means
+    no suppression. Raises ValueError for an unknown source or a value that is not a whole
+    number >= 0.
+    """
+    entries: dict[str, int] = {}
+    for item in (text or "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        source, _, value = item.rpartition("=")
+        source = source.strip() or ALL_SOURCES
+        value = value.strip()
+        if source != ALL_SOURCES and source not in SUPPRESSIBLE_SOURCES:
+            raise ValueError(
+                f"SAIHAN_SUPPRESS_BELOW: unknown source {source!r}; "
+                f"use one of {', '.join(sorted(SUPPRESSIBLE_SOURCES))} (or a bare number for all)"
+            )
+        if not value.isdigit():
+            raise ValueError(
+                f"SAIHAN_SUPPRESS_BELOW: {item!r} needs a whole number >= 0, e.g. crime_open_data=3"
+            )
+        entries[source] = int(value)
+    return tuple(sorted(entries.items()))
+
+
 @dataclass(frozen=True)
 class Settings:
     """Paths and options of one saihan installation."""
@@ -44,7 +79,7 @@ class Settings:
     keep_snapshots: int = 3
     estat_app_id: str | None = None
     stable_seconds: float = 2.0
-    # (source kind, threshold) pairs; see warehouse.suppression.
+    # (source kind, threshold) pairs; see parse_thresholds and warehouse.export.suppression.
     suppress_below: tuple[tuple[str, int], ...] = ()
 
     @classmethod

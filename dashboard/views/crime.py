@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import charts, queries, state
 from dashboard.i18n import modus_label, number_label, t
-from warehouse.suppression import mark_suppressed, suppress_small_counts, threshold_for
+from warehouse.export.suppression import mark_suppressed, suppress_small_counts, threshold_for
 
 lang = state.lang()
 state.require_warehouse()

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import queries, state
 from dashboard.i18n import t
 from warehouse import db
-from warehouse.extract import CSV_ENCODINGS, FORMATS, extract_zip
+from warehouse.export.extract import CSV_ENCODINGS, FORMATS, extract_zip
 
 lang = state.lang()
 state.require_warehouse()

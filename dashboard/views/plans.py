@@ -44,8 +44,9 @@ for column, level in zip(columns, PLAN_LEVELS, strict=True):
         column.caption(f"{t('coverage', lang)} {row['with_plan'] / row['governments']:.1%}")
 state.panel_footer(source, as_of, is_sample=is_sample)
 
-# Against the white paper: counts by level and method on the same date.
-published = state.load(queries.published_totals, "local_plans")
+# Against the white paper: counts by level and method on the same date, as `saihan check` has
+# them.
+reconciliation = state.load(queries.plan_coverage_reconciliation)
 left, right = st.columns([2, 3])
 with left:
     st.subheader(t("plans_vs_published", lang))
@@ -67,10 +68,8 @@ with left:
         .with_columns(pl.col("value").cast(pl.Float64))
     )
     st.plotly_chart(charts.plan_counts_bar(plans, governments, lang), key="plans_levels")
-    compared = published.filter(pl.col("as_of_on") == as_of).join(
-        plans, on=["level", "method"], how="left", suffix="_warehouse"
-    )
-    if compared.height and (compared["value"] == compared["value_warehouse"]).all():
+    compared = reconciliation.filter(pl.col("as_of_on") == as_of)
+    if compared.height and (compared["status"] == "match").all():
         st.success(t("plans_reconciled", lang, as_of=date_label(as_of, lang)))
     elif compared.height:
         st.warning(t("plans_differ", lang))

@@ -5,7 +5,7 @@ with plans as (
 ),
 
 governments as (
-    select lg_code, kind from core.dim_local_government
+    select lg_code, kind, level from core.dim_local_government
 ),
 
 ranked as (
@@ -22,10 +22,7 @@ chosen as (
     select
         ranked.* exclude (delivery_rank),
         governments.kind,
-        case
-            when governments.kind in ('prefecture', 'designated_city') then governments.kind
-            else 'municipality'
-        end as level,
+        governments.level,
         ranked.status = 'adopted' as has_plan
     from ranked
     inner join governments using (lg_code)

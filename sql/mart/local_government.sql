@@ -1,5 +1,6 @@
 -- Every local government: prefectures, municipalities and the wards of designated cities
--- (the Northern Territories villages, which have codes but no government, are left out).
+-- (the Northern Territories villages, which have codes but no government, are left out), with
+-- its kind and the level the white paper counts it at (core.dim_local_government).
 with governments as (
     select * from core.dim_local_government
     where not is_northern_territories
@@ -20,6 +21,7 @@ joined as (
         governments.full_name_ja,
         governments.name_kana,
         governments.kind,
+        governments.level,
         governments.is_municipality,
         governments.pref_code,
         prefectures.pref_name_ja,

@@ -2,15 +2,9 @@
 -- municipality = the other municipalities): governments, how many were reported, how many have
 -- a plan, standalone or included in another plan. Governments not reported count as without.
 with governments as (
-    select
-        lg_code,
-        pref_code,
-        case
-            when kind in ('prefecture', 'designated_city') then kind
-            else 'municipality'
-        end as level
+    select lg_code, pref_code, level
     from core.dim_local_government
-    where kind <> 'ward' and not is_northern_territories
+    where level <> 'ward' and not is_northern_territories
 ),
 
 plans as (

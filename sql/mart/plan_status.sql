@@ -2,9 +2,9 @@
 -- designated cities): its latest reported local-plan status (地方再犯防止推進計画), or
 -- 'not_reported' when no delivery mentions it.
 with governments as (
-    select lg_code, pref_code, name_ja, full_name_ja, kind
+    select lg_code, pref_code, name_ja, full_name_ja, kind, level
     from core.dim_local_government
-    where kind <> 'ward' and not is_northern_territories
+    where level <> 'ward' and not is_northern_territories
 ),
 
 plans as (
@@ -23,10 +23,7 @@ joined as (
         governments.name_ja,
         governments.full_name_ja,
         governments.kind,
-        case
-            when governments.kind in ('prefecture', 'designated_city') then governments.kind
-            else 'municipality'
-        end as level,
+        governments.level,
         coalesce(latest.status, 'not_reported') as status,
         latest.has_plan,
         latest.method,

@@ -62,9 +62,8 @@ subsidy_years as (
 ),
 
 national_subsidy as (
-    select fiscal_year, count(*) filter (where is_participating) as national_participating
-    from mart.subsidy_uptake
-    group by fiscal_year
+    select fiscal_year, participating_prefectures as national_participating
+    from mart.subsidy_participation_by_fiscal_year
 ),
 
 indicators as (

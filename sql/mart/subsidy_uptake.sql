@@ -2,16 +2,24 @@
 -- participation (from the published list where one exists, else from the records), the menus
 -- run, project cost and national share (from the records). is_sample marks rows with any sample
 -- content; is_participation_sample marks participation that itself comes from sample records.
-with participants as (
-    select
-        pref_code,
-        as_of_on,
-        source,
-        section,
-        -- Japanese fiscal year: April to March.
-        year(as_of_on) - case when month(as_of_on) < 4 then 1 else 0 end as fiscal_year
+with published_participants as (
+    select pref_code, as_of_on, source, section
     from core.fact_published
     where topic = 'subsidy_participation' and measure = 'participating' and value = 1
+),
+
+fiscal_year_dates as (
+    select fiscal_year, starts_on, ends_on from core.dim_fiscal_year
+),
+
+participants as (
+    select
+        published_participants.*,
+        fiscal_year_dates.fiscal_year
+    from published_participants
+    left join fiscal_year_dates
+        on published_participants.as_of_on
+        between fiscal_year_dates.starts_on and fiscal_year_dates.ends_on
 ),
 
 published_years as (

@@ -1,5 +1,6 @@
 -- mart.subsidy_uptake has one row per prefecture and fiscal year, and each year's number of
--- participating prefectures equals the published total for that date.
+-- participating prefectures (mart.subsidy_participation_by_fiscal_year) equals the published
+-- total for the date of its list.
 with duplicates as (
     select pref_code, fiscal_year, 'duplicated row' as problem
     from mart.subsidy_uptake
@@ -8,9 +9,9 @@ with duplicates as (
 ),
 
 per_year as (
-    select as_of_on, count(*) filter (where is_participating) as participating
-    from mart.subsidy_uptake
-    group by as_of_on
+    select fiscal_year, published_as_of_on as as_of_on, participating_prefectures
+    from mart.subsidy_participation_by_fiscal_year
+    where published_as_of_on is not null
 ),
 
 published as (
@@ -22,10 +23,10 @@ published as (
 mismatches as (
     select null as pref_code, year(published.as_of_on) as fiscal_year,
         'published ' || cast(published.value as bigint) || ' participating, mart has '
-        || coalesce(per_year.participating, 0) as problem
+        || coalesce(per_year.participating_prefectures, 0) as problem
     from published
     left join per_year using (as_of_on)
-    where coalesce(per_year.participating, 0) <> published.value
+    where coalesce(per_year.participating_prefectures, 0) <> published.value
 )
 
 select * from duplicates

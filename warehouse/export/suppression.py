@@ -3,9 +3,10 @@
 A count from 1 up to (not including) a source's threshold is blanked, together with the figures
 of the same row that would give it away (a rate next to its denominator); the row is flagged in
 ``is_suppressed``. Zero is shown. Thresholds are set per source kind (``raw.file.source_kind``)
-with ``SAIHAN_SUPPRESS_BELOW``; by default nothing is suppressed, because every source the
-product reads today is published (the white paper) or already public row by row (police crime
-open data publishes each incident, so a count of them discloses nothing new).
+with ``SAIHAN_SUPPRESS_BELOW``, read by ``warehouse.settings.parse_thresholds``. By default
+nothing is suppressed, because every source the product reads today is published (the white
+paper) or already public row by row (police crime open data publishes each incident, so a
+count of them discloses nothing new).
 
 This is primary suppression only: a blanked cell can sometimes be recovered from totals that
 are shown elsewhere. Extracts publish no totals next to suppressed tables.
@@ -17,45 +18,12 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import polars as pl
 
+from warehouse.settings import ALL_SOURCES, SUPPRESSIBLE_SOURCES
+
 # What a suppressed cell shows in CSV and XLSX (Parquet leaves it empty, i.e. null).
 SUPPRESSED_MARK = "X"
-# The default applied to every source without its own threshold (written as a bare number).
-ALL_SOURCES = "*"
-# The sources whose figures include counts that could be suppressed, and which counts.
-SOURCES: dict[str, str] = {
-    "crime_open_data": "incidents per police station, month and modus, and per municipality",
-    "indicators": "the numerator and denominator of a prefecture's indicator value",
-}
 
 Thresholds = Mapping[str, int] | Iterable[tuple[str, int]]
-
-
-def parse_thresholds(text: str | None) -> tuple[tuple[str, int], ...]:
-    """Read ``SAIHAN_SUPPRESS_BELOW``: ``N`` for all sources, ``source=N`` for one, comma-separated.
-
-    ``"3"``, ``"crime_open_data=3"`` and ``"5,crime_open_data=0"`` are valid; an empty value means
-    no suppression. Raises ValueError for an unknown source or a value that is not a whole
-    number >= 0.
-    """
-    entries: dict[str, int] = {}
-    for item in (text or "").split(","):
-        item = item.strip()
-        if not item:
-            continue
-        source, _, value = item.rpartition("=")
-        source = source.strip() or ALL_SOURCES
-        value = value.strip()
-        if source != ALL_SOURCES and source not in SOURCES:
-            raise ValueError(
-                f"SAIHAN_SUPPRESS_BELOW: unknown source {source!r}; "
-                f"use one of {', '.join(sorted(SOURCES))} (or a bare number for all)"
-            )
-        if not value.isdigit():
-            raise ValueError(
-                f"SAIHAN_SUPPRESS_BELOW: {item!r} needs a whole number >= 0, e.g. crime_open_data=3"
-            )
-        entries[source] = int(value)
-    return tuple(sorted(entries.items()))
 
 
 def threshold_for(thresholds: Thresholds, source: str) -> int:
@@ -66,7 +34,7 @@ def threshold_for(thresholds: Thresholds, source: str) -> int:
 
 def describe_thresholds(thresholds: Thresholds) -> dict[str, int]:
     """The threshold in force for every source that has counts (for metadata and manifests)."""
-    return {source: threshold_for(thresholds, source) for source in sorted(SOURCES)}
+    return {source: threshold_for(thresholds, source) for source in sorted(SUPPRESSIBLE_SOURCES)}
 
 
 def suppress_small_counts(frame: pl.DataFrame, counts: Sequence[str], threshold: int, *,

@@ -1,0 +1,32 @@
+-- The prefecture extract's table 犯罪_警察署別月別: incidents per police station, month of
+-- occurrence, modus and data year (mart.crime_by_station_month). row_order is the row's place in
+-- its prefecture's file.
+-- A view: an extract reads the marts as they are published, one prefecture at a time.
+-- materialized: view
+with crime as (
+    select * from mart.crime_by_station_month
+),
+
+prefectures as (
+    select pref_code, name_ja as pref_name_ja from mart.prefecture
+),
+
+joined as (
+    select
+        crime.pref_code,
+        prefectures.pref_name_ja,
+        crime.police_station,
+        crime.modus,
+        crime.year_month,
+        crime.data_year,
+        crime.incidents,
+        row_number() over (
+            partition by crime.pref_code
+            order by crime.police_station nulls last, crime.modus, crime.year_month nulls last,
+                crime.data_year
+        ) as row_order
+    from crime
+    inner join prefectures using (pref_code)
+)
+
+select * from joined

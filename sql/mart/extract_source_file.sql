@@ -1,0 +1,55 @@
+-- The files behind each prefecture's extract (its README and 説明 sheet list them): every
+-- current file of the national sources, and of the police crime open data only the files whose
+-- incidents are in that prefecture. row_order is the row's place in its prefecture's list.
+with files as (
+    select
+        file_id,
+        file_name,
+        source_kind,
+        is_sample,
+        cast(timezone('Asia/Tokyo', loaded_at) as date) as loaded_on
+    from mart.source_file
+    where superseded_by is null
+),
+
+prefectures as (
+    select pref_code from mart.prefecture
+),
+
+crime_file_prefectures as (
+    select distinct file_id, pref_code from core.fact_crime_incident
+),
+
+national_files as (
+    select prefectures.pref_code, files.*
+    from files
+    cross join prefectures
+    where files.source_kind <> 'crime_open_data'
+),
+
+crime_files as (
+    select crime_file_prefectures.pref_code, files.*
+    from files
+    inner join crime_file_prefectures using (file_id)
+    where files.source_kind = 'crime_open_data'
+),
+
+both_kinds as (
+    select * from national_files
+    union all
+    select * from crime_files
+),
+
+ordered as (
+    select
+        pref_code,
+        file_name,
+        source_kind,
+        is_sample,
+        loaded_on,
+        row_number() over (partition by pref_code order by source_kind, file_name, file_id)
+            as row_order
+    from both_kinds
+)
+
+select * from ordered
