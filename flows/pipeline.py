@@ -25,6 +25,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from warehouse.arrivals import settled_unseen_inbox_files, unseen_inbox_files
 from warehouse.errors import RejectedFile
 from warehouse.files import WriterBusy, ensure_home, writer_lock
+from warehouse.ingest.contract import Parsed
+from warehouse.publish import clear_stale_work
+from warehouse.report import render_markdown
 from warehouse.run import (
     FileResult,
     Run,
@@ -39,10 +42,7 @@ from warehouse.run import (
     publish_run,
     skip_if_current,
 )
-from warehouse.publish import clear_stale_work
-from warehouse.report import render_markdown
 from warehouse.settings import Settings
-from warehouse.sources import Parsed
 
 REPORT_ARTIFACT_KEY = "saihan-run-report"
 # Files parsed ahead of the one being loaded (each held in memory until its turn).

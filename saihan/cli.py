@@ -20,8 +20,8 @@ import typer
 
 from warehouse import db
 from warehouse.files import WriterBusy, ensure_home
-from warehouse.run import RunReport, run_pipeline
 from warehouse.publish import rollback as rollback_snapshot
+from warehouse.run import RunReport, run_pipeline
 from warehouse.sample import copy_sample
 from warehouse.settings import PROJECT_ROOT, Settings
 
@@ -338,7 +338,7 @@ def template(
     ),
 ) -> None:
     """Write an input template (Japanese headers) for indicators, subsidy records or local plans."""
-    from warehouse.templates import write_template
+    from warehouse.ingest.programme.templates import write_template
 
     try:
         path = write_template(kind, fmt.lower(), out)
@@ -361,7 +361,7 @@ def estat_fetch(
     ] = None,
 ) -> None:
     """Fetch a statistics table from the e-Stat API (appId from SAIHAN_ESTAT_APP_ID) as JSON."""
-    from warehouse.estat import EstatError, fetch_stats_data, save_response
+    from warehouse.estat_api import EstatError, fetch_stats_data, save_response
 
     settings = _settings()
     target = out or settings.inbox / "estat" / f"estat_{stats_data_id.strip()}.json"

@@ -17,10 +17,11 @@ from typer.testing import CliRunner
 
 from saihan.cli import app
 from warehouse.errors import RejectedFile
-from warehouse.estat import EstatError, area_of, fetch_stats_data, parse_estat, save_response
+from warehouse.estat_api import EstatError, fetch_stats_data, save_response
+from warehouse.ingest.estat import area_of, parse_estat
+from warehouse.ingest.route import parse_file
 from warehouse.run import run_pipeline
 from warehouse.settings import Settings
-from warehouse.sources import parse_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "estat"
 LIST_FORM = FIXTURES / "estat_ssds_list_form.json"

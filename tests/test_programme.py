@@ -19,9 +19,9 @@ import openpyxl
 import pytest
 
 from warehouse.errors import RejectedFile
+from warehouse.ingest.route import parse_file
 from warehouse.run import run_pipeline
 from warehouse.settings import Settings
-from warehouse.sources import parse_file
 
 
 def write_csv(path: Path, rows: list[list[object]], *, encoding: str = "utf-8-sig",

@@ -8,13 +8,8 @@ import duckdb
 import pytest
 
 from warehouse.db import REFERENCE_DIR
+from warehouse.reference import check_digit
 from warehouse.settings import Settings
-
-
-def check_digit(five: str) -> int:
-    """JIS X 0402 check digit of a 5-digit local-government code."""
-    total = sum(weight * int(d) for weight, d in zip((6, 5, 4, 3, 2), five, strict=True))
-    return (11 - total % 11) % 10
 
 
 @pytest.fixture(scope="module")

@@ -26,10 +26,11 @@ from warehouse.files import (
     sha256_of,
     writer_lock,
 )
+from warehouse.ingest.contract import Parsed
+from warehouse.ingest.route import parse_file
 from warehouse.load import LOAD_COMMIT_ROWS, RowGroupAppender, load_parsed
 from warehouse.publish import clear_stale_work, open_build, publish
 from warehouse.settings import Settings
-from warehouse.sources import Parsed, parse_file
 
 
 @dataclass
