@@ -13,8 +13,10 @@ from __future__ import annotations
 import csv
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from warehouse import resources
 
@@ -75,11 +77,17 @@ def prefecture_lookup() -> dict[str, str]:
 CHECK_DIGIT_WEIGHTS = (6, 5, 4, 3, 2)
 
 
-def check_digit(first5: str) -> int:
-    """JIS X 0402 check digit of a local-government code's first five digits:
-    s = 6·d1 + 5·d2 + 4·d3 + 3·d4 + 2·d5, check = (11 − s mod 11) mod 10."""
-    total = sum(w * int(d) for w, d in zip(CHECK_DIGIT_WEIGHTS, first5, strict=True))
+def check_digit_of(digits: Sequence[Any]) -> Any:
+    """JIS X 0402 check digit of a code's first five digits d1..d5:
+    s = 6·d1 + 5·d2 + 4·d3 + 3·d4 + 2·d5, check = (11 − s mod 11) mod 10. The digits are ints,
+    or polars expressions (the same arithmetic then builds the expression of the check)."""
+    total = sum(w * d for w, d in zip(CHECK_DIGIT_WEIGHTS, digits, strict=True))
     return (11 - total % 11) % 10
+
+
+def check_digit(first5: str) -> int:
+    """JIS X 0402 check digit of a local-government code's first five digits ('13101' -> 6)."""
+    return check_digit_of([int(d) for d in first5])
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ goes through the slower ``csv``-module path, which tracks physical line numbers 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -256,9 +257,7 @@ def _read_text_slow(path: Path, text: str, delimiter: str) -> tuple[list[str], p
 
 def read_xlsx(path: Path, content: bytes) -> tuple[list[str], pl.DataFrame]:
     """First sheet of a workbook; line_number is the sheet row."""
-    import datetime as dt
-
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # (a slow import, needed only for workbooks)
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)

@@ -19,7 +19,7 @@ from warehouse.ingest.crime.format import (
     match_key,
     pref_by_name,
 )
-from warehouse.reference import CHECK_DIGIT_WEIGHTS, prefecture_names
+from warehouse.reference import check_digit_of, prefecture_names
 
 
 def _digits(expr: pl.Expr) -> pl.Expr:
@@ -56,9 +56,8 @@ def _lg_code_exprs(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         .then(pl.concat_str(pl.lit("0"), s))
     )
     digit = [candidate.str.slice(i, 1).cast(pl.Int32) for i in range(6)]
-    weighted = sum(w * d for w, d in zip(CHECK_DIGIT_WEIGHTS, digit[:5], strict=True))
     pref = candidate.str.slice(0, 2).cast(pl.Int32)
-    valid = ((11 - weighted % 11) % 10 == digit[5]) & pref.is_between(1, 47)
+    valid = (check_digit_of(digit[:5]) == digit[5]) & pref.is_between(1, 47)
     status = (
         pl.when(raw.is_null())
         .then(pl.lit("blank"))
