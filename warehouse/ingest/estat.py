@@ -6,7 +6,8 @@ its CLASS items) and the values in DATA_INF.VALUE, each naming its item of every
 code (``@tab``, ``@cat01``, ``@area``, ``@time``) and holding the value as text in ``$``. The
 JSON is converted from XML, so any list with one element arrives as a single object (CLASS_OBJ,
 CLASS, VALUE, NOTE): the loader accepts both. Special cells (``X`` suppressed, ``-`` none,
-``…``, ``***``) are kept as rows with no value and the meaning DATA_INF.NOTE gives them. Area
+``…``, ``***``) are kept as rows with no value and the meaning DATA_INF.NOTE gives them (else
+the one in :data:`warehouse.reference.SPECIAL_VALUES`). Area
 codes are 5 digits: ``00000`` is national, ``PP000`` is prefecture PP, other codes are
 municipalities.
 
@@ -26,8 +27,6 @@ from warehouse.ingest.contract import DatasetIdentity, Parsed
 from warehouse.ingest.values import ValueProblem, nfkc, parse_period
 from warehouse.reference import ESTAT_SPECIAL_MEANINGS, NATIONAL
 
-# Meanings used when a file's DATA_INF.NOTE does not explain a special cell itself.
-DEFAULT_SPECIAL_MEANINGS = ESTAT_SPECIAL_MEANINGS
 GENERIC_NAMES = {"総数", "計", "合計", "総計", "全体", "全国", "観測値", "人員", "件数"}
 STATUS_NO_DATA = 1
 STATUS_ERROR_FROM = 100
@@ -176,9 +175,9 @@ def parse_estat(path: Path, content: bytes) -> Parsed:
         number: float | None = None
         special = None
         stripped = raw.strip()
-        if stripped in notes or stripped in DEFAULT_SPECIAL_MEANINGS:
+        if stripped in notes or stripped in ESTAT_SPECIAL_MEANINGS:
             special = stripped
-        elif nfkc(raw) in notes or nfkc(raw) in DEFAULT_SPECIAL_MEANINGS:
+        elif nfkc(raw) in notes or nfkc(raw) in ESTAT_SPECIAL_MEANINGS:
             special = nfkc(raw)
         else:
             try:
@@ -223,7 +222,7 @@ def parse_estat(path: Path, content: bytes) -> Parsed:
             "area_level": level, "pref_code": pref_code, "time_code": time_code,
             "time_name": time_name, "period": period, "period_kind": kind, "period_year": year,
             "unit": unit, "value_raw": raw, "value": number, "special_char": special,
-            "special_meaning": (notes.get(special) or DEFAULT_SPECIAL_MEANINGS.get(special or ""))
+            "special_meaning": (notes.get(special) or ESTAT_SPECIAL_MEANINGS.get(special or ""))
             if special is not None else None,
             "annotation": value.get("@annotation"),
         })
