@@ -5,7 +5,8 @@ decodes in one encoding or it is rejected at its first bad byte, with the line a
 files are decoded in pieces that end at line ends (:func:`decode_pieces`), so other threads get
 the GIL between them. :func:`sniff_delimiter` tells comma from tab; :func:`sniff_header` and
 :func:`sniff_rows` give the first row(s) of a CSV/TSV or XLSX file for routing;
-:func:`xlsx_cell` turns a workbook cell into the text a CSV would hold.
+:func:`xlsx_cell` and :func:`xlsx_value` turn a workbook cell into the text a CSV would hold (as
+the template readers and the crime reader take it).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import csv
 import io
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 from warehouse.errors import RejectedFile
@@ -264,7 +265,8 @@ def sniff_rows(path: Path, content: bytes, rows: int = HEADER_SEARCH_ROWS) -> li
 
 
 def xlsx_cell(value: object) -> str:
-    """An Excel cell as text: whole numbers without '.0', dates as ISO dates."""
+    """An Excel cell as a template reader takes it: text, '' when blank, whole numbers without
+    '.0' and others to 12 significant digits, booleans as TRUE/FALSE, dates as ISO dates."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -278,4 +280,25 @@ def xlsx_cell(value: object) -> str:
         return value.date().isoformat() if midnight else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
+    return str(value)
+
+
+def xlsx_value(value: object) -> str | None:
+    """An Excel cell as the crime reader takes it: None when blank (so blank rows and cells are
+    told apart from text), whole numbers without '.0', dates as ISO dates, a time of day on the
+    hour as its hour (発生時 saved as a time cell)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return str(value.hour) if (value.minute, value.second) == (0, 0) else value.isoformat()
     return str(value)

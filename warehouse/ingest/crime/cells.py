@@ -10,7 +10,6 @@ goes through the slower ``csv``-module path, which tracks physical line numbers 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import polars as pl
 
 from warehouse.errors import RejectedFile
 from warehouse.ingest.crime.format import BLANKS
-from warehouse.ingest.text import sniff_delimiter
+from warehouse.ingest.text import sniff_delimiter, xlsx_value
 
 
 def read_text(
@@ -268,30 +267,13 @@ def read_xlsx(path: Path, content: bytes) -> tuple[list[str], pl.DataFrame]:
             "Open it in Excel and save it again as .xlsx, or as CP932 or UTF-8 CSV",
         ) from exc
 
-    def cell(v: object) -> str | None:
-        if v is None:
-            return None
-        if isinstance(v, str):
-            return v
-        if isinstance(v, bool):
-            return str(v)
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        if isinstance(v, dt.datetime):
-            return v.date().isoformat() if v.time() == dt.time(0) else v.isoformat(" ")
-        if isinstance(v, dt.date):
-            return v.isoformat()
-        if isinstance(v, dt.time):
-            return str(v.hour) if (v.minute, v.second) == (0, 0) else v.isoformat()
-        return str(v)
-
     try:
         sheet = workbook.worksheets[0]
         header: list[str] | None = None
         rows: list[list[str | None]] = []
         starts: list[int] = []
         for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-            cells = [cell(v) for v in values]
+            cells = [xlsx_value(v) for v in values]
             if not any(c is not None and str(c).strip() for c in cells):
                 continue
             if header is None:
