@@ -34,14 +34,14 @@ def build_big_warehouse(settings: Settings, copies: int, years: int) -> int:
     con = db.connect(settings.warehouse)
     con.execute("""
         create temp table template as
-        select i.*, f.dataset_key from raw.crime_incident as i join raw.file as f using (file_id)
-        where f.status = 'loaded'
+        select i.*, f.modus as file_modus
+        from raw.crime_incident as i join raw.file as f using (file_id)
+        where f.status = 'loaded' and f.source_kind = 'crime_open_data'
     """)
     con.execute("""
         create temp table plan as
-        select row_number() over () + 100000 as file_id, p.pref_code, y.year,
-               split_part(t.dataset_key, '/', 3) as modus, t.dataset_key
-        from (select distinct dataset_key from template) as t
+        select row_number() over () + 100000 as file_id, p.pref_code, y.year, t.modus
+        from (select distinct file_modus as modus from template) as t
         cross join (select lpad(cast(range as varchar), 2, '0') as pref_code
                     from range(1, 48)) as p
         cross join (select 2018 - range as year from range(0, ?)) as y
@@ -49,11 +49,12 @@ def build_big_warehouse(settings: Settings, copies: int, years: int) -> int:
     """, [years])
     con.execute("""
         insert into raw.file (file_id, file_name, source_path, sha256, size_bytes, source_kind,
-            dataset_key, encoding, delimiter, row_count, is_sample, status, loaded_at, run_id)
+            dataset_key, encoding, delimiter, row_count, is_sample, status, loaded_at, run_id,
+            pref_code, modus, data_year)
         select file_id, 'synthetic_' || pref_code || '_' || year || '_' || modus || '.csv',
             'benchmark', md5(file_id::varchar), 0, 'crime_open_data',
             'crime/' || pref_code || '/' || modus || '/' || year, 'cp932', ',',
-            0, true, 'loaded', now(), 'benchmark'
+            0, true, 'loaded', now(), 'benchmark', pref_code, modus, year
         from plan
     """)
     con.execute("""
@@ -65,7 +66,7 @@ def build_big_warehouse(settings: Settings, copies: int, years: int) -> int:
             t.victim_age, t.victim_occupation, t.locking, t.cash_damage, t.anti_theft_device,
             t.stolen_item
         from plan as p
-        join template as t on split_part(t.dataset_key, '/', 3) = p.modus
+        join template as t on t.file_modus = p.modus
         cross join range(0, ?) as c
     """, [copies])
     con.execute("""

@@ -389,7 +389,7 @@ def template(
     ] = Path("."),
 ) -> None:
     """Write an input template (Japanese headers) for indicators, subsidy records or local plans."""
-    from warehouse.templates import write_template
+    from warehouse.ingest.programme.templates import write_template
 
     try:
         path = write_template(kind, fmt.lower(), out)
@@ -416,7 +416,7 @@ def estat_fetch(
     ] = None,
 ) -> None:
     """Fetch a statistics table from the e-Stat API (appId from SAIHAN_ESTAT_APP_ID) as JSON."""
-    from warehouse.estat import EstatError, fetch_stats_data, save_response
+    from warehouse.estat_api import EstatError, fetch_stats_data, save_response
 
     settings = _settings()
     target = out or settings.inbox / "estat" / f"estat_{stats_data_id.strip()}.json"

@@ -1,4 +1,4 @@
-"""The plain-file fast path of warehouse.crime_reader gives exactly what the general path gives.
+"""The crime reader's plain-file fast path gives exactly what the general path gives.
 
 ``_read_plain`` reads a well-formed file (no '"', every line the header's width) in one pass
 and leaves anything else to the general path. Every input here is read both ways: the same
@@ -13,31 +13,32 @@ from pathlib import Path
 import pytest
 from polars.testing import assert_frame_equal
 
-from warehouse import crime_reader
-from warehouse.crime_reader import read_crime_file
 from warehouse.errors import RejectedFile
+from warehouse.ingest import text as ingest_text
+from warehouse.ingest.crime import cells
+from warehouse.ingest.crime.read import read_crime_file
 
 from .test_crime_reader import BASE, FIXTURES, REAL, REJECTIONS
 
-_SURELY_NO_SUSPECT = crime_reader._surely_no_suspect
-_UTF8_HEAD_ERROR = crime_reader._utf8_head_error
+_SURELY_NO_SUSPECT = ingest_text._surely_no_suspect
+_UTF8_HEAD_ERROR = ingest_text._utf8_head_error
 CSV_FIXTURES = sorted(p for p in FIXTURES.iterdir() if p.suffix in {".csv", ".xlsx"})
 REAL_FILES = sorted(REAL.glob("*.csv")) if REAL.is_dir() else []
 
 
 def _outcome(path: Path, content: bytes | None, *, fast: bool, monkeypatch):
-    monkeypatch.setattr(crime_reader, "_PLAIN_FAST_PATH", fast)
+    monkeypatch.setattr(cells, "_PLAIN_FAST_PATH", fast)
     # the general path also searches every decoded text for suspect characters
     monkeypatch.setattr(
-        crime_reader,
+        ingest_text,
         "_surely_no_suspect",
         _SURELY_NO_SUSPECT if fast else (lambda content, ranges, pieces, encoding: False),
     )
     # ... and decodes every file whole, where the fast one decodes it in pieces of a few lines
     monkeypatch.setattr(
-        crime_reader, "_utf8_head_error", _UTF8_HEAD_ERROR if fast else (lambda content: None)
+        ingest_text, "_utf8_head_error", _UTF8_HEAD_ERROR if fast else (lambda content: None)
     )
-    monkeypatch.setattr(crime_reader, "PIECE_BYTES", 300 if fast else 1 << 40)
+    monkeypatch.setattr(ingest_text, "PIECE_BYTES", 300 if fast else 1 << 40)
     try:
         return read_crime_file(path, content=content)
     except RejectedFile as error:
@@ -161,8 +162,8 @@ def test_rejections(tmp_path, monkeypatch, make):
 def test_plain_path_takes_the_common_case():
     """The fast path is really taken for a well-formed file, and proves it trimmed."""
     content = BASE.read_bytes()
-    encoding, pieces = crime_reader.decode_pieces(BASE, content)
-    plain = crime_reader._read_plain(crime_reader.utf8_of(content, encoding, pieces), pieces, ",")
+    encoding, pieces = ingest_text.decode_pieces(BASE, content)
+    plain = cells._read_plain(ingest_text.utf8_of(content, encoding, pieces), pieces, ",")
     assert plain is not None
     assert plain[3] is True
 

@@ -1,4 +1,4 @@
-"""Tests for warehouse.crime_reader: the NPA crime open data as really published.
+"""Tests for the crime reader (warehouse.ingest.crime): the NPA crime open data as really published.
 
 Fixtures in tests/fixtures/crime are trimmed from the real Hokkaido 2018 files (北海道警察
 犯罪発生情報 (2018), open data) and re-encoded variants of them; see tests/fixtures/README.md.
@@ -16,16 +16,10 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from warehouse.crime_reader import (
-    FRAME_SCHEMA,
-    MODI,
-    PREFECTURES,
-    CrimeFile,
-    is_crime_file,
-    lg_code_check_digit,
-    read_crime_file,
-)
 from warehouse.errors import RejectedFile
+from warehouse.ingest.crime.format import FRAME_SCHEMA, MODI, CrimeFile, is_crime_file
+from warehouse.ingest.crime.read import read_crime_file
+from warehouse.reference import check_digit, prefecture_names
 
 FIXTURES = Path(__file__).parent / "fixtures" / "crime"
 # the real files: the shared data folder, else the copy bundled in the repository's data/
@@ -452,10 +446,10 @@ def test_local_government_codes(tmp_path, raw, code, status):
 
 
 def test_check_digit():
-    assert lg_code_check_digit("01101") == 1
-    assert lg_code_check_digit("13101") == 6
-    assert lg_code_check_digit("27100") == 4  # 大阪市 271004
-    assert lg_code_check_digit("47201") == 8  # 那覇市 472018
+    assert check_digit("01101") == 1
+    assert check_digit("13101") == 6
+    assert check_digit("27100") == 4  # 大阪市 271004
+    assert check_digit("47201") == 8  # 那覇市 472018
 
 
 def test_text_values_are_kept_as_written(tmp_path):
@@ -495,8 +489,9 @@ def test_prefecture_short_name_and_code_fallback(tmp_path):
 
 
 def test_reference_lists():
+    prefectures = prefecture_names()
     assert (
-        len(PREFECTURES) == 47 and PREFECTURES["13"] == "東京都" and PREFECTURES["47"] == "沖縄県"
+        len(prefectures) == 47 and prefectures["13"] == "東京都" and prefectures["47"] == "沖縄県"
     )
     assert len(MODI) == 7
 

@@ -180,7 +180,7 @@ def test_a_new_publish_is_read_while_an_old_connection_is_open(sample_copy) -> N
 
 
 def test_data_page_offers_every_input_template(app) -> None:
-    from warehouse.templates import TEMPLATES
+    from warehouse.ingest.programme.templates import TEMPLATES
 
     at = app("views/data.py")
     keys = {b.key for b in at.get("download_button")}

@@ -8,6 +8,7 @@ the shape the API returns; their figures are illustrative, not official statisti
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 from pathlib import Path
 
@@ -17,10 +18,12 @@ from typer.testing import CliRunner
 
 from saihan.cli import app
 from warehouse.errors import RejectedFile
-from warehouse.estat import EstatError, area_of, fetch_stats_data, parse_estat, save_response
+from warehouse.estat_api import EstatError, fetch_stats_data, save_response
+from warehouse.ingest.contract import DatasetIdentity
+from warehouse.ingest.estat import area_of, parse_estat
+from warehouse.ingest.route import parse_file
 from warehouse.run import run_pipeline
 from warehouse.settings import Settings
-from warehouse.sources import parse_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "estat"
 LIST_FORM = FIXTURES / "estat_ssds_list_form.json"
@@ -88,8 +91,9 @@ def test_single_object_form() -> None:
     assert (row["period"], row["period_kind"]) == ("2022", "year")
     assert (row["unit"], row["value"]) == ("人", 1432.0)
     # A narrowed fetch is its own dataset: it does not supersede the whole table.
-    assert parsed.dataset_key.startswith("estat/0003288251/") and not parsed.dataset_key.endswith(
-        "/full")
+    assert re.fullmatch(r"0003288251/[0-9a-f]{8}", parsed.identity.scope)
+    assert parsed.identity == DatasetIdentity("estat", scope=parsed.identity.scope)
+    assert parsed.dataset_key == f"estat/{parsed.identity.scope}"
 
 
 @pytest.mark.parametrize(("code", "expected"), [

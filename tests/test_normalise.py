@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from warehouse.normalise import (
+from warehouse.ingest.values import (
     Period,
     ValueProblem,
     parse_date,

@@ -189,7 +189,7 @@ def test_init_publishes_an_empty_warehouse_with_the_schema(settings: Settings) -
 
 def test_stations_seen_for_the_first_time_are_reported(settings: Settings) -> None:
     from tests.conftest import HOKKAIDO_DIR
-    from warehouse.crime_reader import read_crime_file
+    from warehouse.ingest.crime.read import read_crime_file
 
     first = HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv"
     second = HOKKAIDO_DIR / "hokkaido_2018ootobaitou.csv"
@@ -256,7 +256,7 @@ def test_crime_rows_of_several_files_are_written_in_whole_row_groups(tmp_path: P
     file's rows are there, in order."""
     import polars as pl
 
-    from warehouse.crime_reader import FRAME_SCHEMA
+    from warehouse.ingest.crime.format import FRAME_SCHEMA
     from warehouse.load import ROW_GROUP_ROWS, RowGroupAppender
 
     con = duckdb.connect(str(tmp_path / "build.duckdb"))

@@ -10,7 +10,9 @@ full-width digits, era dates, prefecture names or codes.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import re
 from datetime import date
 from pathlib import Path
 
@@ -19,9 +21,10 @@ import openpyxl
 import pytest
 
 from warehouse.errors import RejectedFile
+from warehouse.ingest.contract import DatasetIdentity
+from warehouse.ingest.route import parse_file
 from warehouse.run import run_pipeline
 from warehouse.settings import Settings
-from warehouse.sources import parse_file
 
 
 def write_csv(path: Path, rows: list[list[object]], *, encoding: str = "utf-8-sig",
@@ -85,7 +88,10 @@ def test_local_plans_cp932_with_title_row_era_dates_and_lost_zeros(tmp_path: Pat
     assert frame["period_start_on"][1] == date(2024, 4, 1)
     assert frame["period_end_on"][1] == date(2030, 3, 31)
     assert frame["lg_code_raw"][2] == "12041"  # the text as written, NFKC
-    assert parsed.dataset_key == "local_plans/2024-04-01/2-" + parsed.dataset_key.rsplit("-")[-1]
+    # one as-of date, two prefectures (named by their count and a hash)
+    assert re.fullmatch(r"2024-04-01/2-[0-9a-f]{8}", parsed.identity.scope)
+    assert parsed.identity == DatasetIdentity("local_plans", scope=parsed.identity.scope)
+    assert parsed.dataset_key == f"local_plans/{parsed.identity.scope}"
     assert [f.code for f in parsed.findings] == ["note_rows"]
 
 
@@ -147,7 +153,10 @@ def test_subsidy_xlsx_in_thousand_yen_with_a_menu_list(tmp_path: Path) -> None:
     assert frame["employment_housing_support"].to_list() == [True, False, False]
     assert frame["consultation_support"].to_list() == [False, True, False]
     assert frame["specialised_support"].to_list() == [False, True, False]
-    assert parsed.dataset_key == "subsidy/2024/" + parsed.dataset_key.split("/")[-1]
+    # one fiscal year, three prefectures (named by their count and a hash): not one prefecture
+    prefectures = "3-" + hashlib.sha1(b"01|02|13").hexdigest()[:8]
+    assert parsed.identity == DatasetIdentity("subsidy_records", scope=f"2024/{prefectures}")
+    assert parsed.dataset_key == f"subsidy/2024/{prefectures}"
 
 
 def test_subsidy_csv_with_man_yen_and_missing_menus_is_a_finding(tmp_path: Path) -> None:

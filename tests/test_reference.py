@@ -1,4 +1,5 @@
-"""Reference data as published in the warehouse: prefectures and local governments."""
+"""Reference data in Python (warehouse.reference) and as published in the warehouse:
+prefectures, local governments, the check digit, subsidy menus and special values."""
 
 from __future__ import annotations
 
@@ -8,13 +9,20 @@ import duckdb
 import pytest
 
 from warehouse.db import REFERENCE_DIR
+from warehouse.ingest.programme.templates import SUBSIDY
+from warehouse.reference import (
+    ESTAT_SPECIAL_MEANINGS,
+    SPECIAL_VALUES,
+    TEMPLATE_SPECIAL_MEANINGS,
+    check_digit,
+    menu_keys,
+    prefecture_english_names,
+    prefecture_lookup,
+    prefecture_names,
+    prefecture_short_names,
+    subsidy_menus,
+)
 from warehouse.settings import Settings
-
-
-def check_digit(five: str) -> int:
-    """JIS X 0402 check digit of a 5-digit local-government code."""
-    total = sum(weight * int(d) for weight, d in zip((6, 5, 4, 3, 2), five, strict=True))
-    return (11 - total % 11) % 10
 
 
 @pytest.fixture(scope="module")
@@ -91,3 +99,46 @@ def test_reference_files_record_their_source() -> None:
     with (REFERENCE_DIR / "local_government.csv").open(encoding="utf-8") as handle:
         header = next(csv.reader(handle))
     assert header[:6] == ["lg_code", "pref_code", "name_ja", "full_name_ja", "name_kana", "kind"]
+
+
+def test_subsidy_menus_are_one_table_in_python_and_sql(mart) -> None:
+    rows = mart.execute(
+        "select menu, name_ja, name_en, kind, sort_order from ref.subsidy_menu order by sort_order"
+    ).fetchall()
+    assert rows == [
+        (m.menu, m.name_ja, m.name_en, m.kind, m.sort_order) for m in subsidy_menus()
+    ]
+    assert mart.execute(
+        "select data_type from information_schema.columns "
+        "where table_schema = 'ref' and table_name = 'subsidy_menu' and column_name = 'sort_order'"
+    ).fetchone()[0] == "INTEGER"
+    assert menu_keys("required") == ("coordination_meetings", "staff_training")
+    assert menu_keys("direct_support") == (
+        "employment_housing_support", "specialised_support", "consultation_support")
+    # the subsidy template offers one column per menu, headed by its Japanese name
+    headers = {c.key: c.ja for c in SUBSIDY.columns}
+    assert all(headers[m.menu] == m.name_ja for m in subsidy_menus())
+    # ... and the raw table has one boolean column per menu
+    raw = dict(mart.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = 'raw' and table_name = 'subsidy_record'").fetchall())
+    assert all(raw[m] == "BOOLEAN" for m in menu_keys())
+
+
+@pytest.mark.parametrize(("symbol", "in_estat", "in_templates"), [
+    ("X", True, True), ("-", True, True), ("…", True, True), ("***", True, True),
+    ("", True, False), ("―", False, True), ("0.0X", False, True), ("12", False, False),
+])
+def test_special_values_are_one_table(symbol: str, in_estat: bool, in_templates: bool) -> None:
+    assert (symbol in ESTAT_SPECIAL_MEANINGS) == in_estat
+    assert (symbol in TEMPLATE_SPECIAL_MEANINGS) == in_templates
+    assert {v.symbol for v in SPECIAL_VALUES} >= set(ESTAT_SPECIAL_MEANINGS) | set(
+        TEMPLATE_SPECIAL_MEANINGS)
+
+
+def test_prefecture_names_short_and_english() -> None:
+    assert list(prefecture_names()) == [f"{n:02d}" for n in range(1, 48)]
+    assert prefecture_short_names()["13"] == "東京" and prefecture_short_names()["01"] == "北海道"
+    assert prefecture_english_names()["47"] == "Okinawa"
+    lookup = prefecture_lookup()
+    assert {lookup[k] for k in ("13", "13000", "東京都", "東京", "tokyo", "130001")} == {"13"}

@@ -12,8 +12,15 @@ import pytest
 from typer.testing import CliRunner
 
 from saihan.cli import app
-from warehouse.sources import parse_file
-from warehouse.templates import TEMPLATES, TYPES_EN, TYPES_JA, csv_bytes, template_bytes, xlsx_bytes
+from warehouse.ingest.programme.templates import (
+    TEMPLATES,
+    TYPES_EN,
+    TYPES_JA,
+    csv_bytes,
+    template_bytes,
+    xlsx_bytes,
+)
+from warehouse.ingest.route import parse_file
 
 KINDS = sorted(TEMPLATES)
 

@@ -23,8 +23,10 @@ from warehouse import resources
 SQL_DIR = resources.root() / "sql"
 REFERENCE_DIR = resources.root() / "data" / "reference"
 MODEL_LAYERS: tuple[tuple[str, str], ...] = (("stg", "view"), ("core", "table"), ("mart", "table"))
-# Reference seeds: bundled official lists, loaded as text into the ref schema on every build.
-REFERENCE_SEEDS: tuple[str, ...] = ("prefecture", "local_government")
+# Reference seeds: bundled official lists, loaded into the ref schema on every build, as text
+# (codes keep their leading zeros) but for the columns typed in SEED_TYPES.
+REFERENCE_SEEDS: tuple[str, ...] = ("prefecture", "local_government", "subsidy_menu")
+SEED_TYPES: dict[str, dict[str, str]] = {"subsidy_menu": {"sort_order": "integer"}}
 
 
 @dataclass(frozen=True)
@@ -188,13 +190,18 @@ def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = REFERENCE_DIR) -> None:
-    """(Re)load the bundled reference lists into the ``ref`` schema as text columns."""
+    """(Re)load the bundled reference lists into the ``ref`` schema (text columns, but for
+    those typed in :data:`SEED_TYPES`)."""
     con.execute("create schema if not exists ref")
     for seed in REFERENCE_SEEDS:
         path = reference_dir / f"{seed}.csv"
+        # Seed, column and type names come from REFERENCE_SEEDS and SEED_TYPES, never input.
+        casts = ", ".join(f"cast({column} as {kind}) as {column}"
+                          for column, kind in SEED_TYPES.get(seed, {}).items())
         con.execute(
-            f"create or replace table ref.{seed} as "  # seed names come from REFERENCE_SEEDS
-            "select * from read_csv(?, header = true, all_varchar = true, encoding = 'utf-8')",
+            f"create or replace table ref.{seed} as "
+            f"select * {f'replace ({casts}) ' if casts else ''}"
+            "from read_csv(?, header = true, all_varchar = true, encoding = 'utf-8')",
             [str(path)],
         )
 

@@ -1,6 +1,7 @@
 """Writing one parsed file into the build: its ``raw.file`` row, its rows, its findings.
 
-A later delivery of the same dataset identity supersedes the earlier one. Rows go to DuckDB
+A later delivery of the same dataset identity (``raw.file``'s source_kind, pref_code, modus,
+data_year, scope and is_sample) supersedes the earlier one. Rows go to DuckDB
 through the Arrow stream interface, crime rows in whole row groups (:class:`RowGroupAppender`).
 Findings that need what is already loaded (new police stations, unknown codes, rows that differ
 from an earlier delivery) are worked out here, beside the parser's own.
@@ -14,8 +15,14 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from warehouse.errors import Finding
-from warehouse.sources import Parsed
+from warehouse.ingest.contract import Parsed
+from warehouse.load_findings import context_findings
+
+# Deliveries of one dataset: the same typed identity (a fixed SQL text, values bound).
+_SAME_DATASET = (
+    "source_kind = ? and pref_code is not distinct from ? and modus is not distinct from ? "
+    "and data_year is not distinct from ? and scope is not distinct from ? and is_sample = ?"
+)
 
 # Raw tables a parser may write to; the name in Parsed.raw_table must be one of these.
 RAW_TABLES = frozenset({"published_fact", "crime_incident", "indicator_value", "estat_value",
@@ -41,25 +48,30 @@ def load_parsed(
     if parsed.raw_table not in RAW_TABLES:
         raise ValueError(f"unknown raw table {parsed.raw_table!r}")
     file_id = con.execute("select coalesce(max(file_id), 0) + 1 from raw.file").fetchone()[0]
+    identity = parsed.identity
+    same_dataset = [identity.kind, identity.pref_code, identity.modus, identity.data_year,
+                    identity.scope, identity.is_sample]
     superseded = [
         row[0]
         for row in con.execute(
-            "select file_id from raw.file where dataset_key = ? and status = 'loaded'",
-            [parsed.dataset_key],
+            f"select file_id from raw.file where {_SAME_DATASET} and status = 'loaded'",
+            same_dataset,
         ).fetchall()
     ]
     con.execute(
         "update raw.file set status = 'superseded', superseded_by = ? "
-        "where dataset_key = ? and status = 'loaded'",
-        [file_id, parsed.dataset_key],
+        f"where {_SAME_DATASET} and status = 'loaded'",
+        [file_id, *same_dataset],
     )
     con.execute(
         "insert into raw.file (file_id, file_name, source_path, sha256, size_bytes, "
         "source_kind, dataset_key, encoding, delimiter, row_count, is_sample, status, "
-        "loaded_at, run_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?, ?)",
-        [file_id, path.name, str(path), sha, path.stat().st_size, parsed.source_kind,
-         parsed.dataset_key, parsed.encoding, parsed.delimiter, parsed.frame.height,
-         parsed.is_sample, datetime.now(UTC), run_id],
+        "loaded_at, run_id, pref_code, modus, data_year, scope) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?, ?, ?, ?, ?, ?)",
+        [file_id, path.name, str(path), sha, path.stat().st_size, identity.kind,
+         identity.key, parsed.encoding, parsed.delimiter, parsed.frame.height,
+         identity.is_sample, datetime.now(UTC), run_id, identity.pref_code, identity.modus,
+         identity.data_year, identity.scope],
     )
     frame = parsed.frame.with_columns(file_id=file_id)
     columns = [row[0] for row in con.execute(
@@ -75,7 +87,7 @@ def load_parsed(
     else:
         insert_frame(con, parsed.raw_table, frame.select(columns))
     # Findings that need what is already loaded join the parser's (and the run report).
-    parsed.findings.extend(_context_findings(con, parsed, file_id))
+    parsed.findings.extend(context_findings(con, parsed, file_id))
     for finding in parsed.findings:
         con.execute(
             "insert into raw.file_finding values (?, ?, ?, ?, ?, ?, ?)",
@@ -152,52 +164,3 @@ class _ArrowStream:
 
     def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
         return self.frame.__arrow_c_stream__(requested_schema)
-
-
-def _context_findings(
-    con: duckdb.DuckDBPyConnection, parsed: Parsed, file_id: int
-) -> list[Finding]:
-    """Findings that need what is already loaded: new police stations, unknown codes, rows
-    that differ from an earlier delivery of indicators, subsidy records or local plans."""
-    if parsed.source_kind != "crime_open_data":
-        from warehouse.programme import context_findings
-
-        return context_findings(con, parsed, file_id)
-    findings = []
-    frame = parsed.frame
-    pref_code = parsed.dataset_key.split("/")[1]
-    stations = set(frame["police_station"].drop_nulls().unique().to_list())
-    known = {row[0] for row in con.execute(
-        "select police_station from raw.police_station_seen where pref_code = ?", [pref_code]
-    ).fetchall()}
-    new_stations = sorted(stations - known)
-    if new_stations:
-        con.executemany("insert into raw.police_station_seen values (?, ?, ?)",
-                        [[pref_code, station, file_id] for station in new_stations])
-    if new_stations and known:
-        findings.append(Finding(
-            "new_police_station",
-            f"{len(new_stations)} police station(s) seen for the first time in this prefecture: "
-            + ", ".join(new_stations[:10]),
-            count=len(new_stations), severity="info", column="管轄警察署（発生地）",
-        ))
-    listed = pl.Series(
-        [row[0] for row in con.execute("select lg_code from ref.local_government").fetchall()],
-        dtype=pl.String,
-    )
-    unknown = (
-        frame.filter(pl.col("lg_code_status").is_in(["ok", "repaired"])
-                     & ~pl.col("lg_code").is_in(listed.implode()))
-        .group_by("lg_code").agg(n=pl.len(), first_line=pl.col("line_number").min())
-        .sort("first_line")
-    )
-    if unknown.height:
-        total = int(unknown["n"].sum())
-        findings.append(Finding(
-            "unknown_lg_code",
-            f"{total} line(s) with a 市区町村コード that is valid but not in the local-government "
-            f"list (e.g. {', '.join(unknown['lg_code'].head(5).to_list())}); kept, counted "
-            "under the name as written",
-            line=int(unknown["first_line"][0]), column="市区町村コード（発生地）", count=total,
-        ))
-    return findings

@@ -46,7 +46,7 @@ def data_dir() -> Path:
 
 
 def reference_dir() -> Path:
-    """``data/reference``: prefectures and local governments."""
+    """``data/reference``: prefectures, local governments and subsidy menus."""
     return _folder("data", "reference")
 
 

@@ -26,11 +26,11 @@ from warehouse.arrivals import settled_unseen_inbox_files, unseen_inbox_files
 from warehouse.errors import RejectedFile
 from warehouse.files import discover, ensure_home, quarantine, sha256_of, writer_lock
 from warehouse.ingest.contract import Parsed
+from warehouse.ingest.route import parse_file
 from warehouse.load import LOAD_COMMIT_ROWS, RowGroupAppender, load_parsed
 from warehouse.publish import clear_stale_work, open_build, publish
 from warehouse.report import FileResult, RunReport, new_run_id
 from warehouse.settings import Settings
-from warehouse.sources import parse_file
 
 SeenCache = dict[tuple[str, int, int], str]
 

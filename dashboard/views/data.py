@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import queries, state
 from dashboard.i18n import t
-from warehouse.templates import TEMPLATES, template_bytes
+from warehouse.ingest.programme.templates import TEMPLATES, template_bytes
 
 lang = state.lang()
 state.require_warehouse()

@@ -33,61 +33,20 @@ from shapely.geometry.polygon import orient
 from shapely.ops import unary_union
 from shapely.validation import make_valid
 
+from warehouse.reference import prefecture_english_names, prefecture_names
+
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "raw" / "japan-topography_prefectures_s0001.topojson"
 SOURCE_SHA256 = "7e42c97adc115eb73e0521e8fa6bd21d0ac544f4ebd0a80fef121a71cb540887"
 OUTPUT = HERE / "prefectures.geojson"
 
-# JIS X 0401 code, N03 name, English name.
-PREFECTURES: list[tuple[str, str, str]] = [
-    ("01", "北海道", "Hokkaido"),
-    ("02", "青森県", "Aomori"),
-    ("03", "岩手県", "Iwate"),
-    ("04", "宮城県", "Miyagi"),
-    ("05", "秋田県", "Akita"),
-    ("06", "山形県", "Yamagata"),
-    ("07", "福島県", "Fukushima"),
-    ("08", "茨城県", "Ibaraki"),
-    ("09", "栃木県", "Tochigi"),
-    ("10", "群馬県", "Gunma"),
-    ("11", "埼玉県", "Saitama"),
-    ("12", "千葉県", "Chiba"),
-    ("13", "東京都", "Tokyo"),
-    ("14", "神奈川県", "Kanagawa"),
-    ("15", "新潟県", "Niigata"),
-    ("16", "富山県", "Toyama"),
-    ("17", "石川県", "Ishikawa"),
-    ("18", "福井県", "Fukui"),
-    ("19", "山梨県", "Yamanashi"),
-    ("20", "長野県", "Nagano"),
-    ("21", "岐阜県", "Gifu"),
-    ("22", "静岡県", "Shizuoka"),
-    ("23", "愛知県", "Aichi"),
-    ("24", "三重県", "Mie"),
-    ("25", "滋賀県", "Shiga"),
-    ("26", "京都府", "Kyoto"),
-    ("27", "大阪府", "Osaka"),
-    ("28", "兵庫県", "Hyogo"),
-    ("29", "奈良県", "Nara"),
-    ("30", "和歌山県", "Wakayama"),
-    ("31", "鳥取県", "Tottori"),
-    ("32", "島根県", "Shimane"),
-    ("33", "岡山県", "Okayama"),
-    ("34", "広島県", "Hiroshima"),
-    ("35", "山口県", "Yamaguchi"),
-    ("36", "徳島県", "Tokushima"),
-    ("37", "香川県", "Kagawa"),
-    ("38", "愛媛県", "Ehime"),
-    ("39", "高知県", "Kochi"),
-    ("40", "福岡県", "Fukuoka"),
-    ("41", "佐賀県", "Saga"),
-    ("42", "長崎県", "Nagasaki"),
-    ("43", "熊本県", "Kumamoto"),
-    ("44", "大分県", "Oita"),
-    ("45", "宮崎県", "Miyazaki"),
-    ("46", "鹿児島県", "Kagoshima"),
-    ("47", "沖縄県", "Okinawa"),
-]
+
+
+def prefectures() -> list[tuple[str, str, str]]:
+    """(JIS X 0401 code, name as in N03, English name) of every prefecture, from the one
+    reference list (data/reference/prefecture.csv)."""
+    names, english = prefecture_names(), prefecture_english_names()
+    return [(code, names[code], english[code]) for code in names]
 
 
 def decode_arcs(topo: dict[str, Any]) -> list[list[tuple[float, float]]]:
@@ -199,7 +158,7 @@ def build(
     arcs = simplify_arcs(decode_arcs(topo), tolerance)
     by_name = {g["properties"]["N03_001"]: g for g in topo["objects"]["prefectures"]["geometries"]}
     features = []
-    for code, name_ja, name_en in PREFECTURES:
+    for code, name_ja, name_en in prefectures():
         mp = filter_parts(build_geometry(by_name[name_ja], arcs), code, min_area, tokyo_min_lat)
         mp = MultiPolygon([orient(p, sign=-1.0) for p in mp.geoms])  # d3-geo: CW exteriors
         geom = mapping(mp if len(mp.geoms) > 1 else mp.geoms[0])

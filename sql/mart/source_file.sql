@@ -1,5 +1,7 @@
 -- Every delivered file that was accepted: what it is, when it loaded, whether it is current or
--- superseded by a later delivery, sample or real, and how many findings it has.
+-- superseded by a later delivery, sample or real, and how many findings it has. A delivery's
+-- dataset is its source_kind, pref_code, modus, data_year, scope and is_sample (dataset_key is
+-- their readable label).
 with files as (
     select * from raw.file
 ),
@@ -16,6 +18,10 @@ select
     files.file_name,
     files.source_kind,
     files.dataset_key,
+    files.pref_code,
+    files.modus,
+    files.data_year,
+    files.scope,
     files.encoding,
     files.row_count as rows,
     files.size_bytes,

@@ -4,10 +4,10 @@ with current_files as (
     select
         file_id,
         file_name as source_file,
-        cast(split_part(dataset_key, '/', 2) as varchar) as pref_code,
-        cast(split_part(dataset_key, '/', 4) as integer) as data_year,
+        pref_code,
+        data_year,
         -- One modus per file (the reader checks it); the canonical name, whatever the spelling.
-        split_part(dataset_key, '/', 3) as modus
+        modus
     from raw.file
     where source_kind = 'crime_open_data' and status = 'loaded'
 )

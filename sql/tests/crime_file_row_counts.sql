@@ -1,5 +1,5 @@
 -- Each loaded crime file has as many raw rows as it declared, and at most one delivery per
--- (prefecture, modus, data year) is current.
+-- dataset (prefecture, modus, data year; the scope of other kinds) is current.
 with per_file as (
     select f.file_id, f.file_name, f.row_count, count(i.file_id) as raw_rows
     from raw.file as f
@@ -8,15 +8,15 @@ with per_file as (
     group by all
 ),
 
-current_per_key as (
-    select dataset_key, count(*) as current_files
+current_per_dataset as (
+    select any_value(dataset_key) as dataset_key, count(*) as current_files
     from raw.file
     where status = 'loaded'
-    group by dataset_key
+    group by source_kind, pref_code, modus, data_year, scope, is_sample
 )
 
 select file_name as what, 'declared ' || row_count || ' rows, raw has ' || raw_rows as problem
 from per_file where row_count <> raw_rows
 union all
 select dataset_key, current_files || ' current deliveries'
-from current_per_key where current_files > 1
+from current_per_dataset where current_files > 1

@@ -16,14 +16,18 @@ import polars as pl
 
 from warehouse.errors import Finding
 
+# The short name a kind's label starts with, where it is not the kind itself.
+LABEL_OF_KIND = {"crime_open_data": "crime", "subsidy_records": "subsidy"}
+
 
 @dataclass(frozen=True)
 class DatasetIdentity:
     """Which dataset a delivery is a version of (a later one with the same identity supersedes).
 
     ``scope`` names what else bounds the dataset where prefecture, modus and year do not: the
-    publication of a facts file, the e-Stat table, the editions, periods and indicators an
-    indicator file covers, the as-of date of a plan list."""
+    publication of a facts file, the e-Stat table and its narrowing, the editions,
+    prefectures, periods and indicators an indicator file covers, the fiscal years and
+    prefectures of subsidy records, the as-of date and prefectures of a plan list."""
 
     kind: str  # the source kind: crime_open_data, published_facts, indicators, ...
     pref_code: str | None = None  # one prefecture (2-digit JIS code); None when several or none
@@ -34,10 +38,18 @@ class DatasetIdentity:
 
     @property
     def key(self) -> str:
-        """A readable label, e.g. ``crime_open_data/01/自転車盗/2018`` (for reports only)."""
-        parts = [self.kind, self.pref_code, self.modus,
-                 None if self.data_year is None else str(self.data_year), self.scope]
-        label = "/".join(p for p in parts if p)
+        """A readable label for reports and ``raw.file.dataset_key``, e.g.
+        ``crime/01/自転車盗/2018``, ``subsidy/2024/all``, ``sample/local_plans/2024-04-01/01``.
+
+        The kind's short name, then the scope when there is one (a programme file's scope names
+        its prefecture part itself, which may be several prefectures), else the prefecture,
+        modus and year. Nothing parses it back."""
+        if self.scope is None:
+            parts = [self.pref_code, self.modus,
+                     None if self.data_year is None else str(self.data_year)]
+        else:
+            parts = [self.scope]
+        label = "/".join([LABEL_OF_KIND.get(self.kind, self.kind), *(p for p in parts if p)])
         return f"sample/{label}" if self.is_sample else label
 
 

@@ -2,10 +2,10 @@
 
 Prefecture indicators, subsidy records (地域再犯防止推進事業) and local-plan status
 (地方再犯防止推進計画) are handed to local governments, not published. Each kind has one
-:class:`TemplateSpec` here: its columns with Japanese and English headers, type, whether required
-and what to write. The loaders (:mod:`warehouse.programme`) read files by the same spec, and the
-templates users download (CSV in UTF-8 with BOM, XLSX with a notes sheet) are generated from it,
-so what the template says and what the loader accepts cannot drift apart.
+:class:`TemplateSpec` here: its columns with Japanese and English headers, type, whether
+required and what to write. The loaders (:mod:`warehouse.ingest.programme`) read files by the
+same spec, and the templates users download (CSV in UTF-8 with BOM, XLSX with a notes sheet) are
+generated from it, so what the template says and what the loader accepts cannot drift apart.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from warehouse.normalise import nfkc
+from warehouse.ingest.values import nfkc
+from warehouse.reference import subsidy_menus
 
 TYPES_JA = {
     "text": "文字列", "integer": "整数", "number": "数値", "yen": "金額（円）", "date": "日付",
@@ -84,6 +85,9 @@ def canon(header: object) -> str:
     text = re.sub(r"[(\[【](?:単位[:：]?)?(?:円|千円|万円|人|件|%|yen)[)\]】]$", "", text)
     return re.sub(r"[\s_\-・/()\[\]【】「」※*:：.、,]", "", text)
 
+
+# The menus' Japanese headers are their names in data/reference/subsidy_menu.csv.
+_MENU_JA = {menu.menu: menu.name_ja for menu in subsidy_menus()}
 
 DATA_CLASS = Column(
     "data_class", "データ区分", "choice", False,
@@ -188,25 +192,25 @@ SUBSIDY = TemplateSpec(
                "Whether the prefecture ran the programme that year (○/×).",
                "○", ("実施", "実施有無", "実施の有無", "参加", "participating", "participation"),
                ("○", "×")),
-        Column("coordination_meetings", "市町村間調整会議", "flag", False,
+        Column("coordination_meetings", _MENU_JA["coordination_meetings"], "flag", False,
                "【必須事務】基礎自治体間で施策の調整や情報共有を行う会議の開催（○/×）。",
                "[Required] Meetings among municipalities to coordinate and share information.",
                "○", ("調整会議", "会議開催", "会議", "coordinationmeetings", "meetings"),
                ("○", "×")),
-        Column("staff_training", "職員研修", "flag", False,
+        Column("staff_training", _MENU_JA["staff_training"], "flag", False,
                "【必須事務】基礎自治体職員等の理解促進のための研修会の開催（○/×）。",
                "[Required] Training for municipal staff.", "○",
                ("研修", "研修会", "研修会開催", "stafftraining", "training"), ("○", "×")),
-        Column("employment_housing_support", "就労・住居支援", "flag", False,
+        Column("employment_housing_support", _MENU_JA["employment_housing_support"], "flag", False,
                "直接支援メニュー（○/×）。直接支援は3つのうち1つ以上を実施します。",
                "Direct-support menu (○/×); at least one of the three is run.", "○",
                ("就労住居支援", "就労支援", "employmenthousingsupport", "employmenthousing"),
                ("○", "×")),
-        Column("specialised_support", "専門的支援", "flag", False,
+        Column("specialised_support", _MENU_JA["specialised_support"], "flag", False,
                "直接支援メニュー（○/×）。", "Direct-support menu (○/×).", "×",
                ("specialisedsupport", "specializedsupport", "specialised", "specialized"),
                ("○", "×")),
-        Column("consultation_support", "相談支援", "flag", False,
+        Column("consultation_support", _MENU_JA["consultation_support"], "flag", False,
                "直接支援メニュー（○/×）。", "Direct-support menu (○/×).", "×",
                ("consultationsupport", "consultation"), ("○", "×")),
         Column("menus", "実施メニュー", "list", False,

@@ -1,4 +1,4 @@
-"""e-Stat (政府統計の総合窓口) statistics: saved getStatsData JSON responses, and fetching them.
+"""e-Stat (政府統計の総合窓口) statistics: a saved getStatsData JSON response, parsed.
 
 A getStatsData response (API 3.0, JSON) carries the table's description in TABLE_INF, its
 dimensions in CLASS_INF (one CLASS_OBJ per dimension: tab, cat01..cat15, area, time, each with
@@ -6,43 +6,27 @@ its CLASS items) and the values in DATA_INF.VALUE, each naming its item of every
 code (``@tab``, ``@cat01``, ``@area``, ``@time``) and holding the value as text in ``$``. The
 JSON is converted from XML, so any list with one element arrives as a single object (CLASS_OBJ,
 CLASS, VALUE, NOTE): the loader accepts both. Special cells (``X`` suppressed, ``-`` none,
-``…``, ``***``) are kept as rows with no value and the meaning DATA_INF.NOTE gives them. Area
+``…``, ``***``) are kept as rows with no value and the meaning DATA_INF.NOTE gives them (else
+the one in :data:`warehouse.reference.SPECIAL_VALUES`). Area
 codes are 5 digits: ``00000`` is national, ``PP000`` is prefecture PP, other codes are
 municipalities.
 
-:func:`fetch_stats_data` calls the API with the user's appId (``SAIHAN_ESTAT_APP_ID``), follows
-NEXT_KEY until the table is complete and returns one merged response, which
-:func:`save_response` writes where the next run picks it up.
+Fetching a response from the API is :mod:`warehouse.estat_api`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 
 from warehouse.errors import Finding, RejectedFile
-from warehouse.normalise import NATIONAL, ValueProblem, nfkc, parse_period
-from warehouse.sources import Parsed
+from warehouse.ingest.contract import DatasetIdentity, Parsed
+from warehouse.ingest.values import ValueProblem, nfkc, parse_period
+from warehouse.reference import ESTAT_SPECIAL_MEANINGS, NATIONAL
 
-API_URL = "https://api.e-stat.go.jp/rest/3.0/app/json/getStatsData"
-# Meanings used when a file's DATA_INF.NOTE does not explain a special cell itself.
-DEFAULT_SPECIAL_MEANINGS: dict[str, str] = {
-    "X": "秘匿 (suppressed)",
-    "x": "秘匿 (suppressed)",
-    "-": "該当数値なし (no value)",
-    "…": "不詳 (not available)",
-    "...": "不詳 (not available)",
-    "***": "該当数値なし (no value)",
-    "*": "該当数値なし (no value)",
-    "": "値なし (empty)",
-}
 GENERIC_NAMES = {"総数", "計", "合計", "総計", "全体", "全国", "観測値", "人員", "件数"}
 STATUS_NO_DATA = 1
 STATUS_ERROR_FROM = 100
@@ -191,9 +175,9 @@ def parse_estat(path: Path, content: bytes) -> Parsed:
         number: float | None = None
         special = None
         stripped = raw.strip()
-        if stripped in notes or stripped in DEFAULT_SPECIAL_MEANINGS:
+        if stripped in notes or stripped in ESTAT_SPECIAL_MEANINGS:
             special = stripped
-        elif nfkc(raw) in notes or nfkc(raw) in DEFAULT_SPECIAL_MEANINGS:
+        elif nfkc(raw) in notes or nfkc(raw) in ESTAT_SPECIAL_MEANINGS:
             special = nfkc(raw)
         else:
             try:
@@ -238,7 +222,7 @@ def parse_estat(path: Path, content: bytes) -> Parsed:
             "area_level": level, "pref_code": pref_code, "time_code": time_code,
             "time_name": time_name, "period": period, "period_kind": kind, "period_year": year,
             "unit": unit, "value_raw": raw, "value": number, "special_char": special,
-            "special_meaning": (notes.get(special) or DEFAULT_SPECIAL_MEANINGS.get(special or ""))
+            "special_meaning": (notes.get(special) or ESTAT_SPECIAL_MEANINGS.get(special or ""))
             if special is not None else None,
             "annotation": value.get("@annotation"),
         })
@@ -273,86 +257,6 @@ def parse_estat(path: Path, content: bytes) -> Parsed:
     scope_key = hashlib.sha1(json.dumps(narrowing, sort_keys=True, ensure_ascii=False)
                              .encode()).hexdigest()[:8] if narrowing else "full"
     frame = pl.DataFrame(records, schema=ESTAT_SCHEMA, orient="row")
-    return Parsed("estat", "estat_value", f"estat/{stats_data_id}/{scope_key}", frame,
-                  encoding="utf-8", delimiter=None, is_sample=False, findings=findings)
-
-
-# ----------------------------------------------------------------------------- fetching
-
-Opener = Callable[[str, float], bytes]
-
-
-class EstatError(RuntimeError):
-    """The e-Stat API could not be reached or refused the request; the message says why."""
-
-
-def _urlopen(url: str, timeout: float) -> bytes:
-    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - fixed https URL
-        return response.read()
-
-
-def fetch_stats_data(app_id: str | None, stats_data_id: str, *, opener: Opener = _urlopen,
-                     extra: dict[str, str] | None = None, timeout: float = 60,
-                     max_pages: int = 100) -> dict:
-    """Fetch a whole statistics table (every page) as one getStatsData response."""
-    if not app_id:
-        raise EstatError("No e-Stat application ID: set SAIHAN_ESTAT_APP_ID (register at "
-                         "https://www.e-stat.go.jp/api/ to get one)")
-    if not stats_data_id.strip().isdigit():
-        raise EstatError(f"{stats_data_id!r} is not a statsDataId (digits, e.g. 0003191203)")
-    params = {"appId": app_id, "statsDataId": stats_data_id.strip(), "lang": "J",
-              "metaGetFlg": "Y", "cntGetFlg": "N", "annotationGetFlg": "Y",
-              "sectionHeaderFlg": "1", "replaceSpChars": "0", **(extra or {})}
-    merged: dict | None = None
-    start: int | None = None
-    for _ in range(max_pages):
-        query = dict(params, **({"startPosition": str(start)} if start else {}))
-        url = f"{API_URL}?{urllib.parse.urlencode(query)}"
-        try:
-            body = opener(url, timeout)
-        except urllib.error.HTTPError as exc:
-            raise EstatError(f"e-Stat answered HTTP {exc.code} ({exc.reason})") from exc
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise EstatError(f"e-Stat cannot be reached ({reason}); check the network") from exc
-        try:
-            page = json.loads(body.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise EstatError(f"e-Stat did not answer with JSON ({exc})") from exc
-        root = page.get("GET_STATS_DATA", {}) if isinstance(page, dict) else {}
-        result = root.get("RESULT", {})
-        status = int(result.get("STATUS", -1))
-        if status >= STATUS_ERROR_FROM or status < 0 or status == STATUS_NO_DATA:
-            raise EstatError(f"e-Stat refused the request: STATUS {status} "
-                             f"{result.get('ERROR_MSG', '')}".strip())
-        statistical = root.get("STATISTICAL_DATA", {})
-        if merged is None:
-            merged = page
-            # Never keep the appId in a saved file.
-            merged["GET_STATS_DATA"].get("PARAMETER", {}).pop("APP_ID", None)
-        else:
-            target = merged["GET_STATS_DATA"]["STATISTICAL_DATA"].setdefault("DATA_INF", {})
-            target["VALUE"] = as_list(target.get("VALUE")) + as_list(
-                statistical.get("DATA_INF", {}).get("VALUE"))
-        result_inf = statistical.get("RESULT_INF", {})
-        next_key = result_inf.get("NEXT_KEY")
-        if not next_key:
-            merged["GET_STATS_DATA"]["STATISTICAL_DATA"].get("RESULT_INF", {}).pop("NEXT_KEY",
-                                                                                  None)
-            return merged
-        start = int(next_key)
-    raise EstatError(f"the table has more than {max_pages} pages; narrow it (e.g. cdArea)")
-
-
-def save_response(document: dict, path: Path) -> int:
-    """Write a response as UTF-8 JSON (atomically); return the number of values in it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    partial.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
-    partial.replace(path)
-    data = document["GET_STATS_DATA"]["STATISTICAL_DATA"].get("DATA_INF", {})
-    return len(as_list(data.get("VALUE")))
-
-
-__all__ = ["API_URL", "EstatError", "area_of", "as_list", "fetch_stats_data",
-           "is_estat_response", "parse_estat", "save_response"]
+    identity = DatasetIdentity("estat", scope=f"{stats_data_id}/{scope_key}")
+    return Parsed(identity, "estat_value", frame, encoding="utf-8", delimiter=None,
+                  findings=findings)

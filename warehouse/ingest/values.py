@@ -3,23 +3,25 @@
 Everything here is a pure function from the text of one cell to a value, or a
 :class:`ValueProblem` saying what is wrong with it and what to write instead. Input is first
 NFKC-normalised, so full-width digits and letters (２０２４, ＦＹ, ％) and mixed 全角/半角 read
-the same as their half-width forms.
+the same as their half-width forms. What the values mean (prefectures, local governments,
+special symbols) comes from :mod:`warehouse.reference`.
 """
 
 from __future__ import annotations
 
-import csv
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
-from warehouse import resources
-
-REFERENCE_DIR = resources.root() / "data" / "reference"
-NATIONAL = "00"  # pref_code used for national (全国) figures
+from warehouse.reference import (
+    NATIONAL,
+    TEMPLATE_SPECIAL_MEANINGS,
+    check_digit,
+    local_governments,
+    name_matches,
+    prefecture_lookup,
+)
 
 
 class ValueProblem(ValueError):
@@ -193,24 +195,9 @@ def parse_period(text: object) -> Period | None:
 
 # ----------------------------------------------------------------------------- numbers and flags
 
-_SPECIAL_VALUES: dict[str, str] = {
-    "-": "該当数値なし (no value)",
-    "X": "秘匿 (suppressed)",
-    "x": "秘匿 (suppressed)",
-    "…": "不詳 (not available)",
-    "...": "不詳 (not available)",
-    "***": "該当数値なし (no value)",
-    "*": "該当数値なし (no value)",
-    "―": "該当数値なし (no value)",
-    "ー": "該当数値なし (no value)",
-    "0.0X": "秘匿 (suppressed)",
-}
-
-
 def special_value_meaning(text: object) -> str | None:
     """The meaning of a special cell such as X, -, … or *** (None when it is not one)."""
-    value = nfkc(text)
-    return _SPECIAL_VALUES.get(value)
+    return TEMPLATE_SPECIAL_MEANINGS.get(nfkc(text))
 
 
 _UNIT_SUFFIXES = ("円", "%", "人", "件", "団体", "pt", "ポイント")
@@ -284,46 +271,6 @@ def parse_flag(text: object) -> bool | None:
 # ----------------------------------------------------------------------------- prefectures
 
 
-@dataclass(frozen=True)
-class LocalGovernment:
-    """One entry of the bundled local-government list."""
-
-    lg_code: str
-    pref_code: str
-    name_ja: str
-    full_name_ja: str
-    kind: str
-    is_northern_territories: bool
-
-
-def _read_reference(name: str, reference_dir: Path) -> list[dict[str, str]]:
-    with (reference_dir / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-@functools.cache
-def prefecture_lookup(reference_dir: Path = REFERENCE_DIR) -> dict[str, str]:
-    """Every way of writing a prefecture (code, name, short name, English) -> its code."""
-    lookup: dict[str, str] = {}
-    for row in _read_reference("prefecture", reference_dir):
-        code = row["pref_code"]
-        name = row["name_ja"]
-        short = name if name == "北海道" else re.sub("[都府県]$", "", name)
-        english = row["name_en"].lower()
-        for key in (code, str(int(code)), f"{code}000", name, short, english,
-                    row.get("lg_code") or ""):
-            if key:
-                lookup[key] = code
-    return lookup
-
-
-@functools.cache
-def prefecture_names(reference_dir: Path = REFERENCE_DIR) -> dict[str, str]:
-    """Prefecture code -> official name."""
-    rows = _read_reference("prefecture", reference_dir)
-    return {row["pref_code"]: row["name_ja"] for row in rows}
-
-
 _NATIONAL_WORDS = {"全国", "国", "national", "japan", "all", "00", "0", "00000"}
 
 
@@ -350,34 +297,6 @@ def parse_prefecture(text: object, *, allow_national: bool = False) -> str | Non
 
 
 # ----------------------------------------------------------------------------- local governments
-
-
-def check_digit(first5: str) -> int:
-    """JIS X 0402 check digit of a local-government code's first five digits."""
-    total = sum(weight * int(d) for weight, d in zip((6, 5, 4, 3, 2), first5, strict=True))
-    return (11 - total % 11) % 10
-
-
-@functools.cache
-def local_governments(reference_dir: Path = REFERENCE_DIR) -> dict[str, LocalGovernment]:
-    """The bundled local-government list by 6-digit code."""
-    return {
-        row["lg_code"]: LocalGovernment(
-            row["lg_code"], row["pref_code"], row["name_ja"], row["full_name_ja"], row["kind"],
-            row["northern_territories"] == "true",
-        )
-        for row in _read_reference("local_government", reference_dir)
-    }
-
-
-def _name_matches(name: str, government: LocalGovernment) -> bool:
-    written = re.sub(r"\s+", "", nfkc(name))
-    # Also accept the name with its prefecture in front (北海道札幌市 for 札幌市).
-    prefecture = prefecture_names().get(government.pref_code, "")
-    return any(
-        written in (own, prefecture + own)
-        for own in (government.full_name_ja, government.name_ja)
-    )
 
 
 def parse_lg_code(text: object, name: object = None) -> str | None:
@@ -411,7 +330,7 @@ def parse_lg_code(text: object, name: object = None) -> str | None:
         candidates = [padded + str(check_digit(padded))]
     found = [code for code in candidates if code in known]
     if len(found) > 1 and not is_blank(name):
-        found = [code for code in found if _name_matches(str(name), known[code])] or found
+        found = [code for code in found if name_matches(nfkc(name), known[code])] or found
     if len(found) == 1:
         return found[0]
     if len(found) > 1:

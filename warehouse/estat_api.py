@@ -1,0 +1,97 @@
+"""Fetching e-Stat (政府統計の総合窓口) statistics: a whole getStatsData table, saved as JSON.
+
+:func:`fetch_stats_data` calls the API with the user's appId (``SAIHAN_ESTAT_APP_ID``), follows
+NEXT_KEY until the table is complete and returns one merged response, which
+:func:`save_response` writes where the next run picks it up (and
+:mod:`warehouse.ingest.estat` parses). The HTTP opener is injectable, so tests need no network.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from warehouse.ingest.estat import STATUS_ERROR_FROM, STATUS_NO_DATA, as_list
+
+API_URL = "https://api.e-stat.go.jp/rest/3.0/app/json/getStatsData"
+
+Opener = Callable[[str, float], bytes]
+
+
+class EstatError(RuntimeError):
+    """The e-Stat API could not be reached or refused the request; the message says why."""
+
+
+def _urlopen(url: str, timeout: float) -> bytes:
+    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - fixed https URL
+        return response.read()
+
+
+def fetch_stats_data(app_id: str | None, stats_data_id: str, *, opener: Opener = _urlopen,
+                     extra: dict[str, str] | None = None, timeout: float = 60,
+                     max_pages: int = 100) -> dict:
+    """Fetch a whole statistics table (every page) as one getStatsData response."""
+    if not app_id:
+        raise EstatError("No e-Stat application ID: set SAIHAN_ESTAT_APP_ID (register at "
+                         "https://www.e-stat.go.jp/api/ to get one)")
+    if not stats_data_id.strip().isdigit():
+        raise EstatError(f"{stats_data_id!r} is not a statsDataId (digits, e.g. 0003191203)")
+    params = {"appId": app_id, "statsDataId": stats_data_id.strip(), "lang": "J",
+              "metaGetFlg": "Y", "cntGetFlg": "N", "annotationGetFlg": "Y",
+              "sectionHeaderFlg": "1", "replaceSpChars": "0", **(extra or {})}
+    merged: dict | None = None
+    start: int | None = None
+    for _ in range(max_pages):
+        query = dict(params, **({"startPosition": str(start)} if start else {}))
+        url = f"{API_URL}?{urllib.parse.urlencode(query)}"
+        try:
+            body = opener(url, timeout)
+        except urllib.error.HTTPError as exc:
+            raise EstatError(f"e-Stat answered HTTP {exc.code} ({exc.reason})") from exc
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise EstatError(f"e-Stat cannot be reached ({reason}); check the network") from exc
+        try:
+            page = json.loads(body.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise EstatError(f"e-Stat did not answer with JSON ({exc})") from exc
+        root = page.get("GET_STATS_DATA", {}) if isinstance(page, dict) else {}
+        result = root.get("RESULT", {})
+        status = int(result.get("STATUS", -1))
+        if status >= STATUS_ERROR_FROM or status < 0 or status == STATUS_NO_DATA:
+            raise EstatError(f"e-Stat refused the request: STATUS {status} "
+                             f"{result.get('ERROR_MSG', '')}".strip())
+        statistical = root.get("STATISTICAL_DATA", {})
+        if merged is None:
+            merged = page
+            # Never keep the appId in a saved file.
+            merged["GET_STATS_DATA"].get("PARAMETER", {}).pop("APP_ID", None)
+        else:
+            target = merged["GET_STATS_DATA"]["STATISTICAL_DATA"].setdefault("DATA_INF", {})
+            target["VALUE"] = as_list(target.get("VALUE")) + as_list(
+                statistical.get("DATA_INF", {}).get("VALUE"))
+        result_inf = statistical.get("RESULT_INF", {})
+        next_key = result_inf.get("NEXT_KEY")
+        if not next_key:
+            merged["GET_STATS_DATA"]["STATISTICAL_DATA"].get("RESULT_INF", {}).pop("NEXT_KEY",
+                                                                                  None)
+            return merged
+        start = int(next_key)
+    raise EstatError(f"the table has more than {max_pages} pages; narrow it (e.g. cdArea)")
+
+
+def save_response(document: dict, path: Path) -> int:
+    """Write a response as UTF-8 JSON (atomically); return the number of values in it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    partial.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    partial.replace(path)
+    data = document["GET_STATS_DATA"]["STATISTICAL_DATA"].get("DATA_INF", {})
+    return len(as_list(data.get("VALUE")))
+
+
+__all__ = ["API_URL", "EstatError", "fetch_stats_data", "save_response"]

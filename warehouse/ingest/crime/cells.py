@@ -1,0 +1,309 @@
+"""Text and workbook to cells: a crime file's header and a frame of text cells ``c0..cN`` with
+the ``line_number`` of every row.
+
+A plain file (no '"', every line as wide as the header: the common case) is read once and
+checked with whole-text counts; any other is checked line by line with polars string
+expressions, which give the exact rejections. Only a file with a quoted field spanning lines
+goes through the slower ``csv``-module path, which tracks physical line numbers exactly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import polars as pl
+
+from warehouse.errors import RejectedFile
+from warehouse.ingest.crime.format import BLANKS
+from warehouse.ingest.text import sniff_delimiter, xlsx_value
+
+
+def read_text(
+    path: Path, data: bytes, pieces: list[str]
+) -> tuple[list[str], pl.DataFrame, str, bool]:
+    """Header cells, a frame of text cells c0..cN plus ``line_number``, the delimiter, and
+    whether every cell is already trimmed (no blank at either end, no empty string).
+
+    ``data`` is the text as UTF-8 and ``pieces`` the text itself, in pieces that end at line
+    ends (joined only when the file is not plain)."""
+    end = data.find(b"\n")
+    first_line = (data if end < 0 else data[:end]).decode("utf-8").rstrip("\r")
+    delimiter = sniff_delimiter(first_line)
+    if first_line.count(delimiter) == 0:
+        raise RejectedFile(
+            path,
+            "line 1 is not a table header (no comma or tab between columns)",
+            "Check that this is a crime open-data CSV with its header on line 1",
+            line=1,
+        )
+
+    ends_with_newline = data.endswith(b"\n")
+    if _PLAIN_FAST_PATH and b'"' not in data:
+        plain = _read_plain(data, pieces, delimiter)
+        if plain is not None:
+            return plain
+    text = "".join(pieces)
+    lines = _physical_lines(data)
+    has_quotes = '"' in first_line or '"' in text
+    if has_quotes and (lines.str.count_matches('"', literal=True) % 2 == 1).any():
+        # a quoted field spans lines (or a quote is unterminated): exact but slower path
+        return (*_read_text_slow(path, text, delimiter), delimiter, False)
+
+    # Every physical line is one record now. Parse them all as text; a line with too many fields
+    # is cut by polars here but caught by the field count below.
+    table = pl.read_csv(
+        data,
+        has_header=False,
+        separator=delimiter,
+        quote_char='"',
+        infer_schema=False,
+        raise_if_empty=False,
+        truncate_ragged_lines=True,
+    )
+    if table.height != lines.len():  # should not happen; be exact anyway
+        return (*_read_text_slow(path, text, delimiter), delimiter, False)
+    table = table.rename({c: f"c{i}" for i, c in enumerate(table.columns)})
+    expected = table.width
+
+    # fields per line = delimiters outside quoted values + 1
+    counts = lines.str.count_matches(delimiter, literal=True) + 1
+    if has_quotes:
+        inside = table.select(
+            pl.sum_horizontal(
+                pl.col(c).str.count_matches(delimiter, literal=True).fill_null(0)
+                for c in table.columns
+            )
+        ).to_series()
+        counts = counts - inside
+    ragged = counts != expected
+    if ragged.any():
+        ragged = ragged & (lines.str.strip_chars() != "")
+    if ragged.any():
+        idx = int(ragged.arg_true()[0])
+        _reject_ragged(
+            path,
+            idx + 1,
+            int(counts[idx]),
+            expected,
+            last=idx == lines.len() - 1 and not ends_with_newline,
+        )
+
+    header = ["" if v is None else v for v in table.row(0)]
+    body = table.slice(1).with_columns(
+        pl.int_range(2, table.height + 1, dtype=pl.Int64).alias("line_number")
+    )
+    # Without quotes, a cell is the text between two delimiters and an empty cell is null, so
+    # no data line with a blank next to a delimiter or a line end means no cell to strip.
+    trimmed = not has_quotes and _no_blank_edges(lines, delimiter)
+    return header, body, delimiter, trimmed
+
+
+def _physical_lines(data: bytes) -> pl.Series:
+    """Physical lines as one text column ('\x1f' cannot occur: control characters are
+    rejected), without their line end."""
+    return pl.read_csv(
+        data,
+        has_header=False,
+        separator="\x1f",
+        quote_char=None,
+        infer_schema=False,
+        empty_string_is_null=False,
+        new_columns=["l"],
+    )["l"].str.strip_suffix("\r")
+
+
+def _no_blank_edges(lines: pl.Series, delimiter: str) -> bool:
+    """Whether no data line has a blank next to a delimiter or a line end."""
+    return not lines.slice(1).str.contains(
+        f"(?:^|{delimiter})[{BLANKS}]|[{BLANKS}](?:{delimiter}|$)"
+    ).any()
+
+
+#: Whether :func:`_read_plain` is tried first (off only to compare it with the general path).
+_PLAIN_FAST_PATH = True
+
+
+def _read_plain(
+    data: bytes, pieces: list[str], delimiter: str
+) -> tuple[list[str], pl.DataFrame, str, bool] | None:
+    """The common case in one read: a file without any '"' whose every line has the header's
+    number of fields. ``data`` is the file as UTF-8 (without BOM), ``pieces`` its text in
+    pieces that end at line ends (see :func:`~warehouse.ingest.text.decode_pieces`). Returns what
+    :func:`read_text` returns, or None when the file is not plainly that (a blank, short or
+    long line, a stray line break ...): the general path then reads it and gives the exact
+    findings or rejection.
+
+    Without quotes the fields of a line are its delimiters + 1. polars raises on a line with more
+    fields than the table is wide, so when it does not, and the file holds exactly
+    (width - 1) delimiters per line, every line has exactly ``width`` fields. Lines, fields and
+    blanks are counted in the text piece by piece (twice as fast as in the UTF-8 bytes, and
+    other threads get the GIL between pieces).
+    """
+    try:
+        table = pl.read_csv(
+            data,
+            has_header=False,
+            separator=delimiter,
+            quote_char='"',
+            infer_schema=False,
+            raise_if_empty=False,
+            truncate_ragged_lines=False,
+        )
+    except Exception:  # noqa: BLE001 - anything unusual goes the general way
+        return None
+    ends_with_newline = data.endswith(b"\n")
+    n_lines = sum(p.count("\n") for p in pieces) + (0 if ends_with_newline else 1)
+    if (
+        table.width < 2
+        or table.height < 2
+        or table.height != n_lines
+        or sum(p.count(delimiter) for p in pieces) != (table.width - 1) * n_lines
+    ):
+        return None
+    table = table.rename({c: f"c{i}" for i, c in enumerate(table.columns)})
+    header = ["" if v is None else v for v in table.row(0)]
+    body = table.slice(1).with_columns(
+        pl.int_range(2, table.height + 1, dtype=pl.Int64).alias("line_number")
+    )
+    # Trimmed (as the general path tells it): surely so when the data lines hold no space, tab
+    # or U+3000 at all and every '\r' ends a line (as '\r\n'); else asked as it asks.
+    # (a piece ends at a line end: the first holds the header line, no "\r\n" spans two)
+    data_lines = [pieces[0][pieces[0].find("\n") + 1 :], *pieces[1:]]
+    trimmed = delimiter == "," and not any(b in p for p in data_lines for b in " \t\u3000")
+    if trimmed:
+        cr = sum(p.count("\r") for p in data_lines)
+        trimmed = cr == 0 or cr == sum(p.count("\r\n") for p in data_lines)
+    if not trimmed:
+        lines = _physical_lines(data)
+        if lines.len() != n_lines:
+            return None
+        trimmed = _no_blank_edges(lines, delimiter)
+    return header, body, delimiter, trimmed
+
+
+def _reject_ragged(path: Path, line: int, found: int, expected: int, *, last: bool) -> None:
+    if last and found < expected:
+        raise RejectedFile(
+            path,
+            f"the file is truncated: its last line {line} stops after {found} of {expected} fields",
+            "Download the file again in full and put it in the inbox again",
+            line=line,
+        )
+    raise RejectedFile(
+        path,
+        f"line {line} has {found} fields where the header has {expected}",
+        "Fix that line (a stray or missing comma/tab, or an unquoted comma inside a value) "
+        "and put the file in the inbox again",
+        line=line,
+    )
+
+
+def _read_text_slow(path: Path, text: str, delimiter: str) -> tuple[list[str], pl.DataFrame]:
+    """csv-module parse that knows the physical start line of every record."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    expected: int | None = None
+    header: list[str] = []
+    previous = 0
+    n_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    while True:
+        start = previous + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                raise RejectedFile(
+                    path,
+                    f"the file is truncated: a quoted value opened on line {start} is never closed",
+                    "Download the file again in full (or close the quote) and put it in the "
+                    "inbox again",
+                    line=start,
+                ) from exc
+            raise RejectedFile(
+                path,
+                f"line {reader.line_num}: badly quoted value ({exc})",
+                "Fix the quoting on that line and put the file in the inbox again",
+                line=reader.line_num,
+            ) from exc
+        previous = reader.line_num
+        if expected is None:
+            header, expected = row, len(row)
+            continue
+        if not row or all(not v.strip() for v in row):
+            continue  # blank line
+        if len(row) != expected:
+            _reject_ragged(
+                path,
+                start,
+                len(row),
+                expected,
+                last=previous >= n_lines and not text.endswith("\n"),
+            )
+        rows.append(row)
+        starts.append(start)
+    names = [f"c{i}" for i in range(expected or 0)]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    body = pl.DataFrame(
+        {n: pl.Series(n, col, dtype=pl.String) for n, col in zip(names, columns, strict=True)}
+    ).with_columns(pl.Series("line_number", starts, dtype=pl.Int64))
+    return header, body
+
+
+def read_xlsx(path: Path, content: bytes) -> tuple[list[str], pl.DataFrame]:
+    """First sheet of a workbook; line_number is the sheet row."""
+    from openpyxl import load_workbook  # (a slow import, needed only for workbooks)
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any failure means: not a readable workbook
+        raise RejectedFile(
+            path,
+            f"the file is not a readable Excel workbook ({type(exc).__name__})",
+            "Open it in Excel and save it again as .xlsx, or as CP932 or UTF-8 CSV",
+        ) from exc
+
+    try:
+        sheet = workbook.worksheets[0]
+        header: list[str] | None = None
+        rows: list[list[str | None]] = []
+        starts: list[int] = []
+        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+            cells = [xlsx_value(v) for v in values]
+            if not any(c is not None and str(c).strip() for c in cells):
+                continue
+            if header is None:
+                while cells and cells[-1] is None:
+                    cells.pop()
+                header = ["" if c is None else c for c in cells]
+                continue
+            width = len(header)
+            if len(cells) > width and any(c is not None and c.strip() for c in cells[width:]):
+                found = max(i for i, c in enumerate(cells) if c is not None and c.strip()) + 1
+                raise RejectedFile(
+                    path,
+                    f"sheet row {number} has {found} filled cells where the header has {width}",
+                    "Remove the cells beyond the header's columns and save again",
+                    line=number,
+                )
+            cells = (cells + [None] * width)[:width]
+            rows.append(cells)
+            starts.append(number)
+    finally:
+        workbook.close()
+    if header is None:
+        raise RejectedFile(
+            path,
+            "the first sheet is empty: no incidents",
+            "Put the crime table on the first sheet and save again",
+        )
+    names = [f"c{i}" for i in range(len(header))]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    body = pl.DataFrame(
+        {n: pl.Series(n, col, dtype=pl.String) for n, col in zip(names, columns, strict=True)}
+    ).with_columns(pl.Series("line_number", starts, dtype=pl.Int64))
+    return header, body

@@ -1,0 +1,116 @@
+"""Reader for the National Police Agency crime open data (犯罪オープンデータ) as really published.
+
+The files come in CP932 or UTF-8 (with or without BOM), comma or tab separated, CRLF or LF,
+sometimes as XLSX, sometimes with unnamed index columns or with the whole table repeated side by
+side. :func:`read_crime_file` turns one such file into a :class:`CrimeFile`: a polars frame with
+one row per incident under English column names, the file's identity (prefecture, modus, data
+year) and the findings worth showing; :func:`parse_crime` hands it on as a
+:class:`~warehouse.ingest.contract.Parsed`. A file that cannot be read whole raises
+:class:`~warehouse.errors.RejectedFile`; nothing of it is returned.
+
+The steps, one module each: bytes -> text (:mod:`warehouse.ingest.text`), text -> cells
+(:mod:`.cells`), cells -> frame (:mod:`.frame`), normalisation and identity (:mod:`.normalise`),
+findings (:mod:`.findings`); the format itself is :mod:`.format`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from warehouse.errors import Finding, RejectedFile
+from warehouse.ingest.contract import DatasetIdentity, Parsed
+from warehouse.ingest.crime.cells import read_text, read_xlsx
+from warehouse.ingest.crime.format import CrimeFile
+from warehouse.ingest.crime.frame import to_frame
+from warehouse.ingest.crime.normalise import normalise
+from warehouse.ingest.text import RESAVE, byte_position, decode_pieces, utf8_of
+
+SOURCE_KIND = "crime_open_data"
+
+
+def read_crime_file(path: Path, *, content: bytes | None = None) -> CrimeFile:
+    """Read one crime open-data file (CSV/TSV in CP932 or UTF-8, or XLSX).
+
+    ``content`` is the file's bytes when already in memory; ``path`` then only names the file
+    (its name gives the data year when it carries one, e.g. ``hokkaido_2018zitensyatou.csv``).
+    Raises :class:`RejectedFile` when the file cannot be loaded whole.
+    """
+    path = Path(path)
+    if content is None:
+        content = path.read_bytes()
+    findings: list[Finding] = []
+
+    kind = _sniff(path, content)
+    trimmed = False  # True when no value has blanks to strip (the text fast path proves it)
+    if kind == "xlsx":
+        header, body = read_xlsx(path, content)
+        encoding, delimiter = "xlsx", None
+    else:
+        encoding, pieces = decode_pieces(path, content)
+        header, body, delimiter, trimmed = read_text(path, utf8_of(content, encoding, pieces),
+                                                      pieces)
+
+    frame, columns = to_frame(path, header, body, findings, trimmed=trimmed)
+    frame, pref_code, modus, data_year = normalise(path, frame, findings)
+    return CrimeFile(
+        frame=frame,
+        findings=findings,
+        encoding=encoding,
+        delimiter=delimiter,
+        pref_code=pref_code,
+        modus=modus,
+        data_year=data_year,
+        row_count=frame.height,
+        path=path,
+        source_columns=columns,
+    )
+# ----------------------------------------------------------------------------- bytes -> text
+
+
+def _sniff(path: Path, content: bytes) -> str:
+    """'xlsx' or 'text'; rejects empty and binary files."""
+    if not content or content.isspace():
+        raise RejectedFile(
+            path,
+            "the file is empty: no incidents",
+            "Check that the download completed and put the full file in the inbox again",
+        )
+    if content.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        raise RejectedFile(
+            path,
+            "the file is named .xlsx but is not an Excel workbook",
+            "Open it in Excel and save it again as .xlsx, or as CP932 or UTF-8 CSV",
+        )
+    if content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise RejectedFile(
+            path,
+            "the file is an old Excel 97-2003 (.xls) workbook, which is not read",
+            "Open it in Excel and save it as .xlsx or as CP932 or UTF-8 CSV",
+        )
+    nul = content.find(b"\x00")
+    if nul >= 0:
+        line, col = byte_position(content, nul)
+        raise RejectedFile(
+            path,
+            f"the file is binary, not a text table (NUL byte at line {line}, byte {col})",
+            "Check that this is the CSV you meant, or " + RESAVE[0].lower() + RESAVE[1:],
+            line=line,
+            column=f"byte {col}",
+        )
+    return "text"
+
+
+def parse_crime(path: Path, content: bytes) -> Parsed:
+    """Parse one police crime open-data file (犯罪オープンデータ)."""
+    crime = read_crime_file(path, content=content)
+    return Parsed(
+        identity=DatasetIdentity(SOURCE_KIND, pref_code=crime.pref_code, modus=crime.modus,
+                                 data_year=crime.data_year),
+        raw_table="crime_incident",
+        frame=crime.frame,
+        encoding=crime.encoding,
+        delimiter=crime.delimiter,
+        findings=crime.findings,
+    )

@@ -1,0 +1,86 @@
+"""Published facts (the white paper and later editions): one cited figure per row, checked
+strictly; a file is one publication."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import polars as pl
+
+from warehouse.errors import RejectedFile
+from warehouse.ingest.contract import DatasetIdentity, Parsed
+from warehouse.ingest.text import decode_strict, normalise_header
+
+PUBLISHED_FACT_COLUMNS = (
+    "fact_id",
+    "topic",
+    "measure",
+    "level",
+    "method",
+    "pref_name",
+    "value",
+    "unit",
+    "as_of",
+    "source",
+    "section",
+    "quote",
+)
+
+
+def is_published_facts(header: list[str]) -> bool:
+    """Header of a published-facts file."""
+    return tuple(header[: len(PUBLISHED_FACT_COLUMNS)]) == PUBLISHED_FACT_COLUMNS
+
+
+def parse_published_facts(path: Path, content: bytes) -> Parsed:
+    """Parse a published-facts CSV (one cited figure per row) strictly."""
+    text, encoding = decode_strict(path, content)
+    frame = pl.read_csv(io.StringIO(text), infer_schema=False)
+    frame = frame.rename({c: normalise_header(c) for c in frame.columns})
+    frame = frame.select(PUBLISHED_FACT_COLUMNS).with_row_index("line_number", offset=2)
+    problems = []
+    for row in frame.iter_rows(named=True):
+        line = row["line_number"]
+        for column in ("fact_id", "topic", "measure", "value", "unit", "source"):
+            if not row[column]:
+                problems.append((line, column, "is empty"))
+        value = (row["value"] or "").replace(",", "")
+        try:
+            float(value)
+        except ValueError:
+            problems.append((line, "value", f"{row['value']!r} is not a number"))
+        try:
+            if row["as_of"]:
+                pl.Series([row["as_of"]]).str.to_date("%Y-%m-%d", strict=True)
+        except Exception:
+            problems.append((line, "as_of", f"{row['as_of']!r} is not a date like 2024-04-01"))
+    duplicated = frame.filter(pl.col("fact_id").is_duplicated())
+    for row in duplicated.iter_rows(named=True):
+        problems.append((row["line_number"], "fact_id", f"{row['fact_id']!r} appears twice"))
+    if problems:
+        line, column, what = problems[0]
+        raise RejectedFile(
+            path,
+            reason=f"{column} {what}",
+            line=line,
+            column=column,
+            action="Correct the cell (every fact needs an id, a number, a unit and its source; "
+            "as_of, when given, is an ISO date) and deliver the file again",
+            details=[f"line {ln}, column {col}: {w}" for ln, col, w in problems[:50]],
+        )
+    sources = frame["source"].unique().to_list()
+    if len(sources) != 1:
+        raise RejectedFile(
+            path,
+            reason=f"the file mixes publications {sources}",
+            action="Deliver one file per publication",
+            column="source",
+        )
+    return Parsed(
+        identity=DatasetIdentity("published_facts", scope=sources[0]),
+        raw_table="published_fact",
+        frame=frame.with_columns(pl.col("line_number").cast(pl.Int32)),
+        encoding=encoding,
+        delimiter=",",
+    )

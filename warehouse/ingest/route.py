@@ -1,0 +1,176 @@
+"""The registry of source kinds: recognise a delivered file by its header and parse it.
+
+Each source kind declares the header it is recognised by and a parser that returns a
+:class:`~warehouse.ingest.contract.Parsed` (rows plus the dataset's identity) or raises
+:class:`~warehouse.errors.RejectedFile`. Routing is by the file's header, never by its name:
+names in the wild are misspelled. JSON documents are routed by their content.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from warehouse.errors import RejectedFile
+from warehouse.ingest.contract import Parsed, SourceKind
+from warehouse.ingest.crime.format import is_crime_file
+from warehouse.ingest.crime.read import parse_crime
+from warehouse.ingest.estat import is_estat_response, parse_estat
+from warehouse.ingest.programme.indicators import is_indicator_file, parse_indicators
+from warehouse.ingest.programme.local_plans import is_local_plan_file, parse_local_plans
+from warehouse.ingest.programme.subsidy import is_subsidy_file, parse_subsidy
+from warehouse.ingest.published_facts import is_published_facts, parse_published_facts
+from warehouse.ingest.text import sniff_header, sniff_rows
+
+SOURCE_KINDS: tuple[SourceKind, ...] = (
+    SourceKind(
+        "published_facts",
+        "published facts (fact_id, topic, measure, ... quote)",
+        is_published_facts,
+        parse_published_facts,
+    ),
+    SourceKind(
+        "crime_open_data",
+        "police crime open data (罪名, 手口, 管轄警察署（発生地）, ...)",
+        is_crime_file,
+        parse_crime,
+    ),
+    SourceKind(
+        "indicators",
+        "prefecture indicators (計画, 指標番号, 指標名, 都道府県, 期間, 値, 単位)",
+        is_indicator_file,
+        parse_indicators,
+        finds_header=True,
+    ),
+    SourceKind(
+        "subsidy_records",
+        "subsidy records (年度, 都道府県, 事業実施, ..., 国庫補助額)",
+        is_subsidy_file,
+        parse_subsidy,
+        finds_header=True,
+    ),
+    SourceKind(
+        "local_plans",
+        "local-plan status (基準日, 団体コード, 策定状況, 策定方法, ...)",
+        is_local_plan_file,
+        parse_local_plans,
+        finds_header=True,
+    ),
+)
+
+
+# --- JSON documents (routed by content before any header is sniffed) -------------------------
+
+
+@dataclass(frozen=True)
+class JsonKind:
+    """A kind of JSON input: how to recognise the parsed document and how to parse the file."""
+
+    name: str
+    description: str
+    matches: Callable[[object], bool]
+    parse: Callable[[Path, bytes], Parsed]
+
+
+JSON_KINDS: tuple[JsonKind, ...] = (
+    JsonKind("estat", "e-Stat getStatsData response (GET_STATS_DATA)", is_estat_response,
+             parse_estat),
+)
+
+
+def looks_like_json(path: Path, content: bytes) -> bool:
+    """Whether a file is a JSON document (by its first character, or its .json name)."""
+    head = content[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith((b"{", b"[")) or path.suffix.lower() == ".json"
+
+
+def _route_json(path: Path, content: bytes) -> SourceKind:
+    """The kind of a JSON file, by its content."""
+    try:
+        document = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise RejectedFile(
+            path,
+            reason=f"the file is not valid JSON ({exc})",
+            action="Deliver the JSON as saved from the API (UTF-8)",
+        ) from exc
+    for kind in JSON_KINDS:
+        if kind.matches(document):
+            return SourceKind(kind.name, kind.description, lambda _header: True, kind.parse)
+    keys = list(document)[:5] if isinstance(document, dict) else type(document).__name__
+    raise RejectedFile(
+        path,
+        reason=f"the JSON document ({keys}) is not one saihan knows",
+        action="Deliver " + "; ".join(k.description for k in JSON_KINDS) + "; see README, "
+        "'Input formats'",
+    )
+
+
+def _route(path: Path, content: bytes, header: list[str]) -> SourceKind | None:
+    """The first kind whose header is the file's first row, else one whose header is among the
+    first rows (below a title row)."""
+    for kind in SOURCE_KINDS:
+        if kind.matches(header):
+            return kind
+    searching = [kind for kind in SOURCE_KINDS if kind.finds_header]
+    try:
+        rows = sniff_rows(path, content)[1:]
+    except RejectedFile:
+        raise
+    except Exception:
+        return None
+    for row in rows:
+        for kind in searching:
+            if kind.matches(row):
+                return kind
+    return None
+
+
+def parse_file(path: Path, content: bytes | None = None) -> Parsed:
+    """Recognise a file by its header and parse it, or raise RejectedFile saying why."""
+    content = path.read_bytes() if content is None else content
+    header: list[str] = []
+    if looks_like_json(path, content):
+        kind: SourceKind | None = _route_json(path, content)
+    else:
+        try:
+            header = sniff_header(path, content)
+            kind = _route(path, content, header)
+        except RejectedFile:
+            raise
+        except Exception as exc:  # a workbook that does not open, and the like
+            raise RejectedFile(
+                path,
+                reason=f"the file cannot be opened as a table ({exc})",
+                action="Deliver it as CSV (UTF-8 or CP932) or XLSX",
+            ) from exc
+    if kind is not None:
+        try:
+            parsed = kind.parse(path, content)
+        except RejectedFile:
+            raise
+        except Exception as exc:
+            raise RejectedFile(
+                path,
+                reason=f"the file looks like {kind.description} but could not be "
+                f"read: {type(exc).__name__}: {exc}",
+                action="Check that every row has the header's columns and re-save the "
+                "file; if it looks right, report it with this message",
+            ) from exc
+        if parsed.frame.height == 0:
+            raise RejectedFile(
+                path,
+                reason="the file has a header but no rows",
+                action="Deliver the file again with its rows",
+                line=2,
+            )
+        return parsed
+    expected = "; ".join(k.description for k in SOURCE_KINDS)
+    raise RejectedFile(
+        path,
+        reason=f"the header {header[:6]} is not one saihan knows",
+        action=f"Use one of the input formats ({expected}); see README, 'Input formats'",
+        line=1,
+    )
