@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, maps, queries, state
-from dashboard.i18n import fiscal_year_label, number_label, t, unit_label
+from dashboard.i18n import PLAN_LEVELS, fiscal_year_label, number_label, t, unit_label
 
 lang = state.lang()
 state.require_warehouse()
@@ -82,16 +82,16 @@ with right:
     if plans.height:
         st.plotly_chart(charts.plan_counts_bar(plans, governments, lang), key="overview_plans")
         table = pl.DataFrame({
-            "level": [t(f"level_{lv}", lang) for lv in charts.LEVELS],
+            "level": [t(f"level_{lv}", lang) for lv in PLAN_LEVELS],
             "all": [plans.filter((pl.col("level") == lv) & (pl.col("method") == "all"))["value"]
-                    .sum() for lv in charts.LEVELS],
+                    .sum() for lv in PLAN_LEVELS],
             "standalone": [plans.filter((pl.col("level") == lv)
                                         & (pl.col("method") == "standalone"))["value"].sum()
-                           for lv in charts.LEVELS],
+                           for lv in PLAN_LEVELS],
             "included": [plans.filter((pl.col("level") == lv)
                                       & (pl.col("method") == "included_in_other"))["value"].sum()
-                         for lv in charts.LEVELS],
-            "governments": [governments[lv] for lv in charts.LEVELS],
+                         for lv in PLAN_LEVELS],
+            "governments": [governments[lv] for lv in PLAN_LEVELS],
         }).rename({
             "level": t("col_level", lang), "all": t("col_with_plan", lang),
             "standalone": t("method_standalone", lang),
