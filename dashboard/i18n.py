@@ -11,6 +11,9 @@ LANGUAGES: dict[str, str] = {"ja": "日本語", "en": "English"}
 STRINGS: dict[str, dict[str, str]] = {
     "app_title": {"ja": "再犯防止 地域別モニター", "en": "Recidivism prevention: regional monitor"},
     "language": {"ja": "言語 / Language", "en": "言語 / Language"},
+    "nav_national": {"ja": "全国と地域", "en": "Nation and regions"},
+    "nav_programmes": {"ja": "施策", "en": "Programmes"},
+    "nav_data": {"ja": "ダウンロードとデータ品質", "en": "Downloads and data quality"},
     "page_overview": {"ja": "全国概況", "en": "National overview"},
     "overview_caption": {
         "ja": "地方公共団体における再犯防止の取組の全国的な状況（公表値に基づく）",
@@ -272,7 +275,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "lineage_indicators": {"ja": "指標", "en": "Indicators"},
     "lineage_source_templates": {"ja": "入力テンプレート（都道府県・市区町村から。同梱分はサンプル）", "en": "Input templates (from prefectures and municipalities; the bundled ones are sample)"},
     "lineage_source_estat": {"ja": "e-Stat（政府統計の総合窓口）", "en": "e-Stat (official statistics portal)"},
-    # --- extracts page (issue 7) ---
+    # --- extracts page ---
     "page_extracts": {"ja": "都道府県別データ", "en": "Prefecture extracts"},
     "extracts_caption": {
         "ja": (

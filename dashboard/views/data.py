@@ -10,7 +10,6 @@ from dashboard.i18n import t
 from warehouse.templates import TEMPLATES, template_bytes
 
 lang = state.lang()
-state.require_warehouse()
 
 st.title(t("page_data", lang))
 st.caption(t("data_caption", lang))

@@ -11,7 +11,6 @@ from warehouse import db
 from warehouse.extract import CSV_ENCODINGS, FORMATS, extract_zip
 
 lang = state.lang()
-state.require_warehouse()
 settings = state.settings()
 
 st.title(t("page_extracts", lang))

@@ -9,7 +9,6 @@ from dashboard import charts, maps, queries, state
 from dashboard.i18n import t
 
 lang = state.lang()
-state.require_warehouse()
 
 st.title(t("page_indicators", lang))
 st.caption(t("indicators_caption", lang))

@@ -9,7 +9,6 @@ from dashboard import charts, maps, queries, state
 from dashboard.i18n import PLAN_LEVELS, fiscal_year_label, number_label, t, unit_label
 
 lang = state.lang()
-state.require_warehouse()
 
 st.title(t("page_overview", lang))
 st.caption(t("overview_caption", lang))

@@ -16,7 +16,6 @@ from dashboard.i18n import (
 )
 
 lang = state.lang()
-state.require_warehouse()
 
 st.title(t("page_plans", lang))
 st.caption(t("plans_caption", lang))

@@ -14,7 +14,6 @@ from dashboard.i18n import (
 )
 
 lang = state.lang()
-state.require_warehouse()
 
 st.title(t("page_progress", lang))
 st.caption(t("progress_caption", lang))

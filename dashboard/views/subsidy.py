@@ -9,7 +9,6 @@ from dashboard import charts, maps, queries, state
 from dashboard.i18n import fiscal_year_label, number_label, t
 
 lang = state.lang()
-state.require_warehouse()
 
 st.title(t("page_subsidy", lang))
 st.caption(t("subsidy_caption", lang))
