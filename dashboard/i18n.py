@@ -23,6 +23,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "公開済みのデータベースがありません。`uv run saihan demo` を実行してください。",
         "en": "No published warehouse yet. Run `uv run saihan demo`.",
     },
+    "subsidy_none": {
+        "ja": "データベースは公開済みですが、地域再犯防止推進事業の実施記録（公表値・実施状況の報告）はまだありません。",
+        "en": "The warehouse is published but holds no records of the regional subsidy programme yet (neither published participation nor programme records).",
+    },
     "kpi_subsidy": {"ja": "地域再犯防止推進事業 実施都道府県", "en": "Prefectures in the regional subsidy programme"},
     "kpi_plans_pref": {"ja": "地方計画 策定済み都道府県", "en": "Prefectures with a local plan"},
     "kpi_plans_city": {"ja": "地方計画 策定済み指定都市", "en": "Designated cities with a local plan"},
@@ -116,6 +120,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "人口当たりの件数は、人口データが取り込まれている場合に表示します（現在は未取込）。",
         "en": "Rates per population appear once population data is loaded (none is loaded yet).",
     },
+    "crime_source_all": {"ja": "都道府県警察 犯罪オープンデータ", "en": "Prefectural police crime open data"},
     "crime_source": {"ja": "{pref}警察 犯罪オープンデータ（{years}年）", "en": "{pref} Prefectural Police crime open data ({years})"},
     "hour_of_day": {"ja": "時（0〜23時）", "en": "Hour of day"},
     "hour_suffix": {"ja": "時", "en": "h"},
@@ -401,6 +406,12 @@ def fiscal_year_label(fiscal_year: int, lang: str = "ja") -> str:
         reiwa = fiscal_year - 2018
         return f"令和{'元' if reiwa == 1 else reiwa}年度"
     return f"平成{fiscal_year - 1988}年度"
+
+
+def year_range_label(first: int, last: int) -> str:
+    """Years from first to last, earliest first ("2018–2024"), or one year ("2018")."""
+    first, last = min(first, last), max(first, last)
+    return str(first) if first == last else f"{first}–{last}"
 
 
 def date_label(value, lang: str = "ja") -> str:

@@ -1,7 +1,7 @@
 """Read-only queries on the published marts. Plain functions: connection in, frame out.
 
-The dashboard never reads raw, stg or core tables; everything here selects from ``mart.*``
-(and ``meta.build_info`` for freshness). Values are bound as parameters.
+The dashboard never reads raw, meta, stg, core or ref tables; everything here selects from
+``mart.*``. Values are bound as parameters.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None 
 
 def published_at(con: duckdb.DuckDBPyConnection) -> str | None:
     """When the published warehouse was built (ISO timestamp)."""
-    rows = con.sql("select value from meta.build_info where key = 'built_at'").fetchall()
+    rows = con.sql("select built_at from mart.build_info").fetchall()
     return rows[0][0] if rows else None
 
 

@@ -6,7 +6,14 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, maps, queries, state
-from dashboard.i18n import PLAN_LEVELS, fiscal_year_label, number_label, t, unit_label
+from dashboard.i18n import (
+    PLAN_LEVELS,
+    fiscal_year_label,
+    number_label,
+    t,
+    unit_label,
+    year_range_label,
+)
 
 lang = state.lang()
 
@@ -137,12 +144,10 @@ crime = state.load(queries.crime_summary)
 if crime.height == 0:
     st.info(t("crime_none", lang))
 else:
-    names = crime["name_ja" if lang == "ja" else "name_en"].unique().to_list()
-    years_seen = crime["data_year"].unique().sort().to_list()
+    names = crime["name_ja" if lang == "ja" else "name_en"].unique(maintain_order=True).to_list()
     st.write(t("crime_total", lang, prefs="・".join(names),
-               years="–".join(str(y) for y in {years_seen[0], years_seen[-1]}),
+               years=year_range_label(crime["data_year"].min(), crime["data_year"].max()),
                n=f"{crime['incidents'].sum():,}"))
     st.plotly_chart(charts.crime_trend(state.load(queries.crime_by_month), lang),
                     key="overview_crime")
-    state.panel_footer("都道府県警察 犯罪オープンデータ" if lang == "ja"
-                       else "Prefectural police crime open data", None)
+    state.panel_footer(t("crime_source_all", lang), None)

@@ -15,7 +15,7 @@ st.caption(t("subsidy_caption", lang))
 
 years = state.load(queries.subsidy_by_year)
 if years.height == 0:
-    st.info(t("no_warehouse", lang))
+    st.info(t("subsidy_none", lang))
     st.stop()
 fiscal_years = sorted(years["fiscal_year"].to_list(), reverse=True)
 fiscal_year = state.url_selectbox(t("filter_fiscal_year", lang), fiscal_years, "fy",
