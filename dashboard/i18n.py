@@ -398,6 +398,12 @@ def unit_label(unit: str, lang: str = "ja") -> str:
     return t(key, lang) if key in STRINGS else unit
 
 
+def source_kind_label(kind: str, lang: str = "ja") -> str:
+    """A kind of source's display name, or the kind as stored when none is defined."""
+    key = f"source_kind_{kind}"
+    return t(key, lang) if key in STRINGS else kind
+
+
 def fiscal_year_label(fiscal_year: int, lang: str = "ja") -> str:
     """A fiscal year the Japanese way (令和6年度) or as FY2024."""
     if lang != "ja":

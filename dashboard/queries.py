@@ -344,12 +344,11 @@ def indicator_series(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def indicator_values(con: duckdb.DuckDBPyConnection, series_key: str) -> pl.DataFrame:
-    """All values of one series, every prefecture and national, with names."""
+    """All values of one series, every prefecture and national ('00', without names)."""
     return _frame(
         con,
-        "select v.pref_code, coalesce(p.name_ja, '全国') as name_ja, "
-        "coalesce(p.short_name_ja, '全国') as short_name_ja, "
-        "coalesce(p.name_en, 'Japan') as name_en, v.is_national, v.period, v.period_year, "
+        "select v.pref_code, p.name_ja, p.short_name_ja, p.name_en, "
+        "v.is_national, v.period, v.period_year, "
         "v.value, v.value_note, v.unit, v.numerator, v.denominator, v.source, v.is_sample "
         "from mart.indicator_value as v left join mart.prefecture as p using (pref_code) "
         "where v.series_key = ? order by v.period_year, v.period, v.pref_code",
@@ -363,14 +362,6 @@ def region_progress(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """The per-prefecture scorecard (without the nested indicator list)."""
     return _frame(con, "select * exclude (latest_indicators) from mart.region_progress "
                        "order by pref_code")
-
-
-def region_indicators(con: duckdb.DuckDBPyConnection, pref_code: str) -> pl.DataFrame:
-    """One prefecture's latest indicators beside the national values."""
-    return _frame(
-        con, "select * from mart.region_indicator where pref_code = ? order by indicator_number",
-        [pref_code],
-    )
 
 
 def region_indicator_history(con: duckdb.DuckDBPyConnection, pref_code: str) -> pl.DataFrame:

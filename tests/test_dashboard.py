@@ -248,6 +248,17 @@ def test_subsidy_page_says_the_published_warehouse_holds_no_subsidy_records(
     assert not at.metric
 
 
+def test_every_page_renders_on_a_published_but_empty_warehouse(settings: Settings,
+                                                               monkeypatch) -> None:
+    assert run_pipeline(settings, [], trigger="init", force_build=True).status == "published"
+    open_page = app_on(settings, monkeypatch)
+    for view in VIEWS:
+        at = open_page(view)
+        assert at.title and not at.warning, view
+        if view == "views/subsidy.py":
+            assert [i.value for i in at.info] == [t("subsidy_none", "ja")]
+
+
 def test_without_a_warehouse_every_page_says_so(settings: Settings, monkeypatch) -> None:
     open_page = app_on(settings, monkeypatch)
     for view in VIEWS:

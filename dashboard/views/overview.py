@@ -62,7 +62,7 @@ with left:
             status=pl.when(pl.col("is_participating"))
             .then(pl.lit(t("participating", lang)))
             .otherwise(pl.lit(t("not_participating", lang))),
-            label=pl.col("short_name_ja") if lang == "ja" else pl.col("name_en"),
+            label=state.short_name(lang),
         )
         kind = st.segmented_control(
             t("map_kind", lang), ["tile", "geo"], default="tile",
@@ -144,7 +144,7 @@ crime = state.load(queries.crime_summary)
 if crime.height == 0:
     st.info(t("crime_none", lang))
 else:
-    names = crime["name_ja" if lang == "ja" else "name_en"].unique(maintain_order=True).to_list()
+    names = crime[state.name_column(lang)].unique(maintain_order=True).to_list()
     st.write(t("crime_total", lang, prefs="・".join(names),
                years=year_range_label(crime["data_year"].min(), crime["data_year"].max()),
                n=f"{crime['incidents'].sum():,}"))

@@ -50,7 +50,7 @@ with left:
     labelled = detail.with_columns(
         status=pl.when(pl.col("is_participating")).then(pl.lit(t("participating", lang)))
         .otherwise(pl.lit(t("not_participating", lang))),
-        label=pl.col("short_name_ja") if lang == "ja" else pl.col("name_en"),
+        label=state.short_name(lang),
     )
     kind = st.segmented_control(t("map_kind", lang), ["tile", "geo"], default="tile",
                                 format_func=lambda k: t(f"map_{k}", lang), key="subsidy_map_kind")
@@ -93,7 +93,7 @@ def flag(column: str) -> pl.Expr:
 
 
 table = detail.select(
-    pl.col("name_ja" if lang == "ja" else "name_en").alias(t("col_prefecture", lang)),
+    pl.col(state.name_column(lang)).alias(t("col_prefecture", lang)),
     flag("is_participating").alias(t("col_participating", lang)),
     *[flag(f"runs_{m}").alias(t(f"menu_{m}", lang)) for m in menus],
     pl.col("project_cost_yen").alias(t("col_project_cost", lang)),
