@@ -25,8 +25,12 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None 
 
 
 def published_at(con: duckdb.DuckDBPyConnection) -> str | None:
-    """When the published warehouse was built (ISO timestamp)."""
-    rows = con.sql("select built_at from mart.build_info").fetchall()
+    """When the published warehouse was built (ISO timestamp); None if it does not say (one
+    built before ``mart.build_info`` existed, until the next run rebuilds it)."""
+    try:
+        rows = con.sql("select built_at from mart.build_info").fetchall()
+    except duckdb.CatalogException:
+        return None
     return rows[0][0] if rows else None
 
 

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import queries
 from dashboard.i18n import t, year_range_label
 from tests.conftest import HOKKAIDO_DIR, make_settings
 from warehouse.run import run_pipeline
@@ -189,10 +190,6 @@ def test_crime_table_suppresses_small_counts_like_the_extracts(app, monkeypatch)
 
 
 def test_a_new_publish_is_read_while_an_old_connection_is_open(sample_copy) -> None:
-    from dashboard import queries
-    from tests.conftest import HOKKAIDO_DIR
-    from warehouse.run import run_pipeline
-
     old = queries.open_warehouse(sample_copy.warehouse)
     before = queries.crime_totals(old, "01", (2018,), ("ひったくり",), ())["incidents"]
     renamed = sample_copy.inbox / "redelivery" / "01_bag_snatching.csv"
@@ -284,6 +281,14 @@ def test_every_page_renders_on_a_warehouse_of_marts_only(marts_only_home, monkey
     for view in VIEWS:
         at = open_page(view)
         assert at.title, view
+
+
+def test_a_warehouse_built_before_mart_build_info_shows_no_build_time(sample_copy) -> None:
+    con = duckdb.connect(str(sample_copy.warehouse))
+    assert queries.published_at(con).startswith("20")  # ISO 8601
+    con.execute("drop table mart.build_info")
+    assert queries.published_at(con) is None
+    con.close()
 
 
 def _python_files(folder: Path) -> list[Path]:

@@ -24,7 +24,6 @@ from dashboard.maps.choropleth import choropleth
 from dashboard.maps.geo import (
     ATTRIBUTION_EN,
     ATTRIBUTION_JA,
-    PREF_CODES,
     Tile,
     load_prefecture_geojson,
     load_tile_grid,
@@ -35,7 +34,6 @@ from dashboard.maps.tile_grid import tile_grid
 __all__ = [
     "ATTRIBUTION_EN",
     "ATTRIBUTION_JA",
-    "PREF_CODES",
     "MapStyle",
     "Tile",
     "choropleth",
