@@ -17,7 +17,6 @@ published = state.load(queries.published_at)
 if published:
     st.caption(t("published_at", lang, when=published))
 
-
 st.subheader(t("freshness_title", lang))
 freshness = state.load(queries.source_freshness)
 kinds = {kind: source_kind_label(kind, lang) for kind in freshness["source_kind"]}
