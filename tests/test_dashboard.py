@@ -16,6 +16,7 @@ from dashboard.i18n import t, year_range_label
 from tests.conftest import HOKKAIDO_DIR, make_settings
 from warehouse.run import run_pipeline
 from warehouse.settings import PROJECT_ROOT, Settings
+from warehouse.templates import TEMPLATES
 
 APP = str(PROJECT_ROOT / "dashboard" / "app.py")
 DASHBOARD = PROJECT_ROOT / "dashboard"
@@ -206,8 +207,6 @@ def test_a_new_publish_is_read_while_an_old_connection_is_open(sample_copy) -> N
 
 
 def test_data_page_offers_every_input_template(app) -> None:
-    from warehouse.templates import TEMPLATES
-
     at = app("views/data.py")
     keys = {b.key for b in at.get("download_button")}
     for kind in TEMPLATES:
