@@ -1,38 +1,44 @@
-"""The dashboard's entry file: page setup, language switch and navigation.
+"""The dashboard's entry file and router: page setup, language, warehouse check, navigation.
 
-Pages live in ``dashboard/views`` (not ``pages/``, which Streamlit would list on its own);
-they lay out widgets only. Run with ``saihan dashboard``.
+Pages live in ``dashboard/views`` (not ``pages/``, which Streamlit would list on its own) and
+lay out widgets only; this file runs before each of them. The project is installed in its
+environment, so ``dashboard`` and ``warehouse`` import as packages under ``streamlit run``.
+Run with ``saihan dashboard``.
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import streamlit as st
 
-# `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the project root.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from dashboard import state
+from dashboard.i18n import t
 
-import streamlit as st  # noqa: E402
 
-from dashboard import state  # noqa: E402
-from dashboard.i18n import t  # noqa: E402
+def _pages(lang: str) -> dict[str, list[st.Page]]:
+    """The pages in their navigation groups (paths are relative to this file)."""
+    return {
+        t("nav_national", lang): [
+            st.Page("views/overview.py", title=t("page_overview", lang), url_path="overview",
+                    default=True),
+            st.Page("views/progress.py", title=t("page_progress", lang), url_path="progress"),
+            st.Page("views/crime.py", title=t("page_crime", lang), url_path="crime"),
+        ],
+        t("nav_programmes", lang): [
+            st.Page("views/subsidy.py", title=t("page_subsidy", lang), url_path="subsidy"),
+            st.Page("views/plans.py", title=t("page_plans", lang), url_path="plans"),
+            st.Page("views/indicators.py", title=t("page_indicators", lang),
+                    url_path="indicators"),
+        ],
+        t("nav_data", lang): [
+            st.Page("views/extracts.py", title=t("page_extracts", lang), url_path="extracts"),
+            st.Page("views/data.py", title=t("page_data", lang), url_path="data"),
+        ],
+    }
 
-PAGES_DIR = Path(__file__).parent / "views"
 
 st.set_page_config(page_title="saihan", layout="wide")
 lang = state.language_switch()
 st.sidebar.caption(t("app_title", lang))
-
-pages = [
-    st.Page(PAGES_DIR / "overview.py", title=t("page_overview", lang), url_path="overview",
-            default=True),
-    st.Page(PAGES_DIR / "progress.py", title=t("page_progress", lang), url_path="progress"),
-    st.Page(PAGES_DIR / "subsidy.py", title=t("page_subsidy", lang), url_path="subsidy"),
-    st.Page(PAGES_DIR / "plans.py", title=t("page_plans", lang), url_path="plans"),
-    st.Page(PAGES_DIR / "indicators.py", title=t("page_indicators", lang),
-            url_path="indicators"),
-    st.Page(PAGES_DIR / "crime.py", title=t("page_crime", lang), url_path="crime"),
-    st.Page(PAGES_DIR / "extracts.py", title=t("page_extracts", lang), url_path="extracts"),
-    st.Page(PAGES_DIR / "data.py", title=t("page_data", lang), url_path="data"),
-]
-st.navigation(pages).run()
+page = st.navigation(_pages(lang))
+state.require_warehouse()
+page.run()

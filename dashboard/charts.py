@@ -1,6 +1,6 @@
 """Plotly figures from frames. No Streamlit here: every chart can be built in a test.
 
-Colours are colour-blind safe (Okabe-Ito for categories, Cividis for scales).
+Colours come from ``dashboard.theme`` (Okabe-Ito for categories, Cividis for scales).
 """
 
 from __future__ import annotations
@@ -8,37 +8,35 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.i18n import modus_label, t
-
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-             "#000000"]
-LEVELS = ("prefecture", "designated_city", "municipality")
-FONT = "Noto Sans CJK JP, Hiragino Sans, Meiryo, sans-serif"
+from dashboard import theme
+from dashboard.i18n import PLAN_LEVELS, modus_label, t
+from dashboard.theme import OKABE_ITO, category_colour
 
 
 def _layout(fig: go.Figure, **kwargs) -> go.Figure:
-    fig.update_layout(font_family=FONT, margin={"l": 10, "r": 10, "t": 40, "b": 10}, **kwargs)
+    fig.update_layout(font_family=theme.FONT, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      **kwargs)
     return fig
 
 
 def plan_counts_bar(plans: pl.DataFrame, governments: dict[str, int], lang: str) -> go.Figure:
     """Stacked horizontal bars: per level, standalone / included in another plan / none yet."""
     fig = go.Figure()
-    labels = [t(f"level_{level}", lang) for level in LEVELS]
+    labels = [t(f"level_{level}", lang) for level in PLAN_LEVELS]
 
     def value(level: str, method: str) -> float:
         rows = plans.filter((pl.col("level") == level) & (pl.col("method") == method))
         return float(rows["value"][0]) if rows.height else 0.0
 
     for method, colour in (("standalone", OKABE_ITO[0]), ("included_in_other", OKABE_ITO[4])):
-        values = [value(level, method) for level in LEVELS]
+        values = [value(level, method) for level in PLAN_LEVELS]
         fig.add_bar(y=labels, x=values, name=t(f"method_{method}", lang), orientation="h",
                     marker_color=colour, text=[f"{v:,.0f}" for v in values],
                     textposition="inside")
-    missing = [max(governments.get(level, 0) - value(level, "all"), 0) for level in LEVELS]
+    missing = [max(governments.get(level, 0) - value(level, "all"), 0) for level in PLAN_LEVELS]
     fig.add_bar(y=labels, x=missing, name=t("method_none", lang), orientation="h",
-                marker_color="#DDDDDD", text=[f"{v:,.0f}" for v in missing],
-                textposition="inside", textfont_color="#333333")
+                marker_color=theme.NONE_FILL, text=[f"{v:,.0f}" for v in missing],
+                textposition="inside", textfont_color=theme.NONE_TEXT)
     fig.update_layout(barmode="stack", barnorm="percent", legend_orientation="h",
                       legend_y=-0.15, xaxis_ticksuffix="%", yaxis_autorange="reversed",
                       height=260)
@@ -52,7 +50,7 @@ def crime_trend(frame: pl.DataFrame, lang: str) -> go.Figure:
         rows = frame.filter(pl.col("modus") == modus)
         fig.add_scatter(x=rows["year_month"], y=rows["incidents"], name=modus_label(modus, lang),
                         mode="lines+markers",
-                        line_color=OKABE_ITO[i % len(OKABE_ITO)])
+                        line_color=category_colour(i))
     fig.update_layout(yaxis_title=t("incidents", lang), legend_title_text=t("modus", lang),
                       height=320, xaxis_tickformat="%Y-%m")
     return _layout(fig)
@@ -65,7 +63,7 @@ def hour_weekday_heatmap(frame: pl.DataFrame, lang: str) -> go.Figure:
     for weekday, hour, incidents in frame.select("weekday", "hour", "incidents").iter_rows():
         grid[int(weekday) - 1][int(hour)] = incidents
     fig = go.Figure(go.Heatmap(
-        z=grid, x=list(range(24)), y=weekdays, colorscale="Cividis",
+        z=grid, x=list(range(24)), y=weekdays, colorscale=theme.SEQUENTIAL_SCALE,
         colorbar_title=t("incidents", lang),
         hovertemplate="%{y} %{x}" + t("hour_suffix", lang) + ": %{z:,}<extra></extra>",
     ))
@@ -86,7 +84,7 @@ def stacked_bars(frame: pl.DataFrame, category: str, lang: str, *, horizontal: b
         data = [values.get(c, 0) for c in order]
         kwargs = {"y": order, "x": data, "orientation": "h"} if horizontal else \
             {"x": order, "y": data}
-        fig.add_bar(name=modus_label(modus, lang), marker_color=OKABE_ITO[i % len(OKABE_ITO)],
+        fig.add_bar(name=modus_label(modus, lang), marker_color=category_colour(i),
                     **kwargs)
     fig.update_layout(barmode="stack", legend_title_text=t("modus", lang), height=height)
     if horizontal:
@@ -115,7 +113,7 @@ def indicator_trend(frame: pl.DataFrame, names: dict[str, str], lang: str,
         national = code == "00"
         fig.add_scatter(
             x=rows["period"], y=rows["value"], name=names.get(code, code), mode="lines+markers",
-            line={"color": "#000000" if national else OKABE_ITO[i % len(OKABE_ITO)],
+            line={"color": theme.NATIONAL_LINE if national else category_colour(i),
                   "width": 4 if national else 2},
         )
     fig.update_layout(yaxis_title=unit, height=360, xaxis_type="category")

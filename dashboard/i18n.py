@@ -11,6 +11,9 @@ LANGUAGES: dict[str, str] = {"ja": "日本語", "en": "English"}
 STRINGS: dict[str, dict[str, str]] = {
     "app_title": {"ja": "再犯防止 地域別モニター", "en": "Recidivism prevention: regional monitor"},
     "language": {"ja": "言語 / Language", "en": "言語 / Language"},
+    "nav_national": {"ja": "全国と地域", "en": "Nation and regions"},
+    "nav_programmes": {"ja": "施策", "en": "Programmes"},
+    "nav_data": {"ja": "ダウンロードとデータ品質", "en": "Downloads and data quality"},
     "page_overview": {"ja": "全国概況", "en": "National overview"},
     "overview_caption": {
         "ja": "地方公共団体における再犯防止の取組の全国的な状況（公表値に基づく）",
@@ -19,6 +22,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "no_warehouse": {
         "ja": "公開済みのデータベースがありません。`uv run saihan demo` を実行してください。",
         "en": "No published warehouse yet. Run `uv run saihan demo`.",
+    },
+    "subsidy_none": {
+        "ja": "データベースは公開済みですが、地域再犯防止推進事業の実施記録（公表値・実施状況の報告）はまだありません。",
+        "en": "The warehouse is published but holds no records of the regional subsidy programme yet (neither published participation nor programme records).",
     },
     "kpi_subsidy": {"ja": "地域再犯防止推進事業 実施都道府県", "en": "Prefectures in the regional subsidy programme"},
     "kpi_plans_pref": {"ja": "地方計画 策定済み都道府県", "en": "Prefectures with a local plan"},
@@ -113,6 +120,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "人口当たりの件数は、人口データが取り込まれている場合に表示します（現在は未取込）。",
         "en": "Rates per population appear once population data is loaded (none is loaded yet).",
     },
+    "crime_source_all": {"ja": "都道府県警察 犯罪オープンデータ", "en": "Prefectural police crime open data"},
     "crime_source": {"ja": "{pref}警察 犯罪オープンデータ（{years}年）", "en": "{pref} Prefectural Police crime open data ({years})"},
     "hour_of_day": {"ja": "時（0〜23時）", "en": "Hour of day"},
     "hour_suffix": {"ja": "時", "en": "h"},
@@ -272,7 +280,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "lineage_indicators": {"ja": "指標", "en": "Indicators"},
     "lineage_source_templates": {"ja": "入力テンプレート（都道府県・市区町村から。同梱分はサンプル）", "en": "Input templates (from prefectures and municipalities; the bundled ones are sample)"},
     "lineage_source_estat": {"ja": "e-Stat（政府統計の総合窓口）", "en": "e-Stat (official statistics portal)"},
-    # --- extracts page (issue 7) ---
+    # --- extracts page ---
     "page_extracts": {"ja": "都道府県別データ", "en": "Prefecture extracts"},
     "extracts_caption": {
         "ja": (
@@ -390,6 +398,12 @@ def unit_label(unit: str, lang: str = "ja") -> str:
     return t(key, lang) if key in STRINGS else unit
 
 
+def source_kind_label(kind: str, lang: str = "ja") -> str:
+    """A kind of source's display name, or the kind as stored when none is defined."""
+    key = f"source_kind_{kind}"
+    return t(key, lang) if key in STRINGS else kind
+
+
 def fiscal_year_label(fiscal_year: int, lang: str = "ja") -> str:
     """A fiscal year the Japanese way (令和6年度) or as FY2024."""
     if lang != "ja":
@@ -398,6 +412,12 @@ def fiscal_year_label(fiscal_year: int, lang: str = "ja") -> str:
         reiwa = fiscal_year - 2018
         return f"令和{'元' if reiwa == 1 else reiwa}年度"
     return f"平成{fiscal_year - 1988}年度"
+
+
+def year_range_label(first: int, last: int) -> str:
+    """Years from first to last, earliest first ("2018–2024"), or one year ("2018")."""
+    first, last = min(first, last), max(first, last)
+    return str(first) if first == last else f"{first}–{last}"
 
 
 def date_label(value, lang: str = "ja") -> str:

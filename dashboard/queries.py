@@ -1,7 +1,7 @@
 """Read-only queries on the published marts. Plain functions: connection in, frame out.
 
-The dashboard never reads raw, stg or core tables; everything here selects from ``mart.*``
-(and ``meta.build_info`` for freshness). Values are bound as parameters.
+The dashboard never reads raw, meta, stg, core or ref tables; everything here selects from
+``mart.*``. Values are bound as parameters.
 """
 
 from __future__ import annotations
@@ -25,8 +25,12 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None 
 
 
 def published_at(con: duckdb.DuckDBPyConnection) -> str | None:
-    """When the published warehouse was built (ISO timestamp)."""
-    rows = con.sql("select value from meta.build_info where key = 'built_at'").fetchall()
+    """When the published warehouse was built (ISO timestamp); None if it does not say (one
+    built before ``mart.build_info`` existed, until the next run rebuilds it)."""
+    try:
+        rows = con.sql("select built_at from mart.build_info").fetchall()
+    except duckdb.CatalogException:
+        return None
     return rows[0][0] if rows else None
 
 
@@ -350,12 +354,11 @@ def indicator_series(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def indicator_values(con: duckdb.DuckDBPyConnection, series_key: str) -> pl.DataFrame:
-    """All values of one series, every prefecture and national, with names."""
+    """All values of one series, every prefecture and national ('00', without names)."""
     return _frame(
         con,
-        "select v.pref_code, coalesce(p.name_ja, '全国') as name_ja, "
-        "coalesce(p.short_name_ja, '全国') as short_name_ja, "
-        "coalesce(p.name_en, 'Japan') as name_en, v.is_national, v.period, v.period_year, "
+        "select v.pref_code, p.name_ja, p.short_name_ja, p.name_en, "
+        "v.is_national, v.period, v.period_year, "
         "v.value, v.value_note, v.unit, v.numerator, v.denominator, v.source, v.is_sample "
         "from mart.indicator_value as v left join mart.prefecture as p using (pref_code) "
         "where v.series_key = ? order by v.period_year, v.period, v.pref_code",
@@ -369,14 +372,6 @@ def region_progress(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """The per-prefecture scorecard (without the nested indicator list)."""
     return _frame(con, "select * exclude (latest_indicators) from mart.region_progress "
                        "order by pref_code")
-
-
-def region_indicators(con: duckdb.DuckDBPyConnection, pref_code: str) -> pl.DataFrame:
-    """One prefecture's latest indicators beside the national values."""
-    return _frame(
-        con, "select * from mart.region_indicator where pref_code = ? order by indicator_number",
-        [pref_code],
-    )
 
 
 def region_indicator_history(con: duckdb.DuckDBPyConnection, pref_code: str) -> pl.DataFrame:

@@ -19,6 +19,7 @@ import streamlit as st
 from dashboard import queries
 from dashboard.i18n import LANGUAGES, date_label, t
 from warehouse import db
+from warehouse.export.files import to_csv_bytes, to_xlsx_bytes
 from warehouse.settings import Settings
 
 
@@ -78,11 +79,20 @@ def load(query: Callable, *args: Any) -> Any:
     return _cached(query.__name__, _stamp(path), args)
 
 
+def name_column(lang: str) -> str:
+    """The ``mart.prefecture`` column with a prefecture's full name in the language."""
+    return "name_ja" if lang == "ja" else "name_en"
+
+
+def short_name(lang: str) -> pl.Expr:
+    """A prefecture's short label in the language (東京 / Tokyo), for tiles and map labels."""
+    return pl.col("short_name_ja") if lang == "ja" else pl.col("name_en")
+
+
 def prefecture_names(frame: pl.DataFrame, lang: str) -> dict[str, str]:
     """pref_code -> prefecture name in the language, from a frame with pref_code, name_ja and
-    name_en (one entry per code, in the frame's order)."""
-    name_col = "name_ja" if lang == "ja" else "name_en"
-    return dict(zip(frame["pref_code"], frame[name_col], strict=True))
+    name_en (as ``mart.prefecture`` has them; one entry per code, in the frame's order)."""
+    return dict(zip(frame["pref_code"], frame[name_column(lang)], strict=True))
 
 
 def require_warehouse() -> None:
@@ -154,8 +164,6 @@ def download_buttons(frame, name: str, *, key: str) -> None:
     The files are made only when a button is clicked (a callable as ``data``), so a page with
     large tables renders as fast as one without.
     """
-    from warehouse.export.files import to_csv_bytes, to_xlsx_bytes
-
     current = lang()
     row = st.container(horizontal=True)
     row.download_button(t("download_csv", current), lambda: to_csv_bytes(frame), f"{name}.csv",

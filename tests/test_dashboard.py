@@ -1,19 +1,31 @@
-"""Every dashboard page rendered with Streamlit's AppTest on the sample warehouse."""
+"""Every dashboard page rendered with Streamlit's AppTest on the sample warehouse, and on two
+others: one holding only the marts, one with crime data of two years and no subsidy records."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import queries
+from dashboard.i18n import t, year_range_label
+from tests.conftest import HOKKAIDO_DIR, make_settings
+from warehouse.ingest.programme.templates import TEMPLATES
+from warehouse.run import run_pipeline
 from warehouse.settings import PROJECT_ROOT, Settings
 
 APP = str(PROJECT_ROOT / "dashboard" / "app.py")
+DASHBOARD = PROJECT_ROOT / "dashboard"
+VIEWS = sorted(f"views/{p.name}" for p in (DASHBOARD / "views").glob("*.py"))
 
 
-@pytest.fixture
-def app(sample_home: Settings, monkeypatch: pytest.MonkeyPatch):
-    """The app pointed at the session's sample warehouse."""
-    monkeypatch.setenv("SAIHAN_HOME", str(sample_home.home))
+def app_on(home: Settings, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+    """A function opening a page of the app (after the default one) on ``home``'s warehouse."""
+    monkeypatch.setenv("SAIHAN_HOME", str(home.home))
     monkeypatch.delenv("SAIHAN_LANG", raising=False)
 
     def open_page(page: str | None = None, **params: str) -> AppTest:
@@ -27,6 +39,25 @@ def app(sample_home: Settings, monkeypatch: pytest.MonkeyPatch):
         return at
 
     return open_page
+
+
+@pytest.fixture
+def app(sample_home: Settings, monkeypatch: pytest.MonkeyPatch):
+    """The app pointed at the session's sample warehouse."""
+    return app_on(sample_home, monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def crime_only_home(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A warehouse published from bag-snatching files of 2018 (real) and 2024 (the same lines
+    moved to 2024), and nothing else: no white-paper facts, no subsidy records."""
+    settings = make_settings(tmp_path_factory.mktemp("crime_only") / "home")
+    real = HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv"
+    moved = tmp_path_factory.mktemp("deliveries") / "hokkaido_2024hittakuri.csv"
+    moved.write_bytes(real.read_bytes().replace(b"2018-", b"2024-"))  # CP932: ASCII digits
+    report = run_pipeline(settings, [real, moved])
+    assert report.status == "published", report.error
+    return settings
 
 
 def texts(at: AppTest) -> str:
@@ -160,10 +191,6 @@ def test_crime_table_suppresses_small_counts_like_the_extracts(app, monkeypatch)
 
 
 def test_a_new_publish_is_read_while_an_old_connection_is_open(sample_copy) -> None:
-    from dashboard import queries
-    from tests.conftest import HOKKAIDO_DIR
-    from warehouse.run import run_pipeline
-
     old = queries.open_warehouse(sample_copy.warehouse)
     before = queries.crime_totals(old, "01", (2018,), ("ひったくり",), ())["incidents"]
     renamed = sample_copy.inbox / "redelivery" / "01_bag_snatching.csv"
@@ -180,9 +207,100 @@ def test_a_new_publish_is_read_while_an_old_connection_is_open(sample_copy) -> N
 
 
 def test_data_page_offers_every_input_template(app) -> None:
-    from warehouse.ingest.programme.templates import TEMPLATES
-
     at = app("views/data.py")
     keys = {b.key for b in at.get("download_button")}
     for kind in TEMPLATES:
         assert {f"template_{kind}_xlsx", f"template_{kind}_csv"} <= keys
+
+
+# --- defects that stay fixed ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("first", "last", "expected"), [
+    (2018, 2018, "2018"),
+    (2018, 2024, "2018–2024"),
+    (2023, 2024, "2023–2024"),  # a set of {2023, 2024} iterates 2024 first
+    (2024, 2023, "2023–2024"),
+])
+def test_year_range_label_is_earliest_first(first: int, last: int, expected: str) -> None:
+    assert year_range_label(first, last) == expected
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_overview_writes_the_crime_years_earliest_first(crime_only_home, monkeypatch,
+                                                        lang) -> None:
+    page = texts(app_on(crime_only_home, monkeypatch)(lang=lang))
+    assert "2018–2024" in page
+    assert "2024–2018" not in page
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_subsidy_page_says_the_published_warehouse_holds_no_subsidy_records(
+        crime_only_home, monkeypatch, lang) -> None:
+    at = app_on(crime_only_home, monkeypatch)("views/subsidy.py", lang=lang)
+    at.query_params["lang"] = lang  # switch_page clears the query parameters
+    at.run()
+    assert [i.value for i in at.info] == [t("subsidy_none", lang)]
+    assert t("no_warehouse", lang) not in texts(at) + "".join(w.value for w in at.warning)
+    assert not at.metric
+
+
+def test_every_page_renders_on_a_published_but_empty_warehouse(settings: Settings,
+                                                               monkeypatch) -> None:
+    assert run_pipeline(settings, [], trigger="init", force_build=True).status == "published"
+    open_page = app_on(settings, monkeypatch)
+    for view in VIEWS:
+        at = open_page(view)
+        assert at.title and not at.warning, view
+        if view == "views/subsidy.py":
+            assert [i.value for i in at.info] == [t("subsidy_none", "ja")]
+
+
+def test_without_a_warehouse_every_page_says_so(settings: Settings, monkeypatch) -> None:
+    open_page = app_on(settings, monkeypatch)
+    for view in VIEWS:
+        at = open_page(view)
+        assert [w.value for w in at.warning] == [t("no_warehouse", "ja")], view
+        assert not at.title, view
+
+
+# --- the dashboard reads only mart.* --------------------------------------------------------------
+
+@pytest.fixture
+def marts_only_home(sample_copy: Settings) -> Settings:
+    """The sample warehouse with every schema but ``mart`` dropped."""
+    con = duckdb.connect(str(sample_copy.warehouse))
+    for schema in ("stg", "core", "ref", "raw", "meta"):
+        con.execute(f"drop schema if exists {schema} cascade")  # fixed names, no user input
+    con.close()
+    return sample_copy
+
+
+def test_every_page_renders_on_a_warehouse_of_marts_only(marts_only_home, monkeypatch) -> None:
+    open_page = app_on(marts_only_home, monkeypatch)
+    for view in VIEWS:
+        at = open_page(view)
+        assert at.title, view
+
+
+def test_a_warehouse_built_before_mart_build_info_shows_no_build_time(sample_copy) -> None:
+    con = duckdb.connect(str(sample_copy.warehouse))
+    assert queries.published_at(con).startswith("20")  # ISO 8601
+    con.execute("drop table mart.build_info")
+    assert queries.published_at(con) is None
+    con.close()
+
+
+def _python_files(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.py"))
+
+
+def test_dashboard_code_names_no_schema_but_mart() -> None:
+    other = re.compile(r"\b(raw|meta|stg|core|ref)\.[a-z_]+|information_schema")
+    found = {f"{path.relative_to(PROJECT_ROOT)}: {match.group(0)}"
+             for path in _python_files(DASHBOARD)
+             for match in other.finditer(path.read_text(encoding="utf-8"))}
+    assert not found
+
+
+def test_dashboard_does_not_edit_sys_path() -> None:
+    assert not [p for p in _python_files(DASHBOARD) if "sys.path" in p.read_text(encoding="utf-8")]

@@ -1,4 +1,4 @@
-"""Shipped map data (data/geo) and the Plotly map builders in dashboard/maps.py."""
+"""Shipped map data (data/geo) and the Plotly map builders of the dashboard/maps package."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import polars as pl
 import pytest
 
 from dashboard import maps
+from dashboard.maps import geo
+from warehouse import resources
 
 CODES = [f"{i:02d}" for i in range(1, 48)]
 MAX_GEOJSON_BYTES = 400_000
@@ -92,7 +94,7 @@ def test_geojson_centroids_in_the_right_place() -> None:
 
 
 def test_geojson_file_size_limit() -> None:
-    assert maps.GEOJSON_PATH.stat().st_size < MAX_GEOJSON_BYTES
+    assert geo.geojson_path().stat().st_size < MAX_GEOJSON_BYTES
 
 
 def test_tile_grid_unique_codes_and_cells() -> None:
@@ -246,3 +248,24 @@ def test_tile_grid_categorical_and_missing() -> None:
 def test_figures_serialise() -> None:
     for fig in (maps.choropleth(_frame(), "value"), maps.tile_grid(_frame(), "value")):
         json.loads(fig.to_json())
+
+
+def test_a_style_object_draws_what_the_same_options_draw() -> None:
+    style = maps.MapStyle(categorical=True, category_labels={True: "yes", False: "no"}, lang="en")
+    for draw in (maps.choropleth, maps.tile_grid):
+        by_object = draw(_frame(), "joined", style=style)
+        by_options = draw(_frame(), "joined", categorical=True,
+                          category_labels={True: "yes", False: "no"}, lang="en")
+        assert by_object.to_json() == by_options.to_json()
+        overridden = draw(_frame(), "joined", style=style, category_labels={True: "Y", False: "N"})
+        assert {tr.name for tr in overridden.data if tr.showlegend} == {"Y", "N"}
+
+
+def test_an_unknown_map_option_is_refused() -> None:
+    with pytest.raises(TypeError):
+        maps.tile_grid(_frame(), "value", colour_scale="Viridis")
+
+
+def test_map_data_is_found_through_the_resources_module() -> None:
+    assert geo.geojson_path().parent == resources.geo_dir()
+    assert geo.tile_grid_path().parent == resources.geo_dir()

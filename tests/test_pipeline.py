@@ -85,8 +85,10 @@ def test_forced_rebuild_gives_the_same_marts(sample_copy: Settings) -> None:
     report = run_pipeline(sample_copy, force_build=True)
     assert report.status == "published"
     after = marts(sample_copy)
-    # mart.run lists publishing runs: it gains this one and nothing else changes.
+    # mart.run lists publishing runs: it gains this one; mart.build_info names this run;
+    # nothing else changes.
     assert len(after.pop("run")) == len(before.pop("run")) + 1
+    assert after.pop("build_info")[0][0] == report.run_id != before.pop("build_info")[0][0]
     assert after == before
 
 

@@ -12,7 +12,6 @@ from dashboard.i18n import modus_label, number_label, t
 from warehouse.export.suppression import mark_suppressed, suppress_small_counts, threshold_for
 
 lang = state.lang()
-state.require_warehouse()
 
 st.title(t("page_crime", lang))
 st.caption(t("crime_caption", lang))

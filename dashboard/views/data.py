@@ -6,11 +6,10 @@ import polars as pl
 import streamlit as st
 
 from dashboard import queries, state
-from dashboard.i18n import t
+from dashboard.i18n import source_kind_label, t
 from warehouse.ingest.programme.templates import TEMPLATES, template_bytes
 
 lang = state.lang()
-state.require_warehouse()
 
 st.title(t("page_data", lang))
 st.caption(t("data_caption", lang))
@@ -18,19 +17,11 @@ published = state.load(queries.published_at)
 if published:
     st.caption(t("published_at", lang, when=published))
 
-
-def kind_label(kind: str) -> str:
-    """A source kind's display name."""
-    key = f"source_kind_{kind}"
-    from dashboard.i18n import STRINGS
-
-    return t(key, lang) if key in STRINGS else kind
-
-
 st.subheader(t("freshness_title", lang))
 freshness = state.load(queries.source_freshness)
+kinds = {kind: source_kind_label(kind, lang) for kind in freshness["source_kind"]}
 st.dataframe(
-    freshness.with_columns(pl.col("source_kind").map_elements(kind_label, return_dtype=pl.String))
+    freshness.with_columns(pl.col("source_kind").replace_strict(kinds, return_dtype=pl.String))
     .rename({"source_kind": t("col_source_kind", lang), "current_files": t("col_files", lang),
              "superseded_files": t("col_superseded", lang), "rows": t("col_rows", lang),
              "last_loaded_at": t("col_last_loaded", lang), "has_sample": t("col_sample", lang)}),

@@ -11,17 +11,13 @@ from warehouse import db
 from warehouse.export.extract import CSV_ENCODINGS, FORMATS, extract_zip
 
 lang = state.lang()
-state.require_warehouse()
 settings = state.settings()
 
 st.title(t("page_extracts", lang))
 st.caption(t("extracts_caption", lang))
 
 prefectures = state.load(queries.prefectures)
-names = {
-    row["pref_code"]: f"{row['pref_code']} {row['name_ja' if lang == 'ja' else 'name_en']}"
-    for row in prefectures.iter_rows(named=True)
-}
+names = {code: f"{code} {name}" for code, name in state.prefecture_names(prefectures, lang).items()}
 left, middle, right = st.columns([1, 2, 1])
 pref_code = state.url_selectbox(t("filter_prefecture", lang), list(names), "pref",
                                 format_func=names.get, where=left)

@@ -9,7 +9,6 @@ from dashboard import charts, maps, queries, state
 from dashboard.i18n import t
 
 lang = state.lang()
-state.require_warehouse()
 
 st.title(t("page_indicators", lang))
 st.caption(t("indicators_caption", lang))
@@ -32,7 +31,6 @@ series_key = state.url_selectbox(
 )
 values = state.load(queries.indicator_values, series_key)
 unit = values["unit"].drop_nulls().first() or ""
-name_col = "name_ja" if lang == "ja" else "name_en"
 names = state.prefecture_names(values, lang)
 names["00"] = t("national", lang)
 is_sample = bool(values["is_sample"].any())
@@ -67,9 +65,7 @@ if prefectures:
     st.subheader(t("indicator_map_title", lang, period=latest_period))
     st.plotly_chart(
         maps.tile_grid(
-            latest.with_columns(
-                label=pl.col("short_name_ja") if lang == "ja" else pl.col("name_en")
-            ),
+            latest.with_columns(label=state.short_name(lang)),
             "value",
             text_col="label",
             value_label=unit,
@@ -80,7 +76,7 @@ if prefectures:
 
 table = values.select(
     pl.col("pref_code"),
-    pl.col(name_col).alias(t("col_prefecture", lang)),
+    pl.col("pref_code").replace_strict(names).alias(t("col_prefecture", lang)),
     pl.col("period").alias(t("col_period_label", lang)),
     pl.col("value").alias(t("col_value", lang)),
     pl.col("unit").alias(t("col_unit", lang)),

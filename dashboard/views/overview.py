@@ -6,10 +6,16 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, maps, queries, state
-from dashboard.i18n import fiscal_year_label, number_label, t, unit_label
+from dashboard.i18n import (
+    PLAN_LEVELS,
+    fiscal_year_label,
+    number_label,
+    t,
+    unit_label,
+    year_range_label,
+)
 
 lang = state.lang()
-state.require_warehouse()
 
 st.title(t("page_overview", lang))
 st.caption(t("overview_caption", lang))
@@ -56,7 +62,7 @@ with left:
             status=pl.when(pl.col("is_participating"))
             .then(pl.lit(t("participating", lang)))
             .otherwise(pl.lit(t("not_participating", lang))),
-            label=pl.col("short_name_ja") if lang == "ja" else pl.col("name_en"),
+            label=state.short_name(lang),
         )
         kind = st.segmented_control(
             t("map_kind", lang), ["tile", "geo"], default="tile",
@@ -82,16 +88,16 @@ with right:
     if plans.height:
         st.plotly_chart(charts.plan_counts_bar(plans, governments, lang), key="overview_plans")
         table = pl.DataFrame({
-            "level": [t(f"level_{lv}", lang) for lv in charts.LEVELS],
+            "level": [t(f"level_{lv}", lang) for lv in PLAN_LEVELS],
             "all": [plans.filter((pl.col("level") == lv) & (pl.col("method") == "all"))["value"]
-                    .sum() for lv in charts.LEVELS],
+                    .sum() for lv in PLAN_LEVELS],
             "standalone": [plans.filter((pl.col("level") == lv)
                                         & (pl.col("method") == "standalone"))["value"].sum()
-                           for lv in charts.LEVELS],
+                           for lv in PLAN_LEVELS],
             "included": [plans.filter((pl.col("level") == lv)
                                       & (pl.col("method") == "included_in_other"))["value"].sum()
-                         for lv in charts.LEVELS],
-            "governments": [governments[lv] for lv in charts.LEVELS],
+                         for lv in PLAN_LEVELS],
+            "governments": [governments[lv] for lv in PLAN_LEVELS],
         }).rename({
             "level": t("col_level", lang), "all": t("col_with_plan", lang),
             "standalone": t("method_standalone", lang),
@@ -138,12 +144,10 @@ crime = state.load(queries.crime_summary)
 if crime.height == 0:
     st.info(t("crime_none", lang))
 else:
-    names = crime["name_ja" if lang == "ja" else "name_en"].unique().to_list()
-    years_seen = crime["data_year"].unique().sort().to_list()
+    names = crime[state.name_column(lang)].unique(maintain_order=True).to_list()
     st.write(t("crime_total", lang, prefs="・".join(names),
-               years="–".join(str(y) for y in {years_seen[0], years_seen[-1]}),
+               years=year_range_label(crime["data_year"].min(), crime["data_year"].max()),
                n=f"{crime['incidents'].sum():,}"))
     st.plotly_chart(charts.crime_trend(state.load(queries.crime_by_month), lang),
                     key="overview_crime")
-    state.panel_footer("都道府県警察 犯罪オープンデータ" if lang == "ja"
-                       else "Prefectural police crime open data", None)
+    state.panel_footer(t("crime_source_all", lang), None)

@@ -16,7 +16,6 @@ from dashboard.i18n import (
 )
 
 lang = state.lang()
-state.require_warehouse()
 
 st.title(t("page_plans", lang))
 st.caption(t("plans_caption", lang))
@@ -77,7 +76,7 @@ with left:
 with right:
     st.subheader(t("plans_map_title", lang))
     coverage = state.load(queries.plan_coverage_by_prefecture, "municipality").with_columns(
-        label=pl.col("short_name_ja") if lang == "ja" else pl.col("name_en"),
+        label=state.short_name(lang),
         percent=(pl.col("coverage_ratio") * 100).round(1),
     )
     st.plotly_chart(

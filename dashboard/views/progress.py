@@ -14,13 +14,11 @@ from dashboard.i18n import (
 )
 
 lang = state.lang()
-state.require_warehouse()
 
 st.title(t("page_progress", lang))
 st.caption(t("progress_caption", lang))
 
 progress = state.load(queries.region_progress)
-name_col = "name_ja" if lang == "ja" else "name_en"
 prefectures = state.load(queries.prefectures)
 names = state.prefecture_names(prefectures, lang)
 is_sample = bool(progress["is_sample"].any())
@@ -28,7 +26,7 @@ status_names = status_labels(lang)
 yes, no = t("yes", lang), t("no", lang)
 
 scorecard = progress.join(prefectures.select("pref_code", "name_en"), on="pref_code").select(
-    pl.col(name_col).alias(t("col_prefecture", lang)),
+    pl.col(state.name_column(lang)).alias(t("col_prefecture", lang)),
     pl.col("region_ja" if lang == "ja" else "region_en").alias(t("col_region", lang)),
     pl.col("plan_status")
     .replace_strict(status_names, default=pl.col("plan_status"))

@@ -9,14 +9,13 @@ from dashboard import charts, maps, queries, state
 from dashboard.i18n import fiscal_year_label, number_label, t
 
 lang = state.lang()
-state.require_warehouse()
 
 st.title(t("page_subsidy", lang))
 st.caption(t("subsidy_caption", lang))
 
 years = state.load(queries.subsidy_by_year)
 if years.height == 0:
-    st.info(t("no_warehouse", lang))
+    st.info(t("subsidy_none", lang))
     st.stop()
 fiscal_years = sorted(years["fiscal_year"].to_list(), reverse=True)
 fiscal_year = state.url_selectbox(t("filter_fiscal_year", lang), fiscal_years, "fy",
@@ -51,7 +50,7 @@ with left:
     labelled = detail.with_columns(
         status=pl.when(pl.col("is_participating")).then(pl.lit(t("participating", lang)))
         .otherwise(pl.lit(t("not_participating", lang))),
-        label=pl.col("short_name_ja") if lang == "ja" else pl.col("name_en"),
+        label=state.short_name(lang),
     )
     kind = st.segmented_control(t("map_kind", lang), ["tile", "geo"], default="tile",
                                 format_func=lambda k: t(f"map_{k}", lang), key="subsidy_map_kind")
@@ -94,7 +93,7 @@ def flag(column: str) -> pl.Expr:
 
 
 table = detail.select(
-    pl.col("name_ja" if lang == "ja" else "name_en").alias(t("col_prefecture", lang)),
+    pl.col(state.name_column(lang)).alias(t("col_prefecture", lang)),
     flag("is_participating").alias(t("col_participating", lang)),
     *[flag(f"runs_{m}").alias(t(f"menu_{m}", lang)) for m in menus],
     pl.col("project_cost_yen").alias(t("col_project_cost", lang)),

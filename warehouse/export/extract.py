@@ -150,8 +150,10 @@ def _data_sheet(built: BuiltTable) -> Sheet:
 
 def build_info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The published warehouse's build: run id, build time, code fingerprint."""
-    rows = db.cursor(con).sql("select key, value from meta.build_info order by key").fetchall()
-    return dict(rows)
+    columns = ("built_at", "code_fingerprint", "run_id")  # in the order the manifest lists them
+    row = db.cursor(con).sql(f"select {', '.join(columns)} from mart.build_info").fetchone()
+    return {key: value for key, value in zip(columns, row or (), strict=False)
+            if value is not None}
 
 
 def _marts(con: duckdb.DuckDBPyConnection) -> set[str]:
