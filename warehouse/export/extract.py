@@ -151,8 +151,8 @@ def _data_sheet(built: BuiltTable) -> Sheet:
 def build_info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The published warehouse's build: run id, build time, code fingerprint."""
     columns = ("built_at", "code_fingerprint", "run_id")  # in the order the manifest lists them
-    row = db.cursor(con).sql(f"select {', '.join(columns)} from mart.build_info").fetchone()
-    return {key: value for key, value in zip(columns, row or (), strict=False)
+    rows = db.cursor(con).sql(f"select {', '.join(columns)} from mart.build_info").fetchall()
+    return {key: value for key, value in zip(columns, rows[0] if rows else (), strict=False)
             if value is not None}
 
 

@@ -1,0 +1,128 @@
+"""The shape of the house, checked: data moves one way (file -> route -> reader -> load ->
+models -> audit -> publish -> marts -> pages/extracts) and each layer imports only what lies
+below it. Read from the source with ``ast``: nothing is imported or run."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import REPO
+
+PACKAGES = ("saihan", "warehouse", "flows", "dashboard")
+# Declarative tables may be long; code modules stay readable.
+LONG_TABLES = {"dashboard/i18n.py"}
+MAX_LINES = 500
+
+
+def modules() -> dict[str, Path]:
+    """Every module of the product, by dotted name."""
+    found = {}
+    for package in PACKAGES:
+        for path in sorted((REPO / package).rglob("*.py")):
+            name = ".".join(path.relative_to(REPO).with_suffix("").parts)
+            found[name.removesuffix(".__init__")] = path
+    return found
+
+
+MODULES = modules()
+
+
+def imports(path: Path) -> set[str]:
+    """Every module ``path`` imports, at the top or inside a function."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def project_imports(name: str) -> set[str]:
+    """The product's own modules that module ``name`` imports."""
+    found = set()
+    for target in imports(MODULES[name]):
+        while target and target not in MODULES:
+            target = target.rpartition(".")[0]
+        if target and target != name and not name.startswith(target + "."):
+            found.add(target)
+    return found
+
+
+def under(prefix: str) -> list[str]:
+    return [name for name in MODULES if name == prefix or name.startswith(prefix + ".")]
+
+
+@pytest.mark.parametrize("name", under("warehouse"))
+def test_warehouse_never_imports_prefect_or_streamlit(name: str) -> None:
+    third_party = {i.split(".")[0] for i in imports(MODULES[name])}
+    assert not third_party & {"prefect", "streamlit", "plotly"}, name
+    assert not {m.split(".")[0] for m in project_imports(name)} & {"flows", "dashboard",
+                                                                  "saihan"}, name
+
+
+@pytest.mark.parametrize("name", under("warehouse.ingest"))
+def test_ingest_reads_bytes_without_duckdb_or_settings(name: str) -> None:
+    """Readers turn bytes into rows; they neither open the warehouse nor read settings."""
+    assert "duckdb" not in {i.split(".")[0] for i in imports(MODULES[name])}, name
+    upward = {m for m in project_imports(name) if m.startswith("warehouse.")
+              and not m.startswith("warehouse.ingest")} - {"warehouse.errors",
+                                                           "warehouse.reference",
+                                                           "warehouse.resources"}
+    assert not upward, f"{name} imports {sorted(upward)}"
+
+
+@pytest.mark.parametrize("name", under("dashboard"))
+def test_dashboard_reads_only_marts(name: str) -> None:
+    """Pages and queries read the published marts, never raw, staging, core or meta tables."""
+    text = MODULES[name].read_text(encoding="utf-8")
+    other = re.findall(r"\b(?:from|join)\s+(raw|stg|core|meta|ref|information_schema)\.",
+                       text, re.IGNORECASE)
+    assert not other, f"{name} reads {sorted(set(other))}"
+    assert not {m for m in project_imports(name) if m.startswith(("flows", "saihan"))}, name
+
+
+def test_no_import_cycles_even_through_imports_inside_functions() -> None:
+    """A function-level import that hid a cycle counts as one."""
+    graph = {name: project_imports(name) for name in MODULES}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in graph[node]:
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for name in graph:
+        if name not in index:
+            visit(name)
+    assert cycles == []
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_modules_stay_readable_in_size(name: str) -> None:
+    path = MODULES[name]
+    relative = path.relative_to(REPO).as_posix()
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert relative in LONG_TABLES or lines <= MAX_LINES, f"{relative}: {lines} lines"
