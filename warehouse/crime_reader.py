@@ -150,7 +150,14 @@ OPTIONAL_COLUMNS: dict[str, str] = {
     "盗難防止装置の有無": "anti_theft_device",
     "現金以外の主な被害品": "stolen_item",
 }
-_HEADER_TO_FIELD = {_key(k): v for k, v in {**REQUIRED_COLUMNS, **OPTIONAL_COLUMNS}.items()}
+#: Not part of the police format: a column ``データ区分`` saying ``サンプル`` on every row marks a
+#: file of generated sample data (as in the programme templates); it is read, not loaded.
+DATA_CLASS_COLUMN = "データ区分"
+SAMPLE_MARK = "サンプル"
+_SAMPLE_WORDS = {_key(w).lower() for w in (SAMPLE_MARK, "sample")}
+_REAL_WORDS = {_key(w).lower() for w in ("実データ", "real")}
+_HEADER_TO_FIELD = {_key(k): v for k, v in {**REQUIRED_COLUMNS, **OPTIONAL_COLUMNS,
+                                           DATA_CLASS_COLUMN: "data_class"}.items()}
 _REQUIRED_KEYS = {_key(k): k for k in REQUIRED_COLUMNS}
 
 #: Columns and types of :attr:`CrimeFile.frame`, in order.
@@ -214,6 +221,7 @@ class CrimeFile:
     row_count: int
     path: Path | None = None
     source_columns: list[str] = field(default_factory=list)  # header cells as found
+    is_sample: bool = False  # データ区分 = サンプル: generated sample data, not police data
 
     @property
     def pref_name(self) -> str:
@@ -266,6 +274,7 @@ def read_crime_file(path: Path, *, content: bytes | None = None) -> CrimeFile:
                                                       pieces)
 
     frame, columns = _to_frame(path, header, body, findings, trimmed=trimmed)
+    frame, is_sample = _sample_mark(path, frame)
     frame, pref_code, modus, data_year = _normalise(path, frame, findings)
     return CrimeFile(
         frame=frame,
@@ -278,7 +287,35 @@ def read_crime_file(path: Path, *, content: bytes | None = None) -> CrimeFile:
         row_count=frame.height,
         path=path,
         source_columns=columns,
+        is_sample=is_sample,
     )
+
+
+def _sample_mark(path: Path, frame: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
+    """The frame without its ``データ区分`` column, and whether that column marks sample data.
+
+    Blank or 実データ is real data, サンプル is sample data; a file may not mix the two."""
+    if "data_class" not in frame.columns:
+        return frame, False
+    raw = frame["data_class"].fill_null("")
+    kinds = {v: ("sample" if _key(v).lower() in _SAMPLE_WORDS else
+                 "real" if v == "" or _key(v).lower() in _REAL_WORDS else "bad")
+             for v in raw.unique().to_list()}
+    kind = raw.replace_strict(kinds, return_dtype=pl.String)
+    first = kind[0] if kind[0] != "bad" else "real"
+    bad = frame.filter((kind == "bad") | (kind != first))
+    if bad.height:
+        line, value = int(bad["line_number"][0]), bad["data_class"][0]
+        raise RejectedFile(
+            path,
+            f"line {line}: {DATA_CLASS_COLUMN} is {value!r} but {SAMPLE_MARK!r} marks sample data "
+            "on every line of a sample file, and real data leaves it blank or writes 実データ",
+            "Deliver sample data and real data in separate files, with データ区分 サンプル on "
+            "every line of the sample, and put the file in the inbox again",
+            line=line,
+            column=DATA_CLASS_COLUMN,
+        )
+    return frame.drop("data_class"), first == "sample"
 
 
 # ----------------------------------------------------------------------------- bytes -> text

@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from warehouse.errors import Finding
-from warehouse.sources import Parsed
+from warehouse.sources import CRIME_SAMPLE_SUFFIX, Parsed
 
 # Raw tables a parser may write to; the name in Parsed.raw_table must be one of these.
 RAW_TABLES = frozenset({"published_fact", "crime_incident", "indicator_value", "estat_value",
@@ -53,6 +53,7 @@ def load_parsed(
         "where dataset_key = ? and status = 'loaded'",
         [file_id, parsed.dataset_key],
     )
+    superseded += _supersede_sample_twin(con, parsed, file_id)
     con.execute(
         "insert into raw.file (file_id, file_name, source_path, sha256, size_bytes, "
         "source_kind, dataset_key, encoding, delimiter, row_count, is_sample, status, "
@@ -61,6 +62,8 @@ def load_parsed(
          parsed.dataset_key, parsed.encoding, parsed.delimiter, parsed.frame.height,
          parsed.is_sample, datetime.now(UTC), run_id],
     )
+    if parsed.is_sample and parsed.source_kind == "crime_open_data":
+        _supersede_by_real(con, parsed, file_id)
     frame = parsed.frame.with_columns(file_id=file_id)
     columns = [row[0] for row in con.execute(
         "select column_name from information_schema.columns "
@@ -83,6 +86,31 @@ def load_parsed(
              finding.column, finding.count],
         )
     return file_id, superseded
+
+
+def _supersede_sample_twin(con: duckdb.DuckDBPyConnection, parsed: Parsed,
+                           file_id: int) -> list[int]:
+    """Real crime data wins over the generated sample of the same prefecture, modus and year:
+    a real delivery supersedes the current sample one; return the superseded files."""
+    if parsed.source_kind != "crime_open_data" or parsed.is_sample:
+        return []
+    twin = parsed.dataset_key + CRIME_SAMPLE_SUFFIX
+    rows = con.execute("select file_id from raw.file where dataset_key = ? and status = 'loaded'",
+                       [twin]).fetchall()
+    con.execute("update raw.file set status = 'superseded', superseded_by = ? "
+                "where dataset_key = ? and status = 'loaded'", [file_id, twin])
+    return [row[0] for row in rows]
+
+
+def _supersede_by_real(con: duckdb.DuckDBPyConnection, parsed: Parsed, file_id: int) -> None:
+    """A sample crime delivery is superseded at once when real data of its identity is loaded."""
+    real = con.execute(
+        "select max(file_id) from raw.file where dataset_key = ? and status = 'loaded'",
+        [parsed.dataset_key.removesuffix(CRIME_SAMPLE_SUFFIX)],
+    ).fetchone()[0]
+    if real is not None:
+        con.execute("update raw.file set status = 'superseded', superseded_by = ? "
+                    "where file_id = ?", [real, file_id])
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:

@@ -176,6 +176,10 @@ def parse_published_facts(path: Path, content: bytes) -> Parsed:
 # --- police crime open data ------------------------------------------------------------------
 
 
+# The end of a sample crime delivery's dataset key: crime/01/自転車盗/2022/sample.
+CRIME_SAMPLE_SUFFIX = "/sample"
+
+
 def _is_crime(header: list[str]) -> bool:
     from warehouse.crime_reader import is_crime_file
 
@@ -187,13 +191,17 @@ def parse_crime(path: Path, content: bytes) -> Parsed:
     from warehouse.crime_reader import read_crime_file
 
     crime = read_crime_file(path, content=content)
+    key = f"crime/{crime.pref_code}/{crime.modus}/{crime.data_year}"
     return Parsed(
         source_kind="crime_open_data",
         raw_table="crime_incident",
-        dataset_key=f"crime/{crime.pref_code}/{crime.modus}/{crime.data_year}",
+        # A sample's key of its own (so it never supersedes real data); the load lets real data
+        # of the same prefecture, modus and year supersede it.
+        dataset_key=key + CRIME_SAMPLE_SUFFIX if crime.is_sample else key,
         frame=crime.frame,
         encoding=crime.encoding,
         delimiter=crime.delimiter,
+        is_sample=crime.is_sample,
         findings=crime.findings,
     )
 
