@@ -25,6 +25,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from warehouse.arrivals import settled_unseen_inbox_files, unseen_inbox_files
 from warehouse.errors import RejectedFile
 from warehouse.files import WriterBusy, ensure_home, writer_lock
+from warehouse.publish import clear_stale_work
+from warehouse.report import render_markdown
 from warehouse.run import (
     FileResult,
     Run,
@@ -39,8 +41,6 @@ from warehouse.run import (
     publish_run,
     skip_if_current,
 )
-from warehouse.publish import clear_stale_work
-from warehouse.report import render_markdown
 from warehouse.settings import Settings
 from warehouse.sources import Parsed
 

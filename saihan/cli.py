@@ -20,8 +20,8 @@ import typer
 
 from warehouse import db
 from warehouse.files import WriterBusy, ensure_home
-from warehouse.run import RunReport, run_pipeline
 from warehouse.publish import rollback as rollback_snapshot
+from warehouse.run import RunReport, run_pipeline
 from warehouse.sample import copy_from, copy_sample
 from warehouse.settings import PROJECT_ROOT, Settings
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: settings in tmp_path, a sample warehouse built once per session, and the
+"""Shared fixtures: settings in tmp_path, a sample warehouse built once per session, the real
+police files read in place from ../shared/data (and trimmed fixtures built from them), and the
 one session-scoped Prefect test harness for the flow tests."""
 
 from __future__ import annotations
@@ -8,12 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.shared_data import build_crime_fixtures, require_hokkaido
 from warehouse.run import run_pipeline
 from warehouse.sample import copy_sample
-from warehouse.settings import PROJECT_ROOT, Settings
+from warehouse.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
-HOKKAIDO_DIR = PROJECT_ROOT / "data" / "crime-open-data" / "hokkaido-2018"
+# The generated crime sample that `saihan sample` bundles (data/sample/crime/README.md lists its
+# files; tests/test_crime_sample.py checks these against them).
+SAMPLE_CRIME_INCIDENTS = 3_367
+SAMPLE_CRIME_BY_PREFECTURE = {"01": 2_347, "40": 1_020}
 
 
 def make_settings(home: Path) -> Settings:
@@ -43,6 +48,25 @@ def sample_copy(sample_home: Settings, tmp_path: Path) -> Settings:
     target = tmp_path / "home"
     shutil.copytree(sample_home.home, target, symlinks=True)
     return make_settings(target)
+
+
+@pytest.fixture(scope="session")
+def hokkaido_dir() -> Path:
+    """The real Hokkaido 2018 police files, read in place in ../shared/data (skips without)."""
+    return require_hokkaido()
+
+
+@pytest.fixture(scope="session")
+def crime_fixtures(hokkaido_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Trimmed real files and their re-encoded variants, built once from the shared files."""
+    return build_crime_fixtures(hokkaido_dir, tmp_path_factory.mktemp("crime-fixtures"))
+
+
+@pytest.fixture
+def base(crime_fixtures: Path) -> Path:
+    """The trimmed real 自転車盗 file (header + 9 real lines, CP932 CRLF) most reader tests
+    start from."""
+    return crime_fixtures / "hokkaido_2018zitensyatou.csv"
 
 
 @pytest.fixture(scope="session")

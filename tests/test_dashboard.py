@@ -159,9 +159,8 @@ def test_crime_table_suppresses_small_counts_like_the_extracts(app, monkeypatch)
     assert any("秘匿" in c.value for c in at.caption)
 
 
-def test_a_new_publish_is_read_while_an_old_connection_is_open(sample_copy) -> None:
+def test_a_new_publish_is_read_while_an_old_connection_is_open(hokkaido_dir, sample_copy) -> None:
     from dashboard import queries
-    from tests.conftest import HOKKAIDO_DIR
     from warehouse.run import run_pipeline
 
     old = queries.open_warehouse(sample_copy.warehouse)
@@ -169,7 +168,7 @@ def test_a_new_publish_is_read_while_an_old_connection_is_open(sample_copy) -> N
     renamed = sample_copy.inbox / "redelivery" / "01_bag_snatching.csv"
     renamed.parent.mkdir(parents=True)
     # A re-delivery of the same dataset minus its last incident supersedes the first one.
-    lines = (HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv").read_bytes().splitlines(keepends=True)
+    lines = (hokkaido_dir / "hokkaido_2018hittakuri.csv").read_bytes().splitlines(keepends=True)
     renamed.write_bytes(b"".join(lines[:-1]))
     assert run_pipeline(sample_copy, [renamed]).status == "published"
     new = queries.open_warehouse(sample_copy.warehouse)

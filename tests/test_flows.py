@@ -21,7 +21,6 @@ from prefect.logging import disable_run_logger
 
 from flows import pipeline as flows
 from flows import serve
-from tests.conftest import HOKKAIDO_DIR
 from warehouse import db
 from warehouse.files import WriterBusy, writer_lock
 from warehouse.run import plan_run, run_pipeline
@@ -168,10 +167,12 @@ def test_nightly_writes_extracts_when_the_module_exists(sample_copy: Settings, m
     sys.modules.pop("saihan_fake_extract", None)
 
 
-def test_parse_returns_a_rejection_and_load_quarantines_it(settings: Settings) -> None:
+def test_parse_returns_a_rejection_and_load_quarantines_it(
+    hokkaido_dir: Path, settings: Settings
+) -> None:
     settings.inbox.mkdir(parents=True)
     good = settings.inbox / "hokkaido_2018hittakuri.csv"
-    good.write_bytes((HOKKAIDO_DIR / good.name).read_bytes())
+    good.write_bytes((hokkaido_dir / good.name).read_bytes())
     bad = settings.inbox / "notes.csv"
     bad.write_text("名前,住所\n山田,東京\n", encoding="cp932")
     run = plan_run(settings)
@@ -279,11 +280,11 @@ def test_nightly_writes_the_real_extracts(sample_copy: Settings, monkeypatch) ->
 
 
 def test_arrival_runs_batch_settled_files_and_skip_ones_already_handled(
-        sample_copy: Settings, monkeypatch) -> None:
+        hokkaido_dir: Path, sample_copy: Settings, monkeypatch) -> None:
     monkeypatch.setenv("SAIHAN_HOME", str(sample_copy.home))
     sample_copy.inbox.mkdir(parents=True, exist_ok=True)
     first, second = (sample_copy.inbox / n for n in ("a.csv", "b.csv"))
-    first.write_bytes((HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv").read_bytes())
+    first.write_bytes((hokkaido_dir / "hokkaido_2018hittakuri.csv").read_bytes())
     second.write_text("名前,住所\n山田,東京\n", encoding="cp932")
     old = time.time_ns() - 10 * 10**9
     for path in (first, second):
@@ -299,15 +300,15 @@ def test_arrival_runs_batch_settled_files_and_skip_ones_already_handled(
 
 
 def test_nightly_leaves_a_file_still_being_written_for_the_next_run(
-        sample_copy: Settings, monkeypatch, caplog) -> None:
+        hokkaido_dir: Path, sample_copy: Settings, monkeypatch, caplog) -> None:
     """A delivery copied in while the nightly run starts is not quarantined as truncated: it
     stays in the inbox and the next run, once it has settled, takes it in whole."""
     monkeypatch.setenv("SAIHAN_HOME", str(sample_copy.home))
     monkeypatch.setenv("SAIHAN_STABLE_SECONDS", "60")
-    real = (HOKKAIDO_DIR / "hokkaido_2018zidousyatou.csv").read_bytes()
+    real = (hokkaido_dir / "hokkaido_2018zidousyatou.csv").read_bytes()
     real += real.split(b"\r\n")[1] + b"\r\n"  # a re-delivery with one more incident
     settled = sample_copy.inbox / "hokkaido_2018hittakuri_v2.csv"
-    settled.write_bytes((HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv").read_bytes() + b"\r\n")
+    settled.write_bytes((hokkaido_dir / "hokkaido_2018hittakuri.csv").read_bytes() + b"\r\n")
     old = time.time_ns() - 600 * 10**9
     os.utime(settled, ns=(old, old))
     arriving = sample_copy.inbox / "hokkaido_2018zidousyatou_resent.csv"

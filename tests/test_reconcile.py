@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from saihan.cli import EXIT_DIFFERENCES, app
 from warehouse import db
-from warehouse.run import run_pipeline
 from warehouse.reconcile import DIFFERS, EXPLAINED, MATCH, NO_DATA, reconcile_plans
+from warehouse.run import run_pipeline
 from warehouse.settings import Settings
 
 # 資7-79-3 (2024-04-01): level -> (with a plan, standalone, included in other plans)

@@ -42,8 +42,8 @@ SAMPLE = "サンプル"
 DATA_CLASS = "データ区分"
 
 COMMON = ["罪名", "手口", "管轄警察署（発生地）", "管轄交番・駐在所（発生地）",
-          "市区町村コード（発生地）", "都道府県（発生地）", "市区町村（発生地）", "町丁目（発生地）",
-          "発生年月日（始期）", "発生時（始期）"]
+          "市区町村コード（発生地）", "都道府県（発生地）", "市区町村（発生地）",
+          "町丁目（発生地）", "発生年月日（始期）", "発生時（始期）"]
 OLD_PLACE = ["発生場所の属性"]
 NEW_PLACE = ["発生場所", "発生場所の詳細"]
 # Modus -> (romanised file-name part, modus-specific columns as in the Hokkaido 2018 files).
@@ -265,9 +265,12 @@ dates written as `2022-12-26`, `2022/6/10`, `20220610` and `不明`; hours as `0
 incidents that occurred in the years before the file's year; identical rows (which are distinct
 incidents).
 
-| file | prefecture | year | modus | incidents | layout | encoding | delimiter | line end | dates | hours | damage |
-| --- | --- | --- | --- | ---: | --- | --- | --- | --- | --- | --- | --- |
 """
+TABLE_HEAD = (
+    "| file | prefecture | year | modus | incidents | layout | encoding | delimiter | line end "
+    "| dates | hours | damage |\n"
+    "| --- | --- | --- | --- | ---: | --- | --- | --- | --- | --- | --- | --- |\n"
+)
 
 README_TAIL = """
 The real files come from the prefectural police forces, each of which publishes its own crime
@@ -308,7 +311,7 @@ def readme() -> str:
         totals[f.prefecture] = totals.get(f.prefecture, 0) + f.rows
     summary = (f"\nIn all {sum(f.rows for f in FILES):,} incidents in {len(FILES)} files: "
                + ", ".join(f"{p} {n:,}" for p, n in totals.items()) + ".\n")
-    return README_HEAD + "\n".join(lines) + "\n" + summary + README_TAIL
+    return README_HEAD + TABLE_HEAD + "\n".join(lines) + "\n" + summary + README_TAIL
 
 
 def generate(out: Path = OUT) -> list[Path]:
