@@ -164,19 +164,18 @@ def sample(
     settings = _settings()
     ensure_home(settings)
     if source is None:
-        copied, what = copy_sample(settings), "bundled files"
+        copied, origin = copy_sample(settings), "the bundled data"
     else:
         try:
-            copied, what = copy_from(settings, source), f"files from {source.resolve()}"
+            copied, origin = copy_from(settings, source), str(source.resolve())
         except FileNotFoundError as exc:
             typer.secho(str(exc), fg="red", err=True)
             raise typer.Exit(1) from None
     for path in copied:
         typer.echo(f"  copied {path.resolve()}")
     typer.echo(
-        f"{len(copied)} {what} copied into {settings.inbox.resolve()}"
-        + ("" if copied else " (all already there)")
-        + "; `saihan run` loads them"
+        f"{len(copied)} files copied into {settings.inbox.resolve()} from {origin}"
+        + (" (all already there)" if not copied else "; `saihan run` loads them")
     )
 
 

@@ -1,19 +1,22 @@
-"""Every dashboard page rendered with Streamlit's AppTest on the sample warehouse."""
+"""Every dashboard page rendered with Streamlit's AppTest on the sample warehouse (and the crime
+page also on the real Hokkaido 2018 files, read from ../shared/data)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import SAMPLE_CRIME_BY_PREFECTURE, make_settings
+from warehouse.run import run_pipeline
 from warehouse.settings import PROJECT_ROOT, Settings
 
 APP = str(PROJECT_ROOT / "dashboard" / "app.py")
 
 
-@pytest.fixture
-def app(sample_home: Settings, monkeypatch: pytest.MonkeyPatch):
-    """The app pointed at the session's sample warehouse."""
-    monkeypatch.setenv("SAIHAN_HOME", str(sample_home.home))
+def _opener(home: Settings, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SAIHAN_HOME", str(home.home))
     monkeypatch.delenv("SAIHAN_LANG", raising=False)
 
     def open_page(page: str | None = None, **params: str) -> AppTest:
@@ -27,6 +30,26 @@ def app(sample_home: Settings, monkeypatch: pytest.MonkeyPatch):
         return at
 
     return open_page
+
+
+@pytest.fixture
+def app(sample_home: Settings, monkeypatch: pytest.MonkeyPatch):
+    """The app pointed at the session's sample warehouse."""
+    return _opener(sample_home, monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def hokkaido_home(hokkaido_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A home with only the real Hokkaido 2018 police files (read from ../shared/data) loaded."""
+    settings = make_settings(tmp_path_factory.mktemp("hokkaido") / "home")
+    assert run_pipeline(settings, [hokkaido_dir]).status == "published"
+    return settings
+
+
+@pytest.fixture
+def real_app(hokkaido_home: Settings, monkeypatch: pytest.MonkeyPatch):
+    """The app pointed at the warehouse of the real Hokkaido files."""
+    return _opener(hokkaido_home, monkeypatch)
 
 
 def texts(at: AppTest) -> str:
@@ -64,12 +87,23 @@ def test_language_switch_updates_the_url(app) -> None:
     assert "National overview" in texts(at)
 
 
-def test_crime_page_shows_the_hokkaido_totals(app) -> None:
-    at = app("views/crime.py")
+def test_crime_page_shows_the_hokkaido_totals(real_app) -> None:
+    at = real_app("views/crime.py")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["認知件数"] == "6,616"
     assert metrics["警察署数"] == "66"
     assert "北海道警察 犯罪オープンデータ（2018年）" in texts(at)
+    assert "サンプルデータ" not in texts(at)
+
+
+def test_crime_page_marks_the_generated_sample(app) -> None:
+    at = app("views/crime.py")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["認知件数"] == f"{SAMPLE_CRIME_BY_PREFECTURE['01']:,}"  # 北海道 2021 and 2022
+    assert metrics["警察署数"] == "16"
+    page = texts(at)
+    assert "サンプル（架空）の犯罪オープンデータ：北海道（2021・2022年）" in page
+    assert page.count("サンプルデータ（実データではありません）") == 5  # under every panel
 
 
 def test_crime_filters_come_from_the_url(app) -> None:
@@ -79,7 +113,7 @@ def test_crime_filters_come_from_the_url(app) -> None:
     at.query_params["lang"] = "en"
     at.run()
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Incidents"] == "20"
+    assert metrics["Incidents"] == "28"  # the sample's 北海道 ひったくり (2022)
 
 
 def test_crime_filter_choice_goes_into_the_url(app) -> None:
@@ -87,7 +121,7 @@ def test_crime_filter_choice_goes_into_the_url(app) -> None:
     at.multiselect(key="url_modus").set_value(["自動車盗"]).run()
     assert at.query_params["modus"] in (["自動車盗"], "自動車盗")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["認知件数"] == "103"
+    assert metrics["認知件数"] == "84"  # the sample's 北海道 自動車盗 (2022)
 
 
 def test_data_page_lists_sources_runs_and_findings(app) -> None:
@@ -161,8 +195,9 @@ def test_crime_table_suppresses_small_counts_like_the_extracts(app, monkeypatch)
 
 def test_a_new_publish_is_read_while_an_old_connection_is_open(hokkaido_dir, sample_copy) -> None:
     from dashboard import queries
-    from warehouse.run import run_pipeline
 
+    assert run_pipeline(sample_copy, [hokkaido_dir / "hokkaido_2018hittakuri.csv"]).status == (
+        "published")
     old = queries.open_warehouse(sample_copy.warehouse)
     before = queries.crime_totals(old, "01", (2018,), ("ひったくり",), ())["incidents"]
     renamed = sample_copy.inbox / "redelivery" / "01_bag_snatching.csv"
