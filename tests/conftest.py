@@ -11,7 +11,7 @@ import pytest
 
 from tests.shared_data import build_crime_fixtures, require_hokkaido
 from warehouse.run import run_pipeline
-from warehouse.sample import copy_sample
+from warehouse.sample import bundled_files, copy_files, copy_from, copy_sample
 from warehouse.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -47,6 +47,28 @@ def sample_copy(sample_home: Settings, tmp_path: Path) -> Settings:
     """A private copy of the sample home that a test may change."""
     target = tmp_path / "home"
     shutil.copytree(sample_home.home, target, symlinks=True)
+    return make_settings(target)
+
+
+@pytest.fixture(scope="session")
+def hokkaido_sample_home(hokkaido_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The bundled data with the real Hokkaido 2018 police files (read from ../shared/data) in
+    place of the generated crime sample, run once (read-only for tests): for assertions about
+    the real police data."""
+    settings = make_settings(tmp_path_factory.mktemp("hokkaido-sample") / "home")
+    copy_files(settings, [(path, relative) for path, relative in bundled_files()
+                          if not relative.startswith("sample/crime/")])
+    copy_from(settings, hokkaido_dir)
+    report = run_pipeline(settings)
+    assert report.status == "published", report.error
+    return settings
+
+
+@pytest.fixture
+def hokkaido_sample_copy(hokkaido_sample_home: Settings, tmp_path: Path) -> Settings:
+    """A private copy of the home with the real Hokkaido files that a test may change."""
+    target = tmp_path / "home"
+    shutil.copytree(hokkaido_sample_home.home, target, symlinks=True)
     return make_settings(target)
 
 
