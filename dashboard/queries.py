@@ -76,11 +76,11 @@ def municipality_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def crime_summary(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Incidents per prefecture, data year and modus."""
+    """Incidents per prefecture, data year and modus, and whether any is sample data."""
     return _frame(
         con,
         "select c.pref_code, p.name_ja, p.name_en, c.data_year, c.modus, "
-        "sum(c.incidents)::bigint as incidents "
+        "sum(c.incidents)::bigint as incidents, bool_or(c.is_sample) as is_sample "
         "from mart.crime_by_station_month as c join mart.prefecture as p using (pref_code) "
         "group by all order by c.pref_code, c.data_year, incidents desc",
     )

@@ -106,6 +106,18 @@ def test_crime_page_marks_the_generated_sample(app) -> None:
     assert page.count("サンプルデータ（実データではありません）") == 5  # under every panel
 
 
+def test_overview_marks_the_sample_crime_data(app) -> None:
+    captions = [c.value for c in app().caption]
+    crime = captions.index("出典：都道府県警察 犯罪オープンデータ")
+    assert "サンプルデータ（実データではありません）" in captions[crime + 1]
+
+
+def test_overview_shows_real_crime_data_unmarked(real_app) -> None:
+    captions = [c.value for c in real_app().caption]
+    assert "出典：都道府県警察 犯罪オープンデータ" in captions
+    assert not any("サンプルデータ" in c for c in captions)
+
+
 def test_crime_filters_come_from_the_url(app) -> None:
     at = app("views/crime.py", modus="ひったくり", lang="en")
     # switch_page clears query params; set them again as a shared link would carry them

@@ -146,4 +146,5 @@ else:
     st.plotly_chart(charts.crime_trend(state.load(queries.crime_by_month), lang),
                     key="overview_crime")
     state.panel_footer("都道府県警察 犯罪オープンデータ" if lang == "ja"
-                       else "Prefectural police crime open data", None)
+                       else "Prefectural police crime open data", None,
+                       is_sample=bool(crime["is_sample"].any()))
