@@ -1,6 +1,7 @@
 """Server time of every dashboard page's queries on a warehouse of 10 million incidents.
 
-Builds the warehouse through the real pipeline (bundled sample), then multiplies the Hokkaido
+Builds the warehouse through the real pipeline (bundled sample, plus the real Hokkaido 2018 files
+read in place from ``../shared/data`` or ``$SAIHAN_SHARED_DATA``), then multiplies the Hokkaido
 2018 incidents across the 47 prefectures and 8 years as extra synthetic deliveries (benchmark
 data only: it never leaves the temporary folder), rebuilds every model, and times each page's
 queries from ``dashboard.queries`` uncached (the cold case; the dashboard caches results).
@@ -12,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -21,22 +24,34 @@ from pathlib import Path
 from dashboard import queries
 from warehouse import db
 from warehouse.run import run_pipeline
-from warehouse.sample import copy_sample
+from warehouse.sample import copy_from, copy_sample
 from warehouse.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def hokkaido_dir() -> Path:
+    """The real Hokkaido 2018 files, where they are handed over; exits saying so when absent."""
+    shared = Path(os.environ.get("SAIHAN_SHARED_DATA") or ROOT.parent / "shared" / "data")
+    folder = shared / "crime-open-data" / "hokkaido-2018"
+    if not sorted(folder.glob("*.csv")):
+        sys.exit(f"the real Hokkaido police files are not at {folder}; they live in "
+                 "../shared/data beside the checkout (or set SAIHAN_SHARED_DATA)")
+    return folder
+
+
 def build_big_warehouse(settings: Settings, copies: int, years: int) -> int:
-    """Publish the sample, then add synthetic deliveries until ~10M incidents; rebuild."""
+    """Publish the sample and the real Hokkaido files, then add synthetic deliveries of the
+    Hokkaido incidents until ~10M incidents; rebuild."""
     copy_sample(settings)
+    copy_from(settings, hokkaido_dir())
     run_pipeline(settings)
     con = db.connect(settings.warehouse)
     con.execute("""
         create temp table template as
         select i.*, f.modus as file_modus
         from raw.crime_incident as i join raw.file as f using (file_id)
-        where f.status = 'loaded' and f.source_kind = 'crime_open_data'
+        where f.status = 'loaded' and f.source_kind = 'crime_open_data' and not f.is_sample
     """)
     con.execute("""
         create temp table plan as

@@ -1,8 +1,10 @@
 """How fast `saihan ingest` takes in police open data, against two baselines in the same run.
 
-Builds one million rows of real-format CP932 crime open data from the bundled Hokkaido 2018
-files (each file's data rows repeated, its header and layout kept, including the side-by-side
-duplicated 自動車盗 file), then times, best of ``--repeat`` runs each:
+Builds one million rows of real-format CP932 crime open data from the real Hokkaido 2018
+files (read in place from ``../shared/data/crime-open-data/hokkaido-2018`` beside the checkout,
+or ``$SAIHAN_SHARED_DATA/crime-open-data/hokkaido-2018``; the project keeps no copy): each
+file's data rows repeated, its header and layout kept, including the side-by-side duplicated
+自動車盗 file. Then times, best of ``--repeat`` runs each:
 
 - raw floor: decode CP932 in Python and DuckDB ``read_csv`` (all text) into a table;
 - pandas: ``pandas.read_csv(encoding='cp932')``, normalise dates, hours and codes, load
@@ -34,12 +36,21 @@ from pathlib import Path
 import duckdb
 
 ROOT = Path(__file__).resolve().parent.parent
-HOKKAIDO = ROOT / "data" / "crime-open-data" / "hokkaido-2018"
+
+
+def hokkaido_dir() -> Path:
+    """The real Hokkaido 2018 files, where they are handed over; exits saying so when absent."""
+    shared = Path(os.environ.get("SAIHAN_SHARED_DATA") or ROOT.parent / "shared" / "data")
+    folder = shared / "crime-open-data" / "hokkaido-2018"
+    if not sorted(folder.glob("*.csv")):
+        sys.exit(f"the real Hokkaido police files are not at {folder}; they live in "
+                 "../shared/data beside the checkout (or set SAIHAN_SHARED_DATA)")
+    return folder
 
 
 def build_input(folder: Path, total_rows: int) -> int:
     """Write the 7 Hokkaido files scaled up to about ``total_rows`` data rows in all."""
-    sources = sorted(HOKKAIDO.glob("*.csv"))
+    sources = sorted(hokkaido_dir().glob("*.csv"))
     counts = {p: p.read_bytes().count(b"\n") - 1 for p in sources}
     real_total = sum(counts.values())
     written = 0

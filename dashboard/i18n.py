@@ -122,6 +122,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "crime_source_all": {"ja": "都道府県警察 犯罪オープンデータ", "en": "Prefectural police crime open data"},
     "crime_source": {"ja": "{pref}警察 犯罪オープンデータ（{years}年）", "en": "{pref} Prefectural Police crime open data ({years})"},
+    "crime_sample_source": {"ja": "サンプル（架空）の犯罪オープンデータ：{pref}（{years}年）", "en": "Sample (invented) crime open data: {pref} ({years})"},
     "hour_of_day": {"ja": "時（0〜23時）", "en": "Hour of day"},
     "hour_suffix": {"ja": "時", "en": "h"},
     "weekday_1": {"ja": "月", "en": "Mon"},

@@ -80,11 +80,11 @@ def municipality_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def crime_summary(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Incidents per prefecture, data year and modus."""
+    """Incidents per prefecture, data year and modus, and whether any is sample data."""
     return _frame(
         con,
         "select c.pref_code, p.name_ja, p.name_en, c.data_year, c.modus, "
-        "sum(c.incidents)::bigint as incidents "
+        "sum(c.incidents)::bigint as incidents, bool_or(c.is_sample) as is_sample "
         "from mart.crime_by_station_month as c join mart.prefecture as p using (pref_code) "
         "group by all order by c.pref_code, c.data_year, incidents desc",
     )
@@ -144,18 +144,20 @@ def crime_monthly(con: duckdb.DuckDBPyConnection, pref_code: str, years: tuple[i
 
 
 def crime_totals(con: duckdb.DuckDBPyConnection, pref_code: str, years: tuple[int, ...],
-                 modi: tuple[str, ...], stations: tuple[str, ...]) -> dict[str, int]:
-    """Total incidents and those with an unknown month for the current filters."""
+                 modi: tuple[str, ...], stations: tuple[str, ...]) -> dict[str, int | bool]:
+    """Total incidents, those with an unknown month, stations and whether any count is sample
+    data, for the current filters."""
     row = con.sql(
         "select coalesce(sum(incidents), 0)::bigint, "
         "coalesce(sum(incidents) filter (where year_month is null), 0)::bigint, "
-        "count(distinct police_station) "
+        "count(distinct police_station), coalesce(bool_or(is_sample), false) "
         f"from mart.crime_by_station_month where {_CRIME_FILTER} "
         "and (len($stations) = 0 or list_contains($stations, police_station))",
         params={"pref": pref_code, "years": list(years), "modi": list(modi),
                 "stations": list(stations)},
     ).fetchall()[0]
-    return {"incidents": row[0], "unknown_month": row[1], "stations": row[2]}
+    return {"incidents": row[0], "unknown_month": row[1], "stations": row[2],
+            "is_sample": row[3]}
 
 
 def crime_top_stations(con: duckdb.DuckDBPyConnection, pref_code: str, years: tuple[int, ...],

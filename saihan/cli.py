@@ -23,7 +23,7 @@ from warehouse import db, resources
 from warehouse.files import WriterBusy, ensure_home
 from warehouse.publish import rollback as rollback_snapshot
 from warehouse.run import RunReport, run_pipeline
-from warehouse.sample import copy_sample
+from warehouse.sample import copy_from, copy_sample
 from warehouse.settings import Settings
 
 EXIT_ERROR = 1
@@ -173,16 +173,36 @@ def init(wait: WaitOption = 0) -> None:
 
 
 @app.command(cls=_PlainHelp)
-def sample() -> None:
-    """Put the bundled data (white paper facts, Hokkaido police open data) into the inbox."""
+def sample(
+    source: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            metavar="FOLDER",
+            help="A folder of real files to copy instead, e.g. "
+            "../shared/data/crime-open-data (its subfolders are kept).",
+            file_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Put the bundled demo data into the inbox (white paper facts, generated samples), or
+    with --from the real files of a folder; `saihan run` then loads them."""
     settings = _settings()
     ensure_home(settings)
-    copied = copy_sample(settings)
+    if source is None:
+        copied, origin = copy_sample(settings), "the bundled data"
+    else:
+        try:
+            copied, origin = copy_from(settings, source), str(source.resolve())
+        except FileNotFoundError as exc:
+            typer.secho(str(exc), fg="red", err=True)
+            raise typer.Exit(1) from None
     for path in copied:
-        typer.echo(f"  copied {path}")
+        typer.echo(f"  copied {path.resolve()}")
     typer.echo(
-        f"{len(copied)} files copied into {settings.inbox}"
-        + ("" if copied else " (all already there)")
+        f"{len(copied)} files copied into {settings.inbox.resolve()} from {origin}"
+        + (" (all already there)" if not copied else "; `saihan run` loads them")
     )
 
 

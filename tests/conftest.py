@@ -1,4 +1,5 @@
-"""Shared fixtures: settings in tmp_path, a sample warehouse built once per session, and the
+"""Shared fixtures: settings in tmp_path, a sample warehouse built once per session, the real
+police files read in place from ../shared/data (and trimmed fixtures built from them), and the
 one session-scoped Prefect test harness for the flow tests."""
 
 from __future__ import annotations
@@ -8,12 +9,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.shared_data import build_crime_fixtures, require_hokkaido
 from warehouse.run import run_pipeline
-from warehouse.sample import copy_sample
+from warehouse.sample import bundled_files, copy_files, copy_from, copy_sample
 from warehouse.settings import PROJECT_ROOT, Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
-HOKKAIDO_DIR = PROJECT_ROOT / "data" / "crime-open-data" / "hokkaido-2018"
+# The generated crime sample that `saihan sample` bundles (data/sample/crime/README.md lists its
+# files; tests/test_crime_sample.py checks these against them).
+SAMPLE_CRIME_DIR = PROJECT_ROOT / "data" / "sample" / "crime"
+SAMPLE_CRIME_INCIDENTS = 3_367
+SAMPLE_CRIME_BY_PREFECTURE = {"01": 2_347, "40": 1_020}
 
 
 def make_settings(home: Path) -> Settings:
@@ -43,6 +49,47 @@ def sample_copy(sample_home: Settings, tmp_path: Path) -> Settings:
     target = tmp_path / "home"
     shutil.copytree(sample_home.home, target, symlinks=True)
     return make_settings(target)
+
+
+@pytest.fixture(scope="session")
+def hokkaido_sample_home(hokkaido_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The bundled data with the real Hokkaido 2018 police files (read from ../shared/data) in
+    place of the generated crime sample, run once (read-only for tests): for assertions about
+    the real police data."""
+    settings = make_settings(tmp_path_factory.mktemp("hokkaido-sample") / "home")
+    copy_files(settings, [(path, relative) for path, relative in bundled_files()
+                          if not relative.startswith("sample/crime/")])
+    copy_from(settings, hokkaido_dir)
+    report = run_pipeline(settings)
+    assert report.status == "published", report.error
+    return settings
+
+
+@pytest.fixture
+def hokkaido_sample_copy(hokkaido_sample_home: Settings, tmp_path: Path) -> Settings:
+    """A private copy of the home with the real Hokkaido files that a test may change."""
+    target = tmp_path / "home"
+    shutil.copytree(hokkaido_sample_home.home, target, symlinks=True)
+    return make_settings(target)
+
+
+@pytest.fixture(scope="session")
+def hokkaido_dir() -> Path:
+    """The real Hokkaido 2018 police files, read in place in ../shared/data (skips without)."""
+    return require_hokkaido()
+
+
+@pytest.fixture(scope="session")
+def crime_fixtures(hokkaido_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Trimmed real files and their re-encoded variants, built once from the shared files."""
+    return build_crime_fixtures(hokkaido_dir, tmp_path_factory.mktemp("crime-fixtures"))
+
+
+@pytest.fixture
+def base(crime_fixtures: Path) -> Path:
+    """The trimmed real 自転車盗 file (header + 9 real lines, CP932 CRLF) most reader tests
+    start from."""
+    return crime_fixtures / "hokkaido_2018zitensyatou.csv"
 
 
 @pytest.fixture(scope="session")

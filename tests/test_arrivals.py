@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from flows.watcher import InboxWatcher
-from tests.conftest import HOKKAIDO_DIR
 from warehouse.arrivals import StableFiles, settled_unseen_inbox_files, unseen_inbox_files
 from warehouse.run import run_pipeline
 from warehouse.settings import Settings
@@ -111,10 +110,12 @@ def test_zero_stable_seconds_reports_at_first_poll(tmp_path: Path, clock: Clock)
     assert tracker.poll() == [path]
 
 
-def test_unseen_inbox_files_skip_what_the_warehouse_has_seen(settings: Settings) -> None:
+def test_unseen_inbox_files_skip_what_the_warehouse_has_seen(
+    hokkaido_dir: Path, settings: Settings
+) -> None:
     settings.inbox.mkdir(parents=True)
     loaded = settings.inbox / "hokkaido_2018hittakuri.csv"
-    shutil.copy(HOKKAIDO_DIR / loaded.name, loaded)
+    shutil.copy(hokkaido_dir / loaded.name, loaded)
     assert unseen_inbox_files(settings) == [loaded]  # nothing published yet
     run_pipeline(settings)
     assert unseen_inbox_files(settings) == []

@@ -9,7 +9,6 @@ import pytest
 from typer.testing import CliRunner
 
 from saihan.cli import app
-from tests.conftest import HOKKAIDO_DIR
 from warehouse.sample import bundled_files
 
 COMMANDS = ["init", "sample", "run", "ingest", "dashboard", "demo", "status", "rollback"]
@@ -46,10 +45,12 @@ def test_init_sample_run_then_nothing_new(tmp_path: Path) -> None:
     assert "noop" in status.output and "published" in status.output
 
 
-def test_ingest_json_reports_each_file_and_exits_3_on_rejection(tmp_path: Path) -> None:
+def test_ingest_json_reports_each_file_and_exits_3_on_rejection(
+    hokkaido_dir: Path, tmp_path: Path
+) -> None:
     home = tmp_path / "home"
     bad = tmp_path / "truncated.csv"
-    good = HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv"
+    good = hokkaido_dir / "hokkaido_2018hittakuri.csv"
     bad.write_bytes(good.read_bytes()[:-40])
     result = invoke(home, "ingest", "--json", str(good), str(bad))
     assert result.exit_code == 3
@@ -74,10 +75,10 @@ def test_dashboard_without_warehouse_says_what_to_do(tmp_path: Path) -> None:
     assert "saihan demo" in result.output
 
 
-def test_rollback_restores_the_previous_snapshot(tmp_path: Path) -> None:
+def test_rollback_restores_the_previous_snapshot(hokkaido_dir: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     invoke(home, "init")
-    invoke(home, "ingest", str(HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv"))
+    invoke(home, "ingest", str(hokkaido_dir / "hokkaido_2018hittakuri.csv"))
     result = invoke(home, "rollback")
     assert result.exit_code == 0, result.output
     import duckdb
@@ -94,20 +95,22 @@ def test_bad_setting_is_reported(tmp_path: Path) -> None:
     assert "SAIHAN_LANG" in result.output
 
 
-def test_an_unexpected_failure_says_nothing_was_published(tmp_path: Path, monkeypatch) -> None:
+def test_an_unexpected_failure_says_nothing_was_published(
+    hokkaido_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
     import hashlib
 
     from warehouse import db
 
     home = tmp_path / "home"
-    invoke(home, "ingest", str(HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv"))
+    invoke(home, "ingest", str(hokkaido_dir / "hokkaido_2018hittakuri.csv"))
     before = hashlib.sha256((home / "warehouse.duckdb").read_bytes()).hexdigest()
 
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(db, "build_models", broken)
-    result = invoke(home, "ingest", str(HOKKAIDO_DIR / "hokkaido_2018ootobaitou.csv"))
+    result = invoke(home, "ingest", str(hokkaido_dir / "hokkaido_2018ootobaitou.csv"))
     assert result.exit_code == 1
     assert "saihan ingest failed: OSError" in result.output
     assert "No space left on device" in result.output

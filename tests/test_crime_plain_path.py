@@ -13,17 +13,16 @@ from pathlib import Path
 import pytest
 from polars.testing import assert_frame_equal
 
+from tests.shared_data import CRIME_FIXTURE_NAMES, HOKKAIDO_NAMES
 from warehouse.errors import RejectedFile
 from warehouse.ingest import text as ingest_text
 from warehouse.ingest.crime import cells
 from warehouse.ingest.crime.read import read_crime_file
 
-from .test_crime_reader import BASE, FIXTURES, REAL, REJECTIONS
+from .test_crime_reader import REJECTIONS
 
 _SURELY_NO_SUSPECT = ingest_text._surely_no_suspect
 _UTF8_HEAD_ERROR = ingest_text._utf8_head_error
-CSV_FIXTURES = sorted(p for p in FIXTURES.iterdir() if p.suffix in {".csv", ".xlsx"})
-REAL_FILES = sorted(REAL.glob("*.csv")) if REAL.is_dir() else []
 
 
 def _outcome(path: Path, content: bytes | None, *, fast: bool, monkeypatch):
@@ -59,15 +58,14 @@ def assert_same(path: Path, monkeypatch, content: bytes | None = None) -> None:
         assert getattr(fast, name) == getattr(general, name), name
 
 
-@pytest.mark.parametrize("path", CSV_FIXTURES, ids=lambda p: p.name)
-def test_fixtures(path, monkeypatch):
-    assert_same(path, monkeypatch)
+@pytest.mark.parametrize("name", CRIME_FIXTURE_NAMES)
+def test_fixtures(crime_fixtures, name, monkeypatch):
+    assert_same(crime_fixtures / name, monkeypatch)
 
 
-@pytest.mark.skipif(not REAL_FILES, reason="real Hokkaido 2018 files not present")
-@pytest.mark.parametrize("path", REAL_FILES, ids=lambda p: p.name)
-def test_real_files(path, monkeypatch):
-    assert_same(path, monkeypatch)
+@pytest.mark.parametrize("name", HOKKAIDO_NAMES)
+def test_real_files(hokkaido_dir, name, monkeypatch):
+    assert_same(hokkaido_dir / name, monkeypatch)
 
 
 def _lines(text: str) -> list[str]:
@@ -127,9 +125,9 @@ VARIANTS = {
 
 @pytest.mark.parametrize("encoding", ["cp932", "utf-8", "utf-8-sig"])
 @pytest.mark.parametrize("name", sorted(VARIANTS))
-def test_variants(tmp_path, monkeypatch, name, encoding):
-    text = BASE.read_bytes().decode("cp932")
-    path = tmp_path / BASE.name
+def test_variants(base, tmp_path, monkeypatch, name, encoding):
+    text = base.read_bytes().decode("cp932")
+    path = tmp_path / base.name
     try:
         content = VARIANTS[name](text).encode(encoding)
     except UnicodeEncodeError:
@@ -143,9 +141,9 @@ def test_variants(tmp_path, monkeypatch, name, encoding):
     [b"\x80", b"\xa0", b"\xfd", b"\xfe", b"\xff", b"\x82\xa0", b"\x81\x80", b"\x1a", b"\x1b"],
     ids=lambda b: b.hex(),
 )
-def test_cp932_suspect_bytes(tmp_path, monkeypatch, raw):
-    content = BASE.read_bytes().replace("中央".encode("cp932"), raw, 1)
-    path = tmp_path / BASE.name
+def test_cp932_suspect_bytes(base, tmp_path, monkeypatch, raw):
+    content = base.read_bytes().replace("中央".encode("cp932"), raw, 1)
+    path = tmp_path / base.name
     path.write_bytes(content)
     assert_same(path, monkeypatch)
     path.write_bytes(content + b"\x1a")  # DOS end-of-file mark
@@ -153,33 +151,33 @@ def test_cp932_suspect_bytes(tmp_path, monkeypatch, raw):
 
 
 @pytest.mark.parametrize("make", [r[1] for r in REJECTIONS], ids=[r[0] for r in REJECTIONS])
-def test_rejections(tmp_path, monkeypatch, make):
-    path = tmp_path / BASE.name
-    path.write_bytes(make(BASE.read_bytes().decode("cp932")))
+def test_rejections(base, tmp_path, monkeypatch, make):
+    path = tmp_path / base.name
+    path.write_bytes(make(base.read_bytes().decode("cp932")))
     assert_same(path, monkeypatch)
 
 
-def test_plain_path_takes_the_common_case():
+def test_plain_path_takes_the_common_case(base):
     """The fast path is really taken for a well-formed file, and proves it trimmed."""
-    content = BASE.read_bytes()
-    encoding, pieces = ingest_text.decode_pieces(BASE, content)
+    content = base.read_bytes()
+    encoding, pieces = ingest_text.decode_pieces(base, content)
     plain = cells._read_plain(ingest_text.utf8_of(content, encoding, pieces), pieces, ",")
     assert plain is not None
     assert plain[3] is True
 
 
-def _big_text() -> str:
+def _big_text(base: Path) -> str:
     """The base fixture with its rows repeated past the 64 KiB head decode_text looks at first."""
-    lines = _lines(BASE.read_bytes().decode("cp932"))
+    lines = _lines(base.read_bytes().decode("cp932"))
     header, rows = lines[0], [line for line in lines[1:] if line]
     return "\r\n".join([header] + rows * 300) + "\r\n"
 
 
 @pytest.mark.parametrize("where", [100, 65534, 65535, 65536, 65537, 200_000])
-def test_decode_head_check_gives_the_full_decode_errors(tmp_path, monkeypatch, where):
-    text = _big_text()
+def test_decode_head_check_gives_the_full_decode_errors(base, tmp_path, monkeypatch, where):
+    text = _big_text(base)
     assert len(text.encode("utf-8")) > 200_010
-    path = tmp_path / BASE.name
+    path = tmp_path / base.name
     for content in (text.encode("utf-8"), text.encode("cp932")):
         # a UTF-8 lead byte at `where` followed by a byte that continues no sequence
         bad = content[:where] + b"\xe3\x81" + b"\xff" + content[where + 3 :]

@@ -1,7 +1,9 @@
 """Tests for the crime reader (warehouse.ingest.crime): the NPA crime open data as really published.
 
-Fixtures in tests/fixtures/crime are trimmed from the real Hokkaido 2018 files (北海道警察
-犯罪発生情報 (2018), open data) and re-encoded variants of them; see tests/fixtures/README.md.
+The real Hokkaido 2018 files (北海道警察 犯罪発生情報 (2018), open data) are read in place in
+../shared/data (``hokkaido_dir``); the trimmed copies and re-encoded variants most tests start from
+(``crime_fixtures``, ``base``) are built from them at test time (tests/shared_data.py). Without the
+shared files these tests skip and say where they looked.
 """
 
 from __future__ import annotations
@@ -21,15 +23,6 @@ from warehouse.ingest.crime.format import FRAME_SCHEMA, MODI, CrimeFile, is_crim
 from warehouse.ingest.crime.read import read_crime_file
 from warehouse.reference import check_digit, prefecture_names
 
-FIXTURES = Path(__file__).parent / "fixtures" / "crime"
-# the real files: the shared data folder, else the copy bundled in the repository's data/
-REAL_CANDIDATES = [
-    Path(__file__).resolve().parents[2] / "shared" / "data" / "crime-open-data" / "hokkaido-2018",
-    Path(__file__).resolve().parents[1] / "data" / "crime-open-data" / "hokkaido-2018",
-]
-REAL = next((p for p in REAL_CANDIDATES if p.is_dir()), REAL_CANDIDATES[0])
-BASE = FIXTURES / "hokkaido_2018zitensyatou.csv"  # real header + 9 real rows, CP932 CRLF
-
 REAL_COUNTS = {
     "hokkaido_2018hittakuri.csv": ("ひったくり", 20),
     "hokkaido_2018syazyounerai.csv": ("車上ねらい", 1848),
@@ -39,7 +32,7 @@ REAL_COUNTS = {
     "hokkaido_2018ootobaitou.csv": ("オートバイ盗", 65),
     "hokkaido_2018zitensyatou.csv": ("自転車盗", 3977),
 }
-FIXTURE_COUNTS = {  # the trimmed copies in tests/fixtures/crime
+FIXTURE_COUNTS = {  # the trimmed copies (tests/shared_data.py KEEP)
     "hokkaido_2018hittakuri.csv": 5,
     "hokkaido_2018syazyounerai.csv": 6,
     "hokkaido_2018buhinnerai.csv": 6,
@@ -49,18 +42,13 @@ FIXTURE_COUNTS = {  # the trimmed copies in tests/fixtures/crime
     "hokkaido_2018zitensyatou.csv": 9,
 }
 
-needs_real = pytest.mark.skipif(
-    not REAL.is_dir(),
-    reason="real Hokkaido 2018 files not present at " + " or ".join(map(str, REAL_CANDIDATES)),
-)
-
 
 # ----------------------------------------------------------------------------- helpers
 
 
-def base_rows() -> list[list[str]]:
+def base_rows(base: Path) -> list[list[str]]:
     """Header and rows of the base fixture, as text cells."""
-    return list(csv.reader(io.StringIO(BASE.read_bytes().decode("cp932"), newline="")))
+    return list(csv.reader(io.StringIO(base.read_bytes().decode("cp932"), newline="")))
 
 
 def to_csv(rows: list[list[str]], delimiter: str = ",", eol: str = "\r\n", quote=False) -> str:
@@ -76,9 +64,9 @@ def write(tmp_path: Path, text: str, encoding="cp932", name="hokkaido_2018zitens
     return path
 
 
-def with_values(tmp_path: Path, values: dict[str, list[str]]) -> Path:
+def with_values(base: Path, tmp_path: Path, values: dict[str, list[str]]) -> Path:
     """The base fixture's header with one row per value, only the named columns changed."""
-    rows = base_rows()
+    rows = base_rows(base)
     header, template = rows[0], rows[2]  # line 3: 2018-11-02, 19 時, 011011
     n = max(len(v) for v in values.values())
     out = [header]
@@ -107,11 +95,10 @@ def reject(path: Path, content: bytes | None = None) -> RejectedFile:
 # ----------------------------------------------------------------------------- real files
 
 
-@needs_real
 @pytest.mark.parametrize("name", sorted(REAL_COUNTS))
-def test_real_hokkaido_files(name):
+def test_real_hokkaido_files(hokkaido_dir, name):
     modus, count = REAL_COUNTS[name]
-    result = read_crime_file(REAL / name)
+    result = read_crime_file(hokkaido_dir / name)
     assert (result.modus, result.row_count, result.frame.height) == (modus, count, count)
     assert (result.pref_code, result.data_year, result.encoding) == ("01", 2018, "cp932")
     assert result.frame.schema == pl.Schema(FRAME_SCHEMA)
@@ -121,9 +108,8 @@ def test_real_hokkaido_files(name):
     assert "date_after_data_year" not in codes(result)
 
 
-@needs_real
-def test_real_hokkaido_total_and_quirks():
-    results = {name: read_crime_file(REAL / name) for name in REAL_COUNTS}
+def test_real_hokkaido_total_and_quirks(hokkaido_dir):
+    results = {name: read_crime_file(hokkaido_dir / name) for name in REAL_COUNTS}
     assert sum(r.row_count for r in results.values()) == 6616
     # 自動車盗: every row and the header repeated side by side; 2 lines carry 町丁目 on the
     # right-hand copy only
@@ -146,8 +132,8 @@ def test_real_hokkaido_total_and_quirks():
 
 
 @pytest.mark.parametrize("name", sorted(FIXTURE_COUNTS))
-def test_trimmed_fixtures_identity(name):
-    result = read_crime_file(FIXTURES / name)
+def test_trimmed_fixtures_identity(crime_fixtures, name):
+    result = read_crime_file(crime_fixtures / name)
     assert result.modus == REAL_COUNTS[name][0]
     assert result.row_count == FIXTURE_COUNTS[name]
     assert (result.pref_code, result.data_year, result.encoding, result.delimiter) == (
@@ -159,8 +145,8 @@ def test_trimmed_fixtures_identity(name):
     assert result.frame.schema == pl.Schema(FRAME_SCHEMA)
 
 
-def test_old_format_columns_map_and_absent_ones_are_null():
-    result = read_crime_file(FIXTURES / "hokkaido_2018ootobaitou.csv")
+def test_old_format_columns_map_and_absent_ones_are_null(crime_fixtures):
+    result = read_crime_file(crime_fixtures / "hokkaido_2018ootobaitou.csv")
     row = result.frame.row(0, named=True)
     assert row["place_type"] == "その他"  # 発生場所の属性 in this old file
     assert row["place_detail"] is None  # 発生場所の詳細 only exists in newer files
@@ -169,8 +155,8 @@ def test_old_format_columns_map_and_absent_ones_are_null():
     assert row["victim_sex"] is None and row["cash_damage"] is None
 
 
-def test_newer_format_place_columns(tmp_path):
-    rows = base_rows()
+def test_newer_format_place_columns(base, tmp_path):
+    rows = base_rows(base)
     header = [
         *[h for h in rows[0][:10]],
         "発生場所",
@@ -186,8 +172,8 @@ def test_newer_format_place_columns(tmp_path):
     assert got == ("道路上", "歩道", "女性", "あり")
 
 
-def test_blank_code_and_prefecture_rows_are_kept():
-    result = read_crime_file(FIXTURES / "hokkaido_2018syazyounerai.csv")
+def test_blank_code_and_prefecture_rows_are_kept(crime_fixtures):
+    result = read_crime_file(crime_fixtures / "hokkaido_2018syazyounerai.csv")
     blank = result.frame.filter(pl.col("lg_code_status") == "blank")
     assert blank["line_number"].to_list() == [6, 7]
     assert blank["prefecture_name"].null_count() == 2
@@ -195,8 +181,8 @@ def test_blank_code_and_prefecture_rows_are_kept():
     assert finding(result, "lg_code_blank").count == 2
 
 
-def test_identical_rows_are_distinct_incidents():
-    result = read_crime_file(BASE)
+def test_identical_rows_are_distinct_incidents(base):
+    result = read_crime_file(base)
     last_two = result.frame.tail(2).drop("line_number")
     assert last_two.n_unique() == 1
     assert result.frame.tail(2)["line_number"].to_list() == [9, 10]
@@ -219,9 +205,9 @@ VARIANTS = [
 
 
 @pytest.mark.parametrize(("name", "encoding", "delimiter"), VARIANTS)
-def test_fixture_variants_give_the_same_frame(name, encoding, delimiter):
-    expected = read_crime_file(BASE).frame
-    result = read_crime_file(FIXTURES / name)
+def test_fixture_variants_give_the_same_frame(base, crime_fixtures, name, encoding, delimiter):
+    expected = read_crime_file(base).frame
+    result = read_crime_file(crime_fixtures / name)
     assert (result.encoding, result.delimiter) == (encoding, delimiter)
     assert_frame_equal(result.frame, expected)
     # these names carry no year: the data year is the most common occurrence year
@@ -233,29 +219,29 @@ def test_fixture_variants_give_the_same_frame(name, encoding, delimiter):
 @pytest.mark.parametrize("delimiter", [",", "\t"])
 @pytest.mark.parametrize("eol", ["\r\n", "\n"])
 @pytest.mark.parametrize("quote", [False, True])
-def test_encodings_delimiters_line_endings_quoting(tmp_path, encoding, delimiter, eol, quote):
-    expected = read_crime_file(BASE)
-    text = to_csv(base_rows(), delimiter, eol, quote)
+def test_encodings_delimiters_line_endings_quoting(base, tmp_path, encoding, delimiter, eol, quote):
+    expected = read_crime_file(base)
+    text = to_csv(base_rows(base), delimiter, eol, quote)
     result = read_crime_file(write(tmp_path, text, encoding))
     assert (result.encoding, result.delimiter) == (encoding, delimiter)
     assert_frame_equal(result.frame, expected.frame)
     assert codes(result) == codes(expected)
 
 
-def test_content_argument_is_read_instead_of_the_path(tmp_path):
-    content = BASE.read_bytes()
+def test_content_argument_is_read_instead_of_the_path(base, tmp_path):
+    content = base.read_bytes()
     result = read_crime_file(tmp_path / "hokkaido_2018zitensyatou.csv", content=content)
-    assert_frame_equal(result.frame, read_crime_file(BASE).frame)
+    assert_frame_equal(result.frame, read_crime_file(base).frame)
 
 
-def test_last_line_without_newline(tmp_path):
-    text = to_csv(base_rows()).rstrip("\r\n")
+def test_last_line_without_newline(base, tmp_path):
+    text = to_csv(base_rows(base)).rstrip("\r\n")
     result = read_crime_file(write(tmp_path, text))
     assert result.row_count == 9
 
 
-def test_blank_lines_are_skipped_and_line_numbers_stay_physical(tmp_path):
-    rows = base_rows()
+def test_blank_lines_are_skipped_and_line_numbers_stay_physical(base, tmp_path):
+    rows = base_rows(base)
     text = to_csv(rows[:3]) + "\r\n" + ",,,,,,,,,,,,,\r\n" + to_csv(rows[3:])
     result = read_crime_file(write(tmp_path, text))
     assert result.row_count == 9
@@ -263,25 +249,25 @@ def test_blank_lines_are_skipped_and_line_numbers_stay_physical(tmp_path):
     assert finding(result, "blank_rows").count == 2
 
 
-def test_quoted_field_with_newline_and_delimiter_keeps_line_numbers(tmp_path):
-    rows = base_rows()
+def test_quoted_field_with_newline_and_delimiter_keeps_line_numbers(base, tmp_path):
+    rows = base_rows(base)
     rows[2][7] = "南２条\n西１丁目, 裏"  # 町丁目 spanning two lines, with a comma
     result = read_crime_file(write(tmp_path, to_csv(rows, quote=True)))
     assert result.frame["line_number"].to_list() == [2, 3, 5, 6, 7, 8, 9, 10, 11]
     assert result.frame["town"][1] == "南２条\n西１丁目, 裏"
 
 
-def test_quoted_field_with_delimiter_on_one_line(tmp_path):
-    rows = base_rows()
+def test_quoted_field_with_delimiter_on_one_line(base, tmp_path):
+    rows = base_rows(base)
     rows[2][7] = "北４条, 西３丁目"
     result = read_crime_file(write(tmp_path, to_csv(rows)))
     assert result.frame["town"][1] == "北４条, 西３丁目"
     assert result.frame["line_number"].to_list() == list(range(2, 11))
 
 
-def test_xlsx_first_sheet_with_excel_typed_cells():
-    result = read_crime_file(FIXTURES / "variant_excel.xlsx")
-    expected = read_crime_file(BASE).frame
+def test_xlsx_first_sheet_with_excel_typed_cells(base, crime_fixtures):
+    result = read_crime_file(crime_fixtures / "variant_excel.xlsx")
+    expected = read_crime_file(base).frame
     assert (result.encoding, result.delimiter, result.modus) == ("xlsx", None, "自転車盗")
     # Excel stores codes and hours as numbers: the leading zeros are gone, as in real files
     assert result.frame["lg_code_raw"][0] == "11011"
@@ -292,10 +278,10 @@ def test_xlsx_first_sheet_with_excel_typed_cells():
     assert_frame_equal(result.frame.select(same), expected.select(same))
 
 
-def test_xlsx_rows_are_sheet_rows(tmp_path):
+def test_xlsx_rows_are_sheet_rows(base, tmp_path):
     import xlsxwriter
 
-    rows = base_rows()
+    rows = base_rows(base)
     path = tmp_path / "hokkaido_2018zitensyatou.xlsx"
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet()
@@ -308,22 +294,22 @@ def test_xlsx_rows_are_sheet_rows(tmp_path):
 
 
 @pytest.mark.parametrize("index_header", ["", "Unnamed: 0"])
-def test_unnamed_index_columns_are_dropped(tmp_path, index_header):
-    rows = base_rows()
+def test_unnamed_index_columns_are_dropped(base, tmp_path, index_header):
+    rows = base_rows(base)
     table = [[index_header, *rows[0]]] + [[str(i), *r] for i, r in enumerate(rows[1:], 1)]
     result = read_crime_file(write(tmp_path, to_csv(table), "utf-8"))
-    assert_frame_equal(result.frame, read_crime_file(BASE).frame)
+    assert_frame_equal(result.frame, read_crime_file(base).frame)
     assert finding(result, "index_column_dropped").severity == "info"
 
 
-def test_trailing_delimiter_column_is_dropped(tmp_path):
-    text = "".join(line + ",\r\n" for line in to_csv(base_rows()).splitlines())
+def test_trailing_delimiter_column_is_dropped(base, tmp_path):
+    text = "".join(line + ",\r\n" for line in to_csv(base_rows(base)).splitlines())
     result = read_crime_file(write(tmp_path, text))
-    assert_frame_equal(result.frame, read_crime_file(BASE).frame)
+    assert_frame_equal(result.frame, read_crime_file(base).frame)
 
 
-def test_duplicated_layout_collapses_to_one_half():
-    result = read_crime_file(FIXTURES / "hokkaido_2018zidousyatou.csv")
+def test_duplicated_layout_collapses_to_one_half(crime_fixtures):
+    result = read_crime_file(crime_fixtures / "hokkaido_2018zidousyatou.csv")
     assert result.row_count == 6
     assert result.frame.width == len(FRAME_SCHEMA)
     dup = finding(result, "duplicated_layout")
@@ -333,8 +319,8 @@ def test_duplicated_layout_collapses_to_one_half():
     assert finding(result, "duplicated_layout_blank_half").line == 6
 
 
-def test_duplicated_layout_with_conflicting_halves_is_rejected(tmp_path):
-    text = (FIXTURES / "hokkaido_2018zidousyatou.csv").read_bytes().decode("cp932")
+def test_duplicated_layout_with_conflicting_halves_is_rejected(crime_fixtures, tmp_path):
+    text = (crime_fixtures / "hokkaido_2018zidousyatou.csv").read_bytes().decode("cp932")
     lines = text.split("\r\n")
     left, right = lines[3].split(",")[:14], lines[3].split(",")[14:]
     right[9] = "03"  # 発生時 differs between the copies
@@ -363,24 +349,26 @@ def test_duplicated_layout_with_conflicting_halves_is_rejected(tmp_path):
         ("6/10", None, "unparsed_date"),
     ],
 )
-def test_dates(tmp_path, raw, expected, finding_code):
-    result = read_crime_file(with_values(tmp_path, {"発生年月日（始期）": [raw]}))
+def test_dates(base, tmp_path, raw, expected, finding_code):
+    result = read_crime_file(with_values(base, tmp_path, {"発生年月日（始期）": [raw]}))
     assert result.frame["occurred_on"][0] == expected
     assert result.frame["occurred_on_raw"][0] == (raw or None)
     date_codes = {c for c in codes(result) if c in {"unknown_date", "unparsed_date"}}
     assert date_codes == ({finding_code} if finding_code else set())
 
 
-def test_unparsed_dates_are_counted_not_rejected(tmp_path):
-    result = read_crime_file(with_values(tmp_path, {"発生年月日（始期）": ["x", "2018-1-1", "y"]}))
+def test_unparsed_dates_are_counted_not_rejected(base, tmp_path):
+    result = read_crime_file(
+        with_values(base, tmp_path, {"発生年月日（始期）": ["x", "2018-1-1", "y"]})
+    )
     bad = finding(result, "unparsed_date")
     assert (bad.count, bad.line, bad.severity) == (2, 2, "warning")
     assert result.row_count == 3
 
 
-def test_dates_after_and_before_the_data_year(tmp_path):
+def test_dates_after_and_before_the_data_year(base, tmp_path):
     dates = ["2019-01-02", "2019-03-04", "2017-12-31", "2018-06-01"]
-    result = read_crime_file(with_values(tmp_path, {"発生年月日（始期）": dates}))
+    result = read_crime_file(with_values(base, tmp_path, {"発生年月日（始期）": dates}))
     after = finding(result, "date_after_data_year")
     assert (after.count, after.line, after.severity) == (2, 2, "warning")
     before = finding(result, "date_before_data_year")
@@ -404,8 +392,8 @@ def test_dates_after_and_before_the_data_year(tmp_path):
         ("7.5", None, "unparsed_hour"),
     ],
 )
-def test_hours(tmp_path, raw, expected, finding_code):
-    result = read_crime_file(with_values(tmp_path, {"発生時（始期）": [raw]}))
+def test_hours(base, tmp_path, raw, expected, finding_code):
+    result = read_crime_file(with_values(base, tmp_path, {"発生時（始期）": [raw]}))
     assert result.frame["occurred_hour"].dtype == pl.Int8
     assert result.frame["occurred_hour"][0] == expected
     hour_codes = {c for c in codes(result) if "hour" in c}
@@ -431,8 +419,10 @@ def test_hours(tmp_path, raw, expected, finding_code):
         ("", None, "blank"),
     ],
 )
-def test_local_government_codes(tmp_path, raw, code, status):
-    result = read_crime_file(with_values(tmp_path, {"市区町村コード（発生地）": [raw]}))
+def test_local_government_codes(base, tmp_path, raw, code, status):
+    result = read_crime_file(
+        with_values(base, tmp_path, {"市区町村コード（発生地）": [raw]})
+    )
     row = result.frame.row(0, named=True)
     assert (row["lg_code_raw"], row["lg_code"], row["lg_code_status"]) == (
         raw or None,
@@ -452,9 +442,11 @@ def test_check_digit():
     assert check_digit("47201") == 8  # 那覇市 472018
 
 
-def test_text_values_are_kept_as_written(tmp_path):
+def test_text_values_are_kept_as_written(base, tmp_path):
     # header names are NFKC-matched, values are not: full-width text stays full-width
-    result = read_crime_file(with_values(tmp_path, {"町丁目（発生地）": ["  北４条西３丁目　"]}))
+    result = read_crime_file(
+        with_values(base, tmp_path, {"町丁目（発生地）": ["  北４条西３丁目　"]})
+    )
     assert result.frame["town"][0] == "北４条西３丁目"
 
 
@@ -470,18 +462,21 @@ def test_text_values_are_kept_as_written(tmp_path):
         ("R1_zitensyatou.csv", 2018),
     ],
 )
-def test_modus_from_column_and_year_from_name(tmp_path, name, year):
+def test_modus_from_column_and_year_from_name(base, tmp_path, name, year):
     path = tmp_path / name
-    path.write_bytes(BASE.read_bytes())
+    path.write_bytes(base.read_bytes())
     result = read_crime_file(path)
     assert (result.modus, result.data_year, result.pref_code) == ("自転車盗", year, "01")
     assert result.pref_name == "北海道"
 
 
-def test_prefecture_short_name_and_code_fallback(tmp_path):
-    result = read_crime_file(with_values(tmp_path, {"都道府県（発生地）": ["北海道", "北海道"]}))
+def test_prefecture_short_name_and_code_fallback(base, tmp_path):
+    result = read_crime_file(
+        with_values(base, tmp_path, {"都道府県（発生地）": ["北海道", "北海道"]})
+    )
     assert result.pref_code == "01"
     no_names = with_values(
+        base,
         tmp_path,
         {"都道府県（発生地）": ["", ""], "市区町村コード（発生地）": ["131016", "131016"]},
     )
@@ -496,8 +491,8 @@ def test_reference_lists():
     assert len(MODI) == 7
 
 
-def test_is_crime_file():
-    header = base_rows()[0]
+def test_is_crime_file(base):
+    header = base_rows(base)[0]
     assert is_crime_file(header)
     assert is_crime_file([h.replace("（", "(").replace("）", ")") for h in header])
     assert is_crime_file(["", *header])
@@ -621,8 +616,8 @@ REJECTIONS = [
 @pytest.mark.parametrize(
     ("make", "line", "words"), [r[1:] for r in REJECTIONS], ids=[r[0] for r in REJECTIONS]
 )
-def test_rejections(tmp_path, make, line, words):
-    text = BASE.read_bytes().decode("cp932")
+def test_rejections(base, tmp_path, make, line, words):
+    text = base.read_bytes().decode("cp932")
     path = tmp_path / "hokkaido_2018zitensyatou.csv"
     path.write_bytes(make(text))
     err = reject(path)
@@ -632,8 +627,8 @@ def test_rejections(tmp_path, make, line, words):
     assert err.to_dict()["file"] == str(path)
 
 
-def test_bad_bytes_report_line_byte_column_and_what_to_do(tmp_path):
-    data = BASE.read_bytes()
+def test_bad_bytes_report_line_byte_column_and_what_to_do(base, tmp_path):
+    data = base.read_bytes()
     lines = data.split(b"\r\n")
     # line 3 is 窃盗,自転車盗,…: bytes 12-13 are 盗 (0x93 0x90); 0x81 0x20 is not CP932
     lines[2] = lines[2][:11] + b"\x81\x20" + lines[2][13:]
@@ -648,15 +643,15 @@ def test_binary_named_csv_is_rejected_without_decoding(tmp_path):
     assert "binary" in err.reason and err.line == 1
 
 
-def test_xlsx_named_file_that_is_not_a_workbook(tmp_path):
-    err = reject(tmp_path / "hokkaido_2018zitensyatou.xlsx", content=BASE.read_bytes())
+def test_xlsx_named_file_that_is_not_a_workbook(base, tmp_path):
+    err = reject(tmp_path / "hokkaido_2018zitensyatou.xlsx", content=base.read_bytes())
     assert "not an Excel workbook" in err.reason
 
 
-def test_missing_column_is_named(tmp_path):
+def test_missing_column_is_named(base, tmp_path):
     err = reject(
         tmp_path / "hokkaido_2018zitensyatou.csv",
-        content=_drop_column("罪名")(BASE.read_bytes().decode("cp932")),
+        content=_drop_column("罪名")(base.read_bytes().decode("cp932")),
     )
     assert err.column == "罪名"
     assert "header" in err.action
@@ -665,8 +660,8 @@ def test_missing_column_is_named(tmp_path):
 # ----------------------------------------------------------------------------- speed
 
 
-def test_speed_100k_rows(tmp_path):
-    data = BASE.read_bytes()
+def test_speed_100k_rows(base, tmp_path):
+    data = base.read_bytes()
     header, *rows = [line for line in data.split(b"\r\n") if line]
     body = (rows * (100_000 // len(rows) + 1))[:100_000]
     path = tmp_path / "hokkaido_2018zitensyatou.csv"
@@ -679,22 +674,22 @@ def test_speed_100k_rows(tmp_path):
     assert elapsed < 10, f"100k rows took {elapsed:.1f}s"
 
 
-def test_code_of_another_prefecture_is_a_warning(tmp_path):
-    path = with_values(tmp_path, {"市区町村コード（発生地）": ["011011", "131016"]})
+def test_code_of_another_prefecture_is_a_warning(base, tmp_path):
+    path = with_values(base, tmp_path, {"市区町村コード（発生地）": ["011011", "131016"]})
     result = read_crime_file(path)
     other = finding(result, "lg_code_other_prefecture")
     assert (other.count, other.line, result.pref_code) == (1, 3, "01")
 
 
-def test_half_width_katakana_modus_is_recognised(tmp_path):
-    result = read_crime_file(with_values(tmp_path, {"手口": ["ｵｰﾄﾊﾞｲ盗"]}))
+def test_half_width_katakana_modus_is_recognised(base, tmp_path):
+    result = read_crime_file(with_values(base, tmp_path, {"手口": ["ｵｰﾄﾊﾞｲ盗"]}))
     assert result.modus == "オートバイ盗"
     assert result.frame["modus"][0] == "ｵｰﾄﾊﾞｲ盗"  # the value stays as written
 
 
-def test_dos_end_of_file_mark_is_ignored(tmp_path):
+def test_dos_end_of_file_mark_is_ignored(base, tmp_path):
     path = tmp_path / "hokkaido_2018zitensyatou.csv"
-    result = read_crime_file(path, content=BASE.read_bytes() + b"\x1a")
+    result = read_crime_file(path, content=base.read_bytes() + b"\x1a")
     assert result.row_count == 9
 
 
@@ -714,8 +709,9 @@ def test_dos_end_of_file_mark_is_ignored(tmp_path):
         ("\t", "", None),  # an empty cell between two tabs
     ],
 )
-def test_cells_are_stripped_with_or_without_the_fast_path(tmp_path, delimiter, value, expected):
-    rows = base_rows()
+def test_cells_are_stripped_with_or_without_the_fast_path(base, tmp_path, delimiter, value,
+                                                          expected):
+    rows = base_rows(base)
     header, template = rows[0], rows[2]
     row = list(template)
     row[header.index("町丁目（発生地）")] = value
@@ -726,15 +722,16 @@ def test_cells_are_stripped_with_or_without_the_fast_path(tmp_path, delimiter, v
     assert finding(plain, "identical_rows").count == 1
 
 
-def test_identical_rows_are_counted_exactly_despite_a_hash_collision(monkeypatch):
+def test_identical_rows_are_counted_exactly_despite_a_hash_collision(base, crime_fixtures,
+                                                                     monkeypatch):
     def repeated(result: CrimeFile) -> int:
         return next((f.count for f in result.findings if f.code == "identical_rows"), 0)
 
-    before = read_crime_file(BASE)
+    before = read_crime_file(base)
     exact = before.row_count - before.frame.drop("line_number").n_unique()
     assert repeated(before) == exact > 0
     # every row hashing alike forces the full comparison; the count must not change
     monkeypatch.setattr(pl.DataFrame, "hash_rows",
                         lambda self, *a, **k: pl.Series("h", [0] * self.height, pl.UInt64))
-    assert repeated(read_crime_file(BASE)) == exact
-    assert repeated(read_crime_file(FIXTURES / "hokkaido_2018syazyounerai.csv")) == 0
+    assert repeated(read_crime_file(base)) == exact
+    assert repeated(read_crime_file(crime_fixtures / "hokkaido_2018syazyounerai.csv")) == 0

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import queries
 from dashboard.i18n import t, year_range_label
-from tests.conftest import HOKKAIDO_DIR, make_settings
+from tests.conftest import SAMPLE_CRIME_BY_PREFECTURE, make_settings
 from warehouse.ingest.programme.templates import TEMPLATES
 from warehouse.run import run_pipeline
 from warehouse.settings import PROJECT_ROOT, Settings
@@ -48,11 +48,25 @@ def app(sample_home: Settings, monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture(scope="module")
-def crime_only_home(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def hokkaido_home(hokkaido_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A home with only the real Hokkaido 2018 police files (read from ../shared/data) loaded."""
+    settings = make_settings(tmp_path_factory.mktemp("hokkaido") / "home")
+    assert run_pipeline(settings, [hokkaido_dir]).status == "published"
+    return settings
+
+
+@pytest.fixture
+def real_app(hokkaido_home: Settings, monkeypatch: pytest.MonkeyPatch):
+    """The app pointed at the warehouse of the real Hokkaido files."""
+    return app_on(hokkaido_home, monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def crime_only_home(hokkaido_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A warehouse published from bag-snatching files of 2018 (real) and 2024 (the same lines
     moved to 2024), and nothing else: no white-paper facts, no subsidy records."""
     settings = make_settings(tmp_path_factory.mktemp("crime_only") / "home")
-    real = HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv"
+    real = hokkaido_dir / "hokkaido_2018hittakuri.csv"
     moved = tmp_path_factory.mktemp("deliveries") / "hokkaido_2024hittakuri.csv"
     moved.write_bytes(real.read_bytes().replace(b"2018-", b"2024-"))  # CP932: ASCII digits
     report = run_pipeline(settings, [real, moved])
@@ -95,12 +109,35 @@ def test_language_switch_updates_the_url(app) -> None:
     assert "National overview" in texts(at)
 
 
-def test_crime_page_shows_the_hokkaido_totals(app) -> None:
-    at = app("views/crime.py")
+def test_crime_page_shows_the_hokkaido_totals(real_app) -> None:
+    at = real_app("views/crime.py")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["認知件数"] == "6,616"
     assert metrics["警察署数"] == "66"
     assert "北海道警察 犯罪オープンデータ（2018年）" in texts(at)
+    assert "サンプルデータ" not in texts(at)
+
+
+def test_crime_page_marks_the_generated_sample(app) -> None:
+    at = app("views/crime.py")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["認知件数"] == f"{SAMPLE_CRIME_BY_PREFECTURE['01']:,}"  # 北海道 2021 and 2022
+    assert metrics["警察署数"] == "16"
+    page = texts(at)
+    assert "サンプル（架空）の犯罪オープンデータ：北海道（2021・2022年）" in page
+    assert page.count("サンプルデータ（実データではありません）") == 5  # under every panel
+
+
+def test_overview_marks_the_sample_crime_data(app) -> None:
+    captions = [c.value for c in app().caption]
+    crime = captions.index("出典：都道府県警察 犯罪オープンデータ")
+    assert "サンプルデータ（実データではありません）" in captions[crime + 1]
+
+
+def test_overview_shows_real_crime_data_unmarked(real_app) -> None:
+    captions = [c.value for c in real_app().caption]
+    assert "出典：都道府県警察 犯罪オープンデータ" in captions
+    assert not any("サンプルデータ" in c for c in captions)
 
 
 def test_crime_filters_come_from_the_url(app) -> None:
@@ -110,7 +147,7 @@ def test_crime_filters_come_from_the_url(app) -> None:
     at.query_params["lang"] = "en"
     at.run()
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Incidents"] == "20"
+    assert metrics["Incidents"] == "28"  # the sample's 北海道 ひったくり (2022)
 
 
 def test_crime_filter_choice_goes_into_the_url(app) -> None:
@@ -118,7 +155,7 @@ def test_crime_filter_choice_goes_into_the_url(app) -> None:
     at.multiselect(key="url_modus").set_value(["自動車盗"]).run()
     assert at.query_params["modus"] in (["自動車盗"], "自動車盗")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["認知件数"] == "103"
+    assert metrics["認知件数"] == "84"  # the sample's 北海道 自動車盗 (2022)
 
 
 def test_data_page_lists_sources_runs_and_findings(app) -> None:
@@ -190,13 +227,15 @@ def test_crime_table_suppresses_small_counts_like_the_extracts(app, monkeypatch)
     assert any("秘匿" in c.value for c in at.caption)
 
 
-def test_a_new_publish_is_read_while_an_old_connection_is_open(sample_copy) -> None:
+def test_a_new_publish_is_read_while_an_old_connection_is_open(hokkaido_dir, sample_copy) -> None:
+    assert run_pipeline(sample_copy, [hokkaido_dir / "hokkaido_2018hittakuri.csv"]).status == (
+        "published")
     old = queries.open_warehouse(sample_copy.warehouse)
     before = queries.crime_totals(old, "01", (2018,), ("ひったくり",), ())["incidents"]
     renamed = sample_copy.inbox / "redelivery" / "01_bag_snatching.csv"
     renamed.parent.mkdir(parents=True)
     # A re-delivery of the same dataset minus its last incident supersedes the first one.
-    lines = (HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv").read_bytes().splitlines(keepends=True)
+    lines = (hokkaido_dir / "hokkaido_2018hittakuri.csv").read_bytes().splitlines(keepends=True)
     renamed.write_bytes(b"".join(lines[:-1]))
     assert run_pipeline(sample_copy, [renamed]).status == "published"
     new = queries.open_warehouse(sample_copy.warehouse)

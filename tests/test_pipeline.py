@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.conftest import SAMPLE_CRIME_INCIDENTS
 from warehouse import db
 from warehouse.run import run_pipeline
 from warehouse.sample import bundled_files
@@ -163,7 +164,7 @@ def test_unreadable_file_is_quarantined_and_the_rest_published(settings: Setting
     incidents = con.execute("select sum(incidents) from mart.crime_by_station_month").fetchone()
     con.close()
     assert rejected[0][0] == "broken.csv"
-    assert incidents == (6616,)
+    assert incidents == (SAMPLE_CRIME_INCIDENTS,)
     # The next run has nothing new: the rejected file is not read again.
     assert run_pipeline(settings).status == "noop"
 
@@ -189,12 +190,13 @@ def test_init_publishes_an_empty_warehouse_with_the_schema(settings: Settings) -
     con.close()
 
 
-def test_stations_seen_for_the_first_time_are_reported(settings: Settings) -> None:
-    from tests.conftest import HOKKAIDO_DIR
+def test_stations_seen_for_the_first_time_are_reported(
+    hokkaido_dir: Path, settings: Settings
+) -> None:
     from warehouse.ingest.crime.read import read_crime_file
 
-    first = HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv"
-    second = HOKKAIDO_DIR / "hokkaido_2018ootobaitou.csv"
+    first = hokkaido_dir / "hokkaido_2018hittakuri.csv"
+    second = hokkaido_dir / "hokkaido_2018ootobaitou.csv"
     run_pipeline(settings, [first])
     report = run_pipeline(settings, [second])
     seen = set(read_crime_file(first).frame["police_station"].drop_nulls())
@@ -225,20 +227,18 @@ def incidents_by_modus(settings: Settings) -> dict[str, int]:
         con.close()
 
 
-def test_redelivery_reencoded_and_renamed_never_double_counts(settings: Settings,
-                                                             tmp_path: Path) -> None:
-    from tests.conftest import HOKKAIDO_DIR
-
-    first = run_pipeline(settings, [HOKKAIDO_DIR])
+def test_redelivery_reencoded_and_renamed_never_double_counts(
+        hokkaido_dir: Path, settings: Settings, tmp_path: Path) -> None:
+    first = run_pipeline(settings, [hokkaido_dir])
     assert first.count("loaded") == 7
     assert incidents_by_modus(settings) == EXPECTED_BY_MODUS
     # The same files again: nothing new.
-    assert run_pipeline(settings, [HOKKAIDO_DIR]).status == "noop"
+    assert run_pipeline(settings, [hokkaido_dir]).status == "noop"
     # Re-encoded as UTF-8 with BOM, tab-separated and LF, under other (misspelled, numbered)
     # names: each supersedes its earlier delivery, the totals stay.
     redelivered = tmp_path / "redelivery"
     redelivered.mkdir()
-    for i, path in enumerate(sorted(HOKKAIDO_DIR.glob("*.csv"))):
+    for i, path in enumerate(sorted(hokkaido_dir.glob("*.csv"))):
         text = path.read_bytes().decode("cp932").replace("\r\n", "\n").replace(",", "\t")
         (redelivered / f"{i:02d}_hokkaido_2018_data.tsv").write_bytes(
             b"\xef\xbb\xbf" + text.encode("utf-8"))
@@ -295,17 +295,15 @@ def test_crime_rows_of_several_files_are_written_in_whole_row_groups(tmp_path: P
     con.close()
 
 
-def test_files_touched_but_unchanged_are_parsed_early_then_dropped(settings: Settings,
-                                                                   tmp_path: Path) -> None:
+def test_files_touched_but_unchanged_are_parsed_early_then_dropped(
+        hokkaido_dir: Path, settings: Settings, tmp_path: Path) -> None:
     """A run starts parsing files it has not seen by name, size and time before it has hashed
     them; a copy with a new time but the same bytes is still recognised and not loaded twice,
     also beside a really new file."""
     import os
 
-    from tests.conftest import HOKKAIDO_DIR
-
     folder = tmp_path / "delivery"
-    shutil.copytree(HOKKAIDO_DIR, folder)
+    shutil.copytree(hokkaido_dir, folder)
     assert run_pipeline(settings, [folder]).count("loaded") == 7
     published = sha(settings.warehouse)
     for path in folder.iterdir():
@@ -321,11 +319,10 @@ def test_files_touched_but_unchanged_are_parsed_early_then_dropped(settings: Set
     assert incidents_by_modus(settings) == {**EXPECTED_BY_MODUS, "自転車盗": 3_978}
 
 
-def test_loads_committed_on_the_way_still_publish_all_or_nothing(settings: Settings,
-                                                                 monkeypatch) -> None:
+def test_loads_committed_on_the_way_still_publish_all_or_nothing(
+        hokkaido_dir: Path, settings: Settings, monkeypatch) -> None:
     """A large run commits its loads on the way (memory); the build is still published whole,
     and a failure after such commits publishes nothing."""
-    from tests.conftest import HOKKAIDO_DIR
     from warehouse import run as pipeline
 
     monkeypatch.setattr(pipeline, "LOAD_COMMIT_ROWS", 1)  # commit after every file
@@ -333,7 +330,7 @@ def test_loads_committed_on_the_way_still_publish_all_or_nothing(settings: Setti
     begin = pipeline._begin_loads
     monkeypatch.setattr(pipeline, "_begin_loads", lambda run: (transactions.append(1),
                                                                begin(run)))
-    assert run_pipeline(settings, [HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv"]).status == (
+    assert run_pipeline(settings, [hokkaido_dir / "hokkaido_2018hittakuri.csv"]).status == (
         "published")
     assert len(transactions) == 2  # the first, and the next after the one file
     published = sha(settings.warehouse)
@@ -346,12 +343,12 @@ def test_loads_committed_on_the_way_still_publish_all_or_nothing(settings: Setti
 
     monkeypatch.setattr(pipeline, "load_parsed", fail_on_the_fifth)
     with pytest.raises(OSError, match="disk full"):
-        run_pipeline(settings, [HOKKAIDO_DIR])
+        run_pipeline(settings, [hokkaido_dir])
     assert sha(settings.warehouse) == published
     assert list(settings.work.iterdir()) == []
     monkeypatch.setattr(pipeline, "load_parsed", original)
     transactions.clear()
-    report = run_pipeline(settings, [HOKKAIDO_DIR])
+    report = run_pipeline(settings, [hokkaido_dir])
     assert (report.count("loaded"), report.count("unchanged")) == (6, 1)
     assert len(transactions) == 7  # one per loaded file, and the first
     assert incidents_by_modus(settings) == EXPECTED_BY_MODUS

@@ -27,14 +27,15 @@ import duckdb
 import pytest
 
 from flows.serve import port_is_free
-from tests.conftest import HOKKAIDO_DIR, make_settings
+from tests.conftest import SAMPLE_CRIME_INCIDENTS, make_settings
+from tests.shared_data import require_hokkaido
 from warehouse.run import run_pipeline
-from warehouse.sample import copy_sample
+from warehouse.sample import copy_from, copy_sample
 
 pytestmark = pytest.mark.integration
 
 SAIHAN = str(Path(sys.executable).parent / "saihan")
-BIKE_THEFT = HOKKAIDO_DIR / "hokkaido_2018zitensyatou.csv"
+BIKE_THEFT = "hokkaido_2018zitensyatou.csv"  # one of the real Hokkaido files
 
 
 def sha(path: Path) -> str:
@@ -86,7 +87,7 @@ def incidents(warehouse: Path) -> int | None:
 
 def big_bike_theft_file(target: Path, copies: int) -> int:
     """The real bike-theft file with its rows repeated: a run long enough to kill mid-way."""
-    header, _, rows = BIKE_THEFT.read_bytes().partition(b"\r\n")
+    header, _, rows = (require_hokkaido() / BIKE_THEFT).read_bytes().partition(b"\r\n")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(header + b"\r\n" + rows * copies)
     return rows.count(b"\r\n") * copies
@@ -103,15 +104,18 @@ def wait_for(predicate, timeout: float, interval: float = 0.05):
 
 
 @pytest.fixture
-def published_sample(tmp_path: Path) -> Path:
-    """A home with the bundled sample published by `saihan run`."""
+def published_sample(hokkaido_dir: Path, tmp_path: Path) -> Path:
+    """A home with the bundled sample and the real Hokkaido 2018 files (read from
+    ../shared/data, as `saihan sample --from` copies them) published by `saihan run`."""
     settings = make_settings(tmp_path / "home")
     copy_sample(settings)
+    copy_from(settings, hokkaido_dir)
     assert run_pipeline(settings).status == "published"
     return settings.home
 
 
-def test_serve_publishes_a_dropped_file_and_stops_cleanly(tmp_path: Path) -> None:
+def test_serve_publishes_a_dropped_file_and_stops_cleanly(hokkaido_dir: Path,
+                                                          tmp_path: Path) -> None:
     home = tmp_path / "home"
     port = free_port()
     log_path = tmp_path / "serve.log"
@@ -127,7 +131,7 @@ def test_serve_publishes_a_dropped_file_and_stops_cleanly(tmp_path: Path) -> Non
 
         # A browser-style download: written under a temporary name, then renamed.
         partial = home / "inbox" / "hokkaido_2018hittakuri.csv.part"
-        data = (HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv").read_bytes()
+        data = (hokkaido_dir / "hokkaido_2018hittakuri.csv").read_bytes()
         partial.write_bytes(data[: len(data) // 2])
         time.sleep(3)  # longer than SAIHAN_STABLE_SECONDS: a temporary name is still ignored
         with partial.open("ab") as handle:
@@ -180,7 +184,7 @@ def test_run_killed_mid_way_leaves_the_published_warehouse_and_the_next_run_reco
     assert f"1 loaded ({rows:,} rows)" in result.stdout
     assert list((home / "work").iterdir()) == []
     assert sha(warehouse) != before_sha
-    assert incidents(warehouse) == 6616 - 3977 + rows
+    assert incidents(warehouse) == SAMPLE_CRIME_INCIDENTS + 6616 - 3977 + rows
     print(f"\nkilled after {kill_after} s; next run {time.monotonic() - started:.1f} s")
 
 
@@ -225,7 +229,8 @@ def test_readers_keep_working_during_a_run(published_sample: Path, tmp_path: Pat
     assert result.returncode == 0, result.stdout + result.stderr
     assert summary["error_count"] == 0, summary["errors"]
     # It read the old version during the run and the new one after the publish.
-    assert summary["seen"] == sorted([6616, 6616 - 3977 + rows])
+    assert summary["seen"] == sorted([SAMPLE_CRIME_INCIDENTS + 6616,
+                                      SAMPLE_CRIME_INCIDENTS + 6616 - 3977 + rows])
     assert summary["ok"] > 20
     print(f"\n{summary['ok']} reads during a {run_seconds:.1f} s run, 0 errors")
 

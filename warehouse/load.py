@@ -49,8 +49,7 @@ def load_parsed(
         raise ValueError(f"unknown raw table {parsed.raw_table!r}")
     file_id = con.execute("select coalesce(max(file_id), 0) + 1 from raw.file").fetchone()[0]
     identity = parsed.identity
-    same_dataset = [identity.kind, identity.pref_code, identity.modus, identity.data_year,
-                    identity.scope, identity.is_sample]
+    same_dataset = _same_dataset(parsed, is_sample=identity.is_sample)
     superseded = [
         row[0]
         for row in con.execute(
@@ -63,6 +62,7 @@ def load_parsed(
         f"where {_SAME_DATASET} and status = 'loaded'",
         [file_id, *same_dataset],
     )
+    superseded += _supersede_sample_twin(con, parsed, file_id)
     con.execute(
         "insert into raw.file (file_id, file_name, source_path, sha256, size_bytes, "
         "source_kind, dataset_key, encoding, delimiter, row_count, is_sample, status, "
@@ -73,6 +73,8 @@ def load_parsed(
          identity.is_sample, datetime.now(UTC), run_id, identity.pref_code, identity.modus,
          identity.data_year, identity.scope],
     )
+    if parsed.is_sample and parsed.source_kind == "crime_open_data":
+        _supersede_by_real(con, parsed, file_id)
     frame = parsed.frame.with_columns(file_id=file_id)
     columns = [row[0] for row in con.execute(
         "select column_name from information_schema.columns "
@@ -95,6 +97,38 @@ def load_parsed(
              finding.column, finding.count],
         )
     return file_id, superseded
+
+
+def _same_dataset(parsed: Parsed, *, is_sample: bool) -> list:
+    """The values bound to _SAME_DATASET for the parsed delivery's dataset, real or sample."""
+    identity = parsed.identity
+    return [identity.kind, identity.pref_code, identity.modus, identity.data_year,
+            identity.scope, is_sample]
+
+
+def _supersede_sample_twin(con: duckdb.DuckDBPyConnection, parsed: Parsed,
+                           file_id: int) -> list[int]:
+    """Real crime data wins over the generated sample of the same prefecture, modus and year:
+    a real delivery supersedes the current sample one; return the superseded files."""
+    if parsed.source_kind != "crime_open_data" or parsed.is_sample:
+        return []
+    twin = _same_dataset(parsed, is_sample=True)
+    rows = con.execute(f"select file_id from raw.file where {_SAME_DATASET} "
+                       "and status = 'loaded'", twin).fetchall()
+    con.execute("update raw.file set status = 'superseded', superseded_by = ? "
+                f"where {_SAME_DATASET} and status = 'loaded'", [file_id, *twin])
+    return [row[0] for row in rows]
+
+
+def _supersede_by_real(con: duckdb.DuckDBPyConnection, parsed: Parsed, file_id: int) -> None:
+    """A sample crime delivery is superseded at once when real data of its identity is loaded."""
+    real = con.execute(
+        f"select max(file_id) from raw.file where {_SAME_DATASET} and status = 'loaded'",
+        _same_dataset(parsed, is_sample=False),
+    ).fetchone()[0]
+    if real is not None:
+        con.execute("update raw.file set status = 'superseded', superseded_by = ? "
+                    "where file_id = ?", [real, file_id])
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:

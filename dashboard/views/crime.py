@@ -37,10 +37,12 @@ modi = state.url_multiselect(t("filter_modus", lang), options["modi"], "modus",
 stations = state.url_multiselect(t("filter_stations", lang), options["stations"], "station",
                                  where=filters[3], placeholder=t("all_selected", lang))
 key = (pref_code, tuple(sorted(years)), tuple(modi))
-source = t("crime_source", lang, pref=names[pref_code],
+totals = state.load(queries.crime_totals, *key, tuple(stations))
+# Generated sample data (data/sample/crime, データ区分 = サンプル) is named and marked as such.
+is_sample = bool(totals["is_sample"])
+source = t("crime_sample_source" if is_sample else "crime_source", lang, pref=names[pref_code],
            years="・".join(str(y) for y in sorted(years)))
 
-totals = state.load(queries.crime_totals, *key, tuple(stations))
 kpis = st.columns(3)
 kpis[0].metric(t("kpi_incidents", lang), number_label(totals["incidents"]))
 kpis[1].metric(t("kpi_unknown_month", lang), number_label(totals["unknown_month"]))
@@ -56,7 +58,7 @@ st.plotly_chart(charts.crime_trend(monthly.filter(pl.col("year_month") >= start)
                 key="crime_trend")
 if earlier:
     st.caption(t("crime_earlier_note", lang, n=f"{earlier:,}", start=f"{start:%Y-%m}"))
-state.panel_footer(source, None)
+state.panel_footer(source, None, is_sample=is_sample)
 
 left, right = st.columns(2)
 with left:
@@ -64,19 +66,19 @@ with left:
     heat = state.load(queries.crime_hour_weekday, *key)
     st.plotly_chart(charts.hour_weekday_heatmap(heat, lang), key="crime_heatmap")
     st.caption(t("crime_heatmap_note", lang))
-    state.panel_footer(source, None)
+    state.panel_footer(source, None, is_sample=is_sample)
 with right:
     st.subheader(t("crime_place_title", lang))
     places = state.load(queries.crime_place_types, *key)
     st.plotly_chart(charts.simple_bars(places["place_type"].to_list(),
                                        places["incidents"].to_list(), lang,
                                        height=320), key="crime_places")
-    state.panel_footer(source, None)
+    state.panel_footer(source, None, is_sample=is_sample)
 
 st.subheader(t("crime_top_title", lang))
 top = state.load(queries.crime_top_stations, *key)
 st.plotly_chart(charts.stacked_bars(top, "police_station", lang), key="crime_top")
-state.panel_footer(source, None)
+state.panel_footer(source, None, is_sample=is_sample)
 
 st.subheader(t("crime_municipality_title", lang))
 by_municipality = state.load(queries.crime_by_municipality, *key)
@@ -101,4 +103,4 @@ else:
 st.dataframe(table, hide_index=True, height=320)
 state.download_buttons(table, f"crime_by_municipality_{pref_code}", key="crime_muni")
 st.caption(t("crime_rates_note", lang))
-state.panel_footer(source, None)
+state.panel_footer(source, None, is_sample=is_sample)

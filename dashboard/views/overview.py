@@ -150,4 +150,5 @@ else:
                n=f"{crime['incidents'].sum():,}"))
     st.plotly_chart(charts.crime_trend(state.load(queries.crime_by_month), lang),
                     key="overview_crime")
-    state.panel_footer(t("crime_source_all", lang), None)
+    state.panel_footer(t("crime_source_all", lang), None,
+                       is_sample=bool(crime["is_sample"].any()))

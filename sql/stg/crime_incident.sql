@@ -4,6 +4,7 @@ with current_files as (
     select
         file_id,
         file_name as source_file,
+        is_sample,
         pref_code,
         data_year,
         -- One modus per file (the reader checks it); the canonical name, whatever the spelling.
@@ -15,6 +16,7 @@ with current_files as (
 select
     i.file_id,
     f.source_file,
+    f.is_sample,
     i.line_number,
     f.pref_code,
     f.data_year,

@@ -63,8 +63,8 @@ SOURCES: dict[str, Source] = {
     "crime_open_data": Source(
         "都道府県警察の犯罪オープンデータ（犯罪発生情報）",
         "各都道府県警察が公開するオープンデータ。利用条件は各都道府県警察のウェブサイトの定めに"
-        "よる（本ファイルの作成時点で、規約の名称までは確認していない）。本システムに同梱の"
-        "北海道のデータは 北海道警察「犯罪発生情報」（2018年）のオープンデータで、複製には"
+        "よる（本ファイルの作成時点で、規約の名称までは確認していない）。北海道のデータは"
+        " 北海道警察「犯罪発生情報」（2018年）のオープンデータで、複製には"
         "この出典表示を付けること。件数は公開データを本システムが集計したもの。",
         "犯罪_警察署別月別、犯罪_市区町村別"),
     "reference": Source(
@@ -76,8 +76,9 @@ SOURCES: dict[str, Source] = {
     "sample": Source(
         "サンプル（架空）データ（本システムが生成）",
         "公開データのない項目について本システムが生成した架空のデータ（data/sample/"
-        "generate_sample.py）。実データではない。白書の公表値（実施39都道府県、計画の策定数、"
-        "全国の指標値）とは一致するように作られている。",
+        "generate_sample.py、犯罪オープンデータの形式のものは data/sample/"
+        "generate_crime_sample.py）。実データではない。白書の公表値（実施39都道府県、"
+        "計画の策定数、全国の指標値）とは一致するように作られている。",
         "「サンプル」列が TRUE の行"),
 }
 
@@ -123,6 +124,9 @@ def metadata(pref: Mapping[str, str], info: Mapping[str, str], built: Sequence[B
          f"都道府県・団体のコードと名称は {REFERENCE_AS_OF.isoformat()} 現在。"))
 
     kinds = set(sources["source_kind"].to_list()) | {"reference", "crime_open_data"}
+    crime = sources.filter(pl.col("source_kind") == "crime_open_data")
+    if crime.height and crime["is_sample"].all():  # generated sample only: no police source
+        kinds.discard("crime_open_data")
     if sources["is_sample"].any() or any(b.sample_rows for b in built):
         kinds.add("sample")
     for kind, source in SOURCES.items():

@@ -72,7 +72,14 @@ OPTIONAL_COLUMNS: dict[str, str] = {
     "盗難防止装置の有無": "anti_theft_device",
     "現金以外の主な被害品": "stolen_item",
 }
-HEADER_TO_FIELD = {match_key(k): v for k, v in {**REQUIRED_COLUMNS, **OPTIONAL_COLUMNS}.items()}
+#: Not part of the police format: a column ``データ区分`` saying ``サンプル`` on every row marks a
+#: file of generated sample data (as in the programme templates); it is read, not loaded.
+DATA_CLASS_COLUMN = "データ区分"
+SAMPLE_MARK = "サンプル"
+SAMPLE_WORDS = {match_key(w).lower() for w in (SAMPLE_MARK, "sample")}
+REAL_WORDS = {match_key(w).lower() for w in ("実データ", "real")}
+HEADER_TO_FIELD = {match_key(k): v for k, v in {**REQUIRED_COLUMNS, **OPTIONAL_COLUMNS,
+                                               DATA_CLASS_COLUMN: "data_class"}.items()}
 REQUIRED_KEYS = {match_key(k): k for k in REQUIRED_COLUMNS}
 
 #: Columns and types of :attr:`CrimeFile.frame`, in order.
@@ -128,6 +135,7 @@ class CrimeFile:
     row_count: int
     path: Path | None = None
     source_columns: list[str] = field(default_factory=list)  # header cells as found
+    is_sample: bool = False  # データ区分 = サンプル: generated sample data, not police data
 
     @property
     def pref_name(self) -> str:

@@ -17,10 +17,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
+
 from warehouse.errors import Finding, RejectedFile
 from warehouse.ingest.contract import DatasetIdentity, Parsed
 from warehouse.ingest.crime.cells import read_text, read_xlsx
-from warehouse.ingest.crime.format import CrimeFile
+from warehouse.ingest.crime.format import (
+    DATA_CLASS_COLUMN,
+    REAL_WORDS,
+    SAMPLE_MARK,
+    SAMPLE_WORDS,
+    CrimeFile,
+    match_key,
+)
 from warehouse.ingest.crime.frame import to_frame
 from warehouse.ingest.crime.normalise import normalise
 from warehouse.ingest.text import RESAVE, byte_position, decode_pieces, utf8_of
@@ -51,6 +60,7 @@ def read_crime_file(path: Path, *, content: bytes | None = None) -> CrimeFile:
                                                       pieces)
 
     frame, columns = to_frame(path, header, body, findings, trimmed=trimmed)
+    frame, is_sample = _sample_mark(path, frame)
     frame, pref_code, modus, data_year = normalise(path, frame, findings)
     return CrimeFile(
         frame=frame,
@@ -63,7 +73,35 @@ def read_crime_file(path: Path, *, content: bytes | None = None) -> CrimeFile:
         row_count=frame.height,
         path=path,
         source_columns=columns,
+        is_sample=is_sample,
     )
+
+
+def _sample_mark(path: Path, frame: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
+    """The frame without its ``データ区分`` column, and whether that column marks sample data.
+
+    Blank or 実データ is real data, サンプル is sample data; a file may not mix the two."""
+    if "data_class" not in frame.columns:
+        return frame, False
+    raw = frame["data_class"].fill_null("")
+    kinds = {v: ("sample" if match_key(v).lower() in SAMPLE_WORDS else
+                 "real" if v == "" or match_key(v).lower() in REAL_WORDS else "bad")
+             for v in raw.unique().to_list()}
+    kind = raw.replace_strict(kinds, return_dtype=pl.String)
+    first = kind[0] if kind[0] != "bad" else "real"
+    bad = frame.filter((kind == "bad") | (kind != first))
+    if bad.height:
+        line, value = int(bad["line_number"][0]), bad["data_class"][0]
+        raise RejectedFile(
+            path,
+            f"line {line}: {DATA_CLASS_COLUMN} is {value!r} but {SAMPLE_MARK!r} marks sample data "
+            "on every line of a sample file, and real data leaves it blank or writes 実データ",
+            "Deliver sample data and real data in separate files, with データ区分 サンプル on "
+            "every line of the sample, and put the file in the inbox again",
+            line=line,
+            column=DATA_CLASS_COLUMN,
+        )
+    return frame.drop("data_class"), first == "sample"
 # ----------------------------------------------------------------------------- bytes -> text
 
 
@@ -107,7 +145,7 @@ def parse_crime(path: Path, content: bytes) -> Parsed:
     crime = read_crime_file(path, content=content)
     return Parsed(
         identity=DatasetIdentity(SOURCE_KIND, pref_code=crime.pref_code, modus=crime.modus,
-                                 data_year=crime.data_year),
+                                 data_year=crime.data_year, is_sample=crime.is_sample),
         raw_table="crime_incident",
         frame=crime.frame,
         encoding=crime.encoding,

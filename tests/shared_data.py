@@ -1,0 +1,155 @@
+"""The real third-party files the tests read in place, and the trimmed fixtures made from them.
+
+The real police open data (北海道警察「犯罪発生情報」2018, open data published by the Hokkaido
+Prefectural Police) is handed over in ``../shared/data`` beside the checkout, for tests and CI to
+read where it is; the project keeps no copy. ``SAIHAN_SHARED_DATA`` points elsewhere (or, set to
+a folder that does not exist, hides it). Where the files are absent, the tests that need them skip
+and say where they looked.
+
+:func:`build_crime_fixtures` writes, at test time, what ``tests/fixtures/crime`` used to hold:
+each real file's header and a few real lines, byte for byte (CP932, CRLF), and the 自転車盗 rows
+re-encoded and re-laid-out the way other prefectures publish.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from warehouse.settings import PROJECT_ROOT
+
+SHARED_DATA_ENV = "SAIHAN_SHARED_DATA"
+HOKKAIDO_NAMES = tuple(f"hokkaido_2018{modus}.csv" for modus in (
+    "buhinnerai", "hittakuri", "ootobaitou", "syazyounerai", "zidouhanbaikinerai", "zidousyatou",
+    "zitensyatou"))
+
+
+def shared_data_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """``$SAIHAN_SHARED_DATA``, else ``../shared/data`` beside the repository."""
+    return Path(environ.get(SHARED_DATA_ENV) or PROJECT_ROOT.parent / "shared" / "data")
+
+
+SHARED_DATA = shared_data_dir()
+HOKKAIDO_DIR = SHARED_DATA / "crime-open-data" / "hokkaido-2018"
+HOKKAIDO_MISSING = (
+    f"the real Hokkaido police files are not at {HOKKAIDO_DIR}; they live in ../shared/data "
+    f"beside the checkout (or set {SHARED_DATA_ENV}) and are not copied into the project"
+)
+
+
+def has_hokkaido() -> bool:
+    """Whether all seven real Hokkaido 2018 files are there."""
+    return all((HOKKAIDO_DIR / name).is_file() for name in HOKKAIDO_NAMES)
+
+
+def require_hokkaido() -> Path:
+    """The folder of the real Hokkaido 2018 files; skips the test when they are absent."""
+    if not has_hokkaido():
+        pytest.skip(HOKKAIDO_MISSING)
+    return HOKKAIDO_DIR
+
+
+# ----------------------------------------------------------------------------- trimmed fixtures
+
+# file -> physical line numbers (1-based, header excluded) of the real lines to keep
+KEEP = {
+    "hokkaido_2018hittakuri.csv": [2, 3, 4, 5, 6],
+    # 143: 発生年月日 不明; 480 and 596: blank 市区町村コード and 都道府県
+    "hokkaido_2018syazyounerai.csv": [2, 3, 4, 143, 480, 596],
+    # 5-digit codes (lost leading zero), 2018/9/16 dates, 191 blank code, 423 不明
+    "hokkaido_2018buhinnerai.csv": [2, 3, 4, 5, 191, 423],
+    "hokkaido_2018zidouhanbaikinerai.csv": [2, 3, 4, 5, 81],
+    # the side-by-side duplicated layout; 67 has 町丁目 only in the right-hand copy; 104 不明
+    "hokkaido_2018zidousyatou.csv": [2, 3, 4, 5, 67, 104],
+    "hokkaido_2018ootobaitou.csv": [2, 3, 4, 5, 51],
+    # line 2: 不明 date and hour (and then the first two identical lines of the file)
+    "hokkaido_2018zitensyatou.csv": [2, 3, 4, 5, 6, 7, 8],
+}
+VARIANT_NAMES = ("variant_utf8bom_crlf.csv", "variant_utf8_lf.csv", "variant_cp932_tab_lf.csv",
+                 "variant_cp932_quoted.csv", "variant_utf8bom_tab_quoted.csv",
+                 "variant_index_column.csv", "variant_halfwidth_header.csv", "variant_excel.xlsx")
+CRIME_FIXTURE_NAMES = tuple(sorted((*KEEP, *VARIANT_NAMES)))
+
+
+def _trim(source: Path, keep: list[int]) -> bytes:
+    lines = source.read_bytes().split(b"\r\n")
+    return b"\r\n".join([lines[0]] + [lines[n - 1] for n in keep]) + b"\r\n"
+
+
+def _identical_pair(source: Path) -> list[int]:
+    """Line numbers of the first two identical data lines of a real file."""
+    seen: dict[bytes, int] = {}
+    for n, line in enumerate(source.read_bytes().split(b"\r\n")[1:], start=2):
+        if line in seen:
+            return [seen[line], n]
+        seen[line] = n
+    return []
+
+
+def _join(rows: list[list[str]], delim: str = ",", eol: str = "\r\n",
+          quote: bool = False) -> str:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delim, lineterminator=eol,
+               quoting=csv.QUOTE_ALL if quote else csv.QUOTE_MINIMAL).writerows(rows)
+    return out.getvalue()
+
+
+def build_crime_fixtures(source: Path, target: Path) -> Path:
+    """Write the trimmed real files and their variants (CRIME_FIXTURE_NAMES) into ``target``.
+
+    - ``hokkaido_2018*.csv``: the real header and the real lines of KEEP, byte for byte;
+    - ``variant_*``: the rows of the trimmed 自転車盗 file as UTF-8 with BOM (CRLF), UTF-8
+      without BOM (LF), CP932 tab separated (LF), every field quoted (CP932; UTF-8 BOM + tab),
+      with an unnamed pandas index column, with half-width parentheses in the header, and as an
+      XLSX whose dates are date cells and whose codes and hours are numbers (a second sheet is
+      ignored). Their names carry no year on purpose (the data year then comes from the dates).
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    for name, keep in KEEP.items():
+        if name == "hokkaido_2018zitensyatou.csv":
+            keep = keep + _identical_pair(source / name)
+        (target / name).write_bytes(_trim(source / name, keep))
+
+    base = (target / "hokkaido_2018zitensyatou.csv").read_bytes().decode("cp932")
+    rows = list(csv.reader(io.StringIO(base, newline="")))
+
+    def write(name: str, text: str, encoding: str) -> None:
+        (target / name).write_bytes(text.encode(encoding))
+
+    write("variant_utf8bom_crlf.csv", _join(rows), "utf-8-sig")
+    write("variant_utf8_lf.csv", _join(rows, eol="\n"), "utf-8")
+    write("variant_cp932_tab_lf.csv", _join(rows, delim="\t", eol="\n"), "cp932")
+    write("variant_cp932_quoted.csv", _join(rows, quote=True), "cp932")
+    write("variant_utf8bom_tab_quoted.csv", _join(rows, delim="\t", quote=True), "utf-8-sig")
+    # pandas-style unnamed index column: empty header, then 0, 1, 2 ...
+    write("variant_index_column.csv",
+          _join([[""] + rows[0]] + [[str(i)] + r for i, r in enumerate(rows[1:])]), "utf-8-sig")
+    # half-width parentheses in the header (as after an NFKC-normalising tool)
+    half = [h.replace("（", "(").replace("）", ")") for h in rows[0]]
+    write("variant_halfwidth_header.csv", _join([half] + rows[1:]), "cp932")
+
+    # XLSX: dates as date cells, codes and hours as numbers, like a sheet typed in Excel
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(target / "variant_excel.xlsx"))
+    sheet = book.add_worksheet("発生情報")
+    date_format = book.add_format({"num_format": "yyyy/m/d"})
+    sheet.write_row(0, 0, rows[0])
+    for r, row in enumerate(rows[1:], start=1):
+        for c, value in enumerate(row):
+            header = rows[0][c]
+            if header.startswith("発生年月日") and value[:1].isdigit():
+                sheet.write_datetime(r, c, dt.datetime.strptime(value, "%Y-%m-%d"), date_format)
+            elif header.startswith(("発生時", "市区町村コード")) and value.isdigit():
+                sheet.write_number(r, c, int(value))
+            elif value:
+                sheet.write_string(r, c, value)
+    book.add_worksheet("note").write(0, 0, "only the first sheet is read")
+    book.close()
+    return target
