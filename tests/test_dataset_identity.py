@@ -89,7 +89,8 @@ def test_the_sample_fills_the_typed_columns(sample_home: Settings) -> None:
     for kind, key, pref_code, modus, data_year, scope, is_sample in rows:
         if kind == "crime_open_data":
             assert pref_code and modus and data_year and scope is None
-            assert key == ("sample/" if is_sample else "") + f"crime/{pref_code}/{modus}/{data_year}"
+            label = f"crime/{pref_code}/{modus}/{data_year}"
+            assert key == ("sample/" if is_sample else "") + label
             assert is_sample  # the bundled crime data is the generated sample
         else:
             assert scope and modus is None and data_year is None
