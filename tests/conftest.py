@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.shared_data import build_crime_fixtures, require_hokkaido
+from tests.helpers import build_crime_fixtures, require_hokkaido
 from warehouse.run import run_pipeline
 from warehouse.sample import bundled_files, copy_files, copy_from, copy_sample
 from warehouse.settings import PROJECT_ROOT, Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # The generated crime sample that `saihan sample` bundles (data/sample/crime/README.md lists its
-# files; tests/test_crime_sample.py checks these against them).
+# files; tests/unit/warehouse/test_sample.py checks these against them).
 SAMPLE_CRIME_DIR = PROJECT_ROOT / "data" / "sample" / "crime"
 SAMPLE_CRIME_INCIDENTS = 3_367
 SAMPLE_CRIME_BY_PREFECTURE = {"01": 2_347, "40": 1_020}

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,6 +66,21 @@ def test_warehouse_never_imports_prefect_or_streamlit(name: str) -> None:
     assert not third_party & {"prefect", "streamlit", "plotly"}, name
     assert not {m.split(".")[0] for m in project_imports(name)} & {"flows", "dashboard",
                                                                   "saihan"}, name
+
+
+def test_importing_all_of_warehouse_loads_no_prefect_or_streamlit() -> None:
+    """Beyond the import lines: nothing warehouse/ imports, however indirectly, pulls them in."""
+    code = ("import importlib, sys\n"
+            f"for name in {under('warehouse')!r}: importlib.import_module(name)\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'prefect', 'streamlit'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=REPO).stdout
+    assert out.strip() == "[]"
+
+
+def test_the_vocabulary_imports_nothing_above_it() -> None:
+    """warehouse.reference (prefectures, governments, menus) is read by every layer."""
+    assert project_imports("warehouse.reference") <= {"warehouse.resources", "warehouse.errors"}
 
 
 @pytest.mark.parametrize("name", under("warehouse.ingest"))

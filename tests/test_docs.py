@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from dashboard.i18n import LANGUAGES, STRINGS
@@ -33,10 +35,18 @@ def test_every_data_test_is_documented_and_states_its_rule(path) -> None:
     assert db.data_test_rule(path) != path.stem
 
 
-@pytest.mark.parametrize("key", sorted(STRINGS))
-def test_every_string_has_every_language(key: str) -> None:
-    assert set(STRINGS[key]) == set(LANGUAGES)
-    assert all(STRINGS[key][lang].strip() for lang in LANGUAGES)
+def test_every_string_has_every_language_and_every_key_used_exists() -> None:
+    """One list of what is missing: a key without a language (or with a blank text), and a key
+    the dashboard asks for that the strings do not have."""
+    missing = sorted(f"{key}: {lang}" for key, texts in STRINGS.items() for lang in LANGUAGES
+                     if not (texts.get(lang) or "").strip())
+    extra = sorted(f"{key}: {lang}" for key, texts in STRINGS.items()
+                   for lang in set(texts) - set(LANGUAGES))
+    used = {key for path in (PROJECT_ROOT / "dashboard").rglob("*.py")
+            for key in re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']""",
+                                  path.read_text(encoding="utf-8"))}
+    unknown = sorted(used - set(STRINGS))
+    assert (missing, extra, unknown) == ([], [], [])
 
 
 def test_code_passes_the_linter() -> None:

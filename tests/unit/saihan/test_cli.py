@@ -9,13 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from saihan.cli import app
+from tests.helpers import invoke
 from warehouse.sample import bundled_files
 
 COMMANDS = ["init", "sample", "run", "ingest", "dashboard", "demo", "status", "rollback"]
-
-
-def invoke(home: Path, *args: str):
-    return CliRunner().invoke(app, list(args), env={"SAIHAN_HOME": str(home)})
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -92,20 +92,3 @@ def test_summary_is_derived_when_absent_and_used_when_given() -> None:
 ])
 def test_cells_stay_on_one_line(value, expected: str) -> None:
     assert cell(value) == expected
-
-
-def test_warehouse_never_imports_prefect() -> None:
-    """warehouse/ is plain Python: importing every module of it loads no Prefect."""
-    import subprocess
-    import sys
-
-    from warehouse.settings import PROJECT_ROOT
-
-    modules = sorted(p.stem for p in (PROJECT_ROOT / "warehouse").glob("*.py")
-                     if p.stem != "__init__")
-    code = ("import importlib, sys\n"
-            f"for name in {modules!r}: importlib.import_module('warehouse.' + name)\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'prefect'))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=PROJECT_ROOT).stdout
-    assert out.strip() == "[]"

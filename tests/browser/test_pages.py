@@ -8,7 +8,6 @@ Skipped, saying why, when /usr/bin/chromium is missing (`.ci/run` installs it).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import free_port
 from warehouse.settings import PROJECT_ROOT, Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -25,12 +25,6 @@ PAGES = {"overview": "", "progress": "progress", "subsidy": "subsidy", "plans": 
          "indicators": "indicators", "crime": "crime", "extracts": "extracts", "data": "data"}
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="needs Debian chromium (apt-get install chromium)")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,10 @@ Each test runs in its own SAIHAN_HOME and PREFECT_HOME under tmp_path and talks 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,7 +26,7 @@ import pytest
 
 from flows.serve import port_is_free
 from tests.conftest import SAMPLE_CRIME_INCIDENTS, make_settings
-from tests.shared_data import require_hokkaido
+from tests.helpers import free_port, require_hokkaido, sha, wait_for
 from warehouse.run import run_pipeline
 from warehouse.sample import copy_from, copy_sample
 
@@ -36,16 +34,6 @@ pytestmark = pytest.mark.integration
 
 SAIHAN = str(Path(sys.executable).parent / "saihan")
 BIKE_THEFT = "hokkaido_2018zitensyatou.csv"  # one of the real Hokkaido files
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def environment(home: Path, **extra: str) -> dict[str, str]:
@@ -91,16 +79,6 @@ def big_bike_theft_file(target: Path, copies: int) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(header + b"\r\n" + rows * copies)
     return rows.count(b"\r\n") * copies
-
-
-def wait_for(predicate, timeout: float, interval: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    return None
 
 
 @pytest.fixture

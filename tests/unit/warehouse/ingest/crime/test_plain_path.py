@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from polars.testing import assert_frame_equal
 
-from tests.shared_data import CRIME_FIXTURE_NAMES, HOKKAIDO_NAMES
+from tests.helpers import CRIME_FIXTURE_NAMES, HOKKAIDO_NAMES
 from warehouse.errors import RejectedFile
 from warehouse.ingest import text as ingest_text
 from warehouse.ingest.crime import cells
 from warehouse.ingest.crime.read import read_crime_file
 
-from .test_crime_reader import REJECTIONS
+from .test_read import REJECTIONS
 
 _SURELY_NO_SUSPECT = ingest_text._surely_no_suspect
 _UTF8_HEAD_ERROR = ingest_text._utf8_head_error

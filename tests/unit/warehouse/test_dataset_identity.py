@@ -12,17 +12,16 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.helpers import HOKKAIDO_DIR, HOKKAIDO_MISSING, has_hokkaido
 from warehouse import db
 from warehouse.ingest.contract import DatasetIdentity
 from warehouse.ingest.route import parse_file
 from warehouse.run import run_pipeline
-from warehouse.settings import PROJECT_ROOT, Settings
+from warehouse.settings import Settings
 
-REAL = PROJECT_ROOT.parent / "shared" / "data" / "crime-open-data" / "hokkaido-2018"
-BICYCLES = REAL / "hokkaido_2018zitensyatou.csv"
-MOTORBIKES = REAL / "hokkaido_2018ootobaitou.csv"
-needs_real = pytest.mark.skipif(
-    not BICYCLES.is_file(), reason="the real Hokkaido 2018 files are not in ../shared/data")
+BICYCLES = HOKKAIDO_DIR / "hokkaido_2018zitensyatou.csv"
+MOTORBIKES = HOKKAIDO_DIR / "hokkaido_2018ootobaitou.csv"
+needs_real = pytest.mark.skipif(not has_hokkaido(), reason=HOKKAIDO_MISSING)
 
 
 @pytest.mark.parametrize(("identity", "label"), [

@@ -5,7 +5,6 @@ where that is enough."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import socket
@@ -23,6 +22,7 @@ from prefect.logging import disable_run_logger
 from flows import pipeline as flows
 from flows import serve
 from tests.conftest import SAMPLE_CRIME_DIR, SAMPLE_CRIME_INCIDENTS
+from tests.helpers import sha
 from warehouse import db
 from warehouse.files import WriterBusy, writer_lock
 from warehouse.run import plan_run
@@ -30,10 +30,6 @@ from warehouse.sample import bundled_files, copy_sample
 from warehouse.settings import Settings
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from tests.conftest import (
     SAMPLE_CRIME_INCIDENTS,
     make_settings,
 )
-from tests.shared_data import HOKKAIDO_NAMES
+from tests.helpers import HOKKAIDO_NAMES
 from warehouse.errors import RejectedFile
 from warehouse.ingest.crime.read import read_crime_file
 from warehouse.run import run_pipeline

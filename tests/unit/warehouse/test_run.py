@@ -3,7 +3,6 @@ block a publish, and bad input that is kept with a report while the rest is publ
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -12,6 +11,7 @@ import duckdb
 import pytest
 
 from tests.conftest import SAMPLE_CRIME_INCIDENTS
+from tests.helpers import sha
 from warehouse import db
 from warehouse.run import run_pipeline
 from warehouse.sample import bundled_files
@@ -19,10 +19,6 @@ from warehouse.settings import Settings
 
 # The white paper's list (令和6年6月14日現在): everyone but these eight.
 NOT_PARTICIPATING = {"青森県", "宮城県", "山形県", "福島県", "山梨県", "静岡県", "三重県", "熊本県"}
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def marts(settings: Settings) -> dict[str, list]:

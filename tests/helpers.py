@@ -1,28 +1,62 @@
-"""The real third-party files the tests read in place, and the trimmed fixtures made from them.
+"""What many tests share: the repository's root, file hashes, free ports, waiting, the CLI, and
+the real third-party files the tests read in place (with the trimmed fixtures made from them).
 
 The real police open data (北海道警察「犯罪発生情報」2018, open data published by the Hokkaido
 Prefectural Police) is handed over in ``../shared/data`` beside the checkout, for tests and CI to
 read where it is; the project keeps no copy. ``SAIHAN_SHARED_DATA`` points elsewhere (or, set to
 a folder that does not exist, hides it). Where the files are absent, the tests that need them skip
-and say where they looked.
-
-:func:`build_crime_fixtures` writes, at test time, what ``tests/fixtures/crime`` used to hold:
-each real file's header and a few real lines, byte for byte (CP932, CRLF), and the 自転車盗 rows
-re-encoded and re-laid-out the way other prefectures publish.
+and say where they looked. :func:`build_crime_fixtures` writes, at test time, what
+``tests/fixtures/crime`` used to hold: each real file's header and a few real lines, byte for
+byte (CP932, CRLF), and the 自転車盗 rows re-encoded and re-laid-out the way other prefectures
+publish.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import os
-from collections.abc import Mapping
+import socket
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
-from warehouse.settings import PROJECT_ROOT
+from saihan.cli import app
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def sha(path: Path) -> str:
+    """The sha256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float, interval: float = 0.05) -> Any:
+    """Poll ``predicate`` until it returns something true, or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
+
+
+def invoke(home: Path, *args: str, **env: str):
+    """``saihan ARGS...`` in-process on the home ``home``, as Typer's test runner gives it."""
+    return CliRunner().invoke(app, list(args), env={"SAIHAN_HOME": str(home), **env})
 
 SHARED_DATA_ENV = "SAIHAN_SHARED_DATA"
 HOKKAIDO_NAMES = tuple(f"hokkaido_2018{modus}.csv" for modus in (
@@ -32,7 +66,7 @@ HOKKAIDO_NAMES = tuple(f"hokkaido_2018{modus}.csv" for modus in (
 
 def shared_data_dir(environ: Mapping[str, str] = os.environ) -> Path:
     """``$SAIHAN_SHARED_DATA``, else ``../shared/data`` beside the repository."""
-    return Path(environ.get(SHARED_DATA_ENV) or PROJECT_ROOT.parent / "shared" / "data")
+    return Path(environ.get(SHARED_DATA_ENV) or REPO.parent / "shared" / "data")
 
 
 SHARED_DATA = shared_data_dir()

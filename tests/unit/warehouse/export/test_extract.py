@@ -22,10 +22,9 @@ import openpyxl
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
-from typer.testing import CliRunner
 
-from saihan.cli import app
 from tests.conftest import SAMPLE_CRIME_BY_PREFECTURE
+from tests.helpers import invoke
 from warehouse import db
 from warehouse.export.extract import (
     ExtractError,
@@ -458,8 +457,9 @@ def test_a_missing_mart_is_skipped_with_a_note(sample_copy: Settings, tmp_path: 
 
 # ----------------------------------------------------------------------------- CLI, nightly
 
-def invoke(home: Path, *args: str, **env: str):
-    return CliRunner().invoke(app, ["extract", *args], env={"SAIHAN_HOME": str(home), **env})
+def extract_command(home: Path, *args: str, **env: str):
+    """``saihan extract ARGS...`` on ``home``."""
+    return invoke(home, "extract", *args, **env)
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -468,24 +468,24 @@ def invoke(home: Path, *args: str, **env: str):
     (["--pref", "01", "--csv-encoding", "euc-jp"], "unknown CSV encoding"),
 ])
 def test_cli_errors_exit_1(sample_home: Settings, tmp_path: Path, args, message) -> None:
-    result = invoke(sample_home.home, *args, "--out", str(tmp_path / "out"))
+    result = extract_command(sample_home.home, *args, "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert message in result.output
 
 
 def test_cli_without_warehouse_exits_1(tmp_path: Path) -> None:
-    result = invoke(tmp_path / "empty", "--pref", "01")
+    result = extract_command(tmp_path / "empty", "--pref", "01")
     assert result.exit_code == 1 and "No published warehouse" in result.output
 
 
 def test_cli_bad_suppression_setting_exits_1(sample_home: Settings, tmp_path: Path) -> None:
-    result = invoke(sample_home.home, "--pref", "01", "--out", str(tmp_path),
+    result = extract_command(sample_home.home, "--pref", "01", "--out", str(tmp_path),
                     SAIHAN_SUPPRESS_BELOW="crime=3")
     assert result.exit_code == 1 and "SAIHAN_SUPPRESS_BELOW" in result.output
 
 
 def test_cli_writes_the_requested_prefectures(sample_home: Settings, tmp_path: Path) -> None:
-    result = invoke(sample_home.home, "--pref", "1,13", "--format", "csv,parquet",
+    result = extract_command(sample_home.home, "--pref", "1,13", "--format", "csv,parquet",
                     "--csv-encoding", "cp932", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["01_hokkaido", "13_tokyo",

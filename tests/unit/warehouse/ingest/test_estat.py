@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from saihan.cli import app
+from tests.helpers import REPO
 from warehouse.errors import RejectedFile
 from warehouse.estat_api import EstatError, fetch_stats_data, save_response
 from warehouse.ingest.contract import DatasetIdentity
@@ -25,7 +26,7 @@ from warehouse.ingest.route import parse_file
 from warehouse.run import run_pipeline
 from warehouse.settings import Settings
 
-FIXTURES = Path(__file__).parent / "fixtures" / "estat"
+FIXTURES = REPO / "tests" / "fixtures" / "estat"
 LIST_FORM = FIXTURES / "estat_ssds_list_form.json"
 SINGLE_FORM = FIXTURES / "estat_single_objects.json"
 ERROR = FIXTURES / "estat_error_status.json"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from typer.testing import CliRunner
 
-from saihan.cli import EXIT_DIFFERENCES, app
+from saihan.app import EXIT_DIFFERENCES
+from tests.helpers import invoke
 from warehouse import db
 from warehouse.reconcile import DIFFERS, EXPLAINED, MATCH, NO_DATA, reconcile_plans
 from warehouse.run import run_pipeline
@@ -91,10 +91,6 @@ def test_region_progress_one_row_per_prefecture_against_national(mart) -> None:
         "select latest_indicators[2] from mart.region_progress where pref_code = '13'").fetchone()
     assert indicator["indicator_number"] == "3" and indicator["national_value"] == 13.0
     assert indicator["period"] == "2022"
-
-
-def invoke(home: Path, *args: str):
-    return CliRunner().invoke(app, list(args), env={"SAIHAN_HOME": str(home)})
 
 
 def test_saihan_check_reports_no_unexplained_difference_on_the_sample(sample_home) -> None:

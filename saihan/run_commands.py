@@ -1,0 +1,144 @@
+"""Commands that set up a home and take files in: init, sample, run, ingest, status, rollback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from saihan.app import (
+    EXIT_ERROR,
+    EXIT_REJECTED,
+    PlainHelp,
+    WaitOption,
+    app,
+    load_settings,
+    run_and_report,
+)
+from warehouse.files import WriterBusy, ensure_home
+from warehouse.publish import rollback as rollback_snapshot
+from warehouse.sample import copy_from, copy_sample
+
+
+@app.command(cls=PlainHelp)
+def init(wait: WaitOption = 0) -> None:
+    """Create the home folders and a published warehouse with the current schema."""
+    settings = load_settings()
+    ensure_home(settings)
+    run_and_report(
+        settings, [], trigger="init", wait=wait, force_build=not settings.warehouse.exists()
+    )
+    typer.echo(f"home ready: {settings.home}")
+
+
+@app.command(cls=PlainHelp)
+def sample(
+    source: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            metavar="FOLDER",
+            help="A folder of real files to copy instead, e.g. "
+            "../shared/data/crime-open-data (its subfolders are kept).",
+            file_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Put the bundled demo data into the inbox (white paper facts, generated samples), or
+    with --from the real files of a folder; `saihan run` then loads them."""
+    settings = load_settings()
+    ensure_home(settings)
+    if source is None:
+        copied, origin = copy_sample(settings), "the bundled data"
+    else:
+        try:
+            copied, origin = copy_from(settings, source), str(source.resolve())
+        except FileNotFoundError as exc:
+            typer.secho(str(exc), fg="red", err=True)
+            raise typer.Exit(1) from None
+    for path in copied:
+        typer.echo(f"  copied {path.resolve()}")
+    typer.echo(
+        f"{len(copied)} files copied into {settings.inbox.resolve()} from {origin}"
+        + (" (all already there)" if not copied else "; `saihan run` loads them")
+    )
+
+
+@app.command(cls=PlainHelp)
+def run(wait: WaitOption = 0) -> None:
+    """Take in what is new in the inbox, rebuild the marts, check them and publish."""
+    settings = load_settings()
+    report = run_and_report(settings, None, trigger="run", wait=wait)
+    if report.count("rejected"):
+        raise typer.Exit(EXIT_REJECTED)
+
+
+@app.command(cls=PlainHelp)
+def ingest(
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH", help="Files or folders to take in.")
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a per-file summary as JSON.")
+    ] = False,
+    wait: WaitOption = 0,
+) -> None:
+    """Take in the given files and folders, rebuild, check and publish (exit 3 if any rejected)."""
+    settings = load_settings()
+    report = run_and_report(settings, paths, trigger="ingest", wait=wait, as_json=as_json)
+    if report.count("rejected"):
+        raise typer.Exit(EXIT_REJECTED)
+
+
+@app.command(cls=PlainHelp)
+def status(
+    last: Annotated[int, typer.Option(metavar="N", help="How many runs to show.")] = 5,
+) -> None:
+    """Show the last runs: files seen, loaded, rejected, data tests, what was published."""
+    settings = load_settings()
+    reports = (
+        sorted(settings.runs.glob("*.json"), reverse=True)[:last] if settings.runs.exists() else []
+    )
+    if not reports:
+        typer.echo(f"No runs yet in {settings.home}. Start with `saihan sample` and `saihan run`.")
+        return
+    typer.echo(f"Last {len(reports)} run(s) in {settings.home}, newest first:")
+    typer.echo(
+        f"{'run':<22} {'status':<13} {'trigger':<8} {'seen':>5} {'loaded':>6} "
+        f"{'rows':>10} {'rejected':>8} {'tests':>5} {'seconds':>8}"
+    )
+    for path in reports:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        summary = data["summary"]
+        typer.echo(
+            f"{data['run_id']:<22} {data['status']:<13} {data['trigger']:<8} "
+            f"{summary['files_seen']:>5} {summary['loaded']:>6} {summary['rows_loaded']:>10,} "
+            f"{summary['rejected']:>8} {data['data_tests_run']:>5} "
+            f"{data['duration_seconds'] or 0:>8.2f}"
+        )
+        for result in data["files"]:
+            if result["status"] == "rejected":
+                typer.echo(
+                    f"    rejected {result['file']}: {result['rejection']['reason']} "
+                    f"-> {result['quarantined_as']}.report.txt"
+                )
+        if data.get("error"):
+            typer.echo(f"    error: {data['error']}")
+
+
+@app.command(cls=PlainHelp)
+def rollback(wait: WaitOption = 0) -> None:
+    """Restore the previous published snapshot."""
+    from warehouse.files import writer_lock
+
+    settings = load_settings()
+    try:
+        with writer_lock(settings, wait_seconds=wait):
+            restored = rollback_snapshot(settings)
+    except (WriterBusy, FileNotFoundError) as exc:
+        typer.secho(str(exc), err=True, fg="red")
+        raise typer.Exit(EXIT_ERROR) from None
+    typer.echo(f"restored {restored.name} as {settings.warehouse}")

@@ -1,0 +1,111 @@
+"""Commands that keep running: the dashboard, the demo and ``saihan serve``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import Annotated
+
+import typer
+
+from saihan.app import EXIT_ERROR, PlainHelp, app, is_published, load_settings, run_and_report
+from warehouse import resources
+from warehouse.files import ensure_home
+from warehouse.sample import copy_sample
+from warehouse.settings import Settings
+
+
+def _dashboard_url(env: dict[str, str], extra: list[str]) -> str:
+    """Where Streamlit will listen, from its command-line options or STREAMLIT_* settings."""
+    options = {
+        "address": env.get("STREAMLIT_SERVER_ADDRESS", "127.0.0.1"),
+        "port": env.get("STREAMLIT_SERVER_PORT", "8501"),
+    }
+    for i, arg in enumerate(extra):
+        for name in options:
+            flag = f"--server.{name}"
+            if arg == flag and i + 1 < len(extra):
+                options[name] = extra[i + 1]
+            elif arg.startswith(flag + "="):
+                options[name] = arg.split("=", 1)[1]
+    host = "localhost" if options["address"] in ("", "0.0.0.0", "::") else options["address"]
+    return f"http://{host}:{options['port']}"
+
+
+def _streamlit(settings: Settings, extra: list[str]) -> int:
+    """Run the Streamlit app on the published warehouse; return its exit status."""
+    if not is_published(settings):
+        return EXIT_ERROR
+    env = dict(os.environ, SAIHAN_HOME=str(settings.home))
+    # Defaults that keep the dashboard on this machine and quiet on the network; a user's own
+    # STREAMLIT_* settings or command-line options win.
+    env.setdefault("STREAMLIT_SERVER_ADDRESS", "127.0.0.1")
+    env.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+    command = [sys.executable, "-m", "streamlit", "run", str(resources.dashboard_app()), *extra]
+    typer.echo(
+        f"The dashboard is at {_dashboard_url(env, extra)} and keeps running; "
+        "press Ctrl-C to stop it."
+    )
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
+@app.command(
+    cls=PlainHelp, context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
+)
+def dashboard(ctx: typer.Context) -> None:
+    """Open the Streamlit dashboard (Streamlit options and STREAMLIT_* settings apply)."""
+    raise typer.Exit(_streamlit(load_settings(), list(ctx.args)))
+
+
+@app.command(
+    cls=PlainHelp, context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
+)
+def demo(ctx: typer.Context) -> None:
+    """sample + run + dashboard: the whole product on the bundled data."""
+    settings = load_settings()
+    ensure_home(settings)
+    copy_sample(settings)
+    report = run_and_report(settings, None, trigger="run", wait=30)
+    if report.count("rejected"):
+        typer.secho(
+            "Some files were rejected (see above); the dashboard shows what loaded.", fg="yellow"
+        )
+    raise typer.Exit(_streamlit(settings, list(ctx.args)))
+
+
+@app.command(cls=PlainHelp)
+def serve(
+    port: Annotated[
+        int,
+        typer.Option(
+            metavar="PORT",
+            help="Port of the local Prefect server (only when PREFECT_API_URL is not set).",
+        ),
+    ] = 4200,
+    watch_only: Annotated[
+        bool,
+        typer.Option(
+            "--watch-only",
+            help="Only watch the inbox and send the file-ready events (when your "
+            "Prefect server runs the deployments on work pools).",
+        ),
+    ] = False,
+) -> None:
+    """Run unattended: nightly and on-arrival flows, the inbox watcher, a local Prefect server."""
+    # Imported here: Prefect reads its settings on import, after serve has chosen the server.
+    from flows.serve import ServerError
+    from flows.serve import serve as serve_deployments
+
+    settings = load_settings()
+    try:
+        serve_deployments(settings, port=port, watch_only=watch_only)
+    except ServerError as exc:
+        typer.secho(str(exc), err=True, fg="red")
+        raise typer.Exit(EXIT_ERROR) from None
+    except KeyboardInterrupt:
+        pass
+    typer.echo("saihan serve stopped")

@@ -1,0 +1,197 @@
+"""Commands around the data: input templates, e-Stat, reconciliation, prefecture extracts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from saihan.app import EXIT_DIFFERENCES, EXIT_ERROR, PlainHelp, app, is_published, load_settings
+from warehouse import db
+
+# --- templates, e-Stat, reconciliation ----------------------------------------------------------
+
+
+@app.command(cls=PlainHelp)
+def template(
+    kind: Annotated[
+        str, typer.Argument(metavar="KIND", help="indicators, subsidy or local_plans.")
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="FORMAT", help="csv or xlsx (with a notes sheet).")
+    ] = "xlsx",
+    out: Annotated[
+        Path, typer.Option("--out", metavar="FOLDER", help="Folder to write the template into.")
+    ] = Path("."),
+) -> None:
+    """Write an input template (Japanese headers) for indicators, subsidy records or local plans."""
+    from warehouse.ingest.programme.templates import write_template
+
+    try:
+        path = write_template(kind, fmt.lower(), out)
+    except (KeyError, ValueError) as exc:
+        typer.secho(str(exc).strip("'\""), err=True, fg="red")
+        raise typer.Exit(EXIT_ERROR) from None
+    typer.echo(f"wrote {path.resolve()}")
+
+
+estat_app = typer.Typer(help="e-Stat (政府統計の総合窓口) statistics.", no_args_is_help=True)
+app.add_typer(estat_app, name="estat")
+
+
+@estat_app.command("fetch", cls=PlainHelp)
+def estat_fetch(
+    stats_data_id: Annotated[
+        str, typer.Option("--stats-data-id", metavar="ID", help="The statsDataId.")
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", metavar="FILE", help="File to write (default: inbox/estat/estat_<ID>.json)."
+        ),
+    ] = None,
+) -> None:
+    """Fetch a statistics table from the e-Stat API (appId from SAIHAN_ESTAT_APP_ID) as JSON."""
+    from warehouse.estat_api import EstatError, fetch_stats_data, save_response
+
+    settings = load_settings()
+    target = out or settings.inbox / "estat" / f"estat_{stats_data_id.strip()}.json"
+    try:
+        document = fetch_stats_data(settings.estat_app_id, stats_data_id)
+    except EstatError as exc:
+        typer.secho(str(exc), err=True, fg="red")
+        raise typer.Exit(EXIT_ERROR) from None
+    values = save_response(document, target)
+    typer.echo(
+        f"saved {values:,} values to {target}"
+        + (
+            "; `saihan run` loads it"
+            if settings.inbox in target.resolve().parents
+            else f"; load it with `saihan ingest {target}`"
+        )
+    )
+
+
+@app.command(cls=PlainHelp)
+def check(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparisons as JSON.")] = False,
+) -> None:
+    """Compare the white paper's published totals with the warehouse (exit 5 if any differ
+    without an explanation)."""
+    from warehouse.reconcile import format_table, not_compared, reconcile, unexplained
+
+    settings = load_settings()
+    if not is_published(settings):
+        raise typer.Exit(EXIT_ERROR)
+    con = db.open_published(settings.warehouse)
+    try:
+        comparisons = reconcile(con)
+        others = not_compared(con)
+    finally:
+        con.close()
+    failing = unexplained(comparisons)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "comparisons": [c.to_dict() for c in comparisons],
+                    "not_compared": dict(others),
+                    "unexplained": len(failing),
+                },
+                ensure_ascii=False,
+                indent=2,
+                default=str,
+            )
+        )
+    else:
+        typer.echo(format_table(comparisons))
+        counts = {
+            s: sum(1 for c in comparisons if c.status == s)
+            for s in ("match", "explained", "no_data", "differs")
+        }
+        typer.echo("")
+        typer.echo(
+            f"{len(comparisons)} compared: {counts['match']} match, "
+            f"{counts['explained']} explained, {counts['no_data']} without data, "
+            f"{counts['differs']} unexplained"
+        )
+        if others:
+            typer.echo(
+                "not compared (no per-government data in the warehouse): "
+                + ", ".join(f"{topic} ({n})" for topic, n in others)
+            )
+    if failing:
+        raise typer.Exit(EXIT_DIFFERENCES)
+
+
+# --- prefecture extracts -----------------------------------------------------------------------
+
+
+@app.command(cls=PlainHelp)
+def extract(
+    pref: Annotated[
+        str,
+        typer.Option(
+            "--pref",
+            metavar="PREFECTURE",
+            help="Prefecture code (01..47) or name (東京都, 東京, Tokyo); several "
+            "comma-separated; or all.",
+        ),
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option("--format", metavar="FORMATS", help="Comma-separated: csv, xlsx, parquet."),
+    ] = "csv,xlsx,parquet",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="FOLDER",
+            help="Folder to write into (default: $SAIHAN_HOME/extracts/<date>/).",
+        ),
+    ] = None,
+    csv_encoding: Annotated[
+        str,
+        typer.Option(
+            "--csv-encoding", metavar="ENCODING", help="utf-8 (with BOM, the default) or cp932."
+        ),
+    ] = "utf-8",
+) -> None:
+    """Write per-prefecture extracts: CSV, XLSX with a metadata sheet, Parquet, README.txt and
+    manifest.json, one folder per prefecture."""
+    from warehouse.export.extract import ExtractError, build_extracts, default_out_dir
+
+    settings = load_settings()
+    if not is_published(settings):
+        raise typer.Exit(EXIT_ERROR)
+    codes = None if pref.strip().lower() == "all" else [c for c in pref.split(",") if c.strip()]
+    target = out or default_out_dir(settings)
+
+    def done(manifest: dict) -> None:
+        rows = ", ".join(f"{t['sheet']} {t['rows']:,}" for t in manifest["tables"])
+        typer.echo(f"  {manifest['folder']}: {len(manifest['files'])} files ({rows})")
+        for skipped in manifest["skipped_tables"]:
+            typer.secho(f"    skipped {skipped['table']}: {skipped['reason']}", fg="yellow")
+
+    con = db.open_published(settings.warehouse)
+    try:
+        manifest = build_extracts(
+            con,
+            codes,
+            fmt.split(","),
+            target,
+            csv_encoding=csv_encoding,
+            suppress_below=settings.suppress_below,
+            progress=done,
+        )
+    except ExtractError as exc:
+        typer.secho(str(exc), err=True, fg="red")
+        raise typer.Exit(EXIT_ERROR) from None
+    except OSError as exc:
+        typer.secho(f"Could not write the extract: {exc}", err=True, fg="red")
+        raise typer.Exit(EXIT_ERROR) from None
+    finally:
+        con.close()
+    typer.echo(f"wrote {manifest}")
