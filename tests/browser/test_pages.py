@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import free_port
-from warehouse.settings import PROJECT_ROOT, Settings
+from warehouse import resources
+from warehouse.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 # url path of each page ("" is the default page, the overview)
@@ -33,7 +34,7 @@ def server(sample_home: Settings):
     port = free_port()
     env = dict(os.environ, SAIHAN_HOME=str(sample_home.home))
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard" / "app.py"),
+        [sys.executable, "-m", "streamlit", "run", str(resources.dashboard_app()),
          "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

@@ -19,15 +19,33 @@ from warehouse.errors import RejectedFile
 from warehouse.ingest.crime.format import BLANKS
 from warehouse.ingest.text import sniff_delimiter, xlsx_value
 
+TextCells = tuple[list[str], pl.DataFrame, str, bool]
 
-def read_text(
-    path: Path, data: bytes, pieces: list[str]
-) -> tuple[list[str], pl.DataFrame, str, bool]:
+
+def read_text(path: Path, data: bytes, pieces: list[str]) -> TextCells:
     """Header cells, a frame of text cells c0..cN plus ``line_number``, the delimiter, and
     whether every cell is already trimmed (no blank at either end, no empty string).
 
     ``data`` is the text as UTF-8 and ``pieces`` the text itself, in pieces that end at line
-    ends (joined only when the file is not plain)."""
+    ends (joined only when the file is not plain). A plain file is read in one pass; any other
+    goes through :func:`read_text_checked`, which gives the same cells."""
+    delimiter, first_line = _delimiter(path, data)
+    if b'"' not in data:
+        plain = _read_plain(data, pieces, delimiter)
+        if plain is not None:
+            return plain
+    return _read_checked(path, data, pieces, delimiter, first_line)
+
+
+def read_text_checked(path: Path, data: bytes, pieces: list[str]) -> TextCells:
+    """As :func:`read_text`, every line checked on its own (the path for any file that is not
+    plain)."""
+    delimiter, first_line = _delimiter(path, data)
+    return _read_checked(path, data, pieces, delimiter, first_line)
+
+
+def _delimiter(path: Path, data: bytes) -> tuple[str, str]:
+    """The delimiter and the first line; rejects a first line that is no table header."""
     end = data.find(b"\n")
     first_line = (data if end < 0 else data[:end]).decode("utf-8").rstrip("\r")
     delimiter = sniff_delimiter(first_line)
@@ -38,12 +56,13 @@ def read_text(
             "Check that this is a crime open-data CSV with its header on line 1",
             line=1,
         )
+    return delimiter, first_line
 
+
+def _read_checked(
+    path: Path, data: bytes, pieces: list[str], delimiter: str, first_line: str
+) -> TextCells:
     ends_with_newline = data.endswith(b"\n")
-    if _PLAIN_FAST_PATH and b'"' not in data:
-        plain = _read_plain(data, pieces, delimiter)
-        if plain is not None:
-            return plain
     text = "".join(pieces)
     lines = _physical_lines(data)
     has_quotes = '"' in first_line or '"' in text
@@ -119,10 +138,6 @@ def _no_blank_edges(lines: pl.Series, delimiter: str) -> bool:
     return not lines.slice(1).str.contains(
         f"(?:^|{delimiter})[{BLANKS}]|[{BLANKS}](?:{delimiter}|$)"
     ).any()
-
-
-#: Whether :func:`_read_plain` is tried first (off only to compare it with the general path).
-_PLAIN_FAST_PATH = True
 
 
 def _read_plain(

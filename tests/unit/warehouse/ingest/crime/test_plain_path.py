@@ -17,6 +17,7 @@ from tests.helpers import CRIME_FIXTURE_NAMES, HOKKAIDO_NAMES
 from warehouse.errors import RejectedFile
 from warehouse.ingest import text as ingest_text
 from warehouse.ingest.crime import cells
+from warehouse.ingest.crime import read as crime_read
 from warehouse.ingest.crime.read import read_crime_file
 
 from .test_read import REJECTIONS
@@ -26,7 +27,9 @@ _UTF8_HEAD_ERROR = ingest_text._utf8_head_error
 
 
 def _outcome(path: Path, content: bytes | None, *, fast: bool, monkeypatch):
-    monkeypatch.setattr(cells, "_PLAIN_FAST_PATH", fast)
+    monkeypatch.setattr(
+        crime_read, "read_text", cells.read_text if fast else cells.read_text_checked
+    )
     # the general path also searches every decoded text for suspect characters
     monkeypatch.setattr(
         ingest_text,
@@ -53,8 +56,15 @@ def assert_same(path: Path, monkeypatch, content: bytes | None = None) -> None:
         return
     assert_frame_equal(fast.frame, general.frame)
     assert [f.to_dict() for f in fast.findings] == [f.to_dict() for f in general.findings]
-    for name in ("encoding", "delimiter", "pref_code", "modus", "data_year", "row_count",
-                 "source_columns"):
+    for name in (
+        "encoding",
+        "delimiter",
+        "pref_code",
+        "modus",
+        "data_year",
+        "row_count",
+        "source_columns",
+    ):
         assert getattr(fast, name) == getattr(general, name), name
 
 
