@@ -30,6 +30,7 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
@@ -66,6 +67,7 @@ from warehouse.export.text import (
     metadata_sheets,
     readme_text,
 )
+from warehouse.reference import prefecture_lookup
 from warehouse.settings import Settings
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "parquet")
@@ -212,14 +214,15 @@ def prefectures(con: duckdb.DuckDBPyConnection) -> list[dict[str, str]]:
 
 
 def find_prefecture(con: duckdb.DuckDBPyConnection, pref_code: str) -> dict[str, str]:
-    """The prefecture with this JIS code ('1' and '01' both work); ExtractError if none."""
-    code = str(pref_code).strip()
-    code = code.zfill(2) if code.isdigit() and len(code) <= 2 else code
+    """The prefecture with this JIS code ('1' and '01' both work) or name (東京都, 東京, Tokyo);
+    ExtractError if none."""
+    written = unicodedata.normalize("NFKC", str(pref_code)).strip()
+    code = prefecture_lookup().get(written) or prefecture_lookup().get(written.lower(), written)
     for pref in prefectures(con):
         if pref["pref_code"] == code:
             return pref
-    raise ExtractError(f"unknown prefecture code {pref_code!r}: use 01..47 "
-                       "(JIS X 0401, e.g. 01 北海道, 13 東京都) or all")
+    raise ExtractError(f"unknown prefecture {pref_code!r}: use a code 01..47 (JIS X 0401, "
+                       "e.g. 01 北海道, 13 東京都), a name (東京都, 東京, Tokyo) or all")
 
 
 def folder_name(pref: Mapping[str, str]) -> str:

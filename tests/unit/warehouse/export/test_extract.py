@@ -428,8 +428,8 @@ def test_zip_for_download_is_reproducible(sample_home: Settings) -> None:
 # ----------------------------------------------------------------------------- errors, skips
 
 @pytest.mark.parametrize(("pref", "formats", "encoding", "message"), [
-    ("48", ("csv",), "utf-8", "unknown prefecture code '48'"),
-    ("hokkaido", ("csv",), "utf-8", "unknown prefecture"),
+    ("48", ("csv",), "utf-8", "unknown prefecture '48'"),
+    ("hokaido", ("csv",), "utf-8", "unknown prefecture"),
     ("01", ("pdf",), "utf-8", "unknown format pdf"),
     ("01", (), "utf-8", "no format"),
     ("01", ("csv",), "latin-1", "unknown CSV encoding"),
@@ -462,8 +462,17 @@ def extract_command(home: Path, *args: str, **env: str):
     return invoke(home, "extract", *args, **env)
 
 
+@pytest.mark.parametrize("written", ["東京都", "東京", "Tokyo", "13", "１３"])
+def test_extract_takes_a_prefecture_by_name_or_code(sample_home: Settings, tmp_path: Path,
+                                                    written: str) -> None:
+    result = extract_command(sample_home.home, "--pref", written, "--format", "csv",
+                             "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == ["13_tokyo"]
+
+
 @pytest.mark.parametrize(("args", "message"), [
-    (["--pref", "99"], "unknown prefecture code '99'"),
+    (["--pref", "99"], "unknown prefecture '99'"),
     (["--pref", "01", "--format", "csv,docx"], "unknown format docx"),
     (["--pref", "01", "--csv-encoding", "euc-jp"], "unknown CSV encoding"),
 ])
