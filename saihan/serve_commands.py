@@ -16,7 +16,7 @@ from warehouse.sample import copy_sample
 from warehouse.settings import Settings
 
 
-def _dashboard_url(env: dict[str, str], extra: list[str]) -> str:
+def dashboard_url(env: dict[str, str], extra: list[str]) -> str:
     """Where Streamlit will listen, from its command-line options or STREAMLIT_* settings."""
     options = {
         "address": env.get("STREAMLIT_SERVER_ADDRESS", "127.0.0.1"),
@@ -44,7 +44,7 @@ def _streamlit(settings: Settings, extra: list[str]) -> int:
     env.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
     command = [sys.executable, "-m", "streamlit", "run", str(resources.dashboard_app()), *extra]
     typer.echo(
-        f"The dashboard is at {_dashboard_url(env, extra)} and keeps running; "
+        f"The dashboard is at {dashboard_url(env, extra)} and keeps running; "
         "press Ctrl-C to stop it."
     )
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,14 +13,44 @@ from saihan.cli import app
 from tests.helpers import invoke
 from warehouse.sample import bundled_files
 
-COMMANDS = ["init", "sample", "run", "ingest", "dashboard", "demo", "status", "rollback"]
+COMMANDS = ["init", "sample", "run", "ingest", "dashboard", "demo", "status", "rollback",
+            "serve", "template", "check", "extract", "estat fetch"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_every_command_has_help(command: str, tmp_path: Path) -> None:
-    result = invoke(tmp_path, command, "--help")
+def test_every_command_has_help_in_words_not_types(command: str, tmp_path: Path) -> None:
+    result = invoke(tmp_path, *command.split(), "--help")
     assert result.exit_code == 0
     assert "Usage" in result.output
+    # Typer's type labels (<bool>, <list[Path]>, <str>) tell a user nothing
+    labels = re.findall(r"<(?:bool|str|int|float|path|list\[[A-Za-z]+\])>", result.output)
+    assert labels == []
+
+
+def test_status_starts_with_a_header(sample_home) -> None:
+    lines = invoke(sample_home.home, "status").output.splitlines()
+    assert lines[0].startswith("Last ") and "newest first" in lines[0]
+    assert lines[1].split()[:3] == ["run", "status", "trigger"]
+
+
+def test_template_says_the_full_path_it_wrote(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke(tmp_path / "home", "template", "subsidy", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    [written] = [p for p in tmp_path.iterdir() if p.is_file()]
+    assert f"wrote {written.resolve()}" in result.output
+
+
+@pytest.mark.parametrize(("env", "extra", "url"), [
+    ({}, [], "http://127.0.0.1:8501"),
+    ({"STREAMLIT_SERVER_PORT": "9000"}, [], "http://127.0.0.1:9000"),
+    ({}, ["--server.port", "8600", "--server.headless", "true"], "http://127.0.0.1:8600"),
+    ({"STREAMLIT_SERVER_ADDRESS": "0.0.0.0"}, ["--server.port=8700"], "http://localhost:8700"),
+])
+def test_the_dashboard_says_where_it_serves(env, extra, url) -> None:
+    from saihan.serve_commands import dashboard_url
+
+    assert dashboard_url(env, extra) == url
 
 
 def test_init_sample_run_then_nothing_new(tmp_path: Path) -> None:
@@ -114,3 +145,15 @@ def test_an_unexpected_failure_says_nothing_was_published(
     assert "Nothing was published" in result.output and "Run report:" in result.output
     assert hashlib.sha256((home / "warehouse.duckdb").read_bytes()).hexdigest() == before
     assert list((home / "work").iterdir()) == []
+
+
+def test_dashboard_prints_where_it_is_and_how_to_stop(sample_home, monkeypatch) -> None:
+    from saihan import serve_commands
+
+    started = []
+    monkeypatch.setattr(serve_commands.subprocess, "call", lambda command, env: started.append(
+        command) or 0)
+    result = invoke(sample_home.home, "dashboard", "--server.port", "8611")
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:8611" in result.output and "Ctrl-C" in result.output
+    assert started[0][-2:] == ["--server.port", "8611"]
