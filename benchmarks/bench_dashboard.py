@@ -15,11 +15,12 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from shared_data import hokkaido_dir  # a sibling module of the script
 
 from dashboard import queries
 from warehouse import db
@@ -29,15 +30,6 @@ from warehouse.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def hokkaido_dir() -> Path:
-    """The real Hokkaido 2018 files, where they are handed over; exits saying so when absent."""
-    shared = Path(os.environ.get("SAIHAN_SHARED_DATA") or ROOT.parent / "shared" / "data")
-    folder = shared / "crime-open-data" / "hokkaido-2018"
-    if not sorted(folder.glob("*.csv")):
-        sys.exit(f"the real Hokkaido police files are not at {folder}; they live in "
-                 "../shared/data beside the checkout (or set SAIHAN_SHARED_DATA)")
-    return folder
 
 
 def build_big_warehouse(settings: Settings, copies: int, years: int) -> int:
@@ -164,7 +156,6 @@ PAGES = ("overview", "progress", "subsidy", "plans", "indicators", "crime", "dat
 
 def time_page_runs(settings: Settings) -> dict[str, tuple[float, float]]:
     """Server time of each whole page script (Streamlit AppTest): first visit and a rerun."""
-    import os
 
     from streamlit.testing.v1 import AppTest
 

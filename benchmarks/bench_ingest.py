@@ -34,18 +34,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import duckdb
+from shared_data import hokkaido_dir  # a sibling module of the script
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def hokkaido_dir() -> Path:
-    """The real Hokkaido 2018 files, where they are handed over; exits saying so when absent."""
-    shared = Path(os.environ.get("SAIHAN_SHARED_DATA") or ROOT.parent / "shared" / "data")
-    folder = shared / "crime-open-data" / "hokkaido-2018"
-    if not sorted(folder.glob("*.csv")):
-        sys.exit(f"the real Hokkaido police files are not at {folder}; they live in "
-                 "../shared/data beside the checkout (or set SAIHAN_SHARED_DATA)")
-    return folder
 
 
 def build_input(folder: Path, total_rows: int) -> int:

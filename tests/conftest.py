@@ -43,12 +43,17 @@ def sample_home(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return settings
 
 
+def private_copy(home: Settings, tmp_path: Path) -> Settings:
+    """A copy of a published home that a test may change."""
+    target = tmp_path / "home"
+    shutil.copytree(home.home, target, symlinks=True)
+    return make_settings(target)
+
+
 @pytest.fixture
 def sample_copy(sample_home: Settings, tmp_path: Path) -> Settings:
     """A private copy of the sample home that a test may change."""
-    target = tmp_path / "home"
-    shutil.copytree(sample_home.home, target, symlinks=True)
-    return make_settings(target)
+    return private_copy(sample_home, tmp_path)
 
 
 @pytest.fixture(scope="session")
@@ -68,9 +73,7 @@ def hokkaido_sample_home(hokkaido_dir: Path, tmp_path_factory: pytest.TempPathFa
 @pytest.fixture
 def hokkaido_sample_copy(hokkaido_sample_home: Settings, tmp_path: Path) -> Settings:
     """A private copy of the home with the real Hokkaido files that a test may change."""
-    target = tmp_path / "home"
-    shutil.copytree(hokkaido_sample_home.home, target, symlinks=True)
-    return make_settings(target)
+    return private_copy(hokkaido_sample_home, tmp_path)
 
 
 @pytest.fixture(scope="session")
