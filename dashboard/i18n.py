@@ -6,6 +6,8 @@ fails when a key lacks either language.
 
 from __future__ import annotations
 
+from warehouse.reference import subsidy_menus
+
 LANGUAGES: dict[str, str] = {"ja": "日本語", "en": "English"}
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -199,11 +201,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "subsidy_years_title": {"ja": "年度別の実施都道府県数", "en": "Participating prefectures per fiscal year"},
     "subsidy_menus_title": {"ja": "実施メニュー（都道府県数）", "en": "Menus run (prefectures)"},
     "subsidy_table_title": {"ja": "都道府県別の実施状況", "en": "Per prefecture"},
-    "menu_coordination_meetings": {"ja": "市町村間調整会議", "en": "Coordination meetings"},
-    "menu_staff_training": {"ja": "職員研修", "en": "Staff training"},
-    "menu_employment_housing_support": {"ja": "就労・住居支援", "en": "Employment and housing support"},
-    "menu_specialised_support": {"ja": "専門的支援", "en": "Specialised support"},
-    "menu_consultation_support": {"ja": "相談支援", "en": "Consultation support"},
     "col_participating": {"ja": "実施", "en": "Participating"},
     "col_project_cost": {"ja": "事業費（円）", "en": "Project cost (yen)"},
     "col_national_share": {"ja": "国庫補助額（円）", "en": "National share (yen)"},
@@ -357,6 +354,10 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+# The subsidy menus' names are the reference data's (data/reference/subsidy_menu.csv).
+STRINGS.update({f"menu_{menu.menu}": {"ja": menu.name_ja, "en": menu.name_en}
+                for menu in subsidy_menus()})
+
 def t(key: str, lang: str = "ja", **values: object) -> str:
     """The string for ``key`` in ``lang`` with ``values`` filled in."""
     text = STRINGS[key].get(lang) or STRINGS[key]["ja"]
@@ -403,16 +404,6 @@ def source_kind_label(kind: str, lang: str = "ja") -> str:
     """A kind of source's display name, or the kind as stored when none is defined."""
     key = f"source_kind_{kind}"
     return t(key, lang) if key in STRINGS else kind
-
-
-def fiscal_year_label(fiscal_year: int, lang: str = "ja") -> str:
-    """A fiscal year the Japanese way (令和6年度) or as FY2024."""
-    if lang != "ja":
-        return f"FY{fiscal_year}"
-    if fiscal_year >= 2019:
-        reiwa = fiscal_year - 2018
-        return f"令和{'元' if reiwa == 1 else reiwa}年度"
-    return f"平成{fiscal_year - 1988}年度"
 
 
 def year_range_label(first: int, last: int) -> str:

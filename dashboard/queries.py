@@ -39,6 +39,12 @@ def prefectures(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return _frame(con, "select * from mart.prefecture order by pref_code")
 
 
+def fiscal_year_labels(con: duckdb.DuckDBPyConnection) -> dict[str, dict[int, str]]:
+    """Language -> fiscal year -> its label (令和6年度, FY2024), from ``mart.fiscal_year``."""
+    rows = con.sql("select fiscal_year, label_ja, label_en from mart.fiscal_year").fetchall()
+    return {"ja": {fy: ja for fy, ja, _ in rows}, "en": {fy: en for fy, _, en in rows}}
+
+
 def subsidy_fiscal_years(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Fiscal years with subsidy participation data, newest first."""
     rows = con.sql(

@@ -89,6 +89,12 @@ def short_name(lang: str) -> pl.Expr:
     return pl.col("short_name_ja") if lang == "ja" else pl.col("name_en")
 
 
+def fiscal_year_label(fiscal_year: int, lang: str) -> str:
+    """A fiscal year as the warehouse names it (令和6年度, FY2024: ``mart.fiscal_year``)."""
+    labels = load(queries.fiscal_year_labels)
+    return labels.get(lang, labels["en"]).get(int(fiscal_year), str(fiscal_year))
+
+
 def prefecture_names(frame: pl.DataFrame, lang: str) -> dict[str, str]:
     """pref_code -> prefecture name in the language, from a frame with pref_code, name_ja and
     name_en (as ``mart.prefecture`` has them; one entry per code, in the frame's order)."""

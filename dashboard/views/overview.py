@@ -8,7 +8,6 @@ import streamlit as st
 from dashboard import charts, maps, queries, state
 from dashboard.i18n import (
     PLAN_LEVELS,
-    fiscal_year_label,
     number_label,
     t,
     unit_label,
@@ -57,7 +56,7 @@ with left:
     if years:
         fiscal_year = years[0]
         uptake = state.load(queries.subsidy_uptake, fiscal_year)
-        st.subheader(t("subsidy_map_title", lang, fy=fiscal_year_label(fiscal_year, lang)))
+        st.subheader(t("subsidy_map_title", lang, fy=state.fiscal_year_label(fiscal_year, lang)))
         labelled = uptake.with_columns(
             status=pl.when(pl.col("is_participating"))
             .then(pl.lit(t("participating", lang)))

@@ -7,7 +7,6 @@ import streamlit as st
 
 from dashboard import charts, queries, state
 from dashboard.i18n import (
-    fiscal_year_label,
     level_labels,
     status_labels,
     t,
@@ -95,7 +94,7 @@ with subsidy_col:
     st.dataframe(
         history.select(
             pl.col("fiscal_year")
-            .map_elements(lambda y: fiscal_year_label(y, lang), return_dtype=pl.String)
+            .map_elements(lambda y: state.fiscal_year_label(y, lang), return_dtype=pl.String)
             .alias(t("col_fiscal_year", lang)),
             pl.when(pl.col("is_participating"))
             .then(pl.lit(yes))

@@ -6,7 +6,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, maps, queries, state
-from dashboard.i18n import fiscal_year_label, number_label, t
+from dashboard.i18n import number_label, t
+from warehouse import reference
 
 lang = state.lang()
 
@@ -19,7 +20,7 @@ if years.height == 0:
     st.stop()
 fiscal_years = sorted(years["fiscal_year"].to_list(), reverse=True)
 fiscal_year = state.url_selectbox(t("filter_fiscal_year", lang), fiscal_years, "fy",
-                                  format_func=lambda y: fiscal_year_label(y, lang),
+                                  format_func=lambda y: state.fiscal_year_label(y, lang),
                                   where=st.columns([1, 3])[0])
 detail = state.load(queries.subsidy_detail, fiscal_year)
 year_row = years.filter(pl.col("fiscal_year") == fiscal_year).row(0, named=True)
@@ -66,13 +67,12 @@ with left:
 with right:
     st.subheader(t("subsidy_years_title", lang))
     st.plotly_chart(charts.simple_bars(
-        [fiscal_year_label(y, lang) for y in years["fiscal_year"]],
+        [state.fiscal_year_label(y, lang) for y in years["fiscal_year"]],
         years["participating"].to_list(), lang, height=220,
         value_title=t("kpi_participating", lang)), key="subsidy_years")
     state.panel_footer(participation_label, None,
                        is_sample=bool(years["is_participation_sample"].any()))
-    menus = ["coordination_meetings", "staff_training", "employment_housing_support",
-             "specialised_support", "consultation_support"]
+    menus = reference.menu_keys()
     counts = [int(detail[f"runs_{m}"].fill_null(False).sum()) for m in menus]
     if any(counts):
         st.subheader(t("subsidy_menus_title", lang))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from warehouse.export.suppression import SUPPRESSED_MARK
+from warehouse.reference import subsidy_menus
 
 # Column kinds: how a column is typed in Parquet and written in CSV and XLSX.
 KIND_DTYPES: dict[str, pl.DataType] = {
@@ -134,13 +135,8 @@ def _crime_period(frame: pl.DataFrame) -> str:
     return text
 
 
-# The subsidy menus in Japanese, for the 実施メニュー column. The menu list itself belongs to the
-# reference data (ref.subsidy_menu, being added): read the names from there once it exists.
-MENU_LABELS = {
-    "coordination_meetings": "市町村間調整会議", "staff_training": "職員研修",
-    "employment_housing_support": "就労・住居支援", "specialised_support": "専門的支援",
-    "consultation_support": "相談支援",
-}
+# The subsidy menus in Japanese, for the 実施メニュー column (the reference data's menu table).
+MENU_LABELS = {menu.menu: menu.name_ja for menu in subsidy_menus()}
 
 TABLES: tuple[Table, ...] = (
     Table(

@@ -343,3 +343,12 @@ def test_dashboard_code_names_no_schema_but_mart() -> None:
 
 def test_dashboard_does_not_edit_sys_path() -> None:
     assert not [p for p in _python_files(DASHBOARD) if "sys.path" in p.read_text(encoding="utf-8")]
+
+
+def test_fiscal_years_are_named_by_the_warehouse(sample_home: Settings) -> None:
+    """One owner of fiscal-year labels: mart.fiscal_year (core.dim_fiscal_year)."""
+    con = queries.open_warehouse(sample_home.warehouse)
+    labels = queries.fiscal_year_labels(con)
+    assert (labels["ja"][2019], labels["ja"][2024], labels["ja"][1989]) == (
+        "令和元年度", "令和6年度", "平成元年度")
+    assert labels["en"][2024] == "FY2024"
