@@ -12,6 +12,7 @@ from dashboard.i18n import (
     status_labels,
     t,
 )
+from dashboard.safe import markdown_text
 
 lang = state.lang()
 
@@ -72,7 +73,7 @@ with plan_col:
     st.subheader(t("detail_plan", lang))
     st.metric(t("col_own_plan", lang), status_names.get(row["plan_status"], "-"))
     if row["plan_name"]:
-        st.write(row["plan_name"])
+        st.markdown(markdown_text(row["plan_name"]))
     if row["plan_period_start_on"]:
         st.caption(
             f"{t('col_period', lang)}: {row['plan_period_start_on']} – "
@@ -116,7 +117,8 @@ if history.height == 0:
     st.info(t("indicator_none", lang))
 for i, (_, rows) in enumerate(history.group_by("series_key", maintain_order=True)):
     first = rows.row(0, named=True)
-    st.markdown(f"**{first['indicator_name']}**（{first['unit']}）")
+    name, unit = markdown_text(first["indicator_name"]), markdown_text(first["unit"])
+    st.markdown(f"**{name}**（{unit}）")
     figure = charts.indicator_trend(
         rows, {"00": t("national", lang), pref_code: names[pref_code]}, lang, first["unit"]
     )
