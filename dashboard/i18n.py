@@ -224,7 +224,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "filter_status": {"ja": "策定状況", "en": "Status"},
     "status_adopted": {"ja": "策定済", "en": "Adopted"},
     "status_in_preparation": {"ja": "策定中", "en": "In preparation"},
-    "status_none": {"ja": "未策定", "en": "None"},
+    "status_none": {"ja": "未策定", "en": "No plan yet"},
     "status_not_reported": {"ja": "報告なし", "en": "Not reported"},
     "col_status": {"ja": "策定状況", "en": "Status"},
     "col_method": {"ja": "策定方法", "en": "Method"},

@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from dashboard import queries
+from dashboard import queries, tables
 from dashboard.i18n import LANGUAGES, date_label, t
 from warehouse import db
 from warehouse.export.files import to_csv_bytes, to_xlsx_bytes
@@ -154,6 +154,15 @@ def url_multiselect(label: str, options: list, key: str, *, format_func=str, whe
     return where.multiselect(label, options, default=default, format_func=format_func,
                              key=f"url_{key}", on_change=_sync, args=(key, True),
                              placeholder=placeholder)
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+def table(frame: pl.DataFrame, *, column_config: dict | None = None, **kwargs: Any) -> None:
+    """``st.dataframe`` of ``frame`` written for people (dates, empty cells, separators)."""
+    current = lang()
+    config = {**tables.number_columns(frame), **(column_config or {})}
+    st.dataframe(tables.for_display(frame, current), column_config=config, **kwargs)
 
 
 # --- downloads ---------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ if published:
 st.subheader(t("freshness_title", lang))
 freshness = state.load(queries.source_freshness)
 kinds = {kind: source_kind_label(kind, lang) for kind in freshness["source_kind"]}
-st.dataframe(
+state.table(
     freshness.with_columns(pl.col("source_kind").replace_strict(kinds, return_dtype=pl.String))
     .rename({"source_kind": t("col_source_kind", lang), "current_files": t("col_files", lang),
              "superseded_files": t("col_superseded", lang), "rows": t("col_rows", lang),
@@ -39,7 +39,7 @@ else:
         "line": t("col_line", lang), "column_name": t("col_column", lang),
         "reason": t("col_reason", lang), "action": t("col_action", lang),
         "quarantined_path": t("col_kept_as", lang)})
-    st.dataframe(table, hide_index=True)
+    state.table(table, hide_index=True)
     state.download_buttons(table, "rejected_files", key="rejected")
 
 st.subheader(t("templates_title", lang))
@@ -53,7 +53,7 @@ for kind in TEMPLATES:
                             file_name, key=f"template_{kind}_{fmt}", on_click="ignore")
 
 st.subheader(t("runs_title", lang))
-st.dataframe(state.load(queries.runs), hide_index=True)
+state.table(state.load(queries.runs), hide_index=True)
 
 st.subheader(t("sample_title", lang))
 files = state.load(queries.source_files)
@@ -62,7 +62,7 @@ if sample.height == 0:
     st.info(t("sample_none", lang))
 else:
     st.caption(f":orange-badge[{t('sample_mark', lang)}] {t('sample_some', lang)}")
-    st.dataframe(sample.select("file_name", "source_kind", "rows", "loaded_at"), hide_index=True)
+    state.table(sample.select("file_name", "source_kind", "rows", "loaded_at"), hide_index=True)
 
 st.subheader(t("lineage_title", lang))
 lineage = pl.DataFrame({
@@ -74,11 +74,11 @@ lineage = pl.DataFrame({
                             t("lineage_source_reference", lang),
                             t("lineage_source_geo", lang), t("lineage_source_police", lang)],
 })
-st.dataframe(lineage, hide_index=True)
+state.table(lineage, hide_index=True)
 
 st.subheader(t("files_title", lang))
-st.dataframe(files, hide_index=True)
+state.table(files, hide_index=True)
 state.download_buttons(files, "loaded_files", key="files")
 
 st.subheader(t("findings_title", lang))
-st.dataframe(state.load(queries.file_findings), hide_index=True)
+state.table(state.load(queries.file_findings), hide_index=True)

@@ -87,5 +87,5 @@ table = values.select(
     pl.col("source").alias(t("col_source", lang)),
     "is_sample",
 )
-st.dataframe(table, hide_index=True, height=360)
+state.table(table, hide_index=True, height=360)
 state.download_buttons(table, "indicator_values", key="indicator_table")

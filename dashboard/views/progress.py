@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import charts, queries, state
 from dashboard.i18n import (
+    date_label,
     fiscal_year_label,
     level_labels,
     status_labels,
@@ -44,7 +45,7 @@ scorecard = progress.join(prefectures.select("pref_code", "name_en"), on="pref_c
     pl.col("indicators_reported").alias(t("col_indicators", lang)),
 )
 st.subheader(t("scorecard_title", lang))
-st.dataframe(
+state.table(
     scorecard,
     hide_index=True,
     height=420,
@@ -75,9 +76,10 @@ with plan_col:
     if row["plan_name"]:
         st.markdown(markdown_text(row["plan_name"]))
     if row["plan_period_start_on"]:
+        end = row["plan_period_end_on"]
         st.caption(
-            f"{t('col_period', lang)}: {row['plan_period_start_on']} – "
-            f"{row['plan_period_end_on'] or ''}"
+            f"{t('col_period', lang)}: {date_label(row['plan_period_start_on'], lang)} – "
+            f"{date_label(end, lang) if end else ''}"
         )
 with coverage_col:
     st.subheader(t("detail_coverage", lang))
@@ -93,7 +95,7 @@ with coverage_col:
 with subsidy_col:
     st.subheader(t("detail_subsidy", lang))
     history = state.load(queries.region_subsidy_history, pref_code)
-    st.dataframe(
+    state.table(
         history.select(
             pl.col("fiscal_year")
             .map_elements(lambda y: fiscal_year_label(y, lang), return_dtype=pl.String)
@@ -141,7 +143,7 @@ table = listing.select(
     pl.col("plan_name").alias(t("col_plan_name", lang)),
     pl.col("adopted_on").alias(t("col_adopted_on", lang)),
 )
-st.dataframe(table, hide_index=True, height=360)
+state.table(table, hide_index=True, height=360)
 state.download_buttons(table, f"plan_status_{pref_code}", key="progress_list")
 state.panel_footer(
     t("lineage_source_templates", lang), None, is_sample=bool(listing["is_sample"].any())
