@@ -9,6 +9,7 @@ from __future__ import annotations
 LANGUAGES: dict[str, str] = {"ja": "日本語", "en": "English"}
 
 STRINGS: dict[str, dict[str, str]] = {
+    "raw_ids": {"ja": "識別子（運用担当者向け）", "en": "Identifiers (for operators)"},
     "app_title": {"ja": "再犯防止 地域別モニター", "en": "Recidivism prevention: regional monitor"},
     "language": {"ja": "言語 / Language", "en": "言語 / Language"},
     "nav_national": {"ja": "全国と地域", "en": "Nation and regions"},
@@ -345,8 +346,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "extracts_suppression_none": {"ja": "なし", "en": "none"},
     "extracts_nightly": {
-        "ja": "毎晩の処理で 47 都道府県すべてのデータが {path} に作成されます。",
-        "en": "The nightly run writes all 47 prefectures' extracts into {path}.",
+        "ja": "毎晩の処理で 47 都道府県すべてのデータが作成され、担当者が配布します。",
+        "en": "The nightly run makes all 47 prefectures' extracts; the data team hands them out.",
     },
     "suppressed_note": {"ja": "件数が1〜{n}未満のセルは「X」で秘匿しています（SAIHAN_SUPPRESS_BELOW）。", "en": "Counts from 1 to below {n} are suppressed and shown as X (SAIHAN_SUPPRESS_BELOW)."},
     "templates_title": {"ja": "入力テンプレート", "en": "Input templates"},

@@ -67,4 +67,4 @@ if formats and built and built["key"] == wanted:
         {"path": t("col_file", lang), "bytes": t("extracts_col_bytes", lang)}),
         hide_index=True)
 
-st.caption(t("extracts_nightly", lang, path=str(settings.extracts / "<YYYY-MM-DD>")))
+st.caption(t("extracts_nightly", lang))  # the extracts folder is a server path: not shown

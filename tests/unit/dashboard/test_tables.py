@@ -51,10 +51,25 @@ def _cells(at) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_progress_tables_show_no_none_and_no_midnight(sample_home, monkeypatch, lang) -> None:
-    at = app_on(sample_home, monkeypatch)("views/progress.py")
+    at = app_on(sample_home, monkeypatch)("views/progress.py", lang=lang)
     at.query_params["lang"] = lang
     at.query_params["pref"] = "13"
     at.run()
     cells = _cells(at)
     assert "None" not in cells and "nan" not in cells
     assert not [c for c in cells if "00:00:00" in c]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_data_and_extracts_pages_show_no_server_path(sample_home, monkeypatch, lang) -> None:
+    open_page = app_on(sample_home, monkeypatch)
+    for view in ("views/data.py", "views/extracts.py"):
+        at = open_page(view, lang=lang)
+        at.query_params["lang"] = lang  # switch_page clears the query parameters
+        at.run()
+        text = "\n".join([c.value for c in at.caption] + [m.value for m in at.markdown]
+                         + _cells(at))
+        assert str(sample_home.home) not in text, view
+        assert "+00:00" not in text, view
+        if view == "views/data.py":  # published at, in Japan Standard Time
+            assert any(("JST" if lang == "en" else "日 ") in c.value for c in at.caption)
