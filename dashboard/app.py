@@ -36,9 +36,12 @@ def _pages(lang: str) -> dict[str, list[st.Page]]:
     }
 
 
-st.set_page_config(page_title="saihan", layout="wide")
+st.set_page_config(page_title=t("app_title", "ja"), layout="wide")
 lang = state.language_switch()
-st.sidebar.caption(t("app_title", lang))
+st.sidebar.markdown(f"**{t('app_title', lang)}**")  # the product's name, on every page
 page = st.navigation(_pages(lang))
+# Each page its own tab title, then the product's name (set again now the page is known).
+st.set_page_config(page_title=f"{page.title} | {t('app_title', lang)}")
+state.page_chrome(lang)
 state.require_warehouse()
 page.run()

@@ -10,6 +10,8 @@ import polars as pl
 
 from dashboard import theme
 from dashboard.i18n import PLAN_LEVELS, modus_label, t
+from dashboard.safe import plotly_text as escape
+from dashboard.safe import plotly_texts
 from dashboard.theme import OKABE_ITO, category_colour
 
 
@@ -47,12 +49,12 @@ def crime_trend(frame: pl.DataFrame, lang: str) -> go.Figure:
     """Monthly incidents per modus as lines."""
     fig = go.Figure()
     for i, modus in enumerate(frame["modus"].unique(maintain_order=True).to_list()):
-        rows = frame.filter(pl.col("modus") == modus)
-        fig.add_scatter(x=rows["year_month"], y=rows["incidents"], name=modus_label(modus, lang),
-                        mode="lines+markers",
+        rows = frame.filter(pl.col("modus") == modus).sort("year_month")
+        fig.add_scatter(x=rows["year_month"].to_list(), y=rows["incidents"].to_list(),
+                        name=escape(modus_label(modus, lang)), mode="lines+markers",
                         line_color=category_colour(i))
     fig.update_layout(yaxis_title=t("incidents", lang), legend_title_text=t("modus", lang),
-                      height=320, xaxis_tickformat="%Y-%m")
+                      height=320, xaxis_type="date", xaxis_tickformat="%Y-%m")
     return _layout(fig)
 
 
@@ -78,13 +80,14 @@ def stacked_bars(frame: pl.DataFrame, category: str, lang: str, *, horizontal: b
     fig = go.Figure()
     order = (frame.group_by(category).agg(pl.col("incidents").sum())
              .sort("incidents", descending=True)[category].to_list())
+    shown = plotly_texts(order)  # place types and stations are delivered text
     for i, modus in enumerate(frame["modus"].unique(maintain_order=True).to_list()):
         rows = frame.filter(pl.col("modus") == modus)
         values = dict(zip(rows[category].to_list(), rows["incidents"].to_list(), strict=True))
         data = [values.get(c, 0) for c in order]
-        kwargs = {"y": order, "x": data, "orientation": "h"} if horizontal else \
-            {"x": order, "y": data}
-        fig.add_bar(name=modus_label(modus, lang), marker_color=category_colour(i),
+        kwargs = {"y": shown, "x": data, "orientation": "h"} if horizontal else \
+            {"x": shown, "y": data}
+        fig.add_bar(name=escape(modus_label(modus, lang)), marker_color=category_colour(i),
                     **kwargs)
     fig.update_layout(barmode="stack", legend_title_text=t("modus", lang), height=height)
     if horizontal:
@@ -95,7 +98,8 @@ def stacked_bars(frame: pl.DataFrame, category: str, lang: str, *, horizontal: b
 def simple_bars(labels: list[str], values: list[float], lang: str, *, height: int = 360,
                 value_title: str | None = None) -> go.Figure:
     """One series of horizontal bars, largest first."""
-    fig = go.Figure(go.Bar(y=labels, x=values, orientation="h", marker_color=OKABE_ITO[0],
+    fig = go.Figure(go.Bar(y=plotly_texts(labels), x=values, orientation="h",
+                           marker_color=OKABE_ITO[0],
                            text=[f"{v:,.0f}" for v in values], textposition="auto"))
     fig.update_layout(yaxis_autorange="reversed", height=height,
                       xaxis_title=value_title or t("incidents", lang))
@@ -112,9 +116,14 @@ def indicator_trend(frame: pl.DataFrame, names: dict[str, str], lang: str,
         rows = frame.filter(pl.col("pref_code") == code).sort("period_year", "period")
         national = code == "00"
         fig.add_scatter(
-            x=rows["period"], y=rows["value"], name=names.get(code, code), mode="lines+markers",
+            x=rows["period_year"].to_list(), y=rows["value"].to_list(),
+            name=escape(names.get(code, code)), mode="lines+markers",
+            customdata=[escape(p) for p in rows["period"].to_list()],
+            hovertemplate="%{customdata}: %{y:,}<extra>%{fullData.name}</extra>",
             line={"color": theme.NATIONAL_LINE if national else category_colour(i),
                   "width": 4 if national else 2},
         )
-    fig.update_layout(yaxis_title=unit, height=360, xaxis_type="category")
+    # Years are numbers on a linear axis: they run left to right whatever order rows came in.
+    fig.update_layout(yaxis_title=escape(unit), height=360, xaxis_type="linear",
+                      xaxis_tickformat="d", xaxis_dtick=1)
     return _layout(fig)

@@ -11,6 +11,7 @@ from warehouse.reference import subsidy_menus
 LANGUAGES: dict[str, str] = {"ja": "日本語", "en": "English"}
 
 STRINGS: dict[str, dict[str, str]] = {
+    "raw_ids": {"ja": "識別子（運用担当者向け）", "en": "Identifiers (for operators)"},
     "app_title": {"ja": "再犯防止 地域別モニター", "en": "Recidivism prevention: regional monitor"},
     "language": {"ja": "言語 / Language", "en": "言語 / Language"},
     "nav_national": {"ja": "全国と地域", "en": "Nation and regions"},
@@ -221,7 +222,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "filter_status": {"ja": "策定状況", "en": "Status"},
     "status_adopted": {"ja": "策定済", "en": "Adopted"},
     "status_in_preparation": {"ja": "策定中", "en": "In preparation"},
-    "status_none": {"ja": "未策定", "en": "None"},
+    "status_none": {"ja": "未策定", "en": "No plan yet"},
     "status_not_reported": {"ja": "報告なし", "en": "Not reported"},
     "col_status": {"ja": "策定状況", "en": "Status"},
     "col_method": {"ja": "策定方法", "en": "Method"},
@@ -342,8 +343,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "extracts_suppression_none": {"ja": "なし", "en": "none"},
     "extracts_nightly": {
-        "ja": "毎晩の処理で 47 都道府県すべてのデータが {path} に作成されます。",
-        "en": "The nightly run writes all 47 prefectures' extracts into {path}.",
+        "ja": "毎晩の処理で 47 都道府県すべてのデータが作成され、担当者が配布します。",
+        "en": "The nightly run makes all 47 prefectures' extracts; the data team hands them out.",
     },
     "suppressed_note": {"ja": "件数が1〜{n}未満のセルは「X」で秘匿しています（SAIHAN_SUPPRESS_BELOW）。", "en": "Counts from 1 to below {n} are suppressed and shown as X (SAIHAN_SUPPRESS_BELOW)."},
     "templates_title": {"ja": "入力テンプレート", "en": "Input templates"},

@@ -7,6 +7,7 @@ is picked up on the next interaction while readers of the old one finish undistu
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from dashboard import queries
+from dashboard import queries, tables, theme
 from dashboard.i18n import LANGUAGES, date_label, t
 from warehouse import db
 from warehouse.export.files import to_csv_bytes, to_xlsx_bytes
@@ -47,6 +48,14 @@ def language_switch() -> str:
         on_change=_remember_language,
     )
     return lang()
+
+
+def page_chrome(current: str) -> None:
+    """What every page needs in its document: ``<html lang>`` in the page's language (Streamlit
+    always writes ``en``) and a visible keyboard-focus outline."""
+    st.html(theme.FOCUS_CSS)
+    st.html(f"<script>document.documentElement.lang = {json.dumps(current)};</script>",
+            unsafe_allow_javascript=True, width="content")
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -160,6 +169,15 @@ def url_multiselect(label: str, options: list, key: str, *, format_func=str, whe
     return where.multiselect(label, options, default=default, format_func=format_func,
                              key=f"url_{key}", on_change=_sync, args=(key, True),
                              placeholder=placeholder)
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+def table(frame: pl.DataFrame, *, column_config: dict | None = None, **kwargs: Any) -> None:
+    """``st.dataframe`` of ``frame`` written for people (dates, empty cells, separators)."""
+    current = lang()
+    config = {**tables.number_columns(frame), **(column_config or {})}
+    st.dataframe(tables.for_display(frame, current), column_config=config, **kwargs)
 
 
 # --- downloads ---------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -33,15 +35,27 @@ def dashboard_url(env: dict[str, str], extra: list[str]) -> str:
     return f"http://{host}:{options['port']}"
 
 
+# Defaults that keep the dashboard on this machine, quiet on the network and a product rather
+# than a dev server (no Deploy button, no rerun or clear-cache menu: client.toolbarMode viewer).
+# A user's own STREAMLIT_* settings or command-line options win.
+STREAMLIT_DEFAULTS: dict[str, str] = {
+    "STREAMLIT_SERVER_ADDRESS": "127.0.0.1",
+    "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    "STREAMLIT_CLIENT_TOOLBAR_MODE": "viewer",
+    "STREAMLIT_SERVER_RUN_ON_SAVE": "false",
+}
+
+
+def streamlit_env(environ: Mapping[str, str], home: Path) -> dict[str, str]:
+    """The environment ``streamlit run`` gets: ``environ``, the home, then the defaults."""
+    return {**STREAMLIT_DEFAULTS, **environ, "SAIHAN_HOME": str(home)}
+
+
 def _streamlit(settings: Settings, extra: list[str]) -> int:
     """Run the Streamlit app on the published warehouse; return its exit status."""
     if not is_published(settings):
         return EXIT_ERROR
-    env = dict(os.environ, SAIHAN_HOME=str(settings.home))
-    # Defaults that keep the dashboard on this machine and quiet on the network; a user's own
-    # STREAMLIT_* settings or command-line options win.
-    env.setdefault("STREAMLIT_SERVER_ADDRESS", "127.0.0.1")
-    env.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+    env = streamlit_env(os.environ, settings.home)
     command = [sys.executable, "-m", "streamlit", "run", str(resources.dashboard_app()), *extra]
     typer.echo(
         f"The dashboard is at {dashboard_url(env, extra)} and keeps running; "

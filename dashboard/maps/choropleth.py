@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from dashboard import theme
 from dashboard.maps.geo import split_geojson, subset_geojson
 from dashboard.maps.prepare import MapStyle, Prepared, prepare
+from dashboard.safe import plotly_text
 
 # Inset placement (paper coordinates) for Okinawa. The Sea of Japan corner (top left) of
 # the main map's bounding box is empty whatever the figure's width; the lower left is not
@@ -64,7 +65,7 @@ def _panel_traces(fig: go.Figure, prep: Prepared, panel_codes: list[str], geo: s
     if style.categorical:
         for cat in prep.categories:
             codes = [c for c in panel_codes if c in prep.values and prep.values[c] == cat]
-            shown = style.category_name(cat)
+            shown = plotly_text(style.category_name(cat))
             fig.add_trace(_trace(codes, [0.0] * len(codes), [prep.hover[c] for c in codes], geo,
                                  colorscale=_flat(prep.colors[cat]), showscale=False,
                                  name=shown, legendgroup=shown, showlegend=geo == "geo"))
@@ -72,7 +73,7 @@ def _panel_traces(fig: go.Figure, prep: Prepared, panel_codes: list[str], geo: s
         codes = [c for c in panel_codes if c in prep.values]
         fig.add_trace(_trace(codes, [float(prep.values[c]) for c in codes],
                              [prep.hover[c] for c in codes], geo, coloraxis="coloraxis",
-                             name=style.value_label or value_col, showlegend=False))
+                             name=plotly_text(style.value_label or value_col), showlegend=False))
 
 
 def choropleth(
@@ -113,7 +114,7 @@ def choropleth(
         "dragmode": False,
     }
     if title:
-        layout["title"] = {"text": title, "x": 0.01, "xanchor": "left"}
+        layout["title"] = {"text": plotly_text(title), "x": 0.01, "xanchor": "left"}
     if inset_gj is not None:
         layout["geo2"] = _geo_layout(_INSET_X, _INSET_Y)
         layout["shapes"] = [
@@ -144,7 +145,7 @@ def choropleth(
             "cmin": lo,
             "cmax": hi,
             "colorbar": {
-                "title": {"text": style.value_label or value_col},
+                "title": {"text": plotly_text(style.value_label or value_col)},
                 "x": 0.99,
                 "xanchor": "right",
                 "y": 0.03,

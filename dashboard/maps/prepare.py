@@ -15,6 +15,7 @@ from typing import Any
 
 from dashboard import theme
 from dashboard.maps.geo import PREF_CODES, feature_names
+from dashboard.safe import plotly_text
 
 
 @dataclass(frozen=True)
@@ -184,13 +185,17 @@ def prepare(frame: Any, value_col: str, style: MapStyle) -> Prepared:
     for code in PREF_CODES:
         row = by_code.get(code, {})
         label = row.get(label_col) if label_col else None
-        labels[code] = str(label) if not is_missing(label) and label is not None else names[code]
+        # Labels and values may be delivered text: Plotly must show them, not read them as HTML.
+        labels[code] = plotly_text(
+            label if not is_missing(label) and label is not None else names[code])
         lines = [f"<b>{labels[code]}</b>"]
         lines.append(
-            f"{vlabel}: {shown(values[code]) if code in values else style.missing_label}"
+            f"{plotly_text(vlabel)}: "
+            f"{plotly_text(shown(values[code])) if code in values else style.missing_label}"
         )
         for col, lab in pairs:
             val = row.get(col)
-            lines.append(f"{lab}: {style.missing_label if is_missing(val) else fmt(val)}")
+            lines.append(f"{plotly_text(lab)}: "
+                         f"{style.missing_label if is_missing(val) else plotly_text(fmt(val))}")
         hover[code] = "<br>".join(lines)
     return Prepared(values, labels, hover, categories, colors)

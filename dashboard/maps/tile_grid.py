@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from dashboard import theme
 from dashboard.maps.geo import load_tile_grid
 from dashboard.maps.prepare import MapStyle, index_by_code, is_missing, prepare
+from dashboard.safe import plotly_text
 
 
 def _text_color(hex_color: str) -> str:
@@ -46,7 +47,8 @@ def tile_grid(
     texts: dict[str, str] = {}
     if text_col:
         by_code = index_by_code(frame, [text_col])
-        texts = {c: str(r[text_col]) for c, r in by_code.items() if not is_missing(r[text_col])}
+        texts = {c: plotly_text(r[text_col]) for c, r in by_code.items()
+                 if not is_missing(r[text_col])}
 
     def grid(fill: Any = None) -> list[list[Any]]:
         return [[fill] * n_cols for _ in range(n_rows)]
@@ -107,7 +109,7 @@ def tile_grid(
                     z=z_cat,
                     colorscale=[[0, color], [1, color]],
                     showscale=False,
-                    name=style.category_name(cat),
+                    name=plotly_text(style.category_name(cat)),
                     text=text_cat,
                     **{**common, "textfont": {"size": 11, "color": _text_color(color)}},
                 )
@@ -120,7 +122,7 @@ def tile_grid(
                     mode="markers",
                     hoverinfo="skip",
                     marker={"symbol": "square", "size": 14, "color": prep.colors[cat]},
-                    name=style.category_name(cat),
+                    name=plotly_text(style.category_name(cat)),
                     showlegend=True,
                 )
             )
@@ -132,10 +134,10 @@ def tile_grid(
                 colorscale=style.colorscale,
                 zmin=lo,
                 zmax=hi,
-                name=style.value_label or value_col,
+                name=plotly_text(style.value_label or value_col),
                 text=text_val,
                 colorbar={
-                    "title": {"text": style.value_label or value_col},
+                    "title": {"text": plotly_text(style.value_label or value_col)},
                     # Outside the tiles, in the right margin: inside it would cover Chiba.
                     "x": 1.0,
                     "xanchor": "left",
@@ -151,7 +153,7 @@ def tile_grid(
         height=height,
         margin={"l": 0, "r": 0 if style.categorical else 70, "t": 40 if title else 0, "b": 0},
         font={"family": theme.FONT},
-        title={"text": title, "x": 0.01, "xanchor": "left"} if title else None,
+        title={"text": plotly_text(title), "x": 0.01, "xanchor": "left"} if title else None,
         xaxis={
             "visible": False,
             "range": [0.5, n_cols + 0.5],

@@ -100,7 +100,7 @@ else:
         .sort(t("col_incidents", lang), descending=True) \
         .rename({"lg_code": t("col_lg_code", lang),
                  "municipality_name": t("col_municipality", lang)})
-st.dataframe(table, hide_index=True, height=320)
+state.table(table, hide_index=True, height=320)
 state.download_buttons(table, f"crime_by_municipality_{pref_code}", key="crime_muni")
 st.caption(t("crime_rates_note", lang))
 state.panel_footer(source, None, is_sample=is_sample)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import polars as pl
 import streamlit as st
 
-from dashboard import queries, state
+from dashboard import queries, state, tables
 from dashboard.i18n import source_kind_label, t
 from warehouse.ingest.programme.templates import TEMPLATES, template_bytes
 
@@ -14,13 +16,14 @@ lang = state.lang()
 st.title(t("page_data", lang))
 st.caption(t("data_caption", lang))
 published = state.load(queries.published_at)
-if published:
-    st.caption(t("published_at", lang, when=published))
+if published:  # ISO 8601 in UTC, shown in Japan Standard Time
+    when = tables.datetime_label(datetime.fromisoformat(published), lang)
+    st.caption(t("published_at", lang, when=when))
 
 st.subheader(t("freshness_title", lang))
 freshness = state.load(queries.source_freshness)
 kinds = {kind: source_kind_label(kind, lang) for kind in freshness["source_kind"]}
-st.dataframe(
+state.table(
     freshness.with_columns(pl.col("source_kind").replace_strict(kinds, return_dtype=pl.String))
     .rename({"source_kind": t("col_source_kind", lang), "current_files": t("col_files", lang),
              "superseded_files": t("col_superseded", lang), "rows": t("col_rows", lang),
@@ -39,7 +42,8 @@ else:
         "line": t("col_line", lang), "column_name": t("col_column", lang),
         "reason": t("col_reason", lang), "action": t("col_action", lang),
         "quarantined_path": t("col_kept_as", lang)})
-    st.dataframe(table, hide_index=True)
+    # The quarantine folder is a path on the server: in the download, not on the page.
+    state.table(table.drop(t("col_kept_as", lang)), hide_index=True)
     state.download_buttons(table, "rejected_files", key="rejected")
 
 st.subheader(t("templates_title", lang))
@@ -53,7 +57,10 @@ for kind in TEMPLATES:
                             file_name, key=f"template_{kind}_{fmt}", on_click="ignore")
 
 st.subheader(t("runs_title", lang))
-st.dataframe(state.load(queries.runs), hide_index=True)
+runs = state.load(queries.runs)
+state.table(runs.drop("run_id"), hide_index=True)
+with st.expander(t("raw_ids", lang)):
+    state.table(runs.select("started_at", "run_id"), hide_index=True)
 
 st.subheader(t("sample_title", lang))
 files = state.load(queries.source_files)
@@ -62,7 +69,7 @@ if sample.height == 0:
     st.info(t("sample_none", lang))
 else:
     st.caption(f":orange-badge[{t('sample_mark', lang)}] {t('sample_some', lang)}")
-    st.dataframe(sample.select("file_name", "source_kind", "rows", "loaded_at"), hide_index=True)
+    state.table(sample.select("file_name", "source_kind", "rows", "loaded_at"), hide_index=True)
 
 st.subheader(t("lineage_title", lang))
 lineage = pl.DataFrame({
@@ -74,11 +81,13 @@ lineage = pl.DataFrame({
                             t("lineage_source_reference", lang),
                             t("lineage_source_geo", lang), t("lineage_source_police", lang)],
 })
-st.dataframe(lineage, hide_index=True)
+state.table(lineage, hide_index=True)
 
 st.subheader(t("files_title", lang))
-st.dataframe(files, hide_index=True)
+state.table(files.drop("dataset_key", "sha256"), hide_index=True)
+with st.expander(t("raw_ids", lang)):
+    state.table(files.select("file_name", "dataset_key", "sha256"), hide_index=True)
 state.download_buttons(files, "loaded_files", key="files")
 
 st.subheader(t("findings_title", lang))
-st.dataframe(state.load(queries.file_findings), hide_index=True)
+state.table(state.load(queries.file_findings), hide_index=True)

@@ -54,7 +54,7 @@ if formats and built and built["key"] == wanted:
     for skipped in manifest["skipped_tables"]:
         st.warning(t("extracts_skipped", lang, table=skipped["table"], reason=skipped["reason"]))
     st.caption(t("extracts_contents", lang))
-    st.dataframe(pl.DataFrame(manifest["tables"]).select(
+    state.table(pl.DataFrame(manifest["tables"]).select(
         pl.col("sheet").alias(t("extracts_col_table", lang)),
         pl.col("rows").alias(t("col_rows", lang)),
         pl.col("sample_rows").alias(t("extracts_col_sample_rows", lang)),
@@ -62,9 +62,9 @@ if formats and built and built["key"] == wanted:
     ), hide_index=True)
     if any(table["sample_rows"] for table in manifest["tables"]):
         st.caption(f":orange-badge[{t('sample_mark', lang)}]")
-    st.dataframe(pl.DataFrame([{"path": f["path"], "bytes": f["bytes"]}
+    state.table(pl.DataFrame([{"path": f["path"], "bytes": f["bytes"]}
                                for f in manifest["files"]]).rename(
         {"path": t("col_file", lang), "bytes": t("extracts_col_bytes", lang)}),
         hide_index=True)
 
-st.caption(t("extracts_nightly", lang, path=str(settings.extracts / "<YYYY-MM-DD>")))
+st.caption(t("extracts_nightly", lang))  # the extracts folder is a server path: not shown

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import charts, maps, queries, state
 from dashboard.i18n import t
+from dashboard.safe import markdown_text
 
 lang = state.lang()
 
@@ -35,7 +36,7 @@ names = state.prefecture_names(values, lang)
 names["00"] = t("national", lang)
 is_sample = bool(values["is_sample"].any())
 sources = values["source"].drop_nulls().unique(maintain_order=True).to_list()
-source = " / ".join(sources[:3])
+source = markdown_text(" / ".join(sources[:3]))  # delivered text
 
 prefectures = [c for c in values["pref_code"].unique(maintain_order=True).to_list() if c != "00"]
 if not prefectures:
@@ -62,7 +63,7 @@ if prefectures:
         .last()
     )
     latest = values.filter((pl.col("period") == latest_period) & ~pl.col("is_national"))
-    st.subheader(t("indicator_map_title", lang, period=latest_period))
+    st.subheader(t("indicator_map_title", lang, period=markdown_text(latest_period)))
     st.plotly_chart(
         maps.tile_grid(
             latest.with_columns(label=state.short_name(lang)),
@@ -86,5 +87,5 @@ table = values.select(
     pl.col("source").alias(t("col_source", lang)),
     "is_sample",
 )
-st.dataframe(table, hide_index=True, height=360)
+state.table(table, hide_index=True, height=360)
 state.download_buttons(table, "indicator_values", key="indicator_table")

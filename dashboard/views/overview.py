@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import charts, maps, queries, state
 from dashboard.i18n import (
     PLAN_LEVELS,
+    date_label,
     number_label,
     t,
     unit_label,
@@ -103,7 +104,7 @@ with right:
             "included": t("method_included_in_other", lang),
             "governments": t("governments", lang),
         })
-        st.dataframe(table, hide_index=True)
+        state.table(table, hide_index=True)
         state.panel_footer(plans["source"][0], plans["as_of_on"][0])
 
 # --- national programme figures --------------------------------------------------------------
@@ -130,11 +131,11 @@ for topic, measure, where, key in PROGRAMME_ROWS:
             t("col_measure", lang): t(key, lang),
             t("col_value", lang): number_label(row["value"]),
             t("col_unit", lang): unit_label(row["unit"], lang),
-            t("col_as_of", lang): "-" if row["as_of_on"] is None else str(row["as_of_on"]),
+            t("col_as_of", lang): date_label(row["as_of_on"], lang),
             t("col_section", lang): row["section"],
         })
 if records:
-    st.dataframe(pl.DataFrame(records), hide_index=True)
+    state.table(pl.DataFrame(records), hide_index=True)
     state.panel_footer(totals["source"][0], None)
 
 # --- crime open data -------------------------------------------------------------------------

@@ -147,6 +147,6 @@ table = listing.select(
     pl.col("period_end_on"),
 )
 st.caption(f"{listing.height:,} / {int(national['governments'].sum()):,}")
-st.dataframe(table, hide_index=True, height=420)
+state.table(table, hide_index=True, height=420)
 state.download_buttons(table, "plan_status", key="plans_list")
 state.panel_footer(source, as_of, is_sample=bool(listing["is_sample"].any()))

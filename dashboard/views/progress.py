@@ -7,10 +7,12 @@ import streamlit as st
 
 from dashboard import charts, queries, state
 from dashboard.i18n import (
+    date_label,
     level_labels,
     status_labels,
     t,
 )
+from dashboard.safe import markdown_text
 
 lang = state.lang()
 
@@ -42,7 +44,7 @@ scorecard = progress.join(prefectures.select("pref_code", "name_en"), on="pref_c
     pl.col("indicators_reported").alias(t("col_indicators", lang)),
 )
 st.subheader(t("scorecard_title", lang))
-st.dataframe(
+state.table(
     scorecard,
     hide_index=True,
     height=420,
@@ -71,11 +73,12 @@ with plan_col:
     st.subheader(t("detail_plan", lang))
     st.metric(t("col_own_plan", lang), status_names.get(row["plan_status"], "-"))
     if row["plan_name"]:
-        st.write(row["plan_name"])
+        st.markdown(markdown_text(row["plan_name"]))
     if row["plan_period_start_on"]:
+        end = row["plan_period_end_on"]
         st.caption(
-            f"{t('col_period', lang)}: {row['plan_period_start_on']} – "
-            f"{row['plan_period_end_on'] or ''}"
+            f"{t('col_period', lang)}: {date_label(row['plan_period_start_on'], lang)} – "
+            f"{date_label(end, lang) if end else ''}"
         )
 with coverage_col:
     st.subheader(t("detail_coverage", lang))
@@ -91,7 +94,7 @@ with coverage_col:
 with subsidy_col:
     st.subheader(t("detail_subsidy", lang))
     history = state.load(queries.region_subsidy_history, pref_code)
-    st.dataframe(
+    state.table(
         history.select(
             pl.col("fiscal_year")
             .map_elements(lambda y: state.fiscal_year_label(y, lang), return_dtype=pl.String)
@@ -115,7 +118,8 @@ if history.height == 0:
     st.info(t("indicator_none", lang))
 for i, (_, rows) in enumerate(history.group_by("series_key", maintain_order=True)):
     first = rows.row(0, named=True)
-    st.markdown(f"**{first['indicator_name']}**（{first['unit']}）")
+    name, unit = markdown_text(first["indicator_name"]), markdown_text(first["unit"])
+    st.markdown(f"**{name}**（{unit}）")
     figure = charts.indicator_trend(
         rows, {"00": t("national", lang), pref_code: names[pref_code]}, lang, first["unit"]
     )
@@ -138,7 +142,7 @@ table = listing.select(
     pl.col("plan_name").alias(t("col_plan_name", lang)),
     pl.col("adopted_on").alias(t("col_adopted_on", lang)),
 )
-st.dataframe(table, hide_index=True, height=360)
+state.table(table, hide_index=True, height=360)
 state.download_buttons(table, f"plan_status_{pref_code}", key="progress_list")
 state.panel_footer(
     t("lineage_source_templates", lang), None, is_sample=bool(listing["is_sample"].any())

@@ -99,7 +99,7 @@ table = detail.select(
     pl.col("project_cost_yen").alias(t("col_project_cost", lang)),
     pl.col("national_share_yen").alias(t("col_national_share", lang)),
 )
-st.dataframe(table, hide_index=True, height=420)
+state.table(table, hide_index=True, height=420)
 state.download_buttons(table, f"subsidy_{fiscal_year}", key="subsidy_table")
 state.panel_footer(t("sample_records_source", lang) if records_sample
                    else t("source_kind_subsidy_records", lang), None, is_sample=records_sample)

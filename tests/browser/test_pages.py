@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.i18n import t
+from saihan.serve_commands import streamlit_env
 from tests.helpers import free_port
 from warehouse import resources
 from warehouse.settings import Settings
@@ -32,7 +34,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
 def server(sample_home: Settings):
     """`streamlit run dashboard/app.py` on a free loopback port."""
     port = free_port()
-    env = dict(os.environ, SAIHAN_HOME=str(sample_home.home))
+    env = streamlit_env(os.environ, sample_home.home)  # as `saihan dashboard` serves it
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(resources.dashboard_app()),
          "--server.headless", "true", "--server.port", str(port),
@@ -69,23 +71,48 @@ def browser():
         browser.close()
 
 
+TITLE_KEYS = {"overview": "page_overview", "progress": "page_progress", "subsidy": "page_subsidy",
+              "plans": "page_plans", "indicators": "page_indicators", "crime": "page_crime",
+              "extracts": "page_extracts", "data": "page_data"}
+
+
 @pytest.mark.parametrize("lang", ["ja", "en"])
 @pytest.mark.parametrize("page_name", PAGES)
-def test_every_page_renders_without_exception(server, browser, page_name, lang, tmp_path):
+def test_every_page_renders_without_exception(server, browser, page_name, lang, tmp_path,
+                                              width=1440):
     out = Path(os.environ.get("SAIHAN_SCREENSHOTS") or tmp_path)
     out.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(viewport={"width": width, "height": 1000})
     page.goto(f"{server}/{PAGES[page_name]}?lang={lang}", wait_until="networkidle")
     page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=30000)
     # Let every chart draw: wait until Streamlit reports it is no longer running.
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30000)
     page.wait_for_timeout(1500)
-    shot = out / f"{page_name}_{lang}.png"
+    shot = out / f"{page_name}_{lang}_{width}.png"
     page.screenshot(path=str(shot), full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.get_by_text("Page not found").count() == 0
     if page_name not in ("data", "extracts"):
         assert page.locator(".js-plotly-plot").count() >= 1
     assert shot.stat().st_size > 20000
+    # what an analyst checks: the page's language, its own tab title, no developer chrome
+    assert page.evaluate("document.documentElement.lang") == lang
+    assert page.title() == f"{t(TITLE_KEYS[page_name], lang)} | {t('app_title', lang)}"
+    assert page.locator("[data-testid='stAppDeployButton']").count() == 0
+    assert page.get_by_text(t("app_title", lang), exact=True).count() >= 1
+    page.close()
+
+
+def test_keyboard_focus_is_visible(server, browser):
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page.goto(f"{server}/?lang=ja", wait_until="networkidle")
+    page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=30000)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    outline = page.evaluate(
+        "() => { const e = document.activeElement; const s = getComputedStyle(e);"
+        " return [e.tagName, s.outlineStyle, s.outlineWidth]; }")
+    assert outline[0] != "BODY"
+    assert outline[1] != "none" and outline[2] != "0px", outline
     page.close()

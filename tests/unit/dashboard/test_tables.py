@@ -1,0 +1,75 @@
+"""Tables written the Japanese way: dates as 2024年4月1日, times in JST, empty cells for nulls,
+separators on numbers (not on years), statuses translated; and the pages show them so."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from dashboard.i18n import status_labels
+from dashboard.tables import datetime_label, for_display, number_columns
+from tests.unit.dashboard.test_pages import app_on
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("ja", {"adopted_on": ["2024年4月1日", ""], "plan_name": ["計画", ""], "is_x": ["○", ""],
+            "national_share_yen": [1_500_000, None]}),
+    ("en", {"adopted_on": ["2024-04-01", ""], "plan_name": ["計画", ""], "is_x": ["yes", ""],
+            "national_share_yen": [1_500_000, None]}),
+])
+def test_for_display_writes_dates_flags_and_empty_cells(lang, expected) -> None:
+    frame = pl.DataFrame({"adopted_on": [date(2024, 4, 1), None], "plan_name": ["計画", None],
+                          "is_x": [True, None], "national_share_yen": [1_500_000, None]})
+    assert_frame_equal(for_display(frame, lang), pl.DataFrame(expected))
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("ja", "2024年4月1日 09:30"),
+    ("en", "2024-04-01 09:30 JST"),
+])
+def test_times_are_japan_standard_time(lang, expected) -> None:
+    assert datetime_label(datetime(2024, 4, 1, 0, 30), lang) == expected  # stored as UTC
+
+
+def test_numbers_get_separators_but_years_and_codes_do_not() -> None:
+    frame = pl.DataFrame({"national_share_yen": [1], "fiscal_year": [2024], "年度": [2024],
+                          "団体コード": [13], "件数": [3]})
+    assert set(number_columns(frame)) == {"national_share_yen", "件数"}
+
+
+def test_no_status_reads_none_in_english() -> None:
+    assert "None" not in status_labels("en").values()
+
+
+def _cells(at) -> list[str]:
+    return [str(v) for df in at.dataframe for col in df.value.columns
+            for v in df.value[col].tolist()]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_progress_tables_show_no_none_and_no_midnight(sample_home, monkeypatch, lang) -> None:
+    at = app_on(sample_home, monkeypatch)("views/progress.py", lang=lang)
+    at.query_params["lang"] = lang
+    at.query_params["pref"] = "13"
+    at.run()
+    cells = _cells(at)
+    assert "None" not in cells and "nan" not in cells
+    assert not [c for c in cells if "00:00:00" in c]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_data_and_extracts_pages_show_no_server_path(sample_home, monkeypatch, lang) -> None:
+    open_page = app_on(sample_home, monkeypatch)
+    for view in ("views/data.py", "views/extracts.py"):
+        at = open_page(view, lang=lang)
+        at.query_params["lang"] = lang  # switch_page clears the query parameters
+        at.run()
+        text = "\n".join([c.value for c in at.caption] + [m.value for m in at.markdown]
+                         + _cells(at))
+        assert str(sample_home.home) not in text, view
+        assert "+00:00" not in text, view
+        if view == "views/data.py":  # published at, in Japan Standard Time
+            assert any(("JST" if lang == "en" else "日 ") in c.value for c in at.caption)
