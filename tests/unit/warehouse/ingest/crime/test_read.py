@@ -367,7 +367,8 @@ def test_unparsed_dates_are_counted_not_rejected(base, tmp_path):
 
 
 def test_dates_after_and_before_the_data_year(base, tmp_path):
-    dates = ["2019-01-02", "2019-03-04", "2017-12-31", "2018-06-01"]
+    # the data year is the most common occurrence year (2018), so the later dates stand out
+    dates = ["2019-01-02", "2019-03-04", "2017-12-31", "2018-06-01", "2018-07-01", "2018-08-01"]
     result = read_crime_file(with_values(base, tmp_path, {"発生年月日（始期）": dates}))
     after = finding(result, "date_after_data_year")
     assert (after.count, after.line, after.severity) == (2, 2, "warning")
@@ -457,7 +458,7 @@ def test_text_values_are_kept_as_written(base, tmp_path):
     ("name", "year"),
     [
         ("hokkaido_2018jitennsyatou.csv", 2018),  # misspelled modus in the name
-        ("01_2020_3.csv", 2020),  # numbered file
+        ("01_2018_3.csv", 2018),  # numbered file
         ("jitensya.csv", 2018),  # no year: most common occurrence year
         ("R1_zitensyatou.csv", 2018),
     ],
@@ -468,6 +469,50 @@ def test_modus_from_column_and_year_from_name(base, tmp_path, name, year):
     result = read_crime_file(path)
     assert (result.modus, result.data_year, result.pref_code) == ("自転車盗", year, "01")
     assert result.pref_name == "北海道"
+
+
+# The real trimmed 自転車盗 file (9 lines: 2018, with 2017 and 不明 among them) under other names.
+DATA_YEAR_CASES = [
+    # name, data year, finding code
+    ("hokkaido_2018zitensyatou.csv", 2018, None),  # the name agrees with the dates
+    ("hokkaido_2021zitensyatou.csv", 2018, "data_year_name_ignored"),  # a copy renamed
+    ("zitensyatou_download_2024-03-05.csv", 2018, "data_year_name_ignored"),  # download date
+    ("01_2020_3.csv", 2018, "data_year_name_ignored"),  # numbered file, wrong year
+    ("zitensyatou.csv", 2018, "data_year_from_dates"),  # no year in the name
+]
+
+
+@pytest.mark.parametrize(("name", "year", "code"), DATA_YEAR_CASES)
+def test_the_data_year_comes_from_the_dates(base, tmp_path, name, year, code):
+    path = tmp_path / name
+    path.write_bytes(base.read_bytes())
+    result = read_crime_file(path)
+    assert result.data_year == year
+    year_codes = [c for c in codes(result) if c.startswith("data_year")]
+    assert year_codes == ([code] if code else [])
+    if code == "data_year_name_ignored":
+        message = finding(result, code).message
+        assert "dates show 2018" in message and "name was ignored" in message
+        assert "date_after_data_year" not in codes(result)
+
+
+@pytest.mark.parametrize(("dates", "name", "year"), [
+    (["2018-01-02", "2017-12-31", "2017-11-30"], "x_2018.csv", 2017),  # most lines say 2017
+    (["2018-01-02", "2017-12-31"], "x.csv", 2018),  # a tie goes to the later year
+    (["2018-01-02", "不明", "不明", ""], "x_2019.csv", 2018),  # 不明 and blank do not count
+    (["不明", ""], "x_2019.csv", 2019),  # no readable date: the name's year
+])
+def test_the_data_year_rule(base, tmp_path, dates, name, year):
+    path = with_values(base, tmp_path, {"発生年月日（始期）": dates})
+    path = path.rename(tmp_path / name)
+    assert read_crime_file(path).data_year == year
+
+
+def test_no_year_anywhere_is_rejected(base, tmp_path):
+    path = with_values(base, tmp_path, {"発生年月日（始期）": ["不明", ""]})
+    with pytest.raises(RejectedFile, match="data year cannot be told") as err:
+        read_crime_file(path.rename(tmp_path / "zitensyatou.csv"))
+    assert err.value.column == "発生年月日（始期）"
 
 
 def test_prefecture_short_name_and_code_fallback(base, tmp_path):
