@@ -147,6 +147,15 @@ def decode_pieces(path: Path, content: bytes) -> tuple[str, list[str]]:
         offset, encoding, exc = errors[1]
     line, col = byte_position(content, offset)
     bad_bytes = content[offset : offset + 4].hex(" ")
+    if len(content) - offset < 4 and b"\n" not in content[offset:]:
+        raise RejectedFile(
+            path,
+            f"the file is truncated: it ends inside a character (line {line}, byte {col}: "
+            f"bytes {bad_bytes} begin a character whose other bytes are missing)",
+            "Download the file again in full and put it in the inbox again",
+            line=line,
+            column=f"byte {col}",
+        )
     names = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with BOM)", "cp932": "CP932 (Shift_JIS)"}
     raise RejectedFile(
         path,

@@ -343,7 +343,7 @@ def test_duplicated_layout_with_conflicting_halves_is_rejected(crime_fixtures, t
         ("２０１８／６／１０", dt.date(2018, 6, 10), None),  # full-width digits
         ("2018-03-06 00:00:00", dt.date(2018, 3, 6), None),  # as Excel writes it
         ("不明", None, "unknown_date"),
-        ("", None, None),
+        ("", None, "unknown_date"),  # blank: the same finding as 不明 (issue 12)
         ("2018-02-30", None, "unparsed_date"),
         ("H30.6.10", None, "unparsed_date"),
         ("6/10", None, "unparsed_date"),
@@ -670,6 +670,67 @@ def test_rejections(base, tmp_path, make, line, words):
     assert err.line == line
     assert err.action  # always says what to do
     assert err.to_dict()["file"] == str(path)
+
+
+def _nul_at_line_5(text: str) -> bytes:
+    lines = text.split("\r\n")
+    lines[4] = lines[4].replace("自転車盗", "自転\x00車盗", 1)
+    return "\r\n".join(lines).encode("cp932")
+
+
+def _cut_inside_a_character(text: str) -> bytes:
+    data = text.encode("cp932").rstrip(b"\r\n")
+    end = max(data.rfind(c.encode("cp932")) for c in "北海道")  # a two-byte character
+    return data[: end + 1]  # its lead byte only
+
+
+def _text_after_a_closing_quote(text: str) -> bytes:
+    lines = text.split("\r\n")
+    lines[5] = lines[5].replace("札幌市", '"札幌"市', 1)
+    return "\r\n".join(lines).encode("cp932")
+
+
+def _quote_in_a_quoted_file(text: str) -> bytes:
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    out = to_csv(rows, quote=True).split("\r\n")
+    out[6] = out[6].replace('"北海道"', '"北海"道"', 1)
+    return "\r\n".join(out).encode("cp932")
+
+
+#: Hostile inputs: each rejected with its true reason, its line and column, in words of the
+#: format (never a library's: no "could not parse", "infer_schema_length", byte offsets alone).
+HOSTILE = [
+    # id, make, line, column, words in the reason
+    ("cr_only_line_ends", lambda t: t.replace("\r\n", "\r").encode("cp932"), 1, None,
+     "CR alone"),
+    ("nul_byte_at_line_5", _nul_at_line_5, 5, "手口", "NUL byte (0x00) at line 5, column 手口"),
+    ("cut_inside_a_character", _cut_inside_a_character, 10, "byte 50", "truncated"),
+    ("text_after_a_closing_quote", _text_after_a_closing_quote, 6, "市区町村（発生地）",
+     "quoted value is followed by other text"),
+    ("stray_quote_in_a_quoted_value", _quote_in_a_quoted_file, 7, "都道府県（発生地）",
+     "quoted value is followed by other text"),
+]
+LIBRARY_WORDS = ("could not parse", "infer_schema", "polars", "You might want", "offset",
+                 "expected after", "Error")
+
+
+@pytest.mark.parametrize(("make", "line", "column", "words"), [r[1:] for r in HOSTILE],
+                         ids=[r[0] for r in HOSTILE])
+def test_hostile_inputs_get_their_true_reason(base, tmp_path, make, line, column, words):
+    err = reject(write(tmp_path, ""), content=make(base.read_bytes().decode("cp932")))
+    assert words in err.reason
+    assert (err.line, err.column) == (line, column)
+    assert err.action
+    for word in LIBRARY_WORDS:
+        assert word not in err.reason + err.action
+
+
+def test_blank_dates_get_the_same_finding_as_unknown(base, tmp_path):
+    result = read_crime_file(
+        with_values(base, tmp_path, {"発生年月日（始期）": ["不明", "", "2018-01-01"]}))
+    unknown = finding(result, "unknown_date")
+    assert (unknown.count, unknown.line) == (2, 2)
+    assert "unparsed_date" not in codes(result)
 
 
 def test_bad_bytes_report_line_byte_column_and_what_to_do(base, tmp_path):
