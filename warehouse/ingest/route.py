@@ -8,7 +8,6 @@ names in the wild are misspelled. JSON documents are routed by their content.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ from warehouse.ingest.programme.indicators import is_indicator_file, parse_indic
 from warehouse.ingest.programme.local_plans import is_local_plan_file, parse_local_plans
 from warehouse.ingest.programme.subsidy import is_subsidy_file, parse_subsidy
 from warehouse.ingest.published_facts import is_published_facts, parse_published_facts
-from warehouse.ingest.text import sniff_header, sniff_rows
+from warehouse.ingest.text import json_document, sniff_header, sniff_rows
 
 SOURCE_KINDS: tuple[SourceKind, ...] = (
     SourceKind(
@@ -88,14 +87,8 @@ def looks_like_json(path: Path, content: bytes) -> bool:
 
 def _route_json(path: Path, content: bytes) -> SourceKind:
     """The kind of a JSON file, by its content."""
-    try:
-        document = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise RejectedFile(
-            path,
-            reason=f"the file is not valid JSON ({exc})",
-            action="Deliver the JSON as saved from the API (UTF-8)",
-        ) from exc
+    document = json_document(path, content, "Deliver the JSON as saved from the API (UTF-8), "
+                             "in full")
     for kind in JSON_KINDS:
         if kind.matches(document):
             return SourceKind(kind.name, kind.description, lambda _header: True, kind.parse)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import unicodedata
 from datetime import date, datetime, time
@@ -311,3 +312,23 @@ def xlsx_value(value: object) -> str | None:
     if isinstance(value, time):
         return str(value.hour) if (value.minute, value.second) == (0, 0) else value.isoformat()
     return str(value)
+
+
+def json_document(path: Path, content: bytes, action: str) -> object:
+    """A delivered JSON file's document; rejects text that is not UTF-8 JSON with its line
+    and character and in words of the format (not the json module's)."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = content.count(b"\n", 0, exc.start) + 1
+        raise RejectedFile(path, f"the JSON is not UTF-8 text (line {line})", action,
+                           line=line) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
+            what = "the file is truncated: the JSON stops before its end"
+        else:
+            what = f"the JSON is malformed at line {exc.lineno}, character {exc.colno}"
+        raise RejectedFile(path, what, action, line=exc.lineno,
+                           column=f"character {exc.colno}") from None
