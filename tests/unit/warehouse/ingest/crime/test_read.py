@@ -733,6 +733,46 @@ def test_blank_dates_get_the_same_finding_as_unknown(base, tmp_path):
     assert "unparsed_date" not in codes(result)
 
 
+def _header(change) -> callable:
+    """The base fixture with its header line changed by ``change``."""
+    def make(text: str) -> bytes:
+        head, rest = text.split("\r\n", 1)
+        return (change(head) + "\r\n" + rest).encode("cp932")
+    return make
+
+
+def _both_place_columns(text: str) -> bytes:
+    lines = text.split("\r\n")
+    lines[0] = lines[0].replace("発生場所の属性", "発生場所") + ",発生場所の属性"
+    return "\r\n".join(line + ",路上" if line and i else line
+                       for i, line in enumerate(lines)).encode("cp932")
+
+
+#: Headers as forces really write them: each loads the same incidents, with a finding.
+HEADER_VARIANTS = [
+    # id, make, finding code, words in its message
+    ("no_suffixes", _header(lambda h: h.replace("（発生地）", "").replace("（始期）", "")),
+     "header_written_otherwise", "管轄警察署 -> 管轄警察署（発生地）"),
+    ("half_width_brackets", _header(lambda h: h.replace("（", "(").replace("）", ")")),
+     "header_written_otherwise", "発生時(始期) -> 発生時（始期）"),
+    ("stray_spaces", _header(lambda h: h.replace(",", " ,").replace("管轄", "管轄　")),
+     "header_written_otherwise", "管轄\u3000警察署（発生地） -> 管轄警察署（発生地）"),
+    ("both_place_columns", _both_place_columns, "place_type_twice",
+     "発生場所 was loaded as the place type"),
+]
+
+
+@pytest.mark.parametrize(("make", "code", "words"), [r[1:] for r in HEADER_VARIANTS],
+                         ids=[r[0] for r in HEADER_VARIANTS])
+def test_headers_as_forces_write_them(base, tmp_path, make, code, words):
+    expected = read_crime_file(base)
+    result = read_crime_file(write(tmp_path, ""), content=make(base.read_bytes().decode("cp932")))
+    assert result.row_count == expected.row_count
+    assert_frame_equal(result.frame.drop("place_type"), expected.frame.drop("place_type"))
+    assert words in finding(result, code).message
+    assert "unknown_columns" not in codes(result)
+
+
 def test_bad_bytes_report_line_byte_column_and_what_to_do(base, tmp_path):
     data = base.read_bytes()
     lines = data.split(b"\r\n")
