@@ -7,6 +7,7 @@ found there and what to do; the whole file is then quarantined with that report.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -56,3 +57,14 @@ class RejectedFile(Exception):
             "action": self.action,
             "details": self.details,
         }
+
+
+def shown(value: object) -> str:
+    """Text as a report shows it: control characters (a newline or CR in a file name, an
+    escape sequence) and line or paragraph separators escaped, so that nothing from a file or
+    its name can forge a report line or drive a terminal."""
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch) in {"Cc", "Zl", "Zp"} else ch
+        for ch in str(value)
+    )

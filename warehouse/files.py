@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from warehouse.errors import RejectedFile
+from warehouse.errors import RejectedFile, shown
 from warehouse.settings import Settings
 
 # Names that belong to files still being written or to editors/OS bookkeeping.
@@ -35,14 +35,30 @@ def is_candidate(path: Path) -> bool:
     )
 
 
+def outside(folder: Path) -> list[Path]:
+    """Paths under a folder (files, folders, symlinks) that resolve outside it: never
+    followed, moved or read (a symlink in the inbox must not make a run touch its target)."""
+    root = folder.resolve()
+    found = []
+    for child in sorted(folder.rglob("*")):
+        if child.is_symlink() and not child.resolve().is_relative_to(root):
+            found.append(child)
+    return found
+
+
 def discover(paths: Iterable[Path]) -> list[Path]:
-    """Candidate files under the given files and folders, oldest first then by name."""
+    """Candidate files under the given files and folders, oldest first then by name. A path
+    inside a folder that resolves outside it (see :func:`outside`) is not a candidate."""
     found: dict[Path, None] = {}
     for path in paths:
         if path.is_dir():
+            root = path.resolve()
             for child in sorted(path.rglob("*")):
+                target = child.resolve()
+                if not target.is_relative_to(root):
+                    continue  # a symlink (or one under a linked folder) pointing outside
                 if child.is_file() and is_candidate(child):
-                    found[child.resolve()] = None
+                    found[target] = None
         elif path.is_file():
             found[path.resolve()] = None
         else:
@@ -91,14 +107,14 @@ def quarantine(settings: Settings, path: Path, error: RejectedFile, *, move: boo
 def _report_text(error: RejectedFile, target: Path) -> str:
     """The quarantine report as plain text for a person opening the folder."""
     lines = [
-        f"File:   {error.path}",
-        f"Kept as: {target}",
+        f"File:   {shown(error.path)}",
+        f"Kept as: {shown(target)}",
         f"Line:   {error.line if error.line is not None else '-'}",
-        f"Column: {error.column if error.column is not None else '-'}",
-        f"Found:  {error.reason}",
-        f"To do:  {error.action}",
+        f"Column: {shown(error.column) if error.column is not None else '-'}",
+        f"Found:  {shown(error.reason)}",
+        f"To do:  {shown(error.action)}",
     ]
-    lines += [f"        {detail}" for detail in error.details]
+    lines += [f"        {shown(detail)}" for detail in error.details]
     lines.append("Nothing from this file was loaded. Fix it and drop it into the inbox again.")
     return "\n".join(lines) + "\n"
 

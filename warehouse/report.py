@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from warehouse.errors import shown
+
 
 @dataclass
 class FileResult:
@@ -96,8 +98,9 @@ HEADLINES = {
 
 
 def cell(value: Any) -> str:
-    """Text safe inside a Markdown table cell: one line, pipes escaped."""
-    text = "" if value is None else str(value)
+    """Text safe inside a Markdown table cell: one line (control characters escaped, see
+    :func:`~warehouse.errors.shown`), pipes escaped."""
+    text = "" if value is None else shown(value)
     return " ".join(text.split()).replace("|", "\\|")
 
 

@@ -20,6 +20,11 @@ import polars as pl
 import xlsxwriter
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# The same signs in full width (＝＋－＠), small form (﹦﹢﹣﹫) and the minus sign (−): a
+# spreadsheet with Japanese input, or one that folds widths, reads them as the ASCII sign.
+FORMULA_LOOKALIKES = ("\uff1d", "\uff0b", "\uff0d", "\uff20", "\ufe66", "\ufe62", "\ufe63",
+                      "\ufe6b", "\u2212")
+FORMULA_PATTERN = r"^[=+\-@\t\r" + "".join(FORMULA_LOOKALIKES) + "]"
 CSV_ENCODINGS = ("utf-8", "cp932")
 UTF8_BOM = b"\xef\xbb\xbf"
 # What a character CP932 cannot encode becomes (下駄記号, the customary stand-in; CP932 0x81AC).
@@ -49,8 +54,7 @@ def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
     """Prefix text cells that a spreadsheet would treat as a formula with an apostrophe."""
     text_columns = [c for c, dtype in frame.schema.items() if dtype == pl.String]
     return frame.with_columns(
-        pl.when(pl.col(c).str.starts_with(FORMULA_START[0])
-                | pl.col(c).str.contains(r"^[+\-@\t\r]"))
+        pl.when(pl.col(c).str.contains(FORMULA_PATTERN))
         .then(pl.lit("'") + pl.col(c))
         .otherwise(pl.col(c))
         .alias(c)

@@ -24,6 +24,7 @@ import polars as pl
 
 from warehouse.errors import Finding, RejectedFile
 from warehouse.ingest.contract import DatasetIdentity, Parsed
+from warehouse.ingest.text import json_document
 from warehouse.ingest.values import ValueProblem, nfkc, parse_period
 from warehouse.reference import ESTAT_SPECIAL_MEANINGS, NATIONAL
 
@@ -104,18 +105,22 @@ def _reject(path: Path, reason: str, action: str, **where) -> RejectedFile:
 
 def parse_estat(path: Path, content: bytes) -> Parsed:
     """Parse a saved getStatsData JSON response into one row per value."""
-    try:
-        document = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _reject(path, f"the file is not valid JSON ({exc})",
-                      "Save the API response again (UTF-8 JSON) or fetch it with "
-                      "`saihan estat fetch`") from exc
+    document = json_document(path, content, "Save the API response again in full (UTF-8 "
+                             "JSON) or fetch it with `saihan estat fetch`")
     root = document.get("GET_STATS_DATA") if isinstance(document, dict) else None
     if not isinstance(root, dict):
         raise _reject(path, "the JSON is not a getStatsData response (no GET_STATS_DATA)",
                       "Deliver the JSON that e-Stat's getStatsData returns")
-    result = root.get("RESULT") or {}
-    status = int(result.get("STATUS", 0))
+    result = root.get("RESULT")
+    result = result if isinstance(result, dict) else {}
+    raw_status = result.get("STATUS", 0)
+    try:
+        status = int(raw_status)
+    except (TypeError, ValueError):
+        raise _reject(path, f"RESULT.STATUS is {str(raw_status)[:40]!r}, not an e-Stat status "
+                      "number (0 = data found)", "Fetch the table again with `saihan estat "
+                      "fetch` and deliver the new response unedited",
+                      column="RESULT.STATUS") from None
     if status >= STATUS_ERROR_FROM or status == STATUS_NO_DATA:
         raise _reject(path, f"the response is an e-Stat error or empty: STATUS {status} "
                       f"{result.get('ERROR_MSG', '')}".strip(),

@@ -8,21 +8,31 @@ names in the wild are misspelled. JSON documents are routed by their content.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from warehouse.errors import RejectedFile
 from warehouse.ingest.contract import Parsed, SourceKind
-from warehouse.ingest.crime.format import is_crime_file
+from warehouse.ingest.crime.format import REQUIRED_COLUMNS, header_key, is_crime_file
 from warehouse.ingest.crime.read import parse_crime
 from warehouse.ingest.estat import is_estat_response, parse_estat
 from warehouse.ingest.programme.indicators import is_indicator_file, parse_indicators
 from warehouse.ingest.programme.local_plans import is_local_plan_file, parse_local_plans
 from warehouse.ingest.programme.subsidy import is_subsidy_file, parse_subsidy
-from warehouse.ingest.published_facts import is_published_facts, parse_published_facts
-from warehouse.ingest.text import sniff_header, sniff_rows
+from warehouse.ingest.programme.templates import (
+    INDICATORS,
+    LOCAL_PLANS,
+    SUBSIDY,
+    TemplateSpec,
+    canon,
+)
+from warehouse.ingest.published_facts import (
+    PUBLISHED_FACT_COLUMNS,
+    is_published_facts,
+    parse_published_facts,
+)
+from warehouse.ingest.text import json_document, sniff_header, sniff_rows
 
 SOURCE_KINDS: tuple[SourceKind, ...] = (
     SourceKind(
@@ -88,14 +98,8 @@ def looks_like_json(path: Path, content: bytes) -> bool:
 
 def _route_json(path: Path, content: bytes) -> SourceKind:
     """The kind of a JSON file, by its content."""
-    try:
-        document = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise RejectedFile(
-            path,
-            reason=f"the file is not valid JSON ({exc})",
-            action="Deliver the JSON as saved from the API (UTF-8)",
-        ) from exc
+    document = json_document(path, content, "Deliver the JSON as saved from the API (UTF-8), "
+                             "in full")
     for kind in JSON_KINDS:
         if kind.matches(document):
             return SourceKind(kind.name, kind.description, lambda _header: True, kind.parse)
@@ -168,9 +172,58 @@ def parse_file(path: Path, content: bytes | None = None) -> Parsed:
             )
         return parsed
     expected = "; ".join(k.description for k in SOURCE_KINDS)
+    closest = closest_format(header)
+    if closest is None:
+        raise RejectedFile(
+            path,
+            reason=f"the header {header[:6]} is not one saihan knows",
+            action=f"Use one of the input formats ({expected}); see README, 'Input formats'",
+            line=1,
+        )
+    description, found, missing = closest
     raise RejectedFile(
         path,
-        reason=f"the header {header[:6]} is not one saihan knows",
-        action=f"Use one of the input formats ({expected}); see README, 'Input formats'",
+        reason=f"the header is not one saihan knows; the closest format is {description}, "
+        f"which needs {len(found) + len(missing)} column(s): {len(found)} found "
+        f"({', '.join(found)}), {len(missing)} missing ({', '.join(missing)})",
+        action=f"Give the file the header of {description} (the missing columns: "
+        f"{', '.join(missing)}) and put it in the inbox again; see README, 'Input formats'",
         line=1,
+        column=missing[0],
+        details=[f"found: {c}" for c in found] + [f"missing: {c}" for c in missing],
     )
+
+
+def _required_columns() -> dict[str, tuple[list[str], Callable[[str], object]]]:
+    """Per input kind: its required columns as published, and the key a header is compared by."""
+    def template(spec: TemplateSpec) -> tuple[list[str], Callable[[str], object]]:
+        names = {canon(n): c.ja for c in spec.columns if c.required
+                 for n in (c.ja, c.key, *c.aliases)}
+        return [c.ja for c in spec.columns if c.required], lambda h: names.get(canon(h))
+
+    crime = {header_key(k): k for k in REQUIRED_COLUMNS}
+    facts = set(PUBLISHED_FACT_COLUMNS)
+    return {
+        "published_facts": (list(PUBLISHED_FACT_COLUMNS),
+                            lambda h: h.strip() if h.strip() in facts else None),
+        "crime_open_data": (list(REQUIRED_COLUMNS), lambda h: crime.get(header_key(h))),
+        "indicators": template(INDICATORS),
+        "subsidy_records": template(SUBSIDY),
+        "local_plans": template(LOCAL_PLANS),
+    }
+
+
+def closest_format(header: list[str]) -> tuple[str, list[str], list[str]] | None:
+    """The input format a header comes closest to (the largest share of its required columns
+    present), with the required columns found and those missing; None when it has none."""
+    best: tuple[float, str, list[str], list[str]] | None = None
+    descriptions = {k.name: k.description for k in SOURCE_KINDS}
+    for name, (required, known) in _required_columns().items():
+        present = {known(str(h)) for h in header if h is not None} - {None}
+        found = [c for c in required if c in present]
+        if not found:
+            continue
+        share = len(found) / len(required)
+        if best is None or share > best[0]:
+            best = (share, descriptions[name], found, [c for c in required if c not in present])
+    return None if best is None or not best[3] else best[1:]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import unicodedata
 from datetime import date, datetime, time
@@ -147,6 +148,15 @@ def decode_pieces(path: Path, content: bytes) -> tuple[str, list[str]]:
         offset, encoding, exc = errors[1]
     line, col = byte_position(content, offset)
     bad_bytes = content[offset : offset + 4].hex(" ")
+    if len(content) - offset < 4 and b"\n" not in content[offset:]:
+        raise RejectedFile(
+            path,
+            f"the file is truncated: it ends inside a character (line {line}, byte {col}: "
+            f"bytes {bad_bytes} begin a character whose other bytes are missing)",
+            "Download the file again in full and put it in the inbox again",
+            line=line,
+            column=f"byte {col}",
+        )
     names = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with BOM)", "cp932": "CP932 (Shift_JIS)"}
     raise RejectedFile(
         path,
@@ -302,3 +312,23 @@ def xlsx_value(value: object) -> str | None:
     if isinstance(value, time):
         return str(value.hour) if (value.minute, value.second) == (0, 0) else value.isoformat()
     return str(value)
+
+
+def json_document(path: Path, content: bytes, action: str) -> object:
+    """A delivered JSON file's document; rejects text that is not UTF-8 JSON with its line
+    and character and in words of the format (not the json module's)."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = content.count(b"\n", 0, exc.start) + 1
+        raise RejectedFile(path, f"the JSON is not UTF-8 text (line {line})", action,
+                           line=line) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
+            what = "the file is truncated: the JSON stops before its end"
+        else:
+            what = f"the JSON is malformed at line {exc.lineno}, character {exc.colno}"
+        raise RejectedFile(path, what, action, line=exc.lineno,
+                           column=f"character {exc.colno}") from None

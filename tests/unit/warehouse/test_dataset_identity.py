@@ -137,3 +137,47 @@ def test_migration_0005_backfills_rows_loaded_before_it(tmp_path: Path) -> None:
         (4, "13", None, None, "2024-04-01/13"),
         (5, None, None, None, "0003288251/26dde75e"),
     ]
+
+
+HITTAKURI = HOKKAIDO_DIR / "hokkaido_2018hittakuri.csv"
+
+
+@needs_real
+@pytest.mark.parametrize("copy_name", [
+    "hokkaido_2021hittakuri.csv",  # another year in the name
+    "hittakuri_download_2024-03-05.csv",  # a download date in the name
+    "hittakuri.csv",  # no year at all
+])
+def test_a_copy_under_another_year_supersedes_and_does_not_count_twice(
+    settings: Settings, copy_name: str,
+) -> None:
+    settings.inbox.mkdir(parents=True, exist_ok=True)
+    (settings.inbox / HITTAKURI.name).write_bytes(HITTAKURI.read_bytes())
+    assert run_pipeline(settings).status == "published"
+    # re-encoded as UTF-8 so that it is read (a byte-identical copy is a no-op, see below)
+    (settings.inbox / copy_name).write_bytes(HITTAKURI.read_bytes().decode("cp932").encode())
+    report = run_pipeline(settings)
+    assert report.status == "published", report.error
+    assert report.superseded == 1
+    files = _files(settings)
+    # the copy is the same dataset: the 2018 bag-snatching of Hokkaido, loaded once
+    assert [f[:5] for f in files if f[7] == "loaded"] == [
+        (copy_name, "crime_open_data", "01", "ひったくり", 2018)]
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        loaded = con.execute(
+            "select count(*) from raw.crime_incident i join raw.file f using (file_id) "
+            "where f.status = 'loaded'").fetchall()[0][0]
+    finally:
+        con.close()
+    assert loaded == 20
+
+
+@needs_real
+def test_a_byte_identical_copy_under_another_year_changes_nothing(settings: Settings) -> None:
+    settings.inbox.mkdir(parents=True, exist_ok=True)
+    (settings.inbox / HITTAKURI.name).write_bytes(HITTAKURI.read_bytes())
+    assert run_pipeline(settings).status == "published"
+    (settings.inbox / "hokkaido_2021hittakuri.csv").write_bytes(HITTAKURI.read_bytes())
+    assert run_pipeline(settings).status == "noop"
+    assert [f[4] for f in _files(settings) if f[7] == "loaded"] == [2018]

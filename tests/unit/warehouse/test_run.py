@@ -13,6 +13,8 @@ import pytest
 from tests.conftest import SAMPLE_CRIME_INCIDENTS
 from tests.helpers import sha
 from warehouse import db
+from warehouse.files import outside as outside_of
+from warehouse.report import render_markdown
 from warehouse.run import run_pipeline
 from warehouse.sample import bundled_files
 from warehouse.settings import Settings
@@ -359,3 +361,50 @@ def test_a_missing_sql_folder_is_an_error_not_zero_models(tmp_path: Path) -> Non
         db.discover_models(tmp_path)
     with pytest.raises(MissingResource, match="migrations is missing"):
         db.migrations(tmp_path)
+
+
+# --- the inbox is not a door (issue 12) ------------------------------------------------------
+
+BINARY = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
+
+
+@pytest.mark.parametrize("link", ["file", "folder"])
+def test_a_symlink_out_of_the_inbox_is_never_followed_moved_or_read(
+    settings: Settings, tmp_path: Path, link: str,
+) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    target = outside / "precious.csv"
+    target.write_bytes(BINARY)  # would be rejected (and moved) if it were read
+    settings.inbox.mkdir(parents=True)
+    if link == "file":
+        (settings.inbox / "link.csv").symlink_to(target)
+    else:
+        (settings.inbox / "linked").symlink_to(outside, target_is_directory=True)
+    report = run_pipeline(settings)
+    assert report.count("rejected") == 0 and not list(settings.quarantine.glob("*"))
+    assert target.read_bytes() == BINARY  # untouched, in place
+    assert [p.name for p in outside_of(settings.inbox)] == ["link.csv" if link == "file"
+                                                            else "linked"]
+
+
+@pytest.mark.parametrize("name", [
+    "bad\nLine:   1\nFound:  all fine.csv",  # a newline forging report lines
+    "bad\rFound: ok\x1b[2J.csv",  # a carriage return and a terminal escape
+])
+def test_control_characters_in_a_file_name_are_shown_escaped(settings: Settings,
+                                                              name: str) -> None:
+    settings.inbox.mkdir(parents=True)
+    (settings.inbox / name).write_bytes(BINARY)
+    report = run_pipeline(settings)
+    assert report.count("rejected") == 1
+    [kept] = [p for p in settings.quarantine.iterdir() if not p.name.endswith((".json", ".txt"))]
+    text = Path(f"{kept}.report.txt").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert [line.split(":")[0] for line in lines[:6]] == [
+        "File", "Kept as", "Line", "Column", "Found", "To do"]
+    assert len(lines) == len(text.split("\n")) - 1  # no stray CR either
+    assert "\\n" in text or "\\r" in text
+    markdown = render_markdown(report.to_dict())
+    assert "\x1b" not in markdown and "\r" not in markdown
+    assert not any(line.startswith(("Line:", "Found:")) for line in markdown.splitlines())

@@ -47,6 +47,15 @@ def read_text_checked(path: Path, data: bytes, pieces: list[str]) -> TextCells:
 def _delimiter(path: Path, data: bytes) -> tuple[str, str]:
     """The delimiter and the first line; rejects a first line that is no table header."""
     end = data.find(b"\n")
+    if end < 0 and b"\r" in data.rstrip(b"\r"):
+        raise RejectedFile(
+            path,
+            "the lines end with a CR alone (old Mac line ends), so the whole file reads as "
+            "one line",
+            "Save the file again with Windows (CRLF) or Unix (LF) line ends and put it in the "
+            "inbox again",
+            line=1,
+        )
     first_line = (data if end < 0 else data[:end]).decode("utf-8").rstrip("\r")
     delimiter = sniff_delimiter(first_line)
     if first_line.count(delimiter) == 0:
@@ -72,15 +81,18 @@ def _read_checked(
 
     # Every physical line is one record now. Parse them all as text; a line with too many fields
     # is cut by polars here but caught by the field count below.
-    table = pl.read_csv(
-        data,
-        has_header=False,
-        separator=delimiter,
-        quote_char='"',
-        infer_schema=False,
-        raise_if_empty=False,
-        truncate_ragged_lines=True,
-    )
+    try:
+        table = pl.read_csv(
+            data,
+            has_header=False,
+            separator=delimiter,
+            quote_char='"',
+            infer_schema=False,
+            raise_if_empty=False,
+            truncate_ragged_lines=True,
+        )
+    except pl.exceptions.PolarsError:  # e.g. text after a closing quote: said exactly below
+        return (*_read_text_slow(path, text, delimiter), delimiter, False)
     if table.height != lines.len():  # should not happen; be exact anyway
         return (*_read_text_slow(path, text, delimiter), delimiter, False)
     table = table.rename({c: f"c{i}" for i, c in enumerate(table.columns)})
@@ -239,12 +251,20 @@ def _read_text_slow(path: Path, text: str, delimiter: str) -> tuple[list[str], p
                     "inbox again",
                     line=start,
                 ) from exc
+            line = reader.line_num
+            lines = text.splitlines()
+            field, found = _bad_quote(lines[line - 1] if line <= len(lines) else "", delimiter)
+            column = header[field] if field is not None and field < len(header) else None
+            where = f", column {column}" if column else ""
             raise RejectedFile(
                 path,
-                f"line {reader.line_num}: badly quoted value ({exc})",
-                "Fix the quoting on that line and put the file in the inbox again",
-                line=reader.line_num,
-            ) from exc
+                f"line {line}{where}: a quoted value is followed by other text before the next "
+                f"delimiter ({found!r}); a '\"' inside a value must be written twice",
+                "Fix the quoting on that line (write \"\" for a quote inside a quoted value, or "
+                "remove the stray quote) and put the file in the inbox again",
+                line=line,
+                column=column,
+            ) from None
         previous = reader.line_num
         if expected is None:
             header, expected = row, len(row)
@@ -267,6 +287,33 @@ def _read_text_slow(path: Path, text: str, delimiter: str) -> tuple[list[str], p
         {n: pl.Series(n, col, dtype=pl.String) for n, col in zip(names, columns, strict=True)}
     ).with_columns(pl.Series("line_number", starts, dtype=pl.Int64))
     return header, body
+
+
+def _bad_quote(line: str, delimiter: str) -> tuple[int | None, str]:
+    """The field index and text of the first badly quoted value of one line (text after a
+    closing quote), or (None, the line's start) when the line alone does not show it."""
+    field, i, n = 0, 0, len(line)
+    while i < n:
+        start = i
+        if line[i] == '"':
+            i += 1
+            while i < n:
+                if line[i] == '"':
+                    if i + 1 < n and line[i + 1] == '"':
+                        i += 2
+                        continue
+                    break
+                i += 1
+            i += 1  # past the closing quote
+            if i < n and line[i] != delimiter:
+                end = line.find(delimiter, i)
+                return field, line[start : end if end >= 0 else n][:40]
+        else:
+            while i < n and line[i] != delimiter:
+                i += 1
+        i += 1  # past the delimiter
+        field += 1
+    return None, line[:40]
 
 
 def read_xlsx(path: Path, content: bytes) -> tuple[list[str], pl.DataFrame]:

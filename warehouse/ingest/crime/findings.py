@@ -34,8 +34,8 @@ def count_findings(frame: pl.DataFrame, findings: list[Finding], data_year: int)
     )
     add(
         "unknown_date",
-        raw_date == UNKNOWN,
-        "{n} line(s) with 発生年月日 不明 (unknown)",
+        raw_date.is_null() | (raw_date == UNKNOWN),
+        "{n} line(s) with 発生年月日 不明 (unknown) or blank",
         "発生年月日（始期）",
         severity="info",
     )

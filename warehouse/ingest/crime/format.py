@@ -46,8 +46,17 @@ def pref_by_name() -> dict[str, str]:
 
 MODUS_BY_KEY = {match_key(m): m for m in MODI}
 
-# Header (as published) -> frame column. Matching uses match_key(), so half-width parentheses,
-# half-width katakana and stray spaces in the header are accepted.
+#: Suffixes some forces leave out of their headers (管轄警察署 for 管轄警察署（発生地）).
+HEADER_SUFFIXES = re.compile(r"\((?:発生地|始期)\)$")
+
+
+def header_key(text: str) -> str:
+    """Matching key for a header: :func:`match_key` (so half-width brackets and stray spaces
+    do not matter) without the （発生地）/（始期） suffix that some forces leave out."""
+    return HEADER_SUFFIXES.sub("", match_key(text.lstrip("\ufeff")))
+
+# Header (as published) -> frame column. Matching uses header_key(), so half-width parentheses,
+# half-width katakana, stray spaces and headers without the （発生地）/（始期） suffix are accepted.
 REQUIRED_COLUMNS: dict[str, str] = {
     "罪名": "crime_type",
     "手口": "modus",
@@ -78,9 +87,11 @@ DATA_CLASS_COLUMN = "データ区分"
 SAMPLE_MARK = "サンプル"
 SAMPLE_WORDS = {match_key(w).lower() for w in (SAMPLE_MARK, "sample")}
 REAL_WORDS = {match_key(w).lower() for w in ("実データ", "real")}
-HEADER_TO_FIELD = {match_key(k): v for k, v in {**REQUIRED_COLUMNS, **OPTIONAL_COLUMNS,
-                                               DATA_CLASS_COLUMN: "data_class"}.items()}
-REQUIRED_KEYS = {match_key(k): k for k in REQUIRED_COLUMNS}
+KNOWN_HEADERS = [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, DATA_CLASS_COLUMN]
+HEADER_TO_FIELD = {header_key(k): v for k, v in {**REQUIRED_COLUMNS, **OPTIONAL_COLUMNS,
+                                                DATA_CLASS_COLUMN: "data_class"}.items()}
+HEADER_BY_KEY = {header_key(k): k for k in KNOWN_HEADERS}  # key -> the header as published
+REQUIRED_KEYS = {header_key(k): k for k in REQUIRED_COLUMNS}
 
 #: Columns and types of :attr:`CrimeFile.frame`, in order.
 FRAME_SCHEMA: dict[str, pl.DataType] = {
@@ -148,6 +159,5 @@ def is_crime_file(header_cells: list[str] | tuple[str, ...]) -> bool:
     It needs 手口 and at least 6 of the 10 common columns (so that a crime file missing one
     column is still routed here and rejected with a precise reason).
     """
-    keys = {match_key(str(c)) for c in header_cells if c is not None}
-    keys |= {k.lstrip("\ufeff") for k in keys}
-    return match_key("手口") in keys and len(keys & set(REQUIRED_KEYS)) >= 6
+    keys = {header_key(str(c)) for c in header_cells if c is not None}
+    return header_key("手口") in keys and len(keys & set(REQUIRED_KEYS)) >= 6

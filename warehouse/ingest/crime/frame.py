@@ -9,10 +9,11 @@ import polars as pl
 
 from warehouse.errors import Finding, RejectedFile
 from warehouse.ingest.crime.format import (
+    HEADER_BY_KEY,
     HEADER_TO_FIELD,
     INDEX_HEADER,
     REQUIRED_KEYS,
-    match_key,
+    header_key,
 )
 
 
@@ -27,7 +28,7 @@ def to_frame(
     """Drop index columns, collapse a side-by-side duplicate, map headers to frame columns."""
     original = list(header)
     header = [h.lstrip("\ufeff").strip() for h in header]
-    keys = [match_key(h) for h in header]
+    keys = [header_key(h) for h in header]
     cols = [f"c{i}" for i in range(len(header))]
 
     # strip values; empty -> null; drop lines that are blank or only delimiters
@@ -141,6 +142,32 @@ def to_frame(
             line=1,
             column=missing[0],
             details=[f"missing: {m}" for m in missing],
+        )
+    written_otherwise = [(h, HEADER_BY_KEY[k]) for h, k, c in zip(header, keys, cols, strict=True)
+                         if c in mapping and h != HEADER_BY_KEY[k]]
+    if written_otherwise:
+        findings.append(
+            Finding(
+                "header_written_otherwise",
+                f"{len(written_otherwise)} header(s) written otherwise than the format, read as "
+                "the format's: " + ", ".join(f"{h} -> {k}" for h, k in written_otherwise),
+                column=written_otherwise[0][0],
+                line=1,
+                count=len(written_otherwise),
+                severity="info",
+            )
+        )
+    place = [h for h, k in zip(header, keys, strict=True) if HEADER_TO_FIELD.get(k) == "place_type"]
+    if len(place) > 1:
+        unused = [h for h in unused if h not in place]
+        findings.append(
+            Finding(
+                "place_type_twice",
+                f"both {place[0]} and {place[1]} are present (newer and older names of the place "
+                f"type); {place[0]} was loaded as the place type and {place[1]} was not loaded",
+                column=place[1],
+                line=1,
+            )
         )
     if unused:
         findings.append(

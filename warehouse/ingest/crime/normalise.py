@@ -82,6 +82,50 @@ def _first_line(frame: pl.DataFrame, mask: pl.Expr) -> int | None:
     return int(hit["line_number"][0]) if hit.height else None
 
 
+def data_year_of(path: Path, years: pl.Series, findings: list[Finding]) -> int:
+    """The year a crime file's data is for, told from its occurrence dates.
+
+    A file holds the incidents *recorded* in one year, so most occur in that year and some in
+    earlier ones (in the real Hokkaido 2018 files up to 3 % of the dates fall in 2011-2017;
+    none is later). The year the data shows is therefore the most common occurrence year among
+    the readable dates (不明 and blanks do not count; a tie goes to the later year). A year in
+    the file name is used only when it is that year, or when no date is readable; otherwise
+    it is ignored and a finding says so, so that a copy renamed to another year or to a
+    download date supersedes the file it copies instead of counting its incidents twice.
+    """
+    match = YEAR_IN_NAME.search(path.name)
+    named = int(match.group(1)) if match else None
+    if not years.len():
+        if named is None:
+            raise RejectedFile(
+                path,
+                "the data year cannot be told: no year in the file name and no readable "
+                "date in 発生年月日（始期）",
+                "Put the year in the file name (e.g. hokkaido_2018zitensyatou.csv) and put the "
+                "file in the inbox again",
+                column="発生年月日（始期）",
+            )
+        return named
+    shown = int(years.mode().sort()[-1])
+    share = int(round(100 * (years == shown).sum() / years.len()))
+    if named is None:
+        findings.append(Finding(
+            "data_year_from_dates",
+            f"the file name carries no year; data year {shown} is the most common "
+            f"occurrence year ({share} % of the readable dates)",
+            severity="info",
+        ))
+    elif named != shown:
+        findings.append(Finding(
+            "data_year_name_ignored",
+            f"the file name says {named} but the occurrence dates show {shown} "
+            f"({share} % of the readable dates); the name was ignored and the file loaded as "
+            f"data year {shown}",
+            column="発生年月日（始期）",
+        ))
+    return shown
+
+
 def normalise(
     path: Path, frame: pl.DataFrame, findings: list[Finding]
 ) -> tuple[pl.DataFrame, str, str, int]:
@@ -208,27 +252,7 @@ def normalise(
         )
 
     # identity: data year
-    match = YEAR_IN_NAME.search(path.name)
-    years = frame["occurred_on"].dt.year().drop_nulls()
-    if match:
-        data_year = int(match.group(1))
-    elif years.len():
-        data_year = int(years.mode().sort()[-1])
-        findings.append(
-            Finding(
-                "data_year_from_dates",
-                f"the file name carries no year; data year {data_year} is the most common "
-                "occurrence year",
-                severity="info",
-            )
-        )
-    else:
-        raise RejectedFile(
-            path,
-            "the data year cannot be told: no year in the file name and no readable date",
-            "Put the year in the file name (e.g. hokkaido_2018zitensyatou.csv) and put the file "
-            "in the inbox again",
-        )
+    data_year = data_year_of(path, frame["occurred_on"].dt.year().drop_nulls(), findings)
 
     count_findings(frame, findings, data_year)
     return frame.select(FRAME_SCHEMA.keys()).cast(FRAME_SCHEMA), pref_code, modus, data_year

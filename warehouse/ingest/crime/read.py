@@ -130,14 +130,39 @@ def _sniff(path: Path, content: bytes) -> str:
     nul = content.find(b"\x00")
     if nul >= 0:
         line, col = byte_position(content, nul)
+        column = _column_at(content, nul) or f"byte {col}"
         raise RejectedFile(
             path,
-            f"the file is binary, not a text table (NUL byte at line {line}, byte {col})",
-            "Check that this is the CSV you meant, or " + RESAVE[0].lower() + RESAVE[1:],
+            "the file is binary or damaged, not a clean text table: a NUL byte (0x00) at line "
+            f"{line}, column {column} "
+            f"(byte {col} of the line)",
+            "Check that this is the CSV you meant and that it was copied whole, or "
+            + RESAVE[0].lower() + RESAVE[1:],
             line=line,
-            column=f"byte {col}",
+            column=column,
         )
     return "text"
+
+
+def _column_at(content: bytes, offset: int) -> str | None:
+    """The header name of the column a byte offset falls in (the header read loosely), or
+    None when the header does not tell it."""
+    line_start = content.rfind(b"\n", 0, offset) + 1
+    if line_start == 0:
+        return None
+    header_bytes = content[: content.find(b"\n")].rstrip(b"\r")
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            header_line = header_bytes.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return None
+    delimiter = "\t" if header_line.count("\t") > header_line.count(",") else ","
+    header = [c.strip().strip('"') for c in header_line.split(delimiter)]
+    field = content[line_start:offset].count(delimiter.encode())
+    return header[field] if field < len(header) else None
 
 
 def parse_crime(path: Path, content: bytes) -> Parsed:

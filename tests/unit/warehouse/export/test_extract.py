@@ -32,7 +32,7 @@ from warehouse.export.extract import (
     extract_zip,
     write_all_extracts,
 )
-from warehouse.export.files import encode_cp932
+from warehouse.export.files import encode_cp932, neutralise
 from warehouse.export.suppression import (
     mark_suppressed,
     suppress_small_counts,
@@ -268,6 +268,25 @@ def test_formula_text_is_inert_in_csv_and_xlsx(crafted: Settings, tmp_path: Path
     # Numbers are never touched: negative differences from the national value stay numbers.
     indicators = read_csv(folder / "01_hokkaido_indicators.csv")
     assert any(v.startswith("-") for v in indicators["全国との差"].drop_nulls())
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("=1+1", "'=1+1"),
+    ("＝1+1", "'＝1+1"),  # full-width equals sign
+    ("＋cmd|calc", "'＋cmd|calc"),  # full-width plus
+    ("－2+3", "'－2+3"),  # full-width hyphen-minus
+    ("＠SUM(A1:A9)", "'＠SUM(A1:A9)"),  # full-width commercial at
+    ("﹦HYPERLINK(\"http://x\")", "'﹦HYPERLINK(\"http://x\")"),  # small-form equals
+    ("﹢1", "'﹢1"), ("﹣1", "'﹣1"), ("﹫A1", "'﹫A1"),  # small-form plus, minus, at
+    ("−1+2", "'−1+2"),  # minus sign (CP932 output writes it as －)
+    ("札幌市=中央区", "札幌市=中央区"),  # a sign inside the text is inert
+    ("（株）", "（株）"),
+    ("", ""),
+    (None, None),
+])
+def test_formula_signs_in_every_width_are_neutralised(value, shown) -> None:
+    frame = pl.DataFrame({"plan_name": [value]}, schema={"plan_name": pl.String})
+    assert neutralise(frame)["plan_name"][0] == shown
 
 
 def test_cp932_replaces_what_it_cannot_encode_and_says_so(crafted: Settings,

@@ -228,3 +228,31 @@ def test_cli_fetch_without_app_id_exits_1_saying_what_to_set(tmp_path: Path) -> 
                                 env={"SAIHAN_HOME": str(tmp_path)})
     assert result.exit_code == 1
     assert "SAIHAN_ESTAT_APP_ID" in result.output
+
+
+def _set_status(value):
+    return lambda d: d["GET_STATS_DATA"]["RESULT"].update({"STATUS": value})
+
+
+#: Saved responses damaged by hand or by a cut download: each rejected with its true reason, in
+#: words of the format (never Python's "Expecting value" or "invalid literal for int()").
+@pytest.mark.parametrize(("make", "says", "line"), [
+    (lambda t: t.replace('"STATUS": 0', '"STATUS": "OK"'), "RESULT.STATUS is 'OK'", None),
+    (lambda t: t.replace('"STATUS": 0', '"STATUS": null'), "RESULT.STATUS is 'None'", None),
+    (lambda t: t.replace('"STATUS": 0', '"STATUS": 1'), "STATUS 1", None),
+    (lambda t: t[: len(t) // 2], "truncated", None),
+    (lambda t: t.replace('"STATUS": 0', '"STATUS": 0,,', 1), "malformed at line", 4),
+])
+def test_a_saved_response_with_a_bad_status_or_body(tmp_path: Path, make, says, line) -> None:
+    text = json.dumps(load(LIST_FORM), ensure_ascii=False, indent=1)
+    assert '"STATUS": 0' in text
+    path = tmp_path / "saved.json"
+    path.write_text(make(text), encoding="utf-8")
+    with pytest.raises(RejectedFile) as rejected:
+        parse_file(path)
+    err = rejected.value
+    assert says in err.reason
+    if line is not None:
+        assert err.line == line
+    for word in ("Expecting", "invalid literal", "Traceback", "char "):
+        assert word not in err.reason

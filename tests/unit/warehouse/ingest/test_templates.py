@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from saihan.cli import app
+from warehouse.errors import RejectedFile
 from warehouse.ingest.programme.templates import (
     TEMPLATES,
     TYPES_EN,
@@ -132,3 +133,25 @@ def test_saihan_template_rejects_unknown_choices(args: list[str], says: str,
 def test_new_commands_have_help(command: list[str], tmp_path: Path) -> None:
     result = CliRunner().invoke(app, [*command, "--help"], env={"SAIHAN_HOME": str(tmp_path)})
     assert result.exit_code == 0 and "Usage" in result.output
+
+
+# --- a header saihan does not know: the closest format, what it needs, what was found --------
+
+@pytest.mark.parametrize(("header", "closest", "found", "missing"), [
+    ("罪名,手口,管轄警察署,都道府県,発生日,時刻", "police crime open data", 4, 6),
+    ("年度,都道府県,メモ", "subsidy records", 2, None),
+    ("計画,指標番号,指標名,備考", "prefecture indicators", 2, 4),  # 指標番号 is optional
+])
+def test_an_unknown_header_names_the_closest_format(tmp_path, header, closest, found, missing):
+    path = tmp_path / "delivery.csv"
+    path.write_text(header + "\r\n" + ",".join("1" for _ in header.split(",")) + "\r\n",
+                    encoding="utf-8")
+    with pytest.raises(RejectedFile) as rejected:
+        parse_file(path)
+    err = rejected.value
+    assert f"the closest format is {closest}" in err.reason
+    assert f"{found} found" in err.reason
+    if missing is not None:
+        assert f"{missing} missing" in err.reason
+    assert err.line == 1 and err.column
+    assert len([d for d in err.details if d.startswith("found: ")]) == found

@@ -343,7 +343,7 @@ def test_duplicated_layout_with_conflicting_halves_is_rejected(crime_fixtures, t
         ("２０１８／６／１０", dt.date(2018, 6, 10), None),  # full-width digits
         ("2018-03-06 00:00:00", dt.date(2018, 3, 6), None),  # as Excel writes it
         ("不明", None, "unknown_date"),
-        ("", None, None),
+        ("", None, "unknown_date"),  # blank: the same finding as 不明 (issue 12)
         ("2018-02-30", None, "unparsed_date"),
         ("H30.6.10", None, "unparsed_date"),
         ("6/10", None, "unparsed_date"),
@@ -367,7 +367,8 @@ def test_unparsed_dates_are_counted_not_rejected(base, tmp_path):
 
 
 def test_dates_after_and_before_the_data_year(base, tmp_path):
-    dates = ["2019-01-02", "2019-03-04", "2017-12-31", "2018-06-01"]
+    # the data year is the most common occurrence year (2018), so the later dates stand out
+    dates = ["2019-01-02", "2019-03-04", "2017-12-31", "2018-06-01", "2018-07-01", "2018-08-01"]
     result = read_crime_file(with_values(base, tmp_path, {"発生年月日（始期）": dates}))
     after = finding(result, "date_after_data_year")
     assert (after.count, after.line, after.severity) == (2, 2, "warning")
@@ -457,7 +458,7 @@ def test_text_values_are_kept_as_written(base, tmp_path):
     ("name", "year"),
     [
         ("hokkaido_2018jitennsyatou.csv", 2018),  # misspelled modus in the name
-        ("01_2020_3.csv", 2020),  # numbered file
+        ("01_2018_3.csv", 2018),  # numbered file
         ("jitensya.csv", 2018),  # no year: most common occurrence year
         ("R1_zitensyatou.csv", 2018),
     ],
@@ -468,6 +469,50 @@ def test_modus_from_column_and_year_from_name(base, tmp_path, name, year):
     result = read_crime_file(path)
     assert (result.modus, result.data_year, result.pref_code) == ("自転車盗", year, "01")
     assert result.pref_name == "北海道"
+
+
+# The real trimmed 自転車盗 file (9 lines: 2018, with 2017 and 不明 among them) under other names.
+DATA_YEAR_CASES = [
+    # name, data year, finding code
+    ("hokkaido_2018zitensyatou.csv", 2018, None),  # the name agrees with the dates
+    ("hokkaido_2021zitensyatou.csv", 2018, "data_year_name_ignored"),  # a copy renamed
+    ("zitensyatou_download_2024-03-05.csv", 2018, "data_year_name_ignored"),  # download date
+    ("01_2020_3.csv", 2018, "data_year_name_ignored"),  # numbered file, wrong year
+    ("zitensyatou.csv", 2018, "data_year_from_dates"),  # no year in the name
+]
+
+
+@pytest.mark.parametrize(("name", "year", "code"), DATA_YEAR_CASES)
+def test_the_data_year_comes_from_the_dates(base, tmp_path, name, year, code):
+    path = tmp_path / name
+    path.write_bytes(base.read_bytes())
+    result = read_crime_file(path)
+    assert result.data_year == year
+    year_codes = [c for c in codes(result) if c.startswith("data_year")]
+    assert year_codes == ([code] if code else [])
+    if code == "data_year_name_ignored":
+        message = finding(result, code).message
+        assert "dates show 2018" in message and "name was ignored" in message
+        assert "date_after_data_year" not in codes(result)
+
+
+@pytest.mark.parametrize(("dates", "name", "year"), [
+    (["2018-01-02", "2017-12-31", "2017-11-30"], "x_2018.csv", 2017),  # most lines say 2017
+    (["2018-01-02", "2017-12-31"], "x.csv", 2018),  # a tie goes to the later year
+    (["2018-01-02", "不明", "不明", ""], "x_2019.csv", 2018),  # 不明 and blank do not count
+    (["不明", ""], "x_2019.csv", 2019),  # no readable date: the name's year
+])
+def test_the_data_year_rule(base, tmp_path, dates, name, year):
+    path = with_values(base, tmp_path, {"発生年月日（始期）": dates})
+    path = path.rename(tmp_path / name)
+    assert read_crime_file(path).data_year == year
+
+
+def test_no_year_anywhere_is_rejected(base, tmp_path):
+    path = with_values(base, tmp_path, {"発生年月日（始期）": ["不明", ""]})
+    with pytest.raises(RejectedFile, match="data year cannot be told") as err:
+        read_crime_file(path.rename(tmp_path / "zitensyatou.csv"))
+    assert err.value.column == "発生年月日（始期）"
 
 
 def test_prefecture_short_name_and_code_fallback(base, tmp_path):
@@ -625,6 +670,107 @@ def test_rejections(base, tmp_path, make, line, words):
     assert err.line == line
     assert err.action  # always says what to do
     assert err.to_dict()["file"] == str(path)
+
+
+def _nul_at_line_5(text: str) -> bytes:
+    lines = text.split("\r\n")
+    lines[4] = lines[4].replace("自転車盗", "自転\x00車盗", 1)
+    return "\r\n".join(lines).encode("cp932")
+
+
+def _cut_inside_a_character(text: str) -> bytes:
+    data = text.encode("cp932").rstrip(b"\r\n")
+    end = max(data.rfind(c.encode("cp932")) for c in "北海道")  # a two-byte character
+    return data[: end + 1]  # its lead byte only
+
+
+def _text_after_a_closing_quote(text: str) -> bytes:
+    lines = text.split("\r\n")
+    lines[5] = lines[5].replace("札幌市", '"札幌"市', 1)
+    return "\r\n".join(lines).encode("cp932")
+
+
+def _quote_in_a_quoted_file(text: str) -> bytes:
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    out = to_csv(rows, quote=True).split("\r\n")
+    out[6] = out[6].replace('"北海道"', '"北海"道"', 1)
+    return "\r\n".join(out).encode("cp932")
+
+
+#: Hostile inputs: each rejected with its true reason, its line and column, in words of the
+#: format (never a library's: no "could not parse", "infer_schema_length", byte offsets alone).
+HOSTILE = [
+    # id, make, line, column, words in the reason
+    ("cr_only_line_ends", lambda t: t.replace("\r\n", "\r").encode("cp932"), 1, None,
+     "CR alone"),
+    ("nul_byte_at_line_5", _nul_at_line_5, 5, "手口", "NUL byte (0x00) at line 5, column 手口"),
+    ("cut_inside_a_character", _cut_inside_a_character, 10, "byte 50", "truncated"),
+    ("text_after_a_closing_quote", _text_after_a_closing_quote, 6, "市区町村（発生地）",
+     "quoted value is followed by other text"),
+    ("stray_quote_in_a_quoted_value", _quote_in_a_quoted_file, 7, "都道府県（発生地）",
+     "quoted value is followed by other text"),
+]
+LIBRARY_WORDS = ("could not parse", "infer_schema", "polars", "You might want", "offset",
+                 "expected after", "Error")
+
+
+@pytest.mark.parametrize(("make", "line", "column", "words"), [r[1:] for r in HOSTILE],
+                         ids=[r[0] for r in HOSTILE])
+def test_hostile_inputs_get_their_true_reason(base, tmp_path, make, line, column, words):
+    err = reject(write(tmp_path, ""), content=make(base.read_bytes().decode("cp932")))
+    assert words in err.reason
+    assert (err.line, err.column) == (line, column)
+    assert err.action
+    for word in LIBRARY_WORDS:
+        assert word not in err.reason + err.action
+
+
+def test_blank_dates_get_the_same_finding_as_unknown(base, tmp_path):
+    result = read_crime_file(
+        with_values(base, tmp_path, {"発生年月日（始期）": ["不明", "", "2018-01-01"]}))
+    unknown = finding(result, "unknown_date")
+    assert (unknown.count, unknown.line) == (2, 2)
+    assert "unparsed_date" not in codes(result)
+
+
+def _header(change) -> callable:
+    """The base fixture with its header line changed by ``change``."""
+    def make(text: str) -> bytes:
+        head, rest = text.split("\r\n", 1)
+        return (change(head) + "\r\n" + rest).encode("cp932")
+    return make
+
+
+def _both_place_columns(text: str) -> bytes:
+    lines = text.split("\r\n")
+    lines[0] = lines[0].replace("発生場所の属性", "発生場所") + ",発生場所の属性"
+    return "\r\n".join(line + ",路上" if line and i else line
+                       for i, line in enumerate(lines)).encode("cp932")
+
+
+#: Headers as forces really write them: each loads the same incidents, with a finding.
+HEADER_VARIANTS = [
+    # id, make, finding code, words in its message
+    ("no_suffixes", _header(lambda h: h.replace("（発生地）", "").replace("（始期）", "")),
+     "header_written_otherwise", "管轄警察署 -> 管轄警察署（発生地）"),
+    ("half_width_brackets", _header(lambda h: h.replace("（", "(").replace("）", ")")),
+     "header_written_otherwise", "発生時(始期) -> 発生時（始期）"),
+    ("stray_spaces", _header(lambda h: h.replace(",", " ,").replace("管轄", "管轄　")),
+     "header_written_otherwise", "管轄\u3000警察署（発生地） -> 管轄警察署（発生地）"),
+    ("both_place_columns", _both_place_columns, "place_type_twice",
+     "発生場所 was loaded as the place type"),
+]
+
+
+@pytest.mark.parametrize(("make", "code", "words"), [r[1:] for r in HEADER_VARIANTS],
+                         ids=[r[0] for r in HEADER_VARIANTS])
+def test_headers_as_forces_write_them(base, tmp_path, make, code, words):
+    expected = read_crime_file(base)
+    result = read_crime_file(write(tmp_path, ""), content=make(base.read_bytes().decode("cp932")))
+    assert result.row_count == expected.row_count
+    assert_frame_equal(result.frame.drop("place_type"), expected.frame.drop("place_type"))
+    assert words in finding(result, code).message
+    assert "unknown_columns" not in codes(result)
 
 
 def test_bad_bytes_report_line_byte_column_and_what_to_do(base, tmp_path):
