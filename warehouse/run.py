@@ -10,7 +10,9 @@ DuckDB connection: every step can be tested without Prefect.
 
 from __future__ import annotations
 
+import getpass
 import json
+import shutil
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +27,9 @@ from warehouse import db
 from warehouse.arrivals import settled_unseen_inbox_files, unseen_inbox_files
 from warehouse.errors import RejectedFile
 from warehouse.files import discover, ensure_home, quarantine, sha256_of, writer_lock
+from warehouse.hold import REPORT_SUFFIX as HELD_REPORT_SUFFIX
+from warehouse.hold import TEXT_SUFFIX as HELD_TEXT_SUFFIX
+from warehouse.hold import current_file_ids, keep_held, shrink_of
 from warehouse.ingest.contract import Parsed
 from warehouse.ingest.route import parse_file
 from warehouse.load import LOAD_COMMIT_ROWS, RowGroupAppender, load_parsed
@@ -143,6 +148,10 @@ class Run:
     # Parse threads of the in-process steps, and the parses started before the files' turn.
     pool: ThreadPoolExecutor | None = None
     parsing: dict[Path, ParseFuture] = field(default_factory=dict)
+    # Files (by sha256) a person accepted (`saihan accept`): loaded even if they shrink their
+    # dataset, and who accepted them.
+    accepted: set[str] = field(default_factory=set)
+    accepted_by: str | None = None
 
     @property
     def nothing_new(self) -> bool:
@@ -245,6 +254,10 @@ def ingest_file(run: Run, path: Path, prepared: Parsed | RejectedFile | None = N
         result.quarantined_as = str(target)
         _record_rejection(run.con, result, error, run.report.run_id)
         return result
+    if result.sha256 in run.accepted:
+        _record_acceptance(run, result)
+    elif _hold_if_shrinking(run, path, parsed, result):
+        return result
     file_id, superseded = load_parsed(run.con, path, result.sha256, parsed, run.report.run_id,
                                       run.appender)
     run.known.add(result.sha256)
@@ -257,6 +270,66 @@ def ingest_file(run: Run, path: Path, prepared: Parsed | RejectedFile | None = N
     result.superseded_file_ids = superseded
     result.findings = [f.to_dict() for f in parsed.findings]
     return result
+
+
+def _hold_if_shrinking(run: Run, path: Path, parsed: Parsed, result: FileResult) -> bool:
+    """Hold a delivery that would shrink its dataset (see warehouse.hold): keep it under held/
+    with its report and record it; nothing of it is loaded. Return whether it was held."""
+    current = current_file_ids(run.con, parsed)
+    if run.appender is not None and any(rid == run.report.run_id for _, rid in current):
+        run.appender.flush()  # an earlier delivery of this run: its rows must be countable
+    shrink = shrink_of(run.con, parsed, [file_id for file_id, _ in current],
+                       run.settings.hold_shrink_share)
+    if shrink is None:
+        return False
+    in_inbox = run.inbox_mode or run.settings.inbox in path.parents
+    target = keep_held(run.settings, path, shrink, move=in_inbox)
+    result.status = "held"
+    result.source_kind = parsed.source_kind
+    result.dataset_key = parsed.dataset_key
+    result.held_as = str(target)
+    result.hold = {"reasons": shrink.reasons, "rows_before": shrink.rows_before,
+                   "rows_after": shrink.rows_after}
+    run.con.execute(
+        "insert into raw.held_file (sha256, file_name, source_path, held_path, held_at, run_id, "
+        "source_kind, dataset_key, rows_before, rows_after, reason) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [result.sha256, path.name, str(path), str(target), datetime.now(UTC),
+         run.report.run_id, parsed.source_kind, parsed.dataset_key, shrink.rows_before,
+         shrink.rows_after, shrink.reason],
+    )
+    return True
+
+
+def _record_acceptance(run: Run, result: FileResult) -> None:
+    """Record who accepted a held delivery, and when (it is then loaded like any other)."""
+    result.accepted_by = run.accepted_by
+    run.con.execute(
+        "update raw.held_file set accepted_at = ?, accepted_by = ?, accepted_run_id = ? "
+        "where sha256 = ? and accepted_at is null",
+        [datetime.now(UTC), run.accepted_by, run.report.run_id, result.sha256],
+    )
+
+
+def return_held(settings: Settings, held: Path) -> Path:
+    """Move an accepted held file back into the inbox (under its name as delivered) and its
+    reports to held/accepted/; return where the file now is."""
+    held = held.resolve()
+    if settings.held.resolve() not in held.parents or not held.is_file():
+        raise FileNotFoundError(f"{held}: not a held file under {settings.held}")
+    report = json.loads(Path(f"{held}{HELD_REPORT_SUFFIX}").read_text(encoding="utf-8"))
+    target = settings.inbox / Path(report["file"]).name
+    if target.exists():
+        target = settings.inbox / held.name
+    settings.inbox.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(held), target)
+    done = settings.held / "accepted"
+    done.mkdir(parents=True, exist_ok=True)
+    for suffix in (HELD_REPORT_SUFFIX, HELD_TEXT_SUFFIX):
+        side = Path(f"{held}{suffix}")
+        if side.exists():
+            shutil.move(str(side), done / side.name)
+    return target
 
 
 def build_and_audit(run: Run) -> None:
@@ -451,21 +524,31 @@ def run_pipeline(
     with_settled_inbox: bool = False,
     sql_dir: Path = db.SQL_DIR,
     steps: RunSteps | None = None,
+    accept: Iterable[Path] = (),
 ) -> RunReport:
     """Ingest new files (the inbox, or the given paths), rebuild, audit and publish.
 
     ``with_settled_inbox`` also takes the complete inbox files not loaded yet (decided under
     the writer lock, after the previous run), so that files dropped together publish together
     and a file still being copied in is left for the next run. Raises when the run fails; the
-    report is written either way."""
+    report is written either way.
+
+    ``accept`` names held files (under held/) a person accepts: each is moved back into the
+    inbox and run with the hold waived, and the acceptance is recorded."""
     steps = steps or RunSteps()
     ensure_home(settings)
     with writer_lock(settings, wait_seconds=wait_seconds):
         chosen = None if paths is None else list(paths)
+        returned = [return_held(settings, held) for held in accept]
+        if returned:
+            chosen = [*(chosen or []), *returned]
         if with_settled_inbox:
             chosen = _with_settled_inbox(settings, chosen or [])
         clear_stale_work(settings)
         run = steps.plan(settings, chosen, trigger=trigger, sql_dir=sql_dir)
+        if returned:
+            run.accepted = {sha256_of(path) for path in returned}
+            run.accepted_by = getpass.getuser()
         try:
             execute(run, steps, force_build=force_build)
         except BaseException as exc:
