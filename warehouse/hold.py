@@ -2,11 +2,12 @@
 
 A delivery supersedes the current one of its dataset (see :mod:`warehouse.load`). When it would
 remove more than ``SAIHAN_HOLD_SHRINK_SHARE`` of the dataset's rows, or any police station or
-month of its data year (crime data), prefecture (programme files) or local government (plan lists) the dataset
-had, :func:`shrink_of` says so and :func:`keep_held` moves the file under ``held/`` beside a
-report (before/after rows by station and month, or by prefecture and government). Nothing of it
-is loaded until ``saihan accept`` runs it again with the hold waived. Plain Python over the
-build connection; the decision to hold is taken in :mod:`warehouse.run`.
+month of its data year (crime data), prefecture (programme files) or local government (plan
+lists) the dataset had, :func:`shrink_of` says so and :func:`keep_held` moves the file under
+``held/`` beside a report (before/after rows by station and month, or by prefecture and
+government). Nothing of it is loaded until ``saihan accept`` runs it again with the hold
+waived. Plain Python over the build connection; the decision to hold is taken in
+:mod:`warehouse.run`.
 """
 
 from __future__ import annotations
