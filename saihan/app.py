@@ -105,6 +105,9 @@ def _print_report(report: RunReport) -> None:
                 typer.echo(f"             held: {reason}")
             typer.echo(f"             kept as {result.held_as} (report {result.held_as}.held.txt);"
                        f" `saihan accept {result.held_as}` publishes it")
+        elif result.status == "rolled_back":
+            typer.echo(f"  rolled back {name}: removed by a rollback, not loaded again until it "
+                       "changes or `saihan accept` takes it")
         else:
             typer.echo(f"  unchanged  {name}")
     summary = report.to_dict()["summary"]

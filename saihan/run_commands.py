@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from saihan.app import (
+    EXIT_BUSY,
     EXIT_ERROR,
     PlainHelp,
     WaitOption,
@@ -18,7 +19,7 @@ from saihan.app import (
     run_and_report,
 )
 from warehouse.files import WriterBusy, ensure_home
-from warehouse.publish import rollback as rollback_snapshot
+from warehouse.run import rollback_pipeline
 from warehouse.sample import copy_from, copy_sample
 
 
@@ -96,12 +97,14 @@ def ingest(
 def accept(
     files: Annotated[
         list[Path],
-        typer.Argument(metavar="FILE", help="Held files (under $SAIHAN_HOME/held/) to publish."),
+        typer.Argument(metavar="FILE", help="Held files (under $SAIHAN_HOME/held/), or files a "
+                       "rollback removed, to publish."),
     ],
     wait: WaitOption = 0,
 ) -> None:
     """Publish held re-deliveries on purpose: each goes back through a run with the hold waived,
-    and who accepted it and when is recorded in mart.held_file."""
+    and who accepted it and when is recorded in mart.held_file. A file a rollback removed is
+    taken again the same way."""
     settings = load_settings()
     chosen = [path if path.exists() else settings.held / path.name for path in files]
     missing = [str(path) for path in chosen if not path.is_file()]
@@ -146,6 +149,9 @@ def status(
                     f"    held {result['file']}: {'; '.join(hold.get('reasons') or [])} "
                     f"-> {result['held_as']}.held.txt (`saihan accept` publishes it)"
                 )
+            if result["status"] == "rolled_back" and data["status"] == "rolled_back":
+                typer.echo(f"    rolled back {result['file']} (not loaded again until it "
+                           "changes or `saihan accept` takes it)")
             if result["status"] == "rejected":
                 typer.echo(
                     f"    rejected {result['file']}: {result['rejection']['reason']} "
@@ -165,14 +171,18 @@ def status(
 
 @app.command(cls=PlainHelp)
 def rollback(wait: WaitOption = 0) -> None:
-    """Restore the previous published snapshot."""
-    from warehouse.files import writer_lock
-
+    """Restore the previous published snapshot; the inbox files it removes are not loaded
+    again until they change or `saihan accept` takes them."""
     settings = load_settings()
     try:
-        with writer_lock(settings, wait_seconds=wait):
-            restored = rollback_snapshot(settings)
-    except (WriterBusy, FileNotFoundError) as exc:
+        report = rollback_pipeline(settings, wait_seconds=wait)
+    except WriterBusy as exc:
+        typer.secho(str(exc), err=True, fg="yellow")
+        raise typer.Exit(EXIT_BUSY) from None
+    except FileNotFoundError as exc:
         typer.secho(str(exc), err=True, fg="red")
         raise typer.Exit(EXIT_ERROR) from None
-    typer.echo(f"restored {restored.name} as {settings.warehouse}")
+    for result in report.files:
+        typer.echo(f"  rolled back {result.file}: not loaded again until it changes or "
+                   "`saihan accept` takes it")
+    typer.echo(f"restored {Path(report.published_snapshot_of).name} as {settings.warehouse}")

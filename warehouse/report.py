@@ -19,7 +19,7 @@ class FileResult:
     """What happened to one file in a run."""
 
     file: str
-    status: str = "pending"  # loaded | unchanged | rejected | held
+    status: str = "pending"  # loaded | unchanged | rejected | held | rolled_back
     sha256: str | None = None
     source_kind: str | None = None
     dataset_key: str | None = None
@@ -41,7 +41,7 @@ class RunReport:
     run_id: str
     trigger: str
     started_at: str
-    status: str = "running"  # published | noop | audit_failed | failed
+    status: str = "running"  # published | noop | audit_failed | failed | rolled_back
     finished_at: str | None = None
     duration_seconds: float | None = None
     files: list[FileResult] = field(default_factory=list)
@@ -75,6 +75,7 @@ class RunReport:
             "unchanged": self.count("unchanged"),
             "rejected": self.count("rejected"),
             "held": self.count("held"),
+            "rolled_back": self.count("rolled_back"),
             "superseded": self.superseded,
             "rows_loaded": self.rows_loaded,
         }
@@ -97,6 +98,7 @@ HEADLINES = {
     "audit_failed": "audit failed, nothing published",
     "failed": "failed, nothing published",
     "running": "still running (or killed)",
+    "rolled_back": "rolled back to the previous snapshot",
 }
 
 
@@ -127,6 +129,7 @@ def _summary(report: Mapping[str, Any]) -> Mapping[str, Any]:
         "unchanged": sum(f["status"] == "unchanged" for f in files),
         "rejected": sum(f["status"] == "rejected" for f in files),
         "held": sum(f["status"] == "held" for f in files),
+        "rolled_back": sum(f["status"] == "rolled_back" for f in files),
         "superseded": sum(len(f.get("superseded_file_ids") or []) for f in files),
         "rows_loaded": sum(f.get("rows", 0) for f in files if f["status"] == "loaded"),
     }
@@ -154,6 +157,10 @@ def _publish_line(report: Mapping[str, Any]) -> str:
         else:
             line += " It is the first published version."
         return line
+    if status == "rolled_back":
+        return (f"Rolled back: {code(report.get('published_snapshot_of'))} was restored as "
+                f"{code(report.get('published_as'))}. The files it removed (below) are not "
+                "loaded again until they change or `saihan accept FILE` takes them.")
     if status == "noop":
         return "Nothing new and no code change: the published warehouse was left as it was."
     if status in ("audit_failed", "failed"):
@@ -196,6 +203,9 @@ def _file_rows(files: list[Mapping[str, Any]]) -> list[str]:
             notes.append((result.get("rejection") or {}).get("reason", ""))
         elif status == "held":
             notes += (result.get("hold") or {}).get("reasons") or []
+        elif status == "rolled_back":
+            notes.append("removed by a rollback; not loaded again until it changes or "
+                         "`saihan accept` takes it")
         label = {"rejected": "**REJECTED**", "held": "**HELD**"}.get(status, status)
         rows.append(f"| {label} | {code(result['file'])} | {rows_text} | "
                     f"{cell(result.get('dataset_key') or '')} | {cell('; '.join(notes))} |")

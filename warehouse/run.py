@@ -34,6 +34,7 @@ from warehouse.ingest.contract import Parsed
 from warehouse.ingest.route import parse_file
 from warehouse.load import LOAD_COMMIT_ROWS, RowGroupAppender, load_parsed
 from warehouse.publish import clear_stale_work, open_build, publish
+from warehouse.publish import rollback as restore_snapshot
 from warehouse.report import FileResult, RunReport, new_run_id
 from warehouse.settings import Settings
 
@@ -152,11 +153,14 @@ class Run:
     # dataset, and who accepted them.
     accepted: set[str] = field(default_factory=set)
     accepted_by: str | None = None
+    # Files (by sha256) a rollback removed: not loaded again until they change or are accepted.
+    rolled_back: set[str] = field(default_factory=set)
 
     @property
     def nothing_new(self) -> bool:
-        """Whether every planned file is one the published warehouse already holds."""
-        return set(self.hashes.values()) <= self.published.known
+        """Whether every planned file is one the published warehouse already holds (or one a
+        rollback removed, which is not loaded again)."""
+        return set(self.hashes.values()) <= self.published.known | self.rolled_back
 
 
 def plan_run(
@@ -177,7 +181,7 @@ def plan_run(
     fingerprint = db.code_fingerprint(sql_dir)
     up_to_date = published.version == latest and published.fingerprint == fingerprint
     return Run(settings, report, files, inbox_mode, sql_dir, published, up_to_date,
-               fingerprint, started=started)
+               fingerprint, started=started, rolled_back=set(rolled_back_files(settings)))
 
 
 def unseen_files(run: Run) -> list[Path]:
@@ -243,6 +247,9 @@ def ingest_file(run: Run, path: Path, prepared: Parsed | RejectedFile | None = N
     if result.sha256 in run.known:
         result.status = "unchanged"
         _remember_seen(run.con, path, result.sha256)
+        return result
+    if result.sha256 in run.rolled_back:
+        result.status = "rolled_back"  # removed by `saihan rollback`: not loaded again
         return result
     parsed = parse_or_reject(path) if prepared is None else prepared
     if isinstance(parsed, RejectedFile):
@@ -313,9 +320,19 @@ def _record_acceptance(run: Run, result: FileResult) -> None:
 
 def return_held(settings: Settings, held: Path) -> Path:
     """Move an accepted held file back into the inbox (under its name as delivered) and its
-    reports to held/accepted/; return where the file now is."""
+    reports to held/accepted/; a file a rollback removed is forgotten as such. Return where
+    the file now is."""
     held = held.resolve()
-    if settings.held.resolve() not in held.parents or not held.is_file():
+    if held.is_file() and settings.held.resolve() not in held.parents:
+        sha = sha256_of(held)
+        removed = rolled_back_files(settings)
+        if sha not in removed:
+            raise FileNotFoundError(f"{held}: neither held (under {settings.held}) nor removed "
+                                    "by a rollback")
+        del removed[sha]
+        _write_rolled_back(settings, removed)
+        return held
+    if not held.is_file():
         raise FileNotFoundError(f"{held}: not a held file under {settings.held}")
     report = json.loads(Path(f"{held}{HELD_REPORT_SUFFIX}").read_text(encoding="utf-8"))
     target = settings.inbox / Path(report["file"]).name
@@ -389,7 +406,9 @@ def skip_if_current(run: Run, *, force_build: bool = False) -> bool:
     """Mark a run with nothing new and no code change as a no-op (nothing is copied)."""
     if not (run.up_to_date and run.nothing_new) or force_build:
         return False
-    run.report.files = [FileResult(str(p), "unchanged", sha) for p, sha in run.hashes.items()]
+    run.report.files = [
+        FileResult(str(p), "rolled_back" if sha in run.rolled_back else "unchanged", sha)
+        for p, sha in run.hashes.items()]
     run.report.status = "noop"
     return True
 
@@ -457,7 +476,8 @@ def ingest_all(run: Run, steps: RunSteps) -> list[FileResult]:
     """Ingest every planned file in order; new files parse ahead (the next ones in order,
     within a budget) while one file at a time is loaded (a later delivery supersedes an
     earlier one, so the load keeps the files' order)."""
-    queue = [p for p in run.files if run.hashes.get(p) not in run.known]
+    queue = [p for p in run.files
+             if run.hashes.get(p) not in run.known | run.rolled_back]
     # Parses started early stay when their file is new (else they are dropped).
     ahead: dict[Path, ParseFuture] = {p: f for p, f in run.parsing.items() if p in queue}
     for path, future in run.parsing.items():
@@ -555,6 +575,62 @@ def run_pipeline(
             steps.finish(run, exc)
             raise
         return steps.finish(run, None)
+
+
+def rolled_back_files(settings: Settings) -> dict[str, dict]:
+    """The files (by sha256) rollbacks removed from the published warehouse."""
+    path = settings.home / "rolled_back.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _write_rolled_back(settings: Settings, files: dict[str, dict]) -> None:
+    path = settings.home / "rolled_back.json"
+    scratch = path.with_suffix(".json.tmp")
+    scratch.write_text(json.dumps(files, ensure_ascii=False, indent=2), encoding="utf-8")
+    scratch.replace(path)
+
+
+def _published_files(settings: Settings) -> dict[str, str]:
+    """sha256 -> source path of every file the published warehouse holds."""
+    if not settings.warehouse.exists():
+        return {}
+    con = db.open_published(settings.warehouse)
+    try:
+        if db.schema_version(con) == 0:
+            return {}
+        return dict(con.execute("select sha256, source_path from raw.file").fetchall())
+    finally:
+        con.close()
+
+
+def rollback_pipeline(settings: Settings, *, wait_seconds: float = 0) -> RunReport:
+    """Restore the previous snapshot, as an event: a run report (trigger and status rollback)
+    lists the files it removed, and those are not loaded again from the inbox until they
+    change or are accepted (`saihan accept`). Raises WriterBusy while a run writes, and
+    FileNotFoundError without a snapshot."""
+    started = time.monotonic()
+    ensure_home(settings)
+    with writer_lock(settings, wait_seconds=wait_seconds):
+        report = RunReport(new_run_id(), "rollback",
+                           datetime.now(UTC).isoformat(timespec="seconds"))
+        before = _published_files(settings)
+        restored = restore_snapshot(settings)
+        after = _published_files(settings)
+        removed = rolled_back_files(settings)
+        for sha, source in before.items():
+            if sha in after:
+                continue
+            removed[sha] = {"file": source, "rolled_back_at": report.started_at,
+                            "run_id": report.run_id}
+            report.files.append(FileResult(source, "rolled_back", sha))
+        _write_rolled_back(settings, removed)
+        report.status = "rolled_back"
+        report.published_as = str(settings.warehouse)
+        report.published_snapshot_of = str(restored)
+        report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
+        report.duration_seconds = round(time.monotonic() - started, 3)
+        _write_report(settings, report)
+        return report
 
 
 def _record_run(con: duckdb.DuckDBPyConnection, report: RunReport, fingerprint: str) -> None:

@@ -13,7 +13,7 @@ from saihan.cli import app
 from tests.helpers import invoke
 from warehouse.sample import bundled_files
 
-COMMANDS = ["init", "sample", "run", "ingest", "dashboard", "demo", "status", "rollback",
+COMMANDS = ["init", "sample", "run", "ingest", "accept", "dashboard", "demo", "status", "rollback",
             "serve", "template", "check", "extract", "estat fetch"]
 
 
@@ -157,3 +157,46 @@ def test_dashboard_prints_where_it_is_and_how_to_stop(sample_home, monkeypatch) 
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:8611" in result.output and "Ctrl-C" in result.output
     assert started[0][-2:] == ["--server.port", "8611"]
+
+
+def test_rollback_is_an_event_and_its_files_are_not_reloaded(
+        hokkaido_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    import duckdb
+
+    home = tmp_path / "home"
+    invoke(home, "init")
+    inbox_file = home / "inbox" / "hokkaido_2018hittakuri.csv"
+    shutil.copy2(hokkaido_dir / inbox_file.name, inbox_file)
+    assert invoke(home, "run").exit_code == 0
+
+    rolled = invoke(home, "rollback")
+    assert rolled.exit_code == 0, rolled.output
+    assert "rolled back" in rolled.output and inbox_file.name in rolled.output
+    status = invoke(home, "status").output
+    assert "rolled_back" in status and "rollback" in status
+    assert f"rolled back {inbox_file}" in status
+
+    def incidents() -> int:
+        con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+        try:
+            return con.execute("select count(*) from raw.crime_incident").fetchall()[0][0]
+        finally:
+            con.close()
+
+    again = invoke(home, "run")  # the file is still in the inbox: not silently reloaded
+    assert again.exit_code == 0, again.output
+    assert "rolled back" in again.output and incidents() == 0
+    accepted = invoke(home, "accept", str(inbox_file))
+    assert accepted.exit_code == 0, accepted.output
+    assert incidents() > 0
+
+
+def test_rollback_while_a_run_writes_exits_4(sample_copy) -> None:
+    from warehouse.files import writer_lock
+
+    with writer_lock(sample_copy):
+        result = invoke(sample_copy.home, "rollback")
+    assert result.exit_code == 4, result.output
+    assert "Another saihan run" in result.output

@@ -154,3 +154,18 @@ def test_the_share_a_redelivery_may_remove_is_a_setting(
         assert 0.8 * BICYCLE_ROWS < bicycle_rows(settings) < BICYCLE_ROWS
     else:
         assert bicycle_rows(settings) == BICYCLE_ROWS
+
+
+def test_a_plan_list_with_fewer_governments_is_held(settings: Settings, tmp_path: Path) -> None:
+    """Programme deliveries too: a plan list of 東京都 that no longer has 東京都 itself."""
+    from tests.unit.warehouse.ingest.test_programme import plans_rows, write_csv
+
+    run_pipeline(settings, [write_csv(tmp_path / "tokyo.csv", plans_rows("単独"))])
+    report = run_pipeline(settings, [write_csv(tmp_path / "tokyo_v2.csv",
+                                               plans_rows("他計画に包含")[:2])])
+    (result,) = report.files
+    assert result.status == "held"
+    assert any("local government" in r and "130001" in r for r in result.hold["reasons"])
+    assert (tmp_path / "tokyo_v2.csv").exists()  # outside the inbox: copied, never moved
+    assert published(settings, "select count(*) from mart.plan_status where lg_code in "
+                               "('131016', '130001') and status != 'not_reported'") == [(2,)]
