@@ -26,6 +26,7 @@ import duckdb
 from warehouse import db
 from warehouse.arrivals import settled_unseen_inbox_files, unseen_inbox_files
 from warehouse.errors import RejectedFile
+from warehouse.files import REPORT_SUFFIX as QUARANTINE_REPORT_SUFFIX
 from warehouse.files import discover, ensure_home, quarantine, sha256_of, writer_lock
 from warehouse.hold import REPORT_SUFFIX as HELD_REPORT_SUFFIX
 from warehouse.hold import TEXT_SUFFIX as HELD_TEXT_SUFFIX
@@ -105,6 +106,7 @@ class PublishedState:
     seen: SeenCache = field(default_factory=dict)
     fingerprint: str | None = None
     version: int = 0
+    quarantined: set[str] = field(default_factory=set)  # raw.rejected_file's quarantined paths
 
 
 def _published_state(settings: Settings) -> PublishedState:
@@ -121,8 +123,10 @@ def _published_state(settings: Settings) -> PublishedState:
         ).fetchone()
         seen = {(p, size, mtime): sha for p, size, mtime, sha in
                 con.execute("select * from meta.file_seen").fetchall()}
+        quarantined = {row[0] for row in con.execute(
+            "select quarantined_path from raw.rejected_file").fetchall()}
         return PublishedState(_known_hashes(con), seen,
-                              fingerprint[0] if fingerprint else None, version)
+                              fingerprint[0] if fingerprint else None, version, quarantined)
     finally:
         con.close()
 
@@ -155,12 +159,16 @@ class Run:
     accepted_by: str | None = None
     # Files (by sha256) a rollback removed: not loaded again until they change or are accepted.
     rolled_back: set[str] = field(default_factory=set)
+    # Quarantine reports on disk the published warehouse does not record (the run that wrote
+    # them was killed or published nothing): this run records them.
+    unrecorded_rejections: list[dict] = field(default_factory=list)
 
     @property
     def nothing_new(self) -> bool:
         """Whether every planned file is one the published warehouse already holds (or one a
         rollback removed, which is not loaded again)."""
-        return set(self.hashes.values()) <= self.published.known | self.rolled_back
+        return (set(self.hashes.values()) <= self.published.known | self.rolled_back
+                and not self.unrecorded_rejections)
 
 
 def plan_run(
@@ -181,7 +189,40 @@ def plan_run(
     fingerprint = db.code_fingerprint(sql_dir)
     up_to_date = published.version == latest and published.fingerprint == fingerprint
     return Run(settings, report, files, inbox_mode, sql_dir, published, up_to_date,
-               fingerprint, started=started, rolled_back=set(rolled_back_files(settings)))
+               fingerprint, started=started, rolled_back=set(rolled_back_files(settings)),
+               unrecorded_rejections=unrecorded_rejections(settings, published))
+
+
+def unrecorded_rejections(settings: Settings, published: PublishedState) -> list[dict]:
+    """Quarantine reports (the record of a rejection on disk) whose file the published
+    warehouse does not list in raw.rejected_file."""
+    found = []
+    for report_path in sorted(settings.quarantine.glob(f"*{QUARANTINE_REPORT_SUFFIX}")):
+        try:
+            report = json.loads(report_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        kept = report.get("quarantined_as")
+        if kept and kept not in published.quarantined and Path(kept).is_file():
+            found.append(report)
+    return found
+
+
+def record_unrecorded_rejections(run: Run) -> None:
+    """Record the rejections an earlier run found but did not publish (killed, or failed for
+    another file): in raw.rejected_file, and as rejected files of this run's report."""
+    for report in run.unrecorded_rejections:
+        kept = Path(report["quarantined_as"])
+        result = FileResult(file=report.get("file") or kept.name, status="rejected",
+                            sha256=sha256_of(kept), quarantined_as=str(kept),
+                            rejection={k: report.get(k) for k in
+                                       ("file", "line", "column", "reason", "action",
+                                        "details")})
+        run.report.files.append(result)
+        error = RejectedFile(Path(result.file), report.get("reason") or "",
+                             report.get("action") or "", report.get("line"),
+                             report.get("column"))
+        _record_rejection(run.con, result, error, run.report.run_id)
 
 
 def unseen_files(run: Run) -> list[Path]:
@@ -517,6 +558,7 @@ def execute(run: Run, steps: RunSteps, *, force_build: bool = False) -> None:
     if skip_if_current(run, force_build=force_build):
         return
     steps.open(run)
+    record_unrecorded_rejections(run)
     ingest_all(run, steps)
     end_loads(run)
     steps.build_audit(run)
