@@ -18,6 +18,7 @@ from typing import Annotated
 import typer
 
 from warehouse import db
+from warehouse.errors import disk_full
 from warehouse.files import WriterBusy
 from warehouse.run import RunReport, run_pipeline
 from warehouse.settings import Settings
@@ -154,8 +155,9 @@ def run_and_report(
         # Anything else (disk full, a bug): say plainly what happened and what did not, then
         # give the details for whoever fixes it.
         reports = sorted(settings.runs.glob("*.json")) if settings.runs.exists() else []
+        cause = disk_full(exc, settings.work) or f"{type(exc).__name__}: {exc}"
         typer.secho(
-            f"saihan {trigger} failed: {type(exc).__name__}: {exc}\n"
+            f"saihan {trigger} failed: {cause}\n"
             f"Nothing was published; {settings.warehouse} is as it was. "
             + (f"Run report: {reports[-1]}. " if reports else "")
             + "Fix the cause and run again; the next run cleans up after this one.",

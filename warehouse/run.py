@@ -25,7 +25,7 @@ import duckdb
 
 from warehouse import db
 from warehouse.arrivals import settled_unseen_inbox_files, unseen_inbox_files
-from warehouse.errors import RejectedFile
+from warehouse.errors import RejectedFile, disk_full
 from warehouse.files import REPORT_SUFFIX as QUARANTINE_REPORT_SUFFIX
 from warehouse.files import discover, ensure_home, quarantine, sha256_of, writer_lock
 from warehouse.hold import REPORT_SUFFIX as HELD_REPORT_SUFFIX
@@ -435,7 +435,8 @@ def finish_run(run: Run, error: BaseException | None = None) -> RunReport:
         report.error = str(error)
     elif error is not None:
         report.status = "failed"
-        report.error = f"{type(error).__name__}: {error}"
+        report.error = (disk_full(error, run.settings.work)
+                        or f"{type(error).__name__}: {error}")
     report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
     report.duration_seconds = round(time.monotonic() - run.started, 3)
     clear_stale_work(run.settings)

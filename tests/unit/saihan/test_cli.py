@@ -200,3 +200,35 @@ def test_rollback_while_a_run_writes_exits_4(sample_copy) -> None:
         result = invoke(sample_copy.home, "rollback")
     assert result.exit_code == 4, result.output
     assert "Another saihan run" in result.output
+
+
+def test_a_full_disk_says_so_and_where_not_the_follow_on_error(
+        hokkaido_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    """As seen on a 12 MB tmpfs: DuckDB's commit fails writing the WAL, and what follows
+    ("Current transaction is aborted", "cannot rollback") used to be all a user read."""
+    import duckdb
+
+    from warehouse import db
+
+    home = tmp_path / "home"
+    invoke(home, "ingest", str(hokkaido_dir / "hokkaido_2018hittakuri.csv"))
+    wal = home / "work" / "build-x.duckdb.wal"
+
+    def full(*args, **kwargs):
+        try:
+            raise duckdb.TransactionException(
+                f'TransactionContext Error: Failed to commit: Could not write file "{wal}": '
+                "No space left on device")
+        except duckdb.Error:
+            raise duckdb.TransactionException(
+                "TransactionContext Error: Current transaction is aborted (please ROLLBACK)"
+            ) from None
+
+    monkeypatch.setattr(db, "build_models", full)
+    result = invoke(home, "ingest", str(hokkaido_dir / "hokkaido_2018ootobaitou.csv"))
+    assert result.exit_code == 1
+    first = result.output.splitlines()[0]
+    assert f"No space left on device while writing {wal}" in first
+    assert "aborted" not in first and str(home / "work") in first
+    report = sorted((home / "runs").glob("*.json"))[-1]
+    assert "No space left on device while writing" in json.loads(report.read_text())["error"]
