@@ -107,6 +107,7 @@ class PublishedState:
     fingerprint: str | None = None
     version: int = 0
     quarantined: set[str] = field(default_factory=set)  # raw.rejected_file's quarantined paths
+    held: dict[str, str] = field(default_factory=dict)  # sha256 -> held path, not yet accepted
 
 
 def _published_state(settings: Settings) -> PublishedState:
@@ -125,8 +126,12 @@ def _published_state(settings: Settings) -> PublishedState:
                 con.execute("select * from meta.file_seen").fetchall()}
         quarantined = {row[0] for row in con.execute(
             "select quarantined_path from raw.rejected_file").fetchall()}
+        has_held = con.execute("select count(*) from information_schema.tables where "
+                               "table_schema = 'raw' and table_name = 'held_file'").fetchall()
+        held = dict(con.execute("select sha256, held_path from raw.held_file "
+                                "where accepted_at is null").fetchall()) if has_held[0][0] else {}
         return PublishedState(_known_hashes(con), seen,
-                              fingerprint[0] if fingerprint else None, version, quarantined)
+                              fingerprint[0] if fingerprint else None, version, quarantined, held)
     finally:
         con.close()
 
@@ -164,10 +169,20 @@ class Run:
     unrecorded_rejections: list[dict] = field(default_factory=list)
 
     @property
+    def still_held(self) -> set[str]:
+        """Files (by sha256) held by an earlier run and not accepted in this one."""
+        return set(self.published.held) - self.accepted
+
+    @property
+    def not_loaded_again(self) -> set[str]:
+        """Files (by sha256) a run does not load again: removed by a rollback, or still held."""
+        return self.rolled_back | self.still_held
+
+    @property
     def nothing_new(self) -> bool:
         """Whether every planned file is one the published warehouse already holds (or one a
-        rollback removed, which is not loaded again)."""
-        return (set(self.hashes.values()) <= self.published.known | self.rolled_back
+        rollback removed or a hold keeps, which is not loaded again)."""
+        return (set(self.hashes.values()) <= self.published.known | self.not_loaded_again
                 and not self.unrecorded_rejections)
 
 
@@ -292,6 +307,9 @@ def ingest_file(run: Run, path: Path, prepared: Parsed | RejectedFile | None = N
     if result.sha256 in run.rolled_back:
         result.status = "rolled_back"  # removed by `saihan rollback`: not loaded again
         return result
+    if result.sha256 in run.still_held:
+        _mark_still_held(run, result)
+        return result
     parsed = parse_or_reject(path) if prepared is None else prepared
     if isinstance(parsed, RejectedFile):
         error = parsed
@@ -347,6 +365,13 @@ def _hold_if_shrinking(run: Run, path: Path, parsed: Parsed, result: FileResult)
          shrink.rows_after, shrink.reason],
     )
     return True
+
+
+def _mark_still_held(run: Run, result: FileResult) -> None:
+    """A file an earlier run held, seen again (not copied or recorded again)."""
+    result.status = "held"
+    result.held_as = run.published.held[result.sha256]
+    result.hold = {"reasons": ["held by an earlier run; see its report"]}
 
 
 def _record_acceptance(run: Run, result: FileResult) -> None:
@@ -448,9 +473,13 @@ def skip_if_current(run: Run, *, force_build: bool = False) -> bool:
     """Mark a run with nothing new and no code change as a no-op (nothing is copied)."""
     if not (run.up_to_date and run.nothing_new) or force_build:
         return False
-    run.report.files = [
-        FileResult(str(p), "rolled_back" if sha in run.rolled_back else "unchanged", sha)
-        for p, sha in run.hashes.items()]
+    run.report.files = []
+    for path, sha in run.hashes.items():
+        result = FileResult(str(path), "rolled_back" if sha in run.rolled_back else "unchanged",
+                            sha)
+        if sha in run.still_held:
+            _mark_still_held(run, result)
+        run.report.files.append(result)
     run.report.status = "noop"
     return True
 
@@ -519,7 +548,7 @@ def ingest_all(run: Run, steps: RunSteps) -> list[FileResult]:
     within a budget) while one file at a time is loaded (a later delivery supersedes an
     earlier one, so the load keeps the files' order)."""
     queue = [p for p in run.files
-             if run.hashes.get(p) not in run.known | run.rolled_back]
+             if run.hashes.get(p) not in run.known | run.not_loaded_again]
     # Parses started early stay when their file is new (else they are dropped).
     ahead: dict[Path, ParseFuture] = {p: f for p, f in run.parsing.items() if p in queue}
     for path, future in run.parsing.items():

@@ -169,3 +169,19 @@ def test_a_plan_list_with_fewer_governments_is_held(settings: Settings, tmp_path
     assert (tmp_path / "tokyo_v2.csv").exists()  # outside the inbox: copied, never moved
     assert published(settings, "select count(*) from mart.plan_status where lg_code in "
                                "('131016', '130001') and status != 'not_reported'") == [(2,)]
+
+
+def test_a_held_file_given_again_stays_held_and_changes_nothing(
+        hokkaido_dir: Path, settings: Settings, tmp_path: Path) -> None:
+    first_delivery(settings, hokkaido_dir)
+    short = head(hokkaido_dir / BICYCLE, tmp_path / "short.csv", 200)  # outside the inbox
+    assert [f.status for f in run_pipeline(settings, [short]).files] == ["held"]
+    before = published(settings, "select * from mart.run")
+
+    result = invoke(settings.home, "ingest", str(short))
+
+    assert result.exit_code == 6, result.output
+    assert "noop" in result.output and "HELD" in result.output
+    assert published(settings, "select * from mart.run") == before
+    assert published(settings, "select count(*) from mart.held_file") == [(1,)]
+    assert len([p for p in settings.held.iterdir() if p.name.endswith("short.csv")]) == 1
