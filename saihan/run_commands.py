@@ -19,7 +19,7 @@ from saihan.app import (
     run_and_report,
 )
 from warehouse.files import WriterBusy, ensure_home
-from warehouse.run import rollback_pipeline
+from warehouse.run_state import rollback_pipeline
 from warehouse.sample import copy_from, copy_sample
 
 

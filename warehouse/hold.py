@@ -15,14 +15,15 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from warehouse.ingest.contract import Parsed
-from warehouse.load import SAME_DATASET, same_dataset
+from warehouse.load import SAME_DATASET, RowGroupAppender, same_dataset
+from warehouse.report import FileResult
 from warehouse.settings import Settings
 
 # Per raw table, what a delivery must not lose: (label, SQL expression over the raw table,
@@ -168,3 +169,51 @@ def report_text(path: Path, target: Path, shrink: Shrink) -> str:
             lines.append("  ".join(f"{str(change[label] or '-'):<16}" for label in labels)
                          + f"  {change['before']:>8,}  {change['after']:>8,}")
     return "\n".join(lines) + "\n"
+
+
+def hold_if_shrinking(con: duckdb.DuckDBPyConnection, settings: Settings, path: Path,
+                      parsed: Parsed, result: FileResult, run_id: str,
+                      appender: RowGroupAppender | None, *, move: bool) -> bool:
+    """Hold a delivery that would shrink its dataset: keep it under held/ with its report and
+    record it in raw.held_file; nothing of it is loaded. Return whether it was held."""
+    current = current_file_ids(con, parsed)
+    if appender is not None and any(rid == run_id for _, rid in current):
+        appender.flush()  # an earlier delivery of this run: its rows must be countable
+    shrink = shrink_of(con, parsed, [file_id for file_id, _ in current],
+                       settings.hold_shrink_share)
+    if shrink is None:
+        return False
+    target = keep_held(settings, path, shrink, move=move)
+    result.status = "held"
+    result.source_kind = parsed.source_kind
+    result.dataset_key = parsed.dataset_key
+    result.held_as = str(target)
+    result.hold = {"reasons": shrink.reasons, "rows_before": shrink.rows_before,
+                   "rows_after": shrink.rows_after}
+    con.execute(
+        "insert into raw.held_file (sha256, file_name, source_path, held_path, held_at, run_id, "
+        "source_kind, dataset_key, rows_before, rows_after, reason) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [result.sha256, path.name, str(path), str(target), datetime.now(UTC),
+         run_id, parsed.source_kind, parsed.dataset_key, shrink.rows_before,
+         shrink.rows_after, shrink.reason],
+    )
+    return True
+
+
+def mark_still_held(result: FileResult, held_as: str) -> None:
+    """A file an earlier run held, seen again (not copied or recorded again)."""
+    result.status = "held"
+    result.held_as = held_as
+    result.hold = {"reasons": ["held by an earlier run; see its report"]}
+
+
+def record_acceptance(con: duckdb.DuckDBPyConnection, result: FileResult,
+                      accepted_by: str | None, run_id: str) -> None:
+    """Record who accepted a held delivery, and when (it is then loaded like any other)."""
+    result.accepted_by = accepted_by
+    con.execute(
+        "update raw.held_file set accepted_at = ?, accepted_by = ?, accepted_run_id = ? "
+        "where sha256 = ? and accepted_at is null",
+        [datetime.now(UTC), accepted_by, run_id, result.sha256],
+    )

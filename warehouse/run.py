@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import shutil
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -23,23 +22,17 @@ from typing import Protocol
 
 import duckdb
 
-from warehouse import db
+from warehouse import db, run_state
 from warehouse.arrivals import settled_unseen_inbox_files, unseen_inbox_files
 from warehouse.errors import RejectedFile, disk_full
-from warehouse.files import REPORT_SUFFIX as QUARANTINE_REPORT_SUFFIX
 from warehouse.files import discover, ensure_home, quarantine, sha256_of, writer_lock
-from warehouse.hold import REPORT_SUFFIX as HELD_REPORT_SUFFIX
-from warehouse.hold import TEXT_SUFFIX as HELD_TEXT_SUFFIX
-from warehouse.hold import current_file_ids, keep_held, shrink_of
+from warehouse.hold import hold_if_shrinking, mark_still_held, record_acceptance
 from warehouse.ingest.contract import Parsed
 from warehouse.ingest.route import parse_file
 from warehouse.load import LOAD_COMMIT_ROWS, RowGroupAppender, load_parsed
 from warehouse.publish import clear_stale_work, open_build, publish
-from warehouse.publish import rollback as restore_snapshot
 from warehouse.report import FileResult, RunReport, new_run_id
 from warehouse.settings import Settings
-
-SeenCache = dict[tuple[str, int, int], str]
 
 # Parsing ahead of the (ordered) load: worker threads, and how much input may be parsed but
 # not yet loaded at a time (always at least the next new file).
@@ -54,11 +47,7 @@ class ParseFuture(Protocol):
     def result(self) -> Parsed | RejectedFile: ...
 
 
-def _known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {row[0] for row in con.execute("select sha256 from raw.file").fetchall()}
-
-
-SeenCache = dict[tuple[str, int, int], str]
+SeenCache = run_state.SeenCache
 
 
 def _seen_sha(seen: SeenCache, path: Path) -> str | None:
@@ -82,60 +71,6 @@ def _remember_seen(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> None
 
 
 
-def _record_rejection(con, result: FileResult, error: RejectedFile, run_id: str) -> None:
-    con.execute(
-        "insert into raw.rejected_file values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [result.sha256, Path(result.file).name, result.file, result.quarantined_as,
-         datetime.now(UTC), run_id, error.line, error.column, error.reason, error.action],
-    )
-
-
-def _write_report(settings: Settings, report: RunReport) -> Path:
-    settings.runs.mkdir(parents=True, exist_ok=True)
-    path = settings.runs / f"{report.run_id}.json"
-    path.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str),
-                    encoding="utf-8")
-    return path
-
-
-@dataclass
-class PublishedState:
-    """What the published warehouse already holds, read without copying it."""
-
-    known: set[str] = field(default_factory=set)
-    seen: SeenCache = field(default_factory=dict)
-    fingerprint: str | None = None
-    version: int = 0
-    quarantined: set[str] = field(default_factory=set)  # raw.rejected_file's quarantined paths
-    held: dict[str, str] = field(default_factory=dict)  # sha256 -> held path, not yet accepted
-
-
-def _published_state(settings: Settings) -> PublishedState:
-    """Known file hashes, seen-file cache, code fingerprint and schema version."""
-    if not settings.warehouse.exists():
-        return PublishedState()
-    con = db.open_published(settings.warehouse)
-    try:
-        version = db.schema_version(con)
-        if version == 0:
-            return PublishedState()
-        fingerprint = con.execute(
-            "select value from meta.build_info where key = 'code_fingerprint'"
-        ).fetchone()
-        seen = {(p, size, mtime): sha for p, size, mtime, sha in
-                con.execute("select * from meta.file_seen").fetchall()}
-        quarantined = {row[0] for row in con.execute(
-            "select quarantined_path from raw.rejected_file").fetchall()}
-        has_held = con.execute("select count(*) from information_schema.tables where "
-                               "table_schema = 'raw' and table_name = 'held_file'").fetchall()
-        held = dict(con.execute("select sha256, held_path from raw.held_file "
-                                "where accepted_at is null").fetchall()) if has_held[0][0] else {}
-        return PublishedState(_known_hashes(con), seen,
-                              fingerprint[0] if fingerprint else None, version, quarantined, held)
-    finally:
-        con.close()
-
-
 @dataclass
 class Run:
     """One run in progress: the plan (files and their hashes) and, once opened, the build."""
@@ -145,7 +80,7 @@ class Run:
     files: list[Path]
     inbox_mode: bool
     sql_dir: Path
-    published: PublishedState
+    published: run_state.PublishedState
     up_to_date: bool
     fingerprint: str
     hashes: dict[Path, str] = field(default_factory=dict)
@@ -199,45 +134,13 @@ def plan_run(
     report = RunReport(new_run_id(), trigger, datetime.now(UTC).isoformat(timespec="seconds"))
     inbox_mode = paths is None
     files = discover([settings.inbox] if inbox_mode else list(paths))
-    published = _published_state(settings)
+    published = run_state.published_state(settings)
     latest = max((v for v, _ in db.migrations(sql_dir)), default=0)
     fingerprint = db.code_fingerprint(sql_dir)
     up_to_date = published.version == latest and published.fingerprint == fingerprint
     return Run(settings, report, files, inbox_mode, sql_dir, published, up_to_date,
-               fingerprint, started=started, rolled_back=set(rolled_back_files(settings)),
-               unrecorded_rejections=unrecorded_rejections(settings, published))
-
-
-def unrecorded_rejections(settings: Settings, published: PublishedState) -> list[dict]:
-    """Quarantine reports (the record of a rejection on disk) whose file the published
-    warehouse does not list in raw.rejected_file."""
-    found = []
-    for report_path in sorted(settings.quarantine.glob(f"*{QUARANTINE_REPORT_SUFFIX}")):
-        try:
-            report = json.loads(report_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        kept = report.get("quarantined_as")
-        if kept and kept not in published.quarantined and Path(kept).is_file():
-            found.append(report)
-    return found
-
-
-def record_unrecorded_rejections(run: Run) -> None:
-    """Record the rejections an earlier run found but did not publish (killed, or failed for
-    another file): in raw.rejected_file, and as rejected files of this run's report."""
-    for report in run.unrecorded_rejections:
-        kept = Path(report["quarantined_as"])
-        result = FileResult(file=report.get("file") or kept.name, status="rejected",
-                            sha256=sha256_of(kept), quarantined_as=str(kept),
-                            rejection={k: report.get(k) for k in
-                                       ("file", "line", "column", "reason", "action",
-                                        "details")})
-        run.report.files.append(result)
-        error = RejectedFile(Path(result.file), report.get("reason") or "",
-                             report.get("action") or "", report.get("line"),
-                             report.get("column"))
-        _record_rejection(run.con, result, error, run.report.run_id)
+               fingerprint, started=started, rolled_back=set(run_state.rolled_back_files(settings)),
+               unrecorded_rejections=run_state.unrecorded_rejections(settings, published))
 
 
 def unseen_files(run: Run) -> list[Path]:
@@ -260,7 +163,7 @@ def open_run(run: Run) -> None:
     run.con = db.connect(run.build_path)
     run.migrations_applied = db.migrate(run.con, run.sql_dir)
     db.load_reference(run.con)
-    run.known = _known_hashes(run.con)
+    run.known = run_state.known_hashes(run.con)
     _begin_loads(run)
 
 
@@ -308,21 +211,22 @@ def ingest_file(run: Run, path: Path, prepared: Parsed | RejectedFile | None = N
         result.status = "rolled_back"  # removed by `saihan rollback`: not loaded again
         return result
     if result.sha256 in run.still_held:
-        _mark_still_held(run, result)
+        mark_still_held(result, run.published.held[result.sha256])
         return result
     parsed = parse_or_reject(path) if prepared is None else prepared
+    in_inbox = run.inbox_mode or run.settings.inbox in path.parents
     if isinstance(parsed, RejectedFile):
         error = parsed
-        in_inbox = run.inbox_mode or run.settings.inbox in path.parents
         target = quarantine(run.settings, path, error, move=in_inbox)
         result.status = "rejected"
         result.rejection = error.to_dict()
         result.quarantined_as = str(target)
-        _record_rejection(run.con, result, error, run.report.run_id)
+        run_state.record_rejection(run.con, result, error, run.report.run_id)
         return result
-    if result.sha256 in run.accepted:
-        _record_acceptance(run, result)
-    elif _hold_if_shrinking(run, path, parsed, result):
+    if result.sha256 in run.accepted:  # `saihan accept`: the hold is waived
+        record_acceptance(run.con, result, run.accepted_by, run.report.run_id)
+    elif hold_if_shrinking(run.con, run.settings, path, parsed, result, run.report.run_id,
+                           run.appender, move=in_inbox):
         return result
     file_id, superseded = load_parsed(run.con, path, result.sha256, parsed, run.report.run_id,
                                       run.appender)
@@ -336,83 +240,6 @@ def ingest_file(run: Run, path: Path, prepared: Parsed | RejectedFile | None = N
     result.superseded_file_ids = superseded
     result.findings = [f.to_dict() for f in parsed.findings]
     return result
-
-
-def _hold_if_shrinking(run: Run, path: Path, parsed: Parsed, result: FileResult) -> bool:
-    """Hold a delivery that would shrink its dataset (see warehouse.hold): keep it under held/
-    with its report and record it; nothing of it is loaded. Return whether it was held."""
-    current = current_file_ids(run.con, parsed)
-    if run.appender is not None and any(rid == run.report.run_id for _, rid in current):
-        run.appender.flush()  # an earlier delivery of this run: its rows must be countable
-    shrink = shrink_of(run.con, parsed, [file_id for file_id, _ in current],
-                       run.settings.hold_shrink_share)
-    if shrink is None:
-        return False
-    in_inbox = run.inbox_mode or run.settings.inbox in path.parents
-    target = keep_held(run.settings, path, shrink, move=in_inbox)
-    result.status = "held"
-    result.source_kind = parsed.source_kind
-    result.dataset_key = parsed.dataset_key
-    result.held_as = str(target)
-    result.hold = {"reasons": shrink.reasons, "rows_before": shrink.rows_before,
-                   "rows_after": shrink.rows_after}
-    run.con.execute(
-        "insert into raw.held_file (sha256, file_name, source_path, held_path, held_at, run_id, "
-        "source_kind, dataset_key, rows_before, rows_after, reason) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [result.sha256, path.name, str(path), str(target), datetime.now(UTC),
-         run.report.run_id, parsed.source_kind, parsed.dataset_key, shrink.rows_before,
-         shrink.rows_after, shrink.reason],
-    )
-    return True
-
-
-def _mark_still_held(run: Run, result: FileResult) -> None:
-    """A file an earlier run held, seen again (not copied or recorded again)."""
-    result.status = "held"
-    result.held_as = run.published.held[result.sha256]
-    result.hold = {"reasons": ["held by an earlier run; see its report"]}
-
-
-def _record_acceptance(run: Run, result: FileResult) -> None:
-    """Record who accepted a held delivery, and when (it is then loaded like any other)."""
-    result.accepted_by = run.accepted_by
-    run.con.execute(
-        "update raw.held_file set accepted_at = ?, accepted_by = ?, accepted_run_id = ? "
-        "where sha256 = ? and accepted_at is null",
-        [datetime.now(UTC), run.accepted_by, run.report.run_id, result.sha256],
-    )
-
-
-def return_held(settings: Settings, held: Path) -> Path:
-    """Move an accepted held file back into the inbox (under its name as delivered) and its
-    reports to held/accepted/; a file a rollback removed is forgotten as such. Return where
-    the file now is."""
-    held = held.resolve()
-    if held.is_file() and settings.held.resolve() not in held.parents:
-        sha = sha256_of(held)
-        removed = rolled_back_files(settings)
-        if sha not in removed:
-            raise FileNotFoundError(f"{held}: neither held (under {settings.held}) nor removed "
-                                    "by a rollback")
-        del removed[sha]
-        _write_rolled_back(settings, removed)
-        return held
-    if not held.is_file():
-        raise FileNotFoundError(f"{held}: not a held file under {settings.held}")
-    report = json.loads(Path(f"{held}{HELD_REPORT_SUFFIX}").read_text(encoding="utf-8"))
-    target = settings.inbox / Path(report["file"]).name
-    if target.exists():
-        target = settings.inbox / held.name
-    settings.inbox.mkdir(parents=True, exist_ok=True)
-    shutil.move(str(held), target)
-    done = settings.held / "accepted"
-    done.mkdir(parents=True, exist_ok=True)
-    for suffix in (HELD_REPORT_SUFFIX, HELD_TEXT_SUFFIX):
-        side = Path(f"{held}{suffix}")
-        if side.exists():
-            shutil.move(str(side), done / side.name)
-    return target
 
 
 def build_and_audit(run: Run) -> None:
@@ -465,7 +292,7 @@ def finish_run(run: Run, error: BaseException | None = None) -> RunReport:
     report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
     report.duration_seconds = round(time.monotonic() - run.started, 3)
     clear_stale_work(run.settings)
-    _write_report(run.settings, report)
+    run_state.write_report(run.settings, report)
     return report
 
 
@@ -478,7 +305,7 @@ def skip_if_current(run: Run, *, force_build: bool = False) -> bool:
         result = FileResult(str(path), "rolled_back" if sha in run.rolled_back else "unchanged",
                             sha)
         if sha in run.still_held:
-            _mark_still_held(run, result)
+            mark_still_held(result, run.published.held[sha])
         run.report.files.append(result)
     run.report.status = "noop"
     return True
@@ -588,7 +415,7 @@ def execute(run: Run, steps: RunSteps, *, force_build: bool = False) -> None:
     if skip_if_current(run, force_build=force_build):
         return
     steps.open(run)
-    record_unrecorded_rejections(run)
+    run_state.record_unrecorded_rejections(run.con, run.report, run.unrecorded_rejections)
     ingest_all(run, steps)
     end_loads(run)
     steps.build_audit(run)
@@ -631,7 +458,7 @@ def run_pipeline(
     ensure_home(settings)
     with writer_lock(settings, wait_seconds=wait_seconds):
         chosen = None if paths is None else list(paths)
-        returned = [return_held(settings, held) for held in accept]
+        returned = [run_state.return_held(settings, held) for held in accept]
         if returned:
             chosen = [*(chosen or []), *returned]
         if with_settled_inbox:
@@ -647,62 +474,6 @@ def run_pipeline(
             steps.finish(run, exc)
             raise
         return steps.finish(run, None)
-
-
-def rolled_back_files(settings: Settings) -> dict[str, dict]:
-    """The files (by sha256) rollbacks removed from the published warehouse."""
-    path = settings.home / "rolled_back.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-
-
-def _write_rolled_back(settings: Settings, files: dict[str, dict]) -> None:
-    path = settings.home / "rolled_back.json"
-    scratch = path.with_suffix(".json.tmp")
-    scratch.write_text(json.dumps(files, ensure_ascii=False, indent=2), encoding="utf-8")
-    scratch.replace(path)
-
-
-def _published_files(settings: Settings) -> dict[str, str]:
-    """sha256 -> source path of every file the published warehouse holds."""
-    if not settings.warehouse.exists():
-        return {}
-    con = db.open_published(settings.warehouse)
-    try:
-        if db.schema_version(con) == 0:
-            return {}
-        return dict(con.execute("select sha256, source_path from raw.file").fetchall())
-    finally:
-        con.close()
-
-
-def rollback_pipeline(settings: Settings, *, wait_seconds: float = 0) -> RunReport:
-    """Restore the previous snapshot, as an event: a run report (trigger and status rollback)
-    lists the files it removed, and those are not loaded again from the inbox until they
-    change or are accepted (`saihan accept`). Raises WriterBusy while a run writes, and
-    FileNotFoundError without a snapshot."""
-    started = time.monotonic()
-    ensure_home(settings)
-    with writer_lock(settings, wait_seconds=wait_seconds):
-        report = RunReport(new_run_id(), "rollback",
-                           datetime.now(UTC).isoformat(timespec="seconds"))
-        before = _published_files(settings)
-        restored = restore_snapshot(settings)
-        after = _published_files(settings)
-        removed = rolled_back_files(settings)
-        for sha, source in before.items():
-            if sha in after:
-                continue
-            removed[sha] = {"file": source, "rolled_back_at": report.started_at,
-                            "run_id": report.run_id}
-            report.files.append(FileResult(source, "rolled_back", sha))
-        _write_rolled_back(settings, removed)
-        report.status = "rolled_back"
-        report.published_as = str(settings.warehouse)
-        report.published_snapshot_of = str(restored)
-        report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
-        report.duration_seconds = round(time.monotonic() - started, 3)
-        _write_report(settings, report)
-        return report
 
 
 def _record_run(con: duckdb.DuckDBPyConnection, report: RunReport, fingerprint: str) -> None:

@@ -140,7 +140,7 @@ def test_an_unexpected_failure_says_nothing_was_published(
     monkeypatch.setattr(db, "build_models", broken)
     result = invoke(home, "ingest", str(hokkaido_dir / "hokkaido_2018ootobaitou.csv"))
     assert result.exit_code == 1
-    assert "saihan ingest failed: OSError" in result.output
+    assert "saihan ingest failed: No space left on device while writing" in result.output
     assert "No space left on device" in result.output
     assert "Nothing was published" in result.output and "Run report:" in result.output
     assert hashlib.sha256((home / "warehouse.duckdb").read_bytes()).hexdigest() == before
