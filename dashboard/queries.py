@@ -260,6 +260,15 @@ def rejected_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     )
 
 
+def held_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Re-deliveries held because they would shrink their dataset, not yet accepted."""
+    return _frame(
+        con,
+        "select held_at, file_name, dataset_key, rows_before, rows_after, reason, held_path "
+        "from mart.held_file where not is_accepted",
+    )
+
+
 def runs(con: duckdb.DuckDBPyConnection, limit: int = 20) -> pl.DataFrame:
     """The last publishing runs."""
     return _frame(con, "select * from mart.run limit ?", [limit])

@@ -3,7 +3,8 @@ how its report is printed.
 
 Exit status: 0 success; 1 an error (nothing published); 3 some files were rejected (the rest was
 published); 4 another run holds the writer lock; 5 (``saihan check``) a published total differs
-without an explanation.
+without an explanation; 6 some re-deliveries were held because they would shrink their dataset
+(none rejected; the rest was published; ``saihan accept`` publishes a held one).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Annotated
 import typer
 
 from warehouse import db
+from warehouse.errors import disk_full
 from warehouse.files import WriterBusy
 from warehouse.run import RunReport, run_pipeline
 from warehouse.settings import Settings
@@ -25,6 +27,7 @@ EXIT_ERROR = 1
 EXIT_REJECTED = 3
 EXIT_BUSY = 4
 EXIT_DIFFERENCES = 5
+EXIT_HELD = 6
 
 
 class PlainHelp(typer.core.TyperCommand):
@@ -95,6 +98,17 @@ def _print_report(report: RunReport) -> None:
             typer.echo(f"             found: {rejection.get('reason')}")
             typer.echo(f"             to do: {rejection.get('action')}")
             typer.echo(f"             kept in quarantine: {result.quarantined_as}")
+        elif result.status == "held":
+            hold = result.hold or {}
+            typer.secho(f"  HELD       {name}: {hold.get('rows_after', 0):,} rows would replace "
+                        f"{hold.get('rows_before', 0):,} of {result.dataset_key}", fg="yellow")
+            for reason in hold.get("reasons") or []:
+                typer.echo(f"             held: {reason}")
+            typer.echo(f"             kept as {result.held_as} (report {result.held_as}.held.txt);"
+                       f" `saihan accept {result.held_as}` publishes it")
+        elif result.status == "rolled_back":
+            typer.echo(f"  rolled back {name}: removed by a rollback, not loaded again until it "
+                       "changes or `saihan accept` takes it")
         else:
             typer.echo(f"  unchanged  {name}")
     summary = report.to_dict()["summary"]
@@ -106,7 +120,8 @@ def _print_report(report: RunReport) -> None:
     typer.echo(
         f"{report.status}: {summary['files_seen']} files seen, {summary['loaded']} loaded "
         f"({summary['rows_loaded']:,} rows), {summary['unchanged']} unchanged, "
-        f"{summary['superseded']} superseded, {summary['rejected']} rejected; "
+        f"{summary['superseded']} superseded, {summary['rejected']} rejected, "
+        f"{summary['held']} held; "
         f"{report.data_tests_run} data tests passed; {report.duration_seconds:.1f} s"
     )
 
@@ -119,11 +134,13 @@ def run_and_report(
     wait: float,
     as_json: bool = False,
     force_build: bool = False,
+    accept: list[Path] | None = None,
 ) -> RunReport:
     """Run the pipeline and turn its outcome into output and an exit status."""
     try:
         report = run_pipeline(
-            settings, paths, trigger=trigger, wait_seconds=wait, force_build=force_build
+            settings, paths, trigger=trigger, wait_seconds=wait, force_build=force_build,
+            accept=accept or [],
         )
     except WriterBusy as exc:
         typer.secho(str(exc), err=True, fg="yellow")
@@ -138,8 +155,9 @@ def run_and_report(
         # Anything else (disk full, a bug): say plainly what happened and what did not, then
         # give the details for whoever fixes it.
         reports = sorted(settings.runs.glob("*.json")) if settings.runs.exists() else []
+        cause = disk_full(exc, settings.work) or f"{type(exc).__name__}: {exc}"
         typer.secho(
-            f"saihan {trigger} failed: {type(exc).__name__}: {exc}\n"
+            f"saihan {trigger} failed: {cause}\n"
             f"Nothing was published; {settings.warehouse} is as it was. "
             + (f"Run report: {reports[-1]}. " if reports else "")
             + "Fix the cause and run again; the next run cleans up after this one.",
@@ -157,6 +175,14 @@ def run_and_report(
         elif report.status == "noop":
             typer.echo(f"nothing new; {settings.warehouse} is current")
     return report
+
+
+def exit_for(report: RunReport) -> None:
+    """Exit 3 when files were rejected, else 6 when deliveries were held; else return."""
+    if report.count("rejected"):
+        raise typer.Exit(EXIT_REJECTED)
+    if report.count("held"):
+        raise typer.Exit(EXIT_HELD)
 
 
 def is_published(settings: Settings) -> bool:

@@ -9,16 +9,17 @@ from typing import Annotated
 import typer
 
 from saihan.app import (
+    EXIT_BUSY,
     EXIT_ERROR,
-    EXIT_REJECTED,
     PlainHelp,
     WaitOption,
     app,
+    exit_for,
     load_settings,
     run_and_report,
 )
 from warehouse.files import WriterBusy, ensure_home
-from warehouse.publish import rollback as rollback_snapshot
+from warehouse.run_state import rollback_pipeline
 from warehouse.sample import copy_from, copy_sample
 
 
@@ -72,8 +73,7 @@ def run(wait: WaitOption = 0) -> None:
     """Take in what is new in the inbox, rebuild the marts, check them and publish."""
     settings = load_settings()
     report = run_and_report(settings, None, trigger="run", wait=wait)
-    if report.count("rejected"):
-        raise typer.Exit(EXIT_REJECTED)
+    exit_for(report)
 
 
 @app.command(cls=PlainHelp)
@@ -86,11 +86,34 @@ def ingest(
     ] = False,
     wait: WaitOption = 0,
 ) -> None:
-    """Take in the given files and folders, rebuild, check and publish (exit 3 if any rejected)."""
+    """Take in the given files and folders, rebuild, check and publish (exit 3 if any rejected,
+    6 if any held)."""
     settings = load_settings()
     report = run_and_report(settings, paths, trigger="ingest", wait=wait, as_json=as_json)
-    if report.count("rejected"):
-        raise typer.Exit(EXIT_REJECTED)
+    exit_for(report)
+
+
+@app.command(cls=PlainHelp)
+def accept(
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE", help="Held files (under $SAIHAN_HOME/held/), or files a "
+                       "rollback removed, to publish."),
+    ],
+    wait: WaitOption = 0,
+) -> None:
+    """Publish held re-deliveries on purpose: each goes back through a run with the hold waived,
+    and who accepted it and when is recorded in mart.held_file. A file a rollback removed is
+    taken again the same way."""
+    settings = load_settings()
+    chosen = [path if path.exists() else settings.held / path.name for path in files]
+    missing = [str(path) for path in chosen if not path.is_file()]
+    if missing:
+        typer.secho(f"not a held file: {', '.join(missing)} (see `saihan status`)",
+                    err=True, fg="red")
+        raise typer.Exit(EXIT_ERROR)
+    report = run_and_report(settings, [], trigger="accept", wait=wait, accept=chosen)
+    exit_for(report)
 
 
 @app.command(cls=PlainHelp)
@@ -120,6 +143,15 @@ def status(
             f"{data['duration_seconds'] or 0:>8.2f}"
         )
         for result in data["files"]:
+            if result["status"] == "held":
+                hold = result.get("hold") or {}
+                typer.echo(
+                    f"    held {result['file']}: {'; '.join(hold.get('reasons') or [])} "
+                    f"-> {result['held_as']}.held.txt (`saihan accept` publishes it)"
+                )
+            if result["status"] == "rolled_back" and data["status"] == "rolled_back":
+                typer.echo(f"    rolled back {result['file']} (not loaded again until it "
+                           "changes or `saihan accept` takes it)")
             if result["status"] == "rejected":
                 typer.echo(
                     f"    rejected {result['file']}: {result['rejection']['reason']} "
@@ -127,18 +159,30 @@ def status(
                 )
         if data.get("error"):
             typer.echo(f"    error: {data['error']}")
+    held = sorted(p for p in settings.held.glob("*") if p.is_file()
+                  and not p.name.endswith((".held.json", ".held.txt"))) \
+        if settings.held.exists() else []
+    if held:
+        typer.echo(f"{len(held)} held file(s) waiting in {settings.held} "
+                   "(`saihan accept FILE` publishes one):")
+        for path in held:
+            typer.echo(f"    held {path.name} (report {path.name}.held.txt)")
 
 
 @app.command(cls=PlainHelp)
 def rollback(wait: WaitOption = 0) -> None:
-    """Restore the previous published snapshot."""
-    from warehouse.files import writer_lock
-
+    """Restore the previous published snapshot; the inbox files it removes are not loaded
+    again until they change or `saihan accept` takes them."""
     settings = load_settings()
     try:
-        with writer_lock(settings, wait_seconds=wait):
-            restored = rollback_snapshot(settings)
-    except (WriterBusy, FileNotFoundError) as exc:
+        report = rollback_pipeline(settings, wait_seconds=wait)
+    except WriterBusy as exc:
+        typer.secho(str(exc), err=True, fg="yellow")
+        raise typer.Exit(EXIT_BUSY) from None
+    except FileNotFoundError as exc:
         typer.secho(str(exc), err=True, fg="red")
         raise typer.Exit(EXIT_ERROR) from None
-    typer.echo(f"restored {restored.name} as {settings.warehouse}")
+    for result in report.files:
+        typer.echo(f"  rolled back {result.file}: not loaded again until it changes or "
+                   "`saihan accept` takes it")
+    typer.echo(f"restored {Path(report.published_snapshot_of).name} as {settings.warehouse}")

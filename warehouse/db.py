@@ -9,6 +9,7 @@ rebuilt on every build: a file's name is its object's name (``sql/mart/prefectur
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from dataclasses import dataclass
@@ -157,7 +158,7 @@ def migrate(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[int
             )
             con.execute("commit")
         except Exception:
-            con.execute("rollback")
+            _rollback_quietly(con)
             raise
         applied.append(version)
     return applied
@@ -225,9 +226,16 @@ def build_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> lis
             built.append(model.qualified)
         con.execute("commit")
     except Exception:
-        con.execute("rollback")
+        _rollback_quietly(con)
         raise
     return built
+
+
+def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back after a failure without hiding it: when the commit itself failed (a full
+    disk), there is no transaction left and DuckDB's "cannot rollback" would replace the cause."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("rollback")
 
 
 def _model_kinds(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

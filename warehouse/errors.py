@@ -7,6 +7,9 @@ found there and what to do; the whole file is then quarantined with that report.
 
 from __future__ import annotations
 
+import errno
+import re
+import shutil
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -68,3 +71,37 @@ def shown(value: object) -> str:
         if unicodedata.category(ch) in {"Cc", "Zl", "Zp"} else ch
         for ch in str(value)
     )
+
+
+# DuckDB's words for a write that failed (the path is quoted), and the OS's for a full disk.
+_WRITE_FAILED = re.compile(r'Could not write file "([^"]+)"')
+_NO_SPACE = "no space left on device"
+
+
+def disk_full(error: BaseException, default_where: Path) -> str | None:
+    """A plain message when ``error`` (or what led to it) is a full disk: which file could not
+    be written, and how much space is left there; None for any other error. DuckDB's follow-on
+    errors ("Current transaction is aborted", "cannot rollback") never replace the cause."""
+    seen: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    for cause in seen:
+        text = str(cause)
+        is_full = (isinstance(cause, OSError) and cause.errno == errno.ENOSPC) or (
+            _NO_SPACE in text.lower())
+        if not is_full:
+            continue
+        match = _WRITE_FAILED.search(text)
+        where = Path(match.group(1) if match else getattr(cause, "filename", None)
+                     or default_where)
+        folder = next((p for p in [where, *where.parents] if p.exists()), default_where)
+        try:
+            size = f" (a disk of {shutil.disk_usage(folder).total / (1 << 20):,.0f} MB)"
+        except OSError:
+            size = ""
+        return (f"No space left on device while writing {where}. A run needs room for a copy "
+                f"of the warehouse and what it loads: free space on the disk holding "
+                f"{folder}{size}, or set SAIHAN_HOME to a larger disk, and run again.")
+    return None

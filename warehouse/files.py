@@ -78,8 +78,8 @@ def sha256_of(path: Path, chunk_size: int = 16 << 20) -> str:
 
 def ensure_home(settings: Settings) -> None:
     """Create the home folder layout (idempotent)."""
-    for folder in (settings.inbox, settings.quarantine, settings.extracts, settings.snapshots,
-                   settings.work, settings.runs):
+    for folder in (settings.inbox, settings.quarantine, settings.held, settings.extracts,
+                   settings.snapshots, settings.work, settings.runs):
         folder.mkdir(parents=True, exist_ok=True)
 
 

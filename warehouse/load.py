@@ -19,7 +19,7 @@ from warehouse.ingest.contract import Parsed
 from warehouse.load_findings import context_findings
 
 # Deliveries of one dataset: the same typed identity (a fixed SQL text, values bound).
-_SAME_DATASET = (
+SAME_DATASET = (
     "source_kind = ? and pref_code is not distinct from ? and modus is not distinct from ? "
     "and data_year is not distinct from ? and scope is not distinct from ? and is_sample = ?"
 )
@@ -49,18 +49,18 @@ def load_parsed(
         raise ValueError(f"unknown raw table {parsed.raw_table!r}")
     file_id = con.execute("select coalesce(max(file_id), 0) + 1 from raw.file").fetchone()[0]
     identity = parsed.identity
-    same_dataset = _same_dataset(parsed, is_sample=identity.is_sample)
+    this_dataset = same_dataset(parsed, is_sample=identity.is_sample)
     superseded = [
         row[0]
         for row in con.execute(
-            f"select file_id from raw.file where {_SAME_DATASET} and status = 'loaded'",
-            same_dataset,
+            f"select file_id from raw.file where {SAME_DATASET} and status = 'loaded'",
+            this_dataset,
         ).fetchall()
     ]
     con.execute(
         "update raw.file set status = 'superseded', superseded_by = ? "
-        f"where {_SAME_DATASET} and status = 'loaded'",
-        [file_id, *same_dataset],
+        f"where {SAME_DATASET} and status = 'loaded'",
+        [file_id, *this_dataset],
     )
     superseded += _supersede_sample_twin(con, parsed, file_id)
     con.execute(
@@ -99,8 +99,8 @@ def load_parsed(
     return file_id, superseded
 
 
-def _same_dataset(parsed: Parsed, *, is_sample: bool) -> list:
-    """The values bound to _SAME_DATASET for the parsed delivery's dataset, real or sample."""
+def same_dataset(parsed: Parsed, *, is_sample: bool) -> list:
+    """The values bound to SAME_DATASET for the parsed delivery's dataset, real or sample."""
     identity = parsed.identity
     return [identity.kind, identity.pref_code, identity.modus, identity.data_year,
             identity.scope, is_sample]
@@ -112,19 +112,19 @@ def _supersede_sample_twin(con: duckdb.DuckDBPyConnection, parsed: Parsed,
     a real delivery supersedes the current sample one; return the superseded files."""
     if parsed.source_kind != "crime_open_data" or parsed.is_sample:
         return []
-    twin = _same_dataset(parsed, is_sample=True)
-    rows = con.execute(f"select file_id from raw.file where {_SAME_DATASET} "
+    twin = same_dataset(parsed, is_sample=True)
+    rows = con.execute(f"select file_id from raw.file where {SAME_DATASET} "
                        "and status = 'loaded'", twin).fetchall()
     con.execute("update raw.file set status = 'superseded', superseded_by = ? "
-                f"where {_SAME_DATASET} and status = 'loaded'", [file_id, *twin])
+                f"where {SAME_DATASET} and status = 'loaded'", [file_id, *twin])
     return [row[0] for row in rows]
 
 
 def _supersede_by_real(con: duckdb.DuckDBPyConnection, parsed: Parsed, file_id: int) -> None:
     """A sample crime delivery is superseded at once when real data of its identity is loaded."""
     real = con.execute(
-        f"select max(file_id) from raw.file where {_SAME_DATASET} and status = 'loaded'",
-        _same_dataset(parsed, is_sample=False),
+        f"select max(file_id) from raw.file where {SAME_DATASET} and status = 'loaded'",
+        same_dataset(parsed, is_sample=False),
     ).fetchone()[0]
     if real is not None:
         con.execute("update raw.file set status = 'superseded', superseded_by = ? "

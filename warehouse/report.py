@@ -21,7 +21,7 @@ class FileResult:
     """What happened to one file in a run."""
 
     file: str
-    status: str = "pending"  # loaded | unchanged | rejected
+    status: str = "pending"  # loaded | unchanged | rejected | held | rolled_back
     sha256: str | None = None
     source_kind: str | None = None
     dataset_key: str | None = None
@@ -30,6 +30,10 @@ class FileResult:
     findings: list[dict] = field(default_factory=list)
     rejection: dict | None = None
     quarantined_as: str | None = None
+    # held: would shrink its dataset (warehouse.hold); kept under held/ with its report.
+    hold: dict | None = None
+    held_as: str | None = None
+    accepted_by: str | None = None  # a held delivery loaded by `saihan accept`
 
 
 @dataclass
@@ -39,7 +43,7 @@ class RunReport:
     run_id: str
     trigger: str
     started_at: str
-    status: str = "running"  # published | noop | audit_failed | failed
+    status: str = "running"  # published | noop | audit_failed | failed | rolled_back
     finished_at: str | None = None
     duration_seconds: float | None = None
     files: list[FileResult] = field(default_factory=list)
@@ -72,6 +76,8 @@ class RunReport:
             "loaded": self.count("loaded"),
             "unchanged": self.count("unchanged"),
             "rejected": self.count("rejected"),
+            "held": self.count("held"),
+            "rolled_back": self.count("rolled_back"),
             "superseded": self.superseded,
             "rows_loaded": self.rows_loaded,
         }
@@ -94,6 +100,7 @@ HEADLINES = {
     "audit_failed": "audit failed, nothing published",
     "failed": "failed, nothing published",
     "running": "still running (or killed)",
+    "rolled_back": "rolled back to the previous snapshot",
 }
 
 
@@ -124,6 +131,8 @@ def _summary(report: Mapping[str, Any]) -> Mapping[str, Any]:
         "loaded": sum(f["status"] == "loaded" for f in files),
         "unchanged": sum(f["status"] == "unchanged" for f in files),
         "rejected": sum(f["status"] == "rejected" for f in files),
+        "held": sum(f["status"] == "held" for f in files),
+        "rolled_back": sum(f["status"] == "rolled_back" for f in files),
         "superseded": sum(len(f.get("superseded_file_ids") or []) for f in files),
         "rows_loaded": sum(f.get("rows", 0) for f in files if f["status"] == "loaded"),
     }
@@ -151,6 +160,10 @@ def _publish_line(report: Mapping[str, Any]) -> str:
         else:
             line += " It is the first published version."
         return line
+    if status == "rolled_back":
+        return (f"Rolled back: {code(report.get('published_snapshot_of'))} was restored as "
+                f"{code(report.get('published_as'))}. The files it removed (below) are not "
+                "loaded again until they change or `saihan accept FILE` takes them.")
     if status == "noop":
         return "Nothing new and no code change: the published warehouse was left as it was."
     if status in ("audit_failed", "failed"):
@@ -180,6 +193,8 @@ def _file_rows(files: list[Mapping[str, Any]]) -> list[str]:
         rows_text = ""
         if status == "loaded":
             rows_text = f"{result.get('rows', 0):,}"
+            if result.get("accepted_by"):
+                notes.append(f"held delivery accepted by {result['accepted_by']}")
             if result.get("superseded_file_ids"):
                 ids = ", ".join(str(i) for i in result["superseded_file_ids"])
                 notes.append(f"supersedes earlier delivery (file id {ids})")
@@ -189,7 +204,12 @@ def _file_rows(files: list[Mapping[str, Any]]) -> list[str]:
                 notes.append(f"and {len(findings) - MAX_FINDINGS_LISTED} more notes")
         elif status == "rejected":
             notes.append((result.get("rejection") or {}).get("reason", ""))
-        label = "**REJECTED**" if status == "rejected" else status
+        elif status == "held":
+            notes += (result.get("hold") or {}).get("reasons") or []
+        elif status == "rolled_back":
+            notes.append("removed by a rollback; not loaded again until it changes or "
+                         "`saihan accept` takes it")
+        label = {"rejected": "**REJECTED**", "held": "**HELD**"}.get(status, status)
         rows.append(f"| {label} | {code(result['file'])} | {rows_text} | "
                     f"{cell(result.get('dataset_key') or '')} | {cell('; '.join(notes))} |")
     if len(unchanged) > MAX_UNCHANGED_LISTED:
@@ -221,6 +241,24 @@ def _rejections(files: list[Mapping[str, Any]]) -> list[str]:
     return lines
 
 
+def _held(files: list[Mapping[str, Any]]) -> list[str]:
+    lines: list[str] = []
+    for result in files:
+        if result["status"] != "held":
+            continue
+        hold = result.get("hold") or {}
+        lines.append(f"### {cell(result['file'])}")
+        lines.append("")
+        lines.append(f"- Dataset {code(result.get('dataset_key'))}: "
+                     f"{hold.get('rows_before', 0):,} rows published, "
+                     f"{hold.get('rows_after', 0):,} in this file")
+        lines += [f"- Held: {cell(reason)}" for reason in hold.get("reasons") or []]
+        lines.append(f"- Kept as {code(result.get('held_as'))}; report: "
+                     f"{code(str(result.get('held_as')) + '.held.txt')}")
+        lines.append("")
+    return lines
+
+
 def render_markdown(report: Mapping[str, Any]) -> str:
     """The run report (``RunReport.to_dict()``) as Markdown a person can act on."""
     status = report.get("status", "running")
@@ -240,6 +278,7 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         f"| Unchanged | {summary['unchanged']} |",
         f"| Superseded earlier deliveries | {summary['superseded']} |",
         f"| Rejected | {summary['rejected']} |",
+        f"| Held (would shrink a dataset) | {summary.get('held', 0)} |",
         f"| Data tests | {_data_tests_line(report)} |",
         "",
         _publish_line(report),
@@ -257,6 +296,12 @@ def render_markdown(report: Mapping[str, Any]) -> str:
                   "Nothing from these files was loaded. Fix each one and drop it into the inbox "
                   "again.", ""]
         lines += _rejections(files)
+    if summary.get("held"):
+        lines += ["## Held deliveries: look before they are published", "",
+                  "Each would shrink a published dataset. Nothing from them was loaded. If a "
+                  "smaller delivery is right, `saihan accept FILE` publishes it; otherwise ask "
+                  "for the full file.", ""]
+        lines += _held(files)
     if files:
         lines += ["## Files", "", *_file_rows(files), ""]
     return "\n".join(lines).rstrip() + "\n"

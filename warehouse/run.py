@@ -10,6 +10,7 @@ DuckDB connection: every step can be tested without Prefect.
 
 from __future__ import annotations
 
+import getpass
 import json
 import time
 from collections.abc import Iterable
@@ -21,18 +22,17 @@ from typing import Protocol
 
 import duckdb
 
-from warehouse import db
+from warehouse import db, run_state
 from warehouse.arrivals import settled_unseen_inbox_files, unseen_inbox_files
-from warehouse.errors import RejectedFile
+from warehouse.errors import RejectedFile, disk_full
 from warehouse.files import discover, ensure_home, quarantine, sha256_of, writer_lock
+from warehouse.hold import hold_if_shrinking, mark_still_held, record_acceptance
 from warehouse.ingest.contract import Parsed
 from warehouse.ingest.route import parse_file
 from warehouse.load import LOAD_COMMIT_ROWS, RowGroupAppender, load_parsed
 from warehouse.publish import clear_stale_work, open_build, publish
 from warehouse.report import FileResult, RunReport, new_run_id
 from warehouse.settings import Settings
-
-SeenCache = dict[tuple[str, int, int], str]
 
 # Parsing ahead of the (ordered) load: worker threads, and how much input may be parsed but
 # not yet loaded at a time (always at least the next new file).
@@ -47,11 +47,7 @@ class ParseFuture(Protocol):
     def result(self) -> Parsed | RejectedFile: ...
 
 
-def _known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {row[0] for row in con.execute("select sha256 from raw.file").fetchall()}
-
-
-SeenCache = dict[tuple[str, int, int], str]
+SeenCache = run_state.SeenCache
 
 
 def _seen_sha(seen: SeenCache, path: Path) -> str | None:
@@ -75,52 +71,6 @@ def _remember_seen(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> None
 
 
 
-def _record_rejection(con, result: FileResult, error: RejectedFile, run_id: str) -> None:
-    con.execute(
-        "insert into raw.rejected_file values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [result.sha256, Path(result.file).name, result.file, result.quarantined_as,
-         datetime.now(UTC), run_id, error.line, error.column, error.reason, error.action],
-    )
-
-
-def _write_report(settings: Settings, report: RunReport) -> Path:
-    settings.runs.mkdir(parents=True, exist_ok=True)
-    path = settings.runs / f"{report.run_id}.json"
-    path.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str),
-                    encoding="utf-8")
-    return path
-
-
-@dataclass
-class PublishedState:
-    """What the published warehouse already holds, read without copying it."""
-
-    known: set[str] = field(default_factory=set)
-    seen: SeenCache = field(default_factory=dict)
-    fingerprint: str | None = None
-    version: int = 0
-
-
-def _published_state(settings: Settings) -> PublishedState:
-    """Known file hashes, seen-file cache, code fingerprint and schema version."""
-    if not settings.warehouse.exists():
-        return PublishedState()
-    con = db.open_published(settings.warehouse)
-    try:
-        version = db.schema_version(con)
-        if version == 0:
-            return PublishedState()
-        fingerprint = con.execute(
-            "select value from meta.build_info where key = 'code_fingerprint'"
-        ).fetchone()
-        seen = {(p, size, mtime): sha for p, size, mtime, sha in
-                con.execute("select * from meta.file_seen").fetchall()}
-        return PublishedState(_known_hashes(con), seen,
-                              fingerprint[0] if fingerprint else None, version)
-    finally:
-        con.close()
-
-
 @dataclass
 class Run:
     """One run in progress: the plan (files and their hashes) and, once opened, the build."""
@@ -130,7 +80,7 @@ class Run:
     files: list[Path]
     inbox_mode: bool
     sql_dir: Path
-    published: PublishedState
+    published: run_state.PublishedState
     up_to_date: bool
     fingerprint: str
     hashes: dict[Path, str] = field(default_factory=dict)
@@ -143,11 +93,32 @@ class Run:
     # Parse threads of the in-process steps, and the parses started before the files' turn.
     pool: ThreadPoolExecutor | None = None
     parsing: dict[Path, ParseFuture] = field(default_factory=dict)
+    # Files (by sha256) a person accepted (`saihan accept`): loaded even if they shrink their
+    # dataset, and who accepted them.
+    accepted: set[str] = field(default_factory=set)
+    accepted_by: str | None = None
+    # Files (by sha256) a rollback removed: not loaded again until they change or are accepted.
+    rolled_back: set[str] = field(default_factory=set)
+    # Quarantine reports on disk the published warehouse does not record (the run that wrote
+    # them was killed or published nothing): this run records them.
+    unrecorded_rejections: list[dict] = field(default_factory=list)
+
+    @property
+    def still_held(self) -> set[str]:
+        """Files (by sha256) held by an earlier run and not accepted in this one."""
+        return set(self.published.held) - self.accepted
+
+    @property
+    def not_loaded_again(self) -> set[str]:
+        """Files (by sha256) a run does not load again: removed by a rollback, or still held."""
+        return self.rolled_back | self.still_held
 
     @property
     def nothing_new(self) -> bool:
-        """Whether every planned file is one the published warehouse already holds."""
-        return set(self.hashes.values()) <= self.published.known
+        """Whether every planned file is one the published warehouse already holds (or one a
+        rollback removed or a hold keeps, which is not loaded again)."""
+        return (set(self.hashes.values()) <= self.published.known | self.not_loaded_again
+                and not self.unrecorded_rejections)
 
 
 def plan_run(
@@ -163,12 +134,13 @@ def plan_run(
     report = RunReport(new_run_id(), trigger, datetime.now(UTC).isoformat(timespec="seconds"))
     inbox_mode = paths is None
     files = discover([settings.inbox] if inbox_mode else list(paths))
-    published = _published_state(settings)
+    published = run_state.published_state(settings)
     latest = max((v for v, _ in db.migrations(sql_dir)), default=0)
     fingerprint = db.code_fingerprint(sql_dir)
     up_to_date = published.version == latest and published.fingerprint == fingerprint
     return Run(settings, report, files, inbox_mode, sql_dir, published, up_to_date,
-               fingerprint, started=started)
+               fingerprint, started=started, rolled_back=set(run_state.rolled_back_files(settings)),
+               unrecorded_rejections=run_state.unrecorded_rejections(settings, published))
 
 
 def unseen_files(run: Run) -> list[Path]:
@@ -191,7 +163,7 @@ def open_run(run: Run) -> None:
     run.con = db.connect(run.build_path)
     run.migrations_applied = db.migrate(run.con, run.sql_dir)
     db.load_reference(run.con)
-    run.known = _known_hashes(run.con)
+    run.known = run_state.known_hashes(run.con)
     _begin_loads(run)
 
 
@@ -235,15 +207,26 @@ def ingest_file(run: Run, path: Path, prepared: Parsed | RejectedFile | None = N
         result.status = "unchanged"
         _remember_seen(run.con, path, result.sha256)
         return result
+    if result.sha256 in run.rolled_back:
+        result.status = "rolled_back"  # removed by `saihan rollback`: not loaded again
+        return result
+    if result.sha256 in run.still_held:
+        mark_still_held(result, run.published.held[result.sha256])
+        return result
     parsed = parse_or_reject(path) if prepared is None else prepared
+    in_inbox = run.inbox_mode or run.settings.inbox in path.parents
     if isinstance(parsed, RejectedFile):
         error = parsed
-        in_inbox = run.inbox_mode or run.settings.inbox in path.parents
         target = quarantine(run.settings, path, error, move=in_inbox)
         result.status = "rejected"
         result.rejection = error.to_dict()
         result.quarantined_as = str(target)
-        _record_rejection(run.con, result, error, run.report.run_id)
+        run_state.record_rejection(run.con, result, error, run.report.run_id)
+        return result
+    if result.sha256 in run.accepted:  # `saihan accept`: the hold is waived
+        record_acceptance(run.con, result, run.accepted_by, run.report.run_id)
+    elif hold_if_shrinking(run.con, run.settings, path, parsed, result, run.report.run_id,
+                           run.appender, move=in_inbox):
         return result
     file_id, superseded = load_parsed(run.con, path, result.sha256, parsed, run.report.run_id,
                                       run.appender)
@@ -304,11 +287,12 @@ def finish_run(run: Run, error: BaseException | None = None) -> RunReport:
         report.error = str(error)
     elif error is not None:
         report.status = "failed"
-        report.error = f"{type(error).__name__}: {error}"
+        report.error = (disk_full(error, run.settings.work)
+                        or f"{type(error).__name__}: {error}")
     report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
     report.duration_seconds = round(time.monotonic() - run.started, 3)
     clear_stale_work(run.settings)
-    _write_report(run.settings, report)
+    run_state.write_report(run.settings, report)
     return report
 
 
@@ -316,7 +300,13 @@ def skip_if_current(run: Run, *, force_build: bool = False) -> bool:
     """Mark a run with nothing new and no code change as a no-op (nothing is copied)."""
     if not (run.up_to_date and run.nothing_new) or force_build:
         return False
-    run.report.files = [FileResult(str(p), "unchanged", sha) for p, sha in run.hashes.items()]
+    run.report.files = []
+    for path, sha in run.hashes.items():
+        result = FileResult(str(path), "rolled_back" if sha in run.rolled_back else "unchanged",
+                            sha)
+        if sha in run.still_held:
+            mark_still_held(result, run.published.held[sha])
+        run.report.files.append(result)
     run.report.status = "noop"
     return True
 
@@ -384,7 +374,8 @@ def ingest_all(run: Run, steps: RunSteps) -> list[FileResult]:
     """Ingest every planned file in order; new files parse ahead (the next ones in order,
     within a budget) while one file at a time is loaded (a later delivery supersedes an
     earlier one, so the load keeps the files' order)."""
-    queue = [p for p in run.files if run.hashes.get(p) not in run.known]
+    queue = [p for p in run.files
+             if run.hashes.get(p) not in run.known | run.not_loaded_again]
     # Parses started early stay when their file is new (else they are dropped).
     ahead: dict[Path, ParseFuture] = {p: f for p, f in run.parsing.items() if p in queue}
     for path, future in run.parsing.items():
@@ -424,6 +415,7 @@ def execute(run: Run, steps: RunSteps, *, force_build: bool = False) -> None:
     if skip_if_current(run, force_build=force_build):
         return
     steps.open(run)
+    run_state.record_unrecorded_rejections(run.con, run.report, run.unrecorded_rejections)
     ingest_all(run, steps)
     end_loads(run)
     steps.build_audit(run)
@@ -451,21 +443,31 @@ def run_pipeline(
     with_settled_inbox: bool = False,
     sql_dir: Path = db.SQL_DIR,
     steps: RunSteps | None = None,
+    accept: Iterable[Path] = (),
 ) -> RunReport:
     """Ingest new files (the inbox, or the given paths), rebuild, audit and publish.
 
     ``with_settled_inbox`` also takes the complete inbox files not loaded yet (decided under
     the writer lock, after the previous run), so that files dropped together publish together
     and a file still being copied in is left for the next run. Raises when the run fails; the
-    report is written either way."""
+    report is written either way.
+
+    ``accept`` names held files (under held/) a person accepts: each is moved back into the
+    inbox and run with the hold waived, and the acceptance is recorded."""
     steps = steps or RunSteps()
     ensure_home(settings)
     with writer_lock(settings, wait_seconds=wait_seconds):
         chosen = None if paths is None else list(paths)
+        returned = [run_state.return_held(settings, held) for held in accept]
+        if returned:
+            chosen = [*(chosen or []), *returned]
         if with_settled_inbox:
             chosen = _with_settled_inbox(settings, chosen or [])
         clear_stale_work(settings)
         run = steps.plan(settings, chosen, trigger=trigger, sql_dir=sql_dir)
+        if returned:
+            run.accepted = {sha256_of(path) for path in returned}
+            run.accepted_by = getpass.getuser()
         try:
             execute(run, steps, force_build=force_build)
         except BaseException as exc:

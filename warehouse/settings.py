@@ -38,6 +38,10 @@ SETTINGS_DOC: dict[str, str] = {
     "SAIHAN_SUPPRESS_BELOW": "Small-count suppression in extracts and the dashboard: counts from 1 "
     "to N-1 are shown as X. A bare number applies to every source, source=N to one "
     "(crime_open_data, indicators), comma-separated, e.g. crime_open_data=3. Default: none (0)",
+    "SAIHAN_HOLD_SHRINK_SHARE": "A re-delivery that would remove more than this share (0 to 1) of "
+    "its dataset's rows, or any police station, month, prefecture or local government the "
+    "dataset had, is held under held/ instead of loaded, until `saihan accept` loads it. "
+    "Default: 0.2",
 }
 
 
@@ -81,6 +85,8 @@ class Settings:
     stable_seconds: float = 2.0
     # (source kind, threshold) pairs; see parse_thresholds and warehouse.export.suppression.
     suppress_below: tuple[tuple[str, int], ...] = ()
+    # Share of a dataset's rows a re-delivery may remove before it is held (warehouse.hold).
+    hold_shrink_share: float = 0.2
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -102,6 +108,15 @@ class Settings:
             raise ValueError(
                 f"SAIHAN_STABLE_SECONDS must be a number of seconds from 0 to 3600, not {stable!r}"
             )
+        share = env.get("SAIHAN_HOLD_SHRINK_SHARE", "0.2")
+        try:
+            hold_shrink_share = float(share)
+        except ValueError:
+            hold_shrink_share = -1.0
+        if not 0 <= hold_shrink_share <= 1:
+            raise ValueError(
+                f"SAIHAN_HOLD_SHRINK_SHARE must be a share from 0 to 1, e.g. 0.2, not {share!r}"
+            )
         return cls(
             home=home,
             lang=lang,
@@ -110,6 +125,7 @@ class Settings:
             estat_app_id=env.get("SAIHAN_ESTAT_APP_ID") or None,
             stable_seconds=stable_seconds,
             suppress_below=parse_thresholds(env.get("SAIHAN_SUPPRESS_BELOW")),
+            hold_shrink_share=hold_shrink_share,
         )
 
     @property
@@ -121,6 +137,11 @@ class Settings:
     def quarantine(self) -> Path:
         """Where rejected files are moved, each beside its report."""
         return self.home / "quarantine"
+
+    @property
+    def held(self) -> Path:
+        """Where re-deliveries that would shrink their dataset are kept, each beside its report."""
+        return self.home / "held"
 
     @property
     def extracts(self) -> Path:

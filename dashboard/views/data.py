@@ -1,4 +1,5 @@
-"""データ — data status: freshness, last runs, rejected files, findings, lineage, sample data."""
+"""データ — data status: freshness, last runs, rejected and held files, findings, lineage,
+sample data."""
 
 from __future__ import annotations
 
@@ -45,6 +46,20 @@ else:
     # The quarantine folder is a path on the server: in the download, not on the page.
     state.table(table.drop(t("col_kept_as", lang)), hide_index=True)
     state.download_buttons(table, "rejected_files", key="rejected")
+
+st.subheader(t("held_title", lang))
+held = state.load(queries.held_files)
+if held.height == 0:
+    st.success(t("held_none", lang))
+else:
+    st.warning(t("held_help", lang))
+    table = held.rename({
+        "held_at": t("col_when", lang), "file_name": t("col_file", lang),
+        "dataset_key": t("col_dataset", lang), "rows_before": t("col_rows_before", lang),
+        "rows_after": t("col_rows_after", lang), "reason": t("col_reason", lang),
+        "held_path": t("col_kept_as", lang)})
+    st.dataframe(table, hide_index=True)
+    state.download_buttons(table, "held_files", key="held")
 
 st.subheader(t("templates_title", lang))
 st.caption(t("templates_caption", lang))

@@ -13,7 +13,7 @@ from saihan.cli import app
 from tests.helpers import invoke
 from warehouse.sample import bundled_files
 
-COMMANDS = ["init", "sample", "run", "ingest", "dashboard", "demo", "status", "rollback",
+COMMANDS = ["init", "sample", "run", "ingest", "accept", "dashboard", "demo", "status", "rollback",
             "serve", "template", "check", "extract", "estat fetch"]
 
 
@@ -140,7 +140,7 @@ def test_an_unexpected_failure_says_nothing_was_published(
     monkeypatch.setattr(db, "build_models", broken)
     result = invoke(home, "ingest", str(hokkaido_dir / "hokkaido_2018ootobaitou.csv"))
     assert result.exit_code == 1
-    assert "saihan ingest failed: OSError" in result.output
+    assert "saihan ingest failed: No space left on device while writing" in result.output
     assert "No space left on device" in result.output
     assert "Nothing was published" in result.output and "Run report:" in result.output
     assert hashlib.sha256((home / "warehouse.duckdb").read_bytes()).hexdigest() == before
@@ -157,3 +157,78 @@ def test_dashboard_prints_where_it_is_and_how_to_stop(sample_home, monkeypatch) 
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:8611" in result.output and "Ctrl-C" in result.output
     assert started[0][-2:] == ["--server.port", "8611"]
+
+
+def test_rollback_is_an_event_and_its_files_are_not_reloaded(
+        hokkaido_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    import duckdb
+
+    home = tmp_path / "home"
+    invoke(home, "init")
+    inbox_file = home / "inbox" / "hokkaido_2018hittakuri.csv"
+    shutil.copy2(hokkaido_dir / inbox_file.name, inbox_file)
+    assert invoke(home, "run").exit_code == 0
+
+    rolled = invoke(home, "rollback")
+    assert rolled.exit_code == 0, rolled.output
+    assert "rolled back" in rolled.output and inbox_file.name in rolled.output
+    status = invoke(home, "status").output
+    assert "rolled_back" in status and "rollback" in status
+    assert f"rolled back {inbox_file}" in status
+
+    def incidents() -> int:
+        con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+        try:
+            return con.execute("select count(*) from raw.crime_incident").fetchall()[0][0]
+        finally:
+            con.close()
+
+    again = invoke(home, "run")  # the file is still in the inbox: not silently reloaded
+    assert again.exit_code == 0, again.output
+    assert "rolled back" in again.output and incidents() == 0
+    accepted = invoke(home, "accept", str(inbox_file))
+    assert accepted.exit_code == 0, accepted.output
+    assert incidents() > 0
+
+
+def test_rollback_while_a_run_writes_exits_4(sample_copy) -> None:
+    from warehouse.files import writer_lock
+
+    with writer_lock(sample_copy):
+        result = invoke(sample_copy.home, "rollback")
+    assert result.exit_code == 4, result.output
+    assert "Another saihan run" in result.output
+
+
+def test_a_full_disk_says_so_and_where_not_the_follow_on_error(
+        hokkaido_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    """As seen on a 12 MB tmpfs: DuckDB's commit fails writing the WAL, and what follows
+    ("Current transaction is aborted", "cannot rollback") used to be all a user read."""
+    import duckdb
+
+    from warehouse import db
+
+    home = tmp_path / "home"
+    invoke(home, "ingest", str(hokkaido_dir / "hokkaido_2018hittakuri.csv"))
+    wal = home / "work" / "build-x.duckdb.wal"
+
+    def full(*args, **kwargs):
+        try:
+            raise duckdb.TransactionException(
+                f'TransactionContext Error: Failed to commit: Could not write file "{wal}": '
+                "No space left on device")
+        except duckdb.Error:
+            raise duckdb.TransactionException(
+                "TransactionContext Error: Current transaction is aborted (please ROLLBACK)"
+            ) from None
+
+    monkeypatch.setattr(db, "build_models", full)
+    result = invoke(home, "ingest", str(hokkaido_dir / "hokkaido_2018ootobaitou.csv"))
+    assert result.exit_code == 1
+    first = result.output.splitlines()[0]
+    assert f"No space left on device while writing {wal}" in first
+    assert "aborted" not in first and str(home / "work") in first
+    report = sorted((home / "runs").glob("*.json"))[-1]
+    assert "No space left on device while writing" in json.loads(report.read_text())["error"]

@@ -1,0 +1,207 @@
+"""What a run keeps beside the build: the published state it plans from, the record of
+rejections on disk, run reports in runs/, and rollbacks as events.
+
+:func:`warehouse.run.run_pipeline` decides; this module reads and writes the records those
+decisions need (plain Python, no Prefect).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from warehouse import db
+from warehouse.errors import RejectedFile
+from warehouse.files import REPORT_SUFFIX as QUARANTINE_REPORT_SUFFIX
+from warehouse.files import ensure_home, sha256_of, writer_lock
+from warehouse.hold import REPORT_SUFFIX as HELD_REPORT_SUFFIX
+from warehouse.hold import TEXT_SUFFIX as HELD_TEXT_SUFFIX
+from warehouse.publish import rollback as restore_snapshot
+from warehouse.report import FileResult, RunReport, new_run_id
+from warehouse.settings import Settings
+
+SeenCache = dict[tuple[str, int, int], str]
+
+
+def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute("select sha256 from raw.file").fetchall()}
+
+
+def record_rejection(con, result: FileResult, error: RejectedFile, run_id: str) -> None:
+    con.execute(
+        "insert into raw.rejected_file values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [result.sha256, Path(result.file).name, result.file, result.quarantined_as,
+         datetime.now(UTC), run_id, error.line, error.column, error.reason, error.action],
+    )
+
+
+def write_report(settings: Settings, report: RunReport) -> Path:
+    settings.runs.mkdir(parents=True, exist_ok=True)
+    path = settings.runs / f"{report.run_id}.json"
+    path.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str),
+                    encoding="utf-8")
+    return path
+
+
+@dataclass
+class PublishedState:
+    """What the published warehouse already holds, read without copying it."""
+
+    known: set[str] = field(default_factory=set)
+    seen: SeenCache = field(default_factory=dict)
+    fingerprint: str | None = None
+    version: int = 0
+    quarantined: set[str] = field(default_factory=set)  # raw.rejected_file's quarantined paths
+    held: dict[str, str] = field(default_factory=dict)  # sha256 -> held path, not yet accepted
+
+
+def published_state(settings: Settings) -> PublishedState:
+    """Known file hashes, seen-file cache, code fingerprint and schema version."""
+    if not settings.warehouse.exists():
+        return PublishedState()
+    con = db.open_published(settings.warehouse)
+    try:
+        version = db.schema_version(con)
+        if version == 0:
+            return PublishedState()
+        fingerprint = con.execute(
+            "select value from meta.build_info where key = 'code_fingerprint'"
+        ).fetchone()
+        seen = {(p, size, mtime): sha for p, size, mtime, sha in
+                con.execute("select * from meta.file_seen").fetchall()}
+        quarantined = {row[0] for row in con.execute(
+            "select quarantined_path from raw.rejected_file").fetchall()}
+        has_held = con.execute("select count(*) from information_schema.tables where "
+                               "table_schema = 'raw' and table_name = 'held_file'").fetchall()
+        held = dict(con.execute("select sha256, held_path from raw.held_file "
+                                "where accepted_at is null").fetchall()) if has_held[0][0] else {}
+        return PublishedState(known_hashes(con), seen,
+                              fingerprint[0] if fingerprint else None, version, quarantined, held)
+    finally:
+        con.close()
+
+
+def unrecorded_rejections(settings: Settings, published: PublishedState) -> list[dict]:
+    """Quarantine reports (the record of a rejection on disk) whose file the published
+    warehouse does not list in raw.rejected_file."""
+    found = []
+    for report_path in sorted(settings.quarantine.glob(f"*{QUARANTINE_REPORT_SUFFIX}")):
+        try:
+            report = json.loads(report_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        kept = report.get("quarantined_as")
+        if kept and kept not in published.quarantined and Path(kept).is_file():
+            found.append(report)
+    return found
+
+
+def record_unrecorded_rejections(con: duckdb.DuckDBPyConnection, run_report: RunReport,
+                                 reports: list[dict]) -> None:
+    """Record the rejections an earlier run found but did not publish (killed, or failed for
+    another file): in raw.rejected_file, and as rejected files of this run's report."""
+    for report in reports:
+        kept = Path(report["quarantined_as"])
+        result = FileResult(file=report.get("file") or kept.name, status="rejected",
+                            sha256=sha256_of(kept), quarantined_as=str(kept),
+                            rejection={k: report.get(k) for k in
+                                       ("file", "line", "column", "reason", "action",
+                                        "details")})
+        run_report.files.append(result)
+        error = RejectedFile(Path(result.file), report.get("reason") or "",
+                             report.get("action") or "", report.get("line"),
+                             report.get("column"))
+        record_rejection(con, result, error, run_report.run_id)
+
+
+def return_held(settings: Settings, held: Path) -> Path:
+    """Move an accepted held file back into the inbox (under its name as delivered) and its
+    reports to held/accepted/; a file a rollback removed is forgotten as such. Return where
+    the file now is."""
+    held = held.resolve()
+    if held.is_file() and settings.held.resolve() not in held.parents:
+        sha = sha256_of(held)
+        removed = rolled_back_files(settings)
+        if sha not in removed:
+            raise FileNotFoundError(f"{held}: neither held (under {settings.held}) nor removed "
+                                    "by a rollback")
+        del removed[sha]
+        write_rolled_back(settings, removed)
+        return held
+    if not held.is_file():
+        raise FileNotFoundError(f"{held}: not a held file under {settings.held}")
+    report = json.loads(Path(f"{held}{HELD_REPORT_SUFFIX}").read_text(encoding="utf-8"))
+    target = settings.inbox / Path(report["file"]).name
+    if target.exists():
+        target = settings.inbox / held.name
+    settings.inbox.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(held), target)
+    done = settings.held / "accepted"
+    done.mkdir(parents=True, exist_ok=True)
+    for suffix in (HELD_REPORT_SUFFIX, HELD_TEXT_SUFFIX):
+        side = Path(f"{held}{suffix}")
+        if side.exists():
+            shutil.move(str(side), done / side.name)
+    return target
+
+
+def rolled_back_files(settings: Settings) -> dict[str, dict]:
+    """The files (by sha256) rollbacks removed from the published warehouse."""
+    path = settings.home / "rolled_back.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def write_rolled_back(settings: Settings, files: dict[str, dict]) -> None:
+    path = settings.home / "rolled_back.json"
+    scratch = path.with_suffix(".json.tmp")
+    scratch.write_text(json.dumps(files, ensure_ascii=False, indent=2), encoding="utf-8")
+    scratch.replace(path)
+
+
+def published_files(settings: Settings) -> dict[str, str]:
+    """sha256 -> source path of every file the published warehouse holds."""
+    if not settings.warehouse.exists():
+        return {}
+    con = db.open_published(settings.warehouse)
+    try:
+        if db.schema_version(con) == 0:
+            return {}
+        return dict(con.execute("select sha256, source_path from raw.file").fetchall())
+    finally:
+        con.close()
+
+
+def rollback_pipeline(settings: Settings, *, wait_seconds: float = 0) -> RunReport:
+    """Restore the previous snapshot, as an event: a run report (trigger and status rollback)
+    lists the files it removed, and those are not loaded again from the inbox until they
+    change or are accepted (`saihan accept`). Raises WriterBusy while a run writes, and
+    FileNotFoundError without a snapshot."""
+    started = time.monotonic()
+    ensure_home(settings)
+    with writer_lock(settings, wait_seconds=wait_seconds):
+        report = RunReport(new_run_id(), "rollback",
+                           datetime.now(UTC).isoformat(timespec="seconds"))
+        before = published_files(settings)
+        restored = restore_snapshot(settings)
+        after = published_files(settings)
+        removed = rolled_back_files(settings)
+        for sha, source in before.items():
+            if sha in after:
+                continue
+            removed[sha] = {"file": source, "rolled_back_at": report.started_at,
+                            "run_id": report.run_id}
+            report.files.append(FileResult(source, "rolled_back", sha))
+        write_rolled_back(settings, removed)
+        report.status = "rolled_back"
+        report.published_as = str(settings.warehouse)
+        report.published_snapshot_of = str(restored)
+        report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
+        report.duration_seconds = round(time.monotonic() - started, 3)
+        write_report(settings, report)
+        return report
