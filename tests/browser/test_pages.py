@@ -88,7 +88,9 @@ def test_every_page_renders_without_exception(server, browser, page_name, lang, 
     # Let every chart draw: wait until Streamlit reports it is no longer running.
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30000)
-    page.wait_for_timeout(1500)
+    if page_name not in ("data", "extracts"):  # and until its charts are there
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
+    page.wait_for_timeout(300)
     shot = out / f"{page_name}_{lang}_{width}.png"
     page.screenshot(path=str(shot), full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
