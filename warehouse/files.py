@@ -83,19 +83,26 @@ def ensure_home(settings: Settings) -> None:
         folder.mkdir(parents=True, exist_ok=True)
 
 
-def quarantine(settings: Settings, path: Path, error: RejectedFile, *, move: bool) -> Path:
-    """Move (inbox) or copy (elsewhere) a rejected file into quarantine with its report."""
-    settings.quarantine.mkdir(parents=True, exist_ok=True)
+def set_aside(folder: Path, path: Path, *, move: bool) -> tuple[Path, str]:
+    """Move (inbox) or copy (elsewhere) a file into ``folder`` under a name of its own
+    (``<time>_<name>``, numbered when taken); return where it went and the time stamp."""
+    folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    target = settings.quarantine / f"{stamp}_{path.name}"
+    target = folder / f"{stamp}_{path.name}"
     counter = 1
     while target.exists():
-        target = settings.quarantine / f"{stamp}_{counter}_{path.name}"
+        target = folder / f"{stamp}_{counter}_{path.name}"
         counter += 1
     if move:
         shutil.move(str(path), target)
     else:
         shutil.copy2(path, target)
+    return target, stamp
+
+
+def quarantine(settings: Settings, path: Path, error: RejectedFile, *, move: bool) -> Path:
+    """Move (inbox) or copy (elsewhere) a rejected file into quarantine with its report."""
+    target, stamp = set_aside(settings.quarantine, path, move=move)
     report = error.to_dict() | {"quarantined_as": str(target), "rejected_at": stamp}
     Path(f"{target}{REPORT_SUFFIX}").write_text(
         json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"

@@ -13,7 +13,6 @@ waived. Plain Python over the build connection; the decision to hold is taken in
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from warehouse.files import set_aside
 from warehouse.ingest.contract import Parsed
 from warehouse.load import SAME_DATASET, RowGroupAppender, same_dataset
 from warehouse.report import FileResult
@@ -130,17 +130,7 @@ def _lost_groups(con: duckdb.DuckDBPyConnection, parsed: Parsed, file_ids: list[
 
 def keep_held(settings: Settings, path: Path, shrink: Shrink, *, move: bool) -> Path:
     """Move (inbox) or copy (elsewhere) a held delivery under held/ beside its report."""
-    settings.held.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    target = settings.held / f"{stamp}_{path.name}"
-    counter = 1
-    while target.exists():
-        target = settings.held / f"{stamp}_{counter}_{path.name}"
-        counter += 1
-    if move:
-        shutil.move(str(path), target)
-    else:
-        shutil.copy2(path, target)
+    target, stamp = set_aside(settings.held, path, move=move)
     report = asdict(shrink) | {"file": str(path), "held_as": str(target), "held_at": stamp}
     Path(f"{target}{REPORT_SUFFIX}").write_text(
         json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
