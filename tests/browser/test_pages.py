@@ -110,6 +110,10 @@ def test_keyboard_focus_is_visible(server, browser):
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
     page.goto(f"{server}/?lang=ja", wait_until="networkidle")
     page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=30000)
+    # the page's own styles (the focus outline among them) are there once the script has run
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30000)
+    page.wait_for_timeout(500)
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     outline = page.evaluate(
