@@ -58,7 +58,8 @@ else:
         "dataset_key": t("col_dataset", lang), "rows_before": t("col_rows_before", lang),
         "rows_after": t("col_rows_after", lang), "reason": t("col_reason", lang),
         "held_path": t("col_kept_as", lang)})
-    st.dataframe(table, hide_index=True)
+    # As for rejected files: the held/ folder is a path on the server, in the download only.
+    state.table(table.drop(t("col_kept_as", lang)), hide_index=True)
     state.download_buttons(table, "held_files", key="held")
 
 st.subheader(t("templates_title", lang))
