@@ -26,8 +26,10 @@ CHROMIUM = Path("/usr/bin/chromium")
 # url path of each page ("" is the default page, the overview)
 PAGES = {"overview": "", "progress": "progress", "subsidy": "subsidy", "plans": "plans",
          "indicators": "indicators", "crime": "crime", "extracts": "extracts", "data": "data"}
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="needs Debian chromium (apt-get install chromium)")
+pytestmark = [pytest.mark.skipif(not CHROMIUM.exists(),
+                                 reason="needs Debian chromium (apt-get install chromium)"),
+              # one worker visits every page: one dashboard server, one browser (pytest-xdist)
+              pytest.mark.xdist_group("browser")]
 
 
 @pytest.fixture(scope="module")

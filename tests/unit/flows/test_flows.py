@@ -29,7 +29,8 @@ from warehouse.run import plan_run
 from warehouse.sample import bundled_files, copy_sample
 from warehouse.settings import Settings
 
-pytestmark = pytest.mark.usefixtures("prefect_harness")
+# one worker runs every flow test, so the session starts one Prefect harness (pytest-xdist)
+pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.xdist_group("prefect")]
 
 
 @pytest.fixture
