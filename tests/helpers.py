@@ -16,15 +16,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import http.server
 import io
+import json
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable, Mapping
+from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from typer.testing import CliRunner
 
 from saihan.cli import app
@@ -187,3 +192,68 @@ def build_crime_fixtures(source: Path, target: Path) -> Path:
     book.add_worksheet("note").write(0, 0, "only the first sheet is read")
     book.close()
     return target
+
+
+class WebhookReceiver:
+    """A local HTTP server on 127.0.0.1 that keeps every JSON body POSTed to it (in a thread)."""
+
+    def __init__(self, status: int = 200) -> None:
+        received = self.received = []
+        self.status = status
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                received.append({"path": self.path, "headers": dict(self.headers),
+                                 "json": json.loads(body.decode("utf-8"))})
+                self.send_response(outer.status)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/saihan"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def events(self) -> list[str]:
+        return [r["json"]["event"] for r in self.received]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class MailReceiver:
+    """A local SMTP server on 127.0.0.1 (aiosmtpd) that keeps every message it is sent."""
+
+    def __init__(self) -> None:
+        messages = self.messages = []
+
+        class Handler:
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+                message = message_from_bytes(envelope.content, policy=policy.default)
+                messages.append({"to": list(envelope.rcpt_tos), "from": envelope.mail_from,
+                                 "subject": str(message["Subject"]),
+                                 "body": message.get_content()})
+                return "250 OK"
+
+        self.port = free_port()
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def subjects(self) -> list[str]:
+        return [m["subject"] for m in self.messages]
+
+    def close(self) -> None:
+        self.controller.stop()
+
+
+def notify_env(webhook: WebhookReceiver, mail: MailReceiver) -> dict[str, str]:
+    """The settings that send notifications to the two local receivers."""
+    return {"SAIHAN_NOTIFY_WEBHOOK": webhook.url, "SAIHAN_SMTP_HOST": "127.0.0.1",
+            "SAIHAN_SMTP_PORT": str(mail.port), "SAIHAN_SMTP_STARTTLS": "false",
+            "SAIHAN_SMTP_FROM": "saihan@example.org",
+            "SAIHAN_SMTP_TO": "ops@example.org,duty@example.org"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +42,18 @@ SETTINGS_DOC: dict[str, str] = {
     "its dataset's rows, or any police station, month, prefecture or local government the "
     "dataset had, is held under held/ instead of loaded, until `saihan accept` loads it. "
     "Default: 0.2",
+    "SAIHAN_NOTIFY_WEBHOOK": "URL that receives every notification as a JSON POST (event, title, "
+    "text, file, run report). Default: unset (no webhook)",
+    "SAIHAN_SMTP_HOST": "SMTP server that sends notifications by e-mail (with SAIHAN_SMTP_TO). "
+    "Default: unset (no e-mail)",
+    "SAIHAN_SMTP_PORT": "Port of the SMTP server. Default: 587",
+    "SAIHAN_SMTP_USER": "User name to log in to the SMTP server with. Default: unset (no login)",
+    "SAIHAN_SMTP_PASSWORD": "Password of SAIHAN_SMTP_USER (never shown in a message). Default: unset",
+    "SAIHAN_SMTP_FROM": "Sender address of notification e-mails. Default: saihan@<host name>",
+    "SAIHAN_SMTP_TO": "Operators' addresses for notification e-mails, comma-separated. "
+    "Default: unset",
+    "SAIHAN_SMTP_STARTTLS": "Whether to switch the SMTP connection to TLS (STARTTLS) before "
+    "logging in: true or false. Default: true",
 }
 
 
@@ -81,12 +93,21 @@ class Settings:
     lang: str = "ja"
     nightly_cron: str = "0 2 * * *"
     keep_snapshots: int = 3
-    estat_app_id: str | None = None
+    estat_app_id: str | None = field(default=None, repr=False)
     stable_seconds: float = 2.0
     # (source kind, threshold) pairs; see parse_thresholds and warehouse.export.suppression.
     suppress_below: tuple[tuple[str, int], ...] = ()
     # Share of a dataset's rows a re-delivery may remove before it is held (warehouse.hold).
     hold_shrink_share: float = 0.2
+    # Notifications (warehouse.notify): a webhook URL and an SMTP server; unset = not sent.
+    notify_webhook: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_from: str | None = None
+    smtp_to: tuple[str, ...] = ()
+    smtp_starttls: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -117,6 +138,16 @@ class Settings:
             raise ValueError(
                 f"SAIHAN_HOLD_SHRINK_SHARE must be a share from 0 to 1, e.g. 0.2, not {share!r}"
             )
+        smtp_port = env.get("SAIHAN_SMTP_PORT") or "587"
+        if not smtp_port.isdigit() or not 0 < int(smtp_port) < 65536:
+            raise ValueError(f"SAIHAN_SMTP_PORT must be a port number, e.g. 587, not {smtp_port!r}")
+        starttls = (env.get("SAIHAN_SMTP_STARTTLS") or "true").strip().lower()
+        if starttls not in ("true", "false", "1", "0", "yes", "no"):
+            raise ValueError(
+                f"SAIHAN_SMTP_STARTTLS must be true or false, not {env['SAIHAN_SMTP_STARTTLS']!r}")
+        webhook = env.get("SAIHAN_NOTIFY_WEBHOOK") or None
+        if webhook and not webhook.startswith(("http://", "https://")):
+            raise ValueError("SAIHAN_NOTIFY_WEBHOOK must be an http:// or https:// URL")
         return cls(
             home=home,
             lang=lang,
@@ -126,6 +157,15 @@ class Settings:
             stable_seconds=stable_seconds,
             suppress_below=parse_thresholds(env.get("SAIHAN_SUPPRESS_BELOW")),
             hold_shrink_share=hold_shrink_share,
+            notify_webhook=webhook,
+            smtp_host=env.get("SAIHAN_SMTP_HOST") or None,
+            smtp_port=int(smtp_port),
+            smtp_user=env.get("SAIHAN_SMTP_USER") or None,
+            smtp_password=env.get("SAIHAN_SMTP_PASSWORD") or None,
+            smtp_from=env.get("SAIHAN_SMTP_FROM") or None,
+            smtp_to=tuple(a.strip() for a in (env.get("SAIHAN_SMTP_TO") or "").split(",")
+                          if a.strip()),
+            smtp_starttls=starttls in ("true", "1", "yes"),
         )
 
     @property
@@ -162,6 +202,12 @@ class Settings:
     def runs(self) -> Path:
         """One JSON report per run, read by `saihan status`."""
         return self.home / "runs"
+
+    @property
+    def notifications(self) -> Path:
+        """What was notified (sent.json, the dedup log; sent.jsonl, every message sent): beside
+        the warehouse, so that publishes and rollbacks leave it alone."""
+        return self.home / "notifications"
 
     @property
     def warehouse(self) -> Path:
