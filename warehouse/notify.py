@@ -59,7 +59,8 @@ class Notice:
 
 def digest(*parts: Any) -> str:
     """A short, stable fingerprint of what makes two notices the same."""
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()[:16]
+    text = json.dumps(parts, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def secrets(settings: Settings) -> list[str]:

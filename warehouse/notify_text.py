@@ -78,7 +78,8 @@ EVENTS: dict[str, dict[str, dict[str, str]]] = {
     "source_late": {
         "title": {"ja": "納品が遅れています: {pref_ja} {source_ja}",
                   "en": "Delivery late: {pref_en} {source_en}"},
-        "what": {"ja": "{pref_ja} の{source_ja}（{expected_ja}）が期限 {due} までに届いていません。"
+        "what": {"ja": "{pref_ja} の{source_ja}（{expected_ja}）が期限 {due} までに"
+                       "届いていません。"
                        "届いている最新: {latest}",
                  "en": "{pref_en}'s {source_en} ({expected_en}) has not arrived by {due}. "
                        "Latest received: {latest}"},

@@ -48,7 +48,8 @@ SETTINGS_DOC: dict[str, str] = {
     "Default: unset (no e-mail)",
     "SAIHAN_SMTP_PORT": "Port of the SMTP server. Default: 587",
     "SAIHAN_SMTP_USER": "User name to log in to the SMTP server with. Default: unset (no login)",
-    "SAIHAN_SMTP_PASSWORD": "Password of SAIHAN_SMTP_USER (never shown in a message). Default: unset",
+    "SAIHAN_SMTP_PASSWORD": "Password of SAIHAN_SMTP_USER (never shown in a message). "
+    "Default: unset",
     "SAIHAN_SMTP_FROM": "Sender address of notification e-mails. Default: saihan@<host name>",
     "SAIHAN_SMTP_TO": "Operators' addresses for notification e-mails, comma-separated. "
     "Default: unset",
