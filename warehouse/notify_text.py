@@ -83,8 +83,8 @@ EVENTS: dict[str, dict[str, dict[str, str]]] = {
                        "届いている最新: {latest}",
                  "en": "{pref_en}'s {source_en} ({expected_en}) has not arrived by {due}. "
                        "Latest received: {latest}"},
-        "todo": {"ja": "提供元に納品を依頼し、届いたファイルを受信フォルダ（inbox）に置いてください。"
-                       "データページの「納品状況」に一覧があります。",
+        "todo": {"ja": "提供元に納品を依頼し、届いたファイルを受信フォルダ（inbox）に"
+                       "置いてください。データページの「納品状況」に一覧があります。",
                  "en": "Ask the sender for the delivery and drop it into the inbox. The data "
                        "page's delivery coverage lists every source."},
     },
