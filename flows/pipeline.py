@@ -18,12 +18,14 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
+from prefect.settings import PREFECT_UI_URL
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from warehouse.errors import RejectedFile
 from warehouse.export.extract import write_all_extracts
 from warehouse.files import WriterBusy
 from warehouse.ingest.contract import Parsed
+from warehouse.notify import notify_flow_failed
 from warehouse.report import FileResult, RunReport, render_markdown
 from warehouse.run import (
     PARSE_WORKERS,
@@ -217,6 +219,17 @@ def locked_run(
     return report
 
 
+def tell_failure(flow: Any, run: Any, state: Any) -> None:
+    """Flow hook (failed or crashed): tell the operators, unless the run it made already did
+    (``warehouse.run.finish_run`` tells a failed run and a failed audit)."""
+    ui = PREFECT_UI_URL.value()
+    notify_flow_failed(
+        Settings.from_env(), flow_name=flow.name, flow_run_name=run.name,
+        started=run.start_time or run.expected_start_time,
+        message=state.message or state.name,
+        report=f"{ui}/runs/flow-run/{run.id}" if ui else None)
+
+
 def ingest_run_name() -> str:
     """A flow-run name an operator can read: ``arrival: hokkaido_2018hittakuri.csv``."""
     parameters = flow_run.parameters
@@ -230,7 +243,8 @@ def ingest_run_name() -> str:
 
 
 @flow(name="saihan-ingest", log_prints=True, flow_run_name=ingest_run_name,
-      task_runner=ThreadPoolTaskRunner(max_workers=PARSE_WORKERS))
+      task_runner=ThreadPoolTaskRunner(max_workers=PARSE_WORKERS),
+      on_failure=[tell_failure], on_crashed=[tell_failure])
 def ingest_flow(
     paths: list[str] | None = None,
     trigger: str = "flow",
@@ -250,7 +264,8 @@ def ingest_flow(
 
 
 @flow(name="saihan-nightly", log_prints=True,
-      task_runner=ThreadPoolTaskRunner(max_workers=PARSE_WORKERS))
+      task_runner=ThreadPoolTaskRunner(max_workers=PARSE_WORKERS),
+      on_failure=[tell_failure], on_crashed=[tell_failure])
 def nightly_flow(wait_seconds: float = 3600.0, extracts: bool = True) -> dict[str, Any]:
     """Take in what is new in the inbox, publish, then write every prefecture's extracts.
 

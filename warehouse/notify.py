@@ -307,3 +307,35 @@ def notify_serve_stopped(settings: Settings, reason: str, log_path: Path | str) 
     today = datetime.now(UTC).date().isoformat()
     return send(settings, [Notice("serve_stopped", "serve_stopped:" + digest(reason, today),
                                   {"reason": reason, "log": str(log_path)})])
+
+
+def _told_by_a_run_since(settings: Settings, since: datetime) -> bool:
+    """Whether a run report written since ``since`` ended failed (its run told it already)."""
+    recent = sorted(settings.runs.glob("*.json"), reverse=True)[:10] if settings.runs.exists() \
+        else []
+    for path in recent:
+        try:
+            report = json.loads(path.read_text(encoding="utf-8"))
+            started = datetime.fromisoformat(report["started_at"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if started >= since and report.get("status") in ("failed", "audit_failed"):
+            return True
+    return False
+
+
+def notify_flow_failed(settings: Settings, *, flow_name: str, flow_run_name: str,
+                       started: datetime | None, message: str,
+                       report: str | None = None) -> list[Notice]:
+    """Tell that a flow run failed or crashed (from a Prefect state hook), unless the run it
+    made already told its failure: a flow that could not take the writer lock, failed writing
+    the extracts or crashed outside the run. ``report`` is where to look (the flow run in the
+    Prefect UI)."""
+    since = datetime.fromtimestamp(int((started or datetime.now(UTC)).timestamp()), UTC)
+    if _told_by_a_run_since(settings, since):
+        return []
+    error = message.replace(flow_run_name, "<run>")
+    return send(settings, [Notice(
+        "run_failed", "run_failed:" + digest(flow_name, error),
+        {"run_id": flow_run_name, "trigger": flow_name, "error": message},
+        report=report or str(settings.runs), run_id=flow_run_name)])
