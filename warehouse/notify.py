@@ -25,13 +25,14 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 from warehouse.errors import shown
-from warehouse.notify_text import EVENTS, LABELS, LANGUAGES
+from warehouse.expected import Coverage, assess, late, read_coverage
+from warehouse.notify_text import EVENTS, LABELS, LANGUAGES, SOURCE_LABELS
 from warehouse.settings import Settings
 
 SENT_LOG = "sent.json"
@@ -39,7 +40,7 @@ MESSAGE_LOG = "sent.jsonl"
 TIMEOUT_SECONDS = 10
 # Events that end when a run publishes: a failure after that is a new one and is told again.
 RESOLVED_BY_PUBLISH = ("run_failed", "audit_failed")
-MAX_TEXT = 600  # characters of one reason or error in a message
+MAX_TEXT = 1200  # characters of one value (a reason, an error, a list) in a message
 HIDDEN = "***"
 _SECRET_PARAMETER = re.compile(
     r"(?i)\b(appId|app_id|password|passwd|token|api_?key|secret)=([^&\s\"'<>]+)")
@@ -294,12 +295,33 @@ def run_notices(report: Mapping[str, Any], report_path: Path | str | None) -> li
     return notices
 
 
+def late_notices(coverage: Iterable[Coverage], report_path: Path | str | None) -> list[Notice]:
+    """One notice per source and expected period that some prefectures have not delivered,
+    listing them; its key is the source and period, so it is told once."""
+    notices = []
+    for (source, period), cells in sorted(late(coverage).items()):
+        first = cells[0]
+        notices.append(Notice(
+            "source_late", f"source_late:{source}:{period}",
+            {"source_ja": SOURCE_LABELS[source]["ja"], "source_en": SOURCE_LABELS[source]["en"],
+             "expected": first.expected_label, "due": first.due_on, "count": len(cells),
+             "prefs_ja": "、".join(c.pref_name_ja for c in cells),
+             "prefs_en": ", ".join(c.pref_name_en for c in cells)},
+            report=str(report_path) if report_path else None))
+    return notices
+
+
 def notify_run(settings: Settings, report: Mapping[str, Any],
-               report_path: Path | str | None) -> list[Notice]:
-    """Tell what a finished run has to tell (once per failure); a publish ends earlier run
+               report_path: Path | str | None, *, today: date | None = None) -> list[Notice]:
+    """Tell what a finished run has to tell (once per failure), and the sources that are late
+    in the published warehouse (once per source and period); a publish ends earlier run
     failures, so the next one is told again."""
     resolve = RESOLVED_BY_PUBLISH if report.get("status") == "published" else ()
-    return send(settings, run_notices(report, report_path), resolve=resolve)
+    notices = run_notices(report, report_path)
+    if channels(settings):
+        notices += late_notices(assess(read_coverage(settings.warehouse), settings, today),
+                                report_path)
+    return send(settings, notices, resolve=resolve)
 
 
 def notify_serve_stopped(settings: Settings, reason: str, log_path: Path | str) -> list[Notice]:

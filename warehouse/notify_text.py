@@ -76,16 +76,26 @@ EVENTS: dict[str, dict[str, dict[str, str]]] = {
                        "Restart=on-failure it restarts by itself)."},
     },
     "source_late": {
-        "title": {"ja": "納品が遅れています: {pref_ja} {source_ja}",
-                  "en": "Delivery late: {pref_en} {source_en}"},
-        "what": {"ja": "{pref_ja} の{source_ja}（{expected_ja}）が期限 {due} までに"
-                       "届いていません。"
-                       "届いている最新: {latest}",
-                 "en": "{pref_en}'s {source_en} ({expected_en}) has not arrived by {due}. "
-                       "Latest received: {latest}"},
+        "title": {"ja": "納品が遅れています: {source_ja} {expected}（{count} 都道府県）",
+                  "en": "Deliveries late: {source_en} {expected} ({count} prefectures)"},
+        "what": {"ja": "{source_ja}の {expected} 分が、期限の {due} を過ぎても次の都道府県から"
+                       "届いていません: {prefs_ja}",
+                 "en": "{source_en} for {expected} was due by {due} and has not arrived from: "
+                       "{prefs_en}"},
         "todo": {"ja": "提供元に納品を依頼し、届いたファイルを受信フォルダ（inbox）に"
-                       "置いてください。データページの「納品状況」に一覧があります。",
-                 "en": "Ask the sender for the delivery and drop it into the inbox. The data "
-                       "page's delivery coverage lists every source."},
+                       "置いてください。データページの「納品状況」に 47 都道府県の一覧があります。"
+                       "期限は "
+                       "SAIHAN_LATE_AFTER_DAYS で変えられます。この通知は 1 回だけ送ります。",
+                 "en": "Ask the senders for the delivery and drop it into the inbox. The data "
+                       "page's delivery coverage shows all 47 prefectures. SAIHAN_LATE_AFTER_DAYS "
+                       "sets the allowance. This notice is sent once."},
     },
+}
+
+# The sources whose deliveries are expected (warehouse.expected), as messages name them.
+SOURCE_LABELS: dict[str, dict[str, str]] = {
+    "crime_open_data": {"ja": "犯罪オープンデータ（警察）", "en": "police crime open data"},
+    "local_plans": {"ja": "地方再犯防止推進計画の策定状況", "en": "local-plan status"},
+    "subsidy_records": {"ja": "地域再犯防止推進事業の実施状況", "en": "subsidy records"},
+    "indicators": {"ja": "都道府県別 再犯防止指標", "en": "prefecture indicators"},
 }

@@ -22,6 +22,11 @@ SUPPRESSIBLE_SOURCES: dict[str, str] = {
 }
 ALL_SOURCES = "*"
 
+# The sources delivered per prefecture and period, whose lateness is watched
+# (warehouse.expected holds their cadences and default allowances).
+EXPECTED_SOURCES = ("crime_open_data", "local_plans", "subsidy_records", "indicators")
+LATE_OFF = -1  # SAIHAN_LATE_AFTER_DAYS: source=off, never late
+
 # Every setting a user can give, with its meaning. README.md documents each of them and a
 # test fails when one is missing there.
 SETTINGS_DOC: dict[str, str] = {
@@ -42,6 +47,11 @@ SETTINGS_DOC: dict[str, str] = {
     "its dataset's rows, or any police station, month, prefecture or local government the "
     "dataset had, is held under held/ instead of loaded, until `saihan accept` loads it. "
     "Default: 0.2",
+    "SAIHAN_LATE_AFTER_DAYS": "Days after the end of a period (data year, 1 April, fiscal year) "
+    "before a prefecture's delivery for it counts as late: source=N or source=off per source "
+    "(crime_open_data, local_plans, subsidy_records, indicators), or a bare N / off for all, "
+    "comma-separated. Default: crime_open_data=180, local_plans=180, subsidy_records=180, "
+    "indicators=365",
     "SAIHAN_NOTIFY_WEBHOOK": "URL that receives every notification as a JSON POST (event, title, "
     "text, file, run report). Default: unset (no webhook)",
     "SAIHAN_SMTP_HOST": "SMTP server that sends notifications by e-mail (with SAIHAN_SMTP_TO). "
@@ -86,6 +96,28 @@ def parse_thresholds(text: str | None) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(entries.items()))
 
 
+def parse_late_after(text: str | None) -> tuple[tuple[str, int], ...]:
+    """Read ``SAIHAN_LATE_AFTER_DAYS``: ``N`` or ``off`` for every source, ``source=N`` or
+    ``source=off`` for one, comma-separated (off is stored as LATE_OFF). Raises ValueError for
+    an unknown source or a value that is neither a whole number of days nor off."""
+    entries: dict[str, int] = {}
+    for item in (text or "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        source, _, value = item.rpartition("=")
+        source, value = source.strip() or ALL_SOURCES, value.strip().lower()
+        if source != ALL_SOURCES and source not in EXPECTED_SOURCES:
+            raise ValueError(
+                f"SAIHAN_LATE_AFTER_DAYS: unknown source {source!r}; "
+                f"use one of {', '.join(EXPECTED_SOURCES)} (or a bare value for all)")
+        if value != "off" and not (value.isdigit() and int(value) <= 3650):
+            raise ValueError(f"SAIHAN_LATE_AFTER_DAYS: {item!r} needs a number of days from 0 "
+                             "to 3650 or off, e.g. crime_open_data=180")
+        entries[source] = LATE_OFF if value == "off" else int(value)
+    return tuple(sorted(entries.items()))
+
+
 @dataclass(frozen=True)
 class Settings:
     """Paths and options of one saihan installation."""
@@ -100,6 +132,8 @@ class Settings:
     suppress_below: tuple[tuple[str, int], ...] = ()
     # Share of a dataset's rows a re-delivery may remove before it is held (warehouse.hold).
     hold_shrink_share: float = 0.2
+    # Lateness allowance per source (source, days or LATE_OFF); see warehouse.expected.
+    late_after_days: tuple[tuple[str, int], ...] = ()
     # Notifications (warehouse.notify): a webhook URL and an SMTP server; unset = not sent.
     notify_webhook: str | None = None
     smtp_host: str | None = None
@@ -158,6 +192,7 @@ class Settings:
             stable_seconds=stable_seconds,
             suppress_below=parse_thresholds(env.get("SAIHAN_SUPPRESS_BELOW")),
             hold_shrink_share=hold_shrink_share,
+            late_after_days=parse_late_after(env.get("SAIHAN_LATE_AFTER_DAYS")),
             notify_webhook=webhook,
             smtp_host=env.get("SAIHAN_SMTP_HOST") or None,
             smtp_port=int(smtp_port),

@@ -28,7 +28,7 @@ def receivers() -> Iterator[tuple[WebhookReceiver, MailReceiver]]:
 @pytest.fixture
 def told(settings: Settings, receivers, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("SAIHAN_HOME", str(settings.home))
-    for name, value in notify_env(*receivers).items():
+    for name, value in {**notify_env(*receivers), "SAIHAN_LATE_AFTER_DAYS": "off"}.items():
         monkeypatch.setenv(name, value)
     return Settings.from_env()
 
@@ -52,7 +52,7 @@ def test_a_failed_audit_in_a_flow_is_told_once_by_the_run(
         sample_copy: Settings, receivers, monkeypatch: pytest.MonkeyPatch) -> None:
     webhook, mail = receivers
     monkeypatch.setenv("SAIHAN_HOME", str(sample_copy.home))
-    for name, value in notify_env(webhook, mail).items():
+    for name, value in {**notify_env(webhook, mail), "SAIHAN_LATE_AFTER_DAYS": "off"}.items():
         monkeypatch.setenv(name, value)
     failure = db.DataTestFailure("prefecture_is_47", "there are 47 prefectures", 1, [("x",)])
 
@@ -75,7 +75,7 @@ def test_serve_stopping_on_its_own_is_told(told: Settings, receivers,
                                 "(exit code 3); no run was started after that.\nlog tail")
 
     monkeypatch.setattr(serve, "serve", lost_server)
-    result = invoke(told.home, "serve", **notify_env(webhook, mail))
+    result = invoke(told.home, "serve", SAIHAN_LATE_AFTER_DAYS="off", **notify_env(webhook, mail))
     assert result.exit_code == 1
     assert webhook.events() == ["serve_stopped"] and len(mail.messages) == 1
     assert "exit code 3" in mail.messages[0]["body"] and "log tail" not in mail.messages[0]["body"]

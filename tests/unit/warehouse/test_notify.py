@@ -37,10 +37,11 @@ def mail() -> Iterator[MailReceiver]:
 
 @pytest.fixture
 def told(tmp_path: Path, webhook: WebhookReceiver, mail: MailReceiver) -> Settings:
-    """A fresh home whose notifications go to the two local receivers."""
+    """A fresh home whose notifications go to the two local receivers (late sources are not
+    watched here: tests/unit/warehouse/test_expected.py tells them)."""
     return Settings.from_env({"SAIHAN_HOME": str(tmp_path / "home"),
                               "SAIHAN_ESTAT_APP_ID": "appid-0123456789abcdef",
-                              **notify_env(webhook, mail)})
+                              "SAIHAN_LATE_AFTER_DAYS": "off", **notify_env(webhook, mail)})
 
 
 def drop(settings: Settings, name: str, data: bytes) -> Path:
@@ -183,6 +184,7 @@ def test_a_channel_that_is_down_fails_no_run_and_is_tried_again(
         capsys: pytest.CaptureFixture) -> None:
     home = tmp_path / "home"
     down = Settings.from_env({"SAIHAN_HOME": str(home), **notify_env(webhook, mail),
+                              "SAIHAN_LATE_AFTER_DAYS": "off",
                               "SAIHAN_NOTIFY_WEBHOOK": f"http://127.0.0.1:{free_port()}/x"})
     drop(down, "bad.csv", with_stray_quote_on_line_3(SAMPLE_CRIME_DIR / BIKE))
 
@@ -192,7 +194,8 @@ def test_a_channel_that_is_down_fails_no_run_and_is_tried_again(
     assert len(mail.messages) == 1 and webhook.received == []
     (entry,) = read_sent(down).values()
     assert entry["channels"] == ["email"]
-    up = Settings.from_env({"SAIHAN_HOME": str(home), **notify_env(webhook, mail)})
+    up = Settings.from_env({"SAIHAN_HOME": str(home), "SAIHAN_LATE_AFTER_DAYS": "off",
+                            **notify_env(webhook, mail)})
     drop(up, "bad.csv", with_stray_quote_on_line_3(SAMPLE_CRIME_DIR / BIKE))
     run_pipeline(up)
     assert webhook.events() == ["file_rejected"] and len(mail.messages) == 1
