@@ -22,6 +22,7 @@ from prefect.settings import PREFECT_UI_URL
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from warehouse.errors import RejectedFile
+from warehouse.estat_api import EstatError, fetch_into_inbox
 from warehouse.export.extract import write_all_extracts
 from warehouse.files import WriterBusy
 from warehouse.ingest.contract import Parsed
@@ -274,3 +275,31 @@ def nightly_flow(wait_seconds: float = 3600.0, extracts: bool = True) -> dict[st
     settings = Settings.from_env()
     return locked_run(settings, [], trigger="nightly", wait_seconds=wait_seconds,
                       extracts=extracts, with_settled_inbox=True)
+
+
+@task(cache_policy=NO_CACHE, persist_result=False, task_run_name="fetch e-Stat {stats_data_id}")
+def fetch_estat_table(settings: Settings, stats_data_id: str) -> dict[str, Any]:
+    """Fetch one e-Stat table into inbox/estat/ (as `saihan estat fetch` does)."""
+    target, values, changed = fetch_into_inbox(settings, stats_data_id)
+    print(f"e-Stat {stats_data_id}: {values:,} values "
+          + (f"saved to {target}" if changed else f"unchanged in {target}"))
+    return {"stats_data_id": stats_data_id, "path": str(target), "values": values,
+            "changed": changed}
+
+
+@flow(name="saihan-estat-fetch", log_prints=True, on_failure=[tell_failure],
+      on_crashed=[tell_failure])
+def estat_fetch_flow(tables: list[str] | None = None) -> list[dict[str, Any]]:
+    """Fetch the e-Stat tables named in SAIHAN_ESTAT_TABLES into the inbox, where the inbox
+    watcher sees them arrive and the on-arrival run loads them like any delivery. A table that
+    fails does not stop the others; the flow then fails, naming each (and is told)."""
+    settings = Settings.from_env()
+    fetched, failures = [], []
+    for stats_data_id in tables or list(settings.estat_tables):
+        try:
+            fetched.append(fetch_estat_table(settings, stats_data_id))
+        except EstatError as error:
+            failures.append(f"{stats_data_id}: {error}")
+    if failures:
+        raise EstatError("e-Stat fetch failed for " + "; ".join(failures))
+    return fetched

@@ -23,6 +23,7 @@ import os
 import socket
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Mapping
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -257,3 +258,63 @@ def notify_env(webhook: WebhookReceiver, mail: MailReceiver) -> dict[str, str]:
             "SAIHAN_SMTP_PORT": str(mail.port), "SAIHAN_SMTP_STARTTLS": "false",
             "SAIHAN_SMTP_FROM": "saihan@example.org",
             "SAIHAN_SMTP_TO": "ops@example.org,duty@example.org"}
+
+
+class EstatApiServer:
+    """A local HTTP server on 127.0.0.1 standing in for e-Stat's getStatsData: answers each GET
+    with the next of ``pages`` (JSON) or with ``status``; keeps the query of every request."""
+
+    def __init__(self, pages: list[dict], status: int = 200) -> None:
+        self.pages, self.status = pages, status
+        queries = self.queries = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                path, _, query = self.path.partition("?")
+                queries.append(dict(urllib.parse.parse_qsl(query)))
+                if outer.status != 200:
+                    self.send_response(outer.status)
+                    self.end_headers()
+                    return
+                start = int(queries[-1].get("startPosition") or 1)
+                page = next(p for p in outer.pages if p["GET_STATS_DATA"]["STATISTICAL_DATA"]
+                            ["RESULT_INF"]["FROM_NUMBER"] == start)
+                # e-Stat echoes the request's parameters, the appId among them
+                page = json.loads(json.dumps(page))
+                page["GET_STATS_DATA"].setdefault("PARAMETER", {})["APP_ID"] = \
+                    queries[-1].get("appId")
+                body = json.dumps(page, ensure_ascii=False).encode("utf-8")
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/rest/3.0/app/json/getStatsData"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def estat_pages(document: dict, size: int) -> list[dict]:
+    """A getStatsData response split into API pages of ``size`` values, with RESULT_INF and
+    NEXT_KEY as the API sets them."""
+    values = document["GET_STATS_DATA"]["STATISTICAL_DATA"]["DATA_INF"]["VALUE"]
+    pages = []
+    for start in range(0, len(values), size):
+        page = json.loads(json.dumps(document))
+        statistical = page["GET_STATS_DATA"]["STATISTICAL_DATA"]
+        statistical["DATA_INF"]["VALUE"] = values[start:start + size]
+        statistical["RESULT_INF"] = {"TOTAL_NUMBER": len(values), "FROM_NUMBER": start + 1,
+                                     "TO_NUMBER": min(start + size, len(values))}
+        if start + size < len(values):
+            statistical["RESULT_INF"]["NEXT_KEY"] = start + size + 1
+        pages.append(page)
+    return pages

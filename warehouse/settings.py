@@ -26,6 +26,7 @@ ALL_SOURCES = "*"
 # (warehouse.expected holds their cadences and default allowances).
 EXPECTED_SOURCES = ("crime_open_data", "local_plans", "subsidy_records", "indicators")
 LATE_OFF = -1  # SAIHAN_LATE_AFTER_DAYS: source=off, never late
+ESTAT_API_URL = "https://api.e-stat.go.jp/rest/3.0/app/json/getStatsData"
 
 # Every setting a user can give, with its meaning. README.md documents each of them and a
 # test fails when one is missing there.
@@ -37,6 +38,11 @@ SETTINGS_DOC: dict[str, str] = {
     "SAIHAN_KEEP_SNAPSHOTS": "How many earlier published snapshots to keep for rollback. "
     "Default: 3",
     "SAIHAN_ESTAT_APP_ID": "e-Stat API application ID for `saihan estat fetch`. Default: unset",
+    "SAIHAN_ESTAT_TABLES": "e-Stat tables (statsDataId, comma-separated) that `saihan serve` "
+    "fetches into inbox/estat/ on SAIHAN_ESTAT_CRON, to load like any delivery. Default: unset",
+    "SAIHAN_ESTAT_CRON": "Cron expression (Asia/Tokyo) of the e-Stat fetch. Default: 0 1 * * *",
+    "SAIHAN_ESTAT_API_URL": "The getStatsData endpoint. Default: "
+    "https://api.e-stat.go.jp/rest/3.0/app/json/getStatsData",
     "SAIHAN_STABLE_SECONDS": "Seconds a file in the inbox must keep the same size and modification "
     "time before `saihan serve` (arrivals and the nightly run) treats it as complete and ingests "
     "it. Default: 2",
@@ -127,6 +133,10 @@ class Settings:
     nightly_cron: str = "0 2 * * *"
     keep_snapshots: int = 3
     estat_app_id: str | None = field(default=None, repr=False)
+    # e-Stat tables fetched by `saihan serve` (statsDataIds), when, and from where.
+    estat_tables: tuple[str, ...] = ()
+    estat_cron: str = "0 1 * * *"
+    estat_api_url: str = ESTAT_API_URL
     stable_seconds: float = 2.0
     # (source kind, threshold) pairs; see parse_thresholds and warehouse.export.suppression.
     suppress_below: tuple[tuple[str, int], ...] = ()
@@ -180,6 +190,15 @@ class Settings:
         if starttls not in ("true", "false", "1", "0", "yes", "no"):
             raise ValueError(
                 f"SAIHAN_SMTP_STARTTLS must be true or false, not {env['SAIHAN_SMTP_STARTTLS']!r}")
+        tables = tuple(t.strip() for t in (env.get("SAIHAN_ESTAT_TABLES") or "").split(",")
+                       if t.strip())
+        for table in tables:
+            if not table.isdigit():
+                raise ValueError(f"SAIHAN_ESTAT_TABLES: {table!r} is not a statsDataId (digits, "
+                                 "e.g. 0003191203); separate several with commas")
+        estat_url = env.get("SAIHAN_ESTAT_API_URL") or ESTAT_API_URL
+        if not estat_url.startswith(("http://", "https://")):
+            raise ValueError("SAIHAN_ESTAT_API_URL must be an http:// or https:// URL")
         webhook = env.get("SAIHAN_NOTIFY_WEBHOOK") or None
         if webhook and not webhook.startswith(("http://", "https://")):
             raise ValueError("SAIHAN_NOTIFY_WEBHOOK must be an http:// or https:// URL")
@@ -189,6 +208,9 @@ class Settings:
             nightly_cron=env.get("SAIHAN_NIGHTLY_CRON", "0 2 * * *"),
             keep_snapshots=int(keep),
             estat_app_id=env.get("SAIHAN_ESTAT_APP_ID") or None,
+            estat_tables=tables,
+            estat_cron=env.get("SAIHAN_ESTAT_CRON") or "0 1 * * *",
+            estat_api_url=estat_url,
             stable_seconds=stable_seconds,
             suppress_below=parse_thresholds(env.get("SAIHAN_SUPPRESS_BELOW")),
             hold_shrink_share=hold_shrink_share,
