@@ -44,6 +44,7 @@ from warehouse.run import (
     run_pipeline,
 )
 from warehouse.settings import Settings
+from warehouse.subscribers import notify_subscribers
 
 REPORT_ARTIFACT_KEY = "saihan-run-report"
 
@@ -217,6 +218,8 @@ def locked_run(
     if extracts:
         manifest = write_extracts(settings)
         print(f"extracts written: {manifest}")
+        for notice in notify_subscribers(settings, Path(manifest)):
+            print(f"told {notice.values['pref_en']}'s subscriber that its extract is ready")
     return report
 
 

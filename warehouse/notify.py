@@ -39,7 +39,7 @@ SENT_LOG = "sent.json"
 MESSAGE_LOG = "sent.jsonl"
 TIMEOUT_SECONDS = 10
 # Events that end when a run publishes: a failure after that is a new one and is told again.
-RESOLVED_BY_PUBLISH = ("run_failed", "audit_failed")
+RESOLVED_BY_PUBLISH = ("run_failed", "audit_failed", "flow_failed")
 MAX_TEXT = 1200  # characters of one value (a reason, an error, a list) in a message
 HIDDEN = "***"
 _SECRET_PARAMETER = re.compile(
@@ -131,14 +131,15 @@ def send_webhook(notice: Notice, settings: Settings) -> None:
         response.read()
 
 
-def send_email(notice: Notice, settings: Settings) -> None:
-    """Send the notice to SAIHAN_SMTP_TO (raises OSError or smtplib's errors when it cannot)."""
+def send_email(notice: Notice, settings: Settings, to: Iterable[str] | None = None) -> None:
+    """Send the notice to ``to`` (default SAIHAN_SMTP_TO); raises OSError or smtplib's errors
+    when it cannot."""
     assert settings.smtp_host
     subject, body = render(notice, settings)
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = settings.smtp_from or f"saihan@{socket.gethostname()}"
-    message["To"] = ", ".join(settings.smtp_to)
+    message["To"] = ", ".join(settings.smtp_to if to is None else to)
     message.set_content(body, charset="utf-8")
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=TIMEOUT_SECONDS) as smtp:
         if settings.smtp_starttls:
@@ -151,7 +152,7 @@ def send_email(notice: Notice, settings: Settings) -> None:
 SENDERS = {"webhook": send_webhook, "email": send_email}
 
 
-def _why(error: BaseException, settings: Settings) -> str:
+def why(error: BaseException, settings: Settings) -> str:
     """A channel's failure in a line (never the URL or password)."""
     if isinstance(error, urllib.error.HTTPError):
         return f"the webhook answered HTTP {error.code}"
@@ -173,7 +174,8 @@ def read_sent(settings: Settings) -> dict[str, dict[str, Any]]:
     return data if isinstance(data, dict) else {}
 
 
-def _write_sent(settings: Settings, sent: Mapping[str, Any]) -> None:
+def write_sent(settings: Settings, sent: Mapping[str, Any]) -> None:
+    """Replace the sent log (atomically)."""
     settings.notifications.mkdir(parents=True, exist_ok=True)
     path = settings.notifications / SENT_LOG
     scratch = path.with_name(f".{SENT_LOG}.{os.getpid()}")
@@ -182,7 +184,8 @@ def _write_sent(settings: Settings, sent: Mapping[str, Any]) -> None:
     os.replace(scratch, path)
 
 
-def _log_message(settings: Settings, notice: Notice, sent_to: list[str]) -> None:
+def log_message(settings: Settings, notice: Notice, sent_to: list[str]) -> None:
+    """Append a sent message to notifications/sent.jsonl."""
     settings.notifications.mkdir(parents=True, exist_ok=True)
     subject, _ = render(notice, settings)
     line = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "event": notice.event,
@@ -220,7 +223,7 @@ def send(settings: Settings, notices: Iterable[Notice], *,
                 SENDERS[channel](notice, settings)
             except (OSError, smtplib.SMTPException, ValueError) as error:
                 print(f"saihan: the {notice.event} notification could not be sent by {channel}: "
-                      f"{_why(error, settings)}; it is tried again on the next run",
+                      f"{why(error, settings)}; it is tried again on the next run",
                       file=sys.stderr)
                 continue
             sent_to.append(channel)
@@ -231,9 +234,9 @@ def send(settings: Settings, notices: Iterable[Notice], *,
                                 "channels": sorted(done | set(sent_to))}
             changed = True
             went_out.append(notice)
-            _log_message(settings, notice, sent_to)
+            log_message(settings, notice, sent_to)
     if changed:
-        _write_sent(settings, sent)
+        write_sent(settings, sent)
     return went_out
 
 
@@ -358,6 +361,6 @@ def notify_flow_failed(settings: Settings, *, flow_name: str, flow_run_name: str
         return []
     error = message.replace(flow_run_name, "<run>")
     return send(settings, [Notice(
-        "run_failed", "run_failed:" + digest(flow_name, error),
+        "flow_failed", "flow_failed:" + digest(flow_name, error),
         {"run_id": flow_run_name, "trigger": flow_name, "error": message},
         report=report or str(settings.runs), run_id=flow_run_name)])

@@ -64,6 +64,18 @@ EVENTS: dict[str, dict[str, dict[str, str]]] = {
                  "en": "Remove the cause, then run `saihan run` (the next run cleans up after "
                        "this one). `saihan status` lists the last runs."},
     },
+    "flow_failed": {
+        "title": {"ja": "Prefect のフロー実行が失敗しました: {trigger}",
+                  "en": "A Prefect flow run failed: {trigger}"},
+        "what": {"ja": "saihan serve のフロー実行 {run_id}（{trigger}）が失敗しました。"
+                       "それまでに公開したものは公開されたままです。原因: {error}",
+                 "en": "The saihan serve flow run {run_id} ({trigger}) failed; what was "
+                       "published before stays published. Cause: {error}"},
+        "todo": {"ja": "原因を取り除いてください。次の定時実行でもう一度行います（すぐに行うには "
+                       "Prefect の画面からフローを実行します）。",
+                 "en": "Remove the cause; the next scheduled run tries again (to try at once, "
+                       "run the flow from the Prefect UI)."},
+    },
     "serve_stopped": {
         "title": {"ja": "saihan serve が停止しました", "en": "saihan serve stopped on its own"},
         "what": {"ja": "saihan serve が自ら停止しました。夜間実行と到着時の実行は行われません。"
@@ -90,6 +102,19 @@ EVENTS: dict[str, dict[str, dict[str, str]]] = {
                        "page's delivery coverage shows all 47 prefectures. SAIHAN_LATE_AFTER_DAYS "
                        "sets the allowance. This notice is sent once."},
     },
+}
+
+EVENTS["extract_ready"] = {
+    "title": {"ja": "{pref_ja}の抽出データを更新しました",
+              "en": "{pref_en}: your prefecture's extract is ready"},
+    "what": {"ja": "夜間の更新で{pref_ja}のデータが変わり、抽出データ（{tables}）を作り直しました"
+                   "（データベースの版: {run_id}）。",
+             "en": "Tonight's run changed {pref_en}'s data, and its extract ({tables}) was "
+                   "written again (warehouse build {run_id})."},
+    "todo": {"ja": "ダッシュボードの「都道府県別データ」のページから ZIP でダウンロードしてください"
+                   "（サーバーでは {folder}）。配信の停止は運用担当者に連絡してください。",
+             "en": "Download it as a ZIP from the dashboard's prefecture data page (on the "
+                   "server: {folder}). To stop these messages, ask the operators."},
 }
 
 # The sources whose deliveries are expected (warehouse.expected), as messages name them.

@@ -58,6 +58,9 @@ SETTINGS_DOC: dict[str, str] = {
     "(crime_open_data, local_plans, subsidy_records, indicators), or a bare N / off for all, "
     "comma-separated. Default: crime_open_data=180, local_plans=180, subsidy_records=180, "
     "indicators=365",
+    "SAIHAN_SUBSCRIBERS": "CSV file of prefecture officers' subscriptions (都道府県,メールアドレス "
+    "or pref,email): each address is e-mailed when a nightly run changed its prefecture's "
+    "extract. Default: unset",
     "SAIHAN_NOTIFY_WEBHOOK": "URL that receives every notification as a JSON POST (event, title, "
     "text, file, run report). Default: unset (no webhook)",
     "SAIHAN_SMTP_HOST": "SMTP server that sends notifications by e-mail (with SAIHAN_SMTP_TO). "
@@ -153,6 +156,8 @@ class Settings:
     smtp_from: str | None = None
     smtp_to: tuple[str, ...] = ()
     smtp_starttls: bool = True
+    # Prefecture officers' subscriptions to their extract (warehouse.subscribers).
+    subscribers_file: Path | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -224,6 +229,8 @@ class Settings:
             smtp_to=tuple(a.strip() for a in (env.get("SAIHAN_SMTP_TO") or "").split(",")
                           if a.strip()),
             smtp_starttls=starttls in ("true", "1", "yes"),
+            subscribers_file=Path(env["SAIHAN_SUBSCRIBERS"]).expanduser().resolve()
+            if env.get("SAIHAN_SUBSCRIBERS") else None,
         )
 
     @property

@@ -67,7 +67,7 @@ def test_a_failed_fetch_is_told_once_without_the_app_id(
     try:
         for _ in range(2):
             assert flows.estat_fetch_flow(return_state=True).is_failed()
-        assert webhook.events() == ["run_failed"] and len(mail.messages) == 1
+        assert webhook.events() == ["flow_failed"] and len(mail.messages) == 1
         text = webhook.received[0]["json"]["text"]
         assert "saihan-estat-fetch" in text and "0000010111: e-Stat answered HTTP 503" in text
         assert "my-app-id-123" not in text and "my-app-id-123" not in mail.messages[0]["body"]

@@ -40,10 +40,10 @@ def test_a_flow_that_cannot_take_the_lock_is_told_once(told: Settings, receivers
         for _ in range(2):
             state = flows.ingest_flow(wait_seconds=0, return_state=True)
             assert state.is_failed()
-    assert webhook.events() == ["run_failed"] and len(mail.messages) == 1
+    assert webhook.events() == ["flow_failed"] and len(mail.messages) == 1
     body = webhook.received[0]["json"]
     assert "Another saihan run is writing to" in body["text"]
-    assert "saihan-ingest" in body["text"] and "`saihan run`" in body["text"]
+    assert "saihan-ingest" in body["text"] and "Prefect UI" in body["text"]
     assert "/runs/flow-run/" in body["report"]
 
 
