@@ -232,9 +232,11 @@ class MailReceiver:
 
     def __init__(self) -> None:
         messages = self.messages = []
+        raw = self.raw = []
 
         class Handler:
             async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+                raw.append(envelope.content.decode("utf-8", "replace"))
                 message = message_from_bytes(envelope.content, policy=policy.default)
                 messages.append({"to": list(envelope.rcpt_tos), "from": envelope.mail_from,
                                  "subject": str(message["Subject"]),

@@ -13,6 +13,7 @@ escaped, and secrets (the e-Stat appId, the SMTP password, the webhook URL) remo
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -23,7 +24,8 @@ import ssl
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
@@ -109,10 +111,17 @@ def channels(settings: Settings) -> list[str]:
     return found
 
 
+def chat_text(text: str) -> str:
+    """Text a chat tool shows as written: ``&``, ``<`` and ``>`` escaped, the characters that
+    make links and mentions in Slack's and Mattermost's message text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def payload(notice: Notice, settings: Settings) -> dict[str, Any]:
     """The JSON the webhook receives (``text`` is what chat adapters show)."""
     subject, body = render(notice, settings)
-    return {"source": "saihan", "event": notice.event, "title": subject, "text": body,
+    return {"source": "saihan", "event": notice.event, "title": chat_text(subject),
+            "text": chat_text(body),
             "file": scrub(notice.file, settings) if notice.file else None,
             "run_id": notice.run_id,
             "report": scrub(notice.report, settings) if notice.report else None,
@@ -184,6 +193,18 @@ def write_sent(settings: Settings, sent: Mapping[str, Any]) -> None:
     os.replace(scratch, path)
 
 
+@contextmanager
+def sent_log_lock(settings: Settings) -> Iterator[None]:
+    """Hold the sent log for a read-change-write (runs and the nightly extracts both write it)."""
+    settings.notifications.mkdir(parents=True, exist_ok=True)
+    with (settings.notifications / ".lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def log_message(settings: Settings, notice: Notice, sent_to: list[str]) -> None:
     """Append a sent message to notifications/sent.jsonl."""
     settings.notifications.mkdir(parents=True, exist_ok=True)
@@ -202,6 +223,14 @@ def send(settings: Settings, notices: Iterable[Notice], *,
     notices = list(notices)
     configured = channels(settings)
     resolve = tuple(resolve)
+    if not ((configured and notices) or (resolve and (settings.notifications / SENT_LOG).exists())):
+        return []
+    with sent_log_lock(settings):
+        return _send(settings, notices, configured, resolve)
+
+
+def _send(settings: Settings, notices: list[Notice], configured: list[str],
+          resolve: tuple[str, ...]) -> list[Notice]:
     sent = read_sent(settings)
     if not (configured and notices) and not any(
             entry.get("event") in resolve for entry in sent.values()):

@@ -27,6 +27,7 @@ from warehouse.notify import (
     log_message,
     read_sent,
     send_email,
+    sent_log_lock,
     why,
     write_sent,
 )
@@ -126,6 +127,12 @@ def notify_subscribers(settings: Settings, manifest_path: Path) -> list[Notice]:
     subscriptions = read_subscriptions(settings.subscribers_file)
     if not (subscriptions and settings.smtp_host):
         return []
+    with sent_log_lock(settings):
+        return _tell(settings, subscriptions, manifest_path)
+
+
+def _tell(settings: Settings, subscriptions: list[Subscription],
+          manifest_path: Path) -> list[Notice]:
     extracts = extract_digests(manifest_path)
     names_ja, names_en = prefecture_names(), prefecture_english_names()
     sent = read_sent(settings)

@@ -219,3 +219,14 @@ def test_bad_notification_settings_are_named(tmp_path: Path, name: str, value: s
                                              message: str) -> None:
     with pytest.raises(ValueError, match=message):
         Settings.from_env({"SAIHAN_HOME": str(tmp_path), name: value})
+
+
+def test_a_file_name_never_becomes_a_link_or_markup(told: Settings, webhook: WebhookReceiver,
+                                                    mail: MailReceiver) -> None:
+    name = "<https:evil.example|click> & *me*.csv"
+    drop(told, name, with_stray_quote_on_line_3(SAMPLE_CRIME_DIR / BIKE))
+    run_pipeline(told)
+    text = webhook.received[0]["json"]["text"]
+    assert "&lt;https:evil.example|click&gt; &amp; *me*.csv" in text and "<https" not in text
+    assert name in mail.messages[0]["body"]  # plain text: shown as written, never as markup
+    assert mail.messages[0]["body"] and "text/plain" in mail.raw[0]
