@@ -80,3 +80,28 @@ def test_serve_stopping_on_its_own_is_told(told: Settings, receivers,
     assert webhook.events() == ["serve_stopped"] and len(mail.messages) == 1
     assert "exit code 3" in mail.messages[0]["body"] and "log tail" not in mail.messages[0]["body"]
     assert "server.log" in mail.messages[0]["body"]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_nightly_tells_subscribed_officers_once_and_a_bad_list_to_the_operators(
+        sample_copy: Settings, receivers, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    webhook, mail = receivers
+    subscribers = tmp_path / "subscribers.csv"
+    subscribers.write_text("都道府県,メールアドレス\n北海道,anzen@pref.hokkaido.example.lg.jp\n",
+                           encoding="utf-8")
+    env = {**notify_env(webhook, mail), "SAIHAN_LATE_AFTER_DAYS": "off",
+           "SAIHAN_HOME": str(sample_copy.home), "SAIHAN_SUBSCRIBERS": str(subscribers)}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+    flows.nightly_flow()  # (once per change: tests/unit/warehouse/test_subscribers.py)
+
+    assert webhook.received == []  # officers are e-mailed, the operators' webhook is not
+    assert [m["to"] for m in mail.messages] == [["anzen@pref.hokkaido.example.lg.jp"]]
+    assert "北海道の抽出データを更新しました" in mail.messages[0]["subject"]
+
+    subscribers.write_text("都道府県,メールアドレス\n北海道県,x@example.jp\n", encoding="utf-8")
+    assert flows.nightly_flow(return_state=True).is_failed()
+    assert webhook.events() == ["flow_failed"]
+    assert "line 2, column 都道府県: '北海道県' is not a prefecture" in \
+        webhook.received[0]["json"]["text"]
