@@ -148,7 +148,7 @@ class Settings:
     # Lateness allowance per source (source, days or LATE_OFF); see warehouse.expected.
     late_after_days: tuple[tuple[str, int], ...] = ()
     # Notifications (warehouse.notify): a webhook URL and an SMTP server; unset = not sent.
-    notify_webhook: str | None = None
+    notify_webhook: str | None = field(default=None, repr=False)  # may carry a token
     smtp_host: str | None = None
     smtp_port: int = 587
     smtp_user: str | None = None

@@ -16,6 +16,7 @@ from tests.helpers import MailReceiver, WebhookReceiver, free_port, notify_env
 from warehouse import db
 from warehouse.notify import Notice, notify_serve_stopped, read_sent, render, scrub, send
 from warehouse.run import run_pipeline
+from warehouse.run_state import rollback_pipeline
 from warehouse.settings import Settings
 
 BIKE = "sample_hokkaido_2022zitensyatou.csv"  # CP932, one of the bundled sample files
@@ -230,3 +231,19 @@ def test_a_file_name_never_becomes_a_link_or_markup(told: Settings, webhook: Web
     assert "&lt;https:evil.example|click&gt; &amp; *me*.csv" in text and "<https" not in text
     assert name in mail.messages[0]["body"]  # plain text: shown as written, never as markup
     assert mail.messages[0]["body"] and "text/plain" in mail.raw[0]
+
+
+def test_the_sent_log_survives_publishes_and_a_rollback(told: Settings, webhook: WebhookReceiver,
+                                                        mail: MailReceiver) -> None:
+    drop(told, BIKE, (SAMPLE_CRIME_DIR / BIKE).read_bytes())
+    drop(told, "edited.csv", with_stray_quote_on_line_3(SAMPLE_CRIME_DIR / BIKE))
+    assert run_pipeline(told).status == "published"
+    other = "sample_hokkaido_2022hittakuri.csv"
+    drop(told, other, (SAMPLE_CRIME_DIR / other).read_bytes())
+    assert run_pipeline(told).status == "published"
+    assert rollback_pipeline(told).status == "rolled_back"
+
+    drop(told, "edited.csv", with_stray_quote_on_line_3(SAMPLE_CRIME_DIR / BIKE))
+    assert run_pipeline(told).count("rejected") == 1
+    assert webhook.events() == ["file_rejected"] and len(mail.messages) == 1
+    assert (told.notifications / "sent.json").exists()
