@@ -361,6 +361,24 @@ STRINGS: dict[str, dict[str, str]] = {
     "template_indicators": {"ja": "都道府県別 再犯防止指標", "en": "Prefecture indicators"},
     "template_subsidy": {"ja": "地域再犯防止推進事業 実施状況", "en": "Regional subsidy programme records"},
     "template_local_plans": {"ja": "地方再犯防止推進計画 策定状況", "en": "Local-plan status"},
+    "coverage_title": {"ja": "納品状況（47 都道府県）", "en": "Delivery coverage (47 prefectures)"},
+    "coverage_caption": {
+        "ja": "都道府県ごと・データごとに、届いている最新の期間と、今日の時点で届いているはずの期間です。期限（期間の終わりから SAIHAN_LATE_AFTER_DAYS 日）を過ぎて届いていないものは「遅れ」、一度も届いていないものは「未着」です。遅れは運用担当者に一度だけ通知します。",
+        "en": "Per prefecture and source: the latest period received and the period that should have arrived by today. A delivery past its due date (SAIHAN_LATE_AFTER_DAYS days after the end of its period) is late; one that never arrived is missing. Operators are notified of a late source once.",
+    },
+    "coverage_summary_title": {"ja": "データごとの期限", "en": "Due dates per source"},
+    "coverage_on_time": {"ja": "{latest}（届いています）", "en": "{latest} (received)"},
+    "coverage_late": {"ja": "{latest}（遅れ: {expected} が未着）", "en": "{latest} (late: {expected} not received)"},
+    "coverage_missing": {"ja": "未着（{expected} が期限切れ）", "en": "missing ({expected} overdue)"},
+    "coverage_not_watched": {"ja": "{latest}（期限の設定なし）", "en": "{latest} (not watched)"},
+    "coverage_nothing": {"ja": "なし", "en": "none"},
+    "coverage_sample": {"ja": "サンプル", "en": "sample"},
+    "coverage_all_on_time": {"ja": "期限を過ぎたデータはありません。", "en": "Nothing is overdue."},
+    "coverage_some_late": {"ja": "期限を過ぎて届いていないデータが {count} 件（都道府県×データ）あります。", "en": "{count} deliveries (prefecture × source) are overdue."},
+    "col_expected": {"ja": "届いているはずの期間", "en": "Expected period"},
+    "col_due_on": {"ja": "期限", "en": "Due by"},
+    "col_late_count": {"ja": "遅れ・未着の都道府県", "en": "Prefectures late or missing"},
+    "col_on_time_count": {"ja": "届いている都道府県", "en": "Prefectures received"},
 }
 
 

@@ -233,6 +233,16 @@ def source_freshness(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     )
 
 
+def delivery_coverage(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """What arrived per prefecture x source (lateness: warehouse.expected.assess)."""
+    return _frame(
+        con,
+        "select pref_code, pref_name_ja, pref_name_en, source_kind, latest_period, "
+        "latest_period_label, received_at, is_sample from mart.delivery_coverage "
+        "order by pref_code, source_order",
+    )
+
+
 def source_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Every accepted file, newest first."""
     return _frame(

@@ -18,12 +18,15 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
+from prefect.settings import PREFECT_UI_URL
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from warehouse.errors import RejectedFile
+from warehouse.estat_api import EstatError, fetch_into_inbox
 from warehouse.export.extract import write_all_extracts
 from warehouse.files import WriterBusy
 from warehouse.ingest.contract import Parsed
+from warehouse.notify import notify_flow_failed
 from warehouse.report import FileResult, RunReport, render_markdown
 from warehouse.run import (
     PARSE_WORKERS,
@@ -41,6 +44,7 @@ from warehouse.run import (
     run_pipeline,
 )
 from warehouse.settings import Settings
+from warehouse.subscribers import notify_subscribers
 
 REPORT_ARTIFACT_KEY = "saihan-run-report"
 
@@ -214,7 +218,20 @@ def locked_run(
     if extracts:
         manifest = write_extracts(settings)
         print(f"extracts written: {manifest}")
+        for notice in notify_subscribers(settings, Path(manifest)):
+            print(f"told {notice.values['pref_en']}'s subscriber that its extract is ready")
     return report
+
+
+def tell_failure(flow: Any, run: Any, state: Any) -> None:
+    """Flow hook (failed or crashed): tell the operators, unless the run it made already did
+    (``warehouse.run.finish_run`` tells a failed run and a failed audit)."""
+    ui = PREFECT_UI_URL.value()
+    notify_flow_failed(
+        Settings.from_env(), flow_name=flow.name, flow_run_name=run.name,
+        started=run.start_time or run.expected_start_time,
+        message=state.message or state.name,
+        report=f"{ui}/runs/flow-run/{run.id}" if ui else None)
 
 
 def ingest_run_name() -> str:
@@ -230,7 +247,8 @@ def ingest_run_name() -> str:
 
 
 @flow(name="saihan-ingest", log_prints=True, flow_run_name=ingest_run_name,
-      task_runner=ThreadPoolTaskRunner(max_workers=PARSE_WORKERS))
+      task_runner=ThreadPoolTaskRunner(max_workers=PARSE_WORKERS),
+      on_failure=[tell_failure], on_crashed=[tell_failure])
 def ingest_flow(
     paths: list[str] | None = None,
     trigger: str = "flow",
@@ -250,7 +268,8 @@ def ingest_flow(
 
 
 @flow(name="saihan-nightly", log_prints=True,
-      task_runner=ThreadPoolTaskRunner(max_workers=PARSE_WORKERS))
+      task_runner=ThreadPoolTaskRunner(max_workers=PARSE_WORKERS),
+      on_failure=[tell_failure], on_crashed=[tell_failure])
 def nightly_flow(wait_seconds: float = 3600.0, extracts: bool = True) -> dict[str, Any]:
     """Take in what is new in the inbox, publish, then write every prefecture's extracts.
 
@@ -259,3 +278,31 @@ def nightly_flow(wait_seconds: float = 3600.0, extracts: bool = True) -> dict[st
     settings = Settings.from_env()
     return locked_run(settings, [], trigger="nightly", wait_seconds=wait_seconds,
                       extracts=extracts, with_settled_inbox=True)
+
+
+@task(cache_policy=NO_CACHE, persist_result=False, task_run_name="fetch e-Stat {stats_data_id}")
+def fetch_estat_table(settings: Settings, stats_data_id: str) -> dict[str, Any]:
+    """Fetch one e-Stat table into inbox/estat/ (as `saihan estat fetch` does)."""
+    target, values, changed = fetch_into_inbox(settings, stats_data_id)
+    print(f"e-Stat {stats_data_id}: {values:,} values "
+          + (f"saved to {target}" if changed else f"unchanged in {target}"))
+    return {"stats_data_id": stats_data_id, "path": str(target), "values": values,
+            "changed": changed}
+
+
+@flow(name="saihan-estat-fetch", log_prints=True, on_failure=[tell_failure],
+      on_crashed=[tell_failure])
+def estat_fetch_flow(tables: list[str] | None = None) -> list[dict[str, Any]]:
+    """Fetch the e-Stat tables named in SAIHAN_ESTAT_TABLES into the inbox, where the inbox
+    watcher sees them arrive and the on-arrival run loads them like any delivery. A table that
+    fails does not stop the others; the flow then fails, naming each (and is told)."""
+    settings = Settings.from_env()
+    fetched, failures = [], []
+    for stats_data_id in tables or list(settings.estat_tables):
+        try:
+            fetched.append(fetch_estat_table(settings, stats_data_id))
+        except EstatError as error:
+            failures.append(f"{stats_data_id}: {error}")
+    if failures:
+        raise EstatError("e-Stat fetch failed for " + "; ".join(failures))
+    return fetched

@@ -1,11 +1,14 @@
 """``saihan serve``: the deployments, the inbox watcher and, by default, a local Prefect server.
 
-Two deployments are served from this process:
+These deployments are served from this process:
 
 - ``saihan-nightly/nightly``: :func:`flows.pipeline.nightly_flow` on ``SAIHAN_NIGHTLY_CRON``
   (Asia/Tokyo).
 - ``saihan-ingest/on-arrival``: :func:`flows.pipeline.ingest_flow` for one file, triggered by
   the ``saihan.inbox.file-ready`` event that the inbox watcher emits once a file is complete.
+- ``saihan-estat-fetch/estat-fetch`` (when ``SAIHAN_ESTAT_TABLES`` names tables):
+  :func:`flows.pipeline.estat_fetch_flow` on ``SAIHAN_ESTAT_CRON``; the tables land in the
+  inbox and load on arrival.
 
 Without ``PREFECT_API_URL`` a Prefect server is started on 127.0.0.1 as a child process (its
 database under ``$SAIHAN_HOME/prefect`` unless ``PREFECT_HOME`` is set) and stopped with
@@ -45,6 +48,7 @@ if TYPE_CHECKING:
 FILE_READY_EVENT = "saihan.inbox.file-ready"
 TIMEZONE = "Asia/Tokyo"
 NIGHTLY_DEPLOYMENT = "nightly"
+ESTAT_DEPLOYMENT = "estat-fetch"
 ARRIVAL_DEPLOYMENT = "on-arrival"
 DEFAULT_PORT = 4200
 # Arrival runs queue behind the writer lock; a run of ten million rows takes minutes.
@@ -295,11 +299,12 @@ def arrival_trigger(settings: Settings) -> DeploymentEventTrigger:
 
 
 def deployments(settings: Settings) -> list[RunnerDeployment]:
-    """The nightly and on-arrival deployments of this saihan home."""
+    """The nightly and on-arrival deployments of this saihan home, and the e-Stat fetch when
+    SAIHAN_ESTAT_TABLES names tables."""
     from prefect.deployments.runner import EntrypointType
     from prefect.schedules import Cron
 
-    from flows.pipeline import ingest_flow, nightly_flow
+    from flows.pipeline import estat_fetch_flow, ingest_flow, nightly_flow
 
     nightly = nightly_flow.to_deployment(
         name=NIGHTLY_DEPLOYMENT,
@@ -316,7 +321,17 @@ def deployments(settings: Settings) -> list[RunnerDeployment]:
         description=f"One complete file in {settings.inbox}, as soon as it lands.",
         entrypoint_type=EntrypointType.MODULE_PATH,
     )
-    return [nightly, arrival]
+    if not settings.estat_tables:
+        return [nightly, arrival]
+    estat = estat_fetch_flow.to_deployment(
+        name=ESTAT_DEPLOYMENT,
+        schedules=[Cron(settings.estat_cron, timezone=TIMEZONE)],
+        tags=["saihan"],
+        description=f"e-Stat tables {', '.join(settings.estat_tables)} into {settings.inbox} "
+                    f"(loaded on arrival); {settings.estat_cron} ({TIMEZONE}).",
+        entrypoint_type=EntrypointType.MODULE_PATH,
+    )
+    return [nightly, arrival, estat]
 
 
 def _interrupt(signum: int, frame: Any) -> None:

@@ -14,6 +14,7 @@ import typer
 from saihan.app import EXIT_ERROR, PlainHelp, app, is_published, load_settings, run_and_report
 from warehouse import resources
 from warehouse.files import ensure_home
+from warehouse.notify import notify_serve_stopped
 from warehouse.sample import copy_sample
 from warehouse.settings import Settings
 
@@ -119,6 +120,8 @@ def serve(
         serve_deployments(settings, port=port, watch_only=watch_only)
     except ServerError as exc:
         typer.secho(str(exc), err=True, fg="red")
+        notify_serve_stopped(settings, str(exc).splitlines()[0],
+                             settings.home / "prefect" / "server.log")
         raise typer.Exit(EXIT_ERROR) from None
     except KeyboardInterrupt:
         pass

@@ -54,16 +54,14 @@ def estat_fetch(
     ] = None,
 ) -> None:
     """Fetch a statistics table from the e-Stat API (appId from SAIHAN_ESTAT_APP_ID) as JSON."""
-    from warehouse.estat_api import EstatError, fetch_stats_data, save_response
+    from warehouse.estat_api import EstatError, fetch_into_inbox
 
     settings = load_settings()
-    target = out or settings.inbox / "estat" / f"estat_{stats_data_id.strip()}.json"
     try:
-        document = fetch_stats_data(settings.estat_app_id, stats_data_id)
+        target, values, _ = fetch_into_inbox(settings, stats_data_id, out)
     except EstatError as exc:
         typer.secho(str(exc), err=True, fg="red")
         raise typer.Exit(EXIT_ERROR) from None
-    values = save_response(document, target)
     typer.echo(
         f"saved {values:,} values to {target}"
         + (

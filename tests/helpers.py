@@ -16,15 +16,21 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import http.server
 import io
+import json
 import os
 import socket
+import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Mapping
+from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from typer.testing import CliRunner
 
 from saihan.cli import app
@@ -187,3 +193,130 @@ def build_crime_fixtures(source: Path, target: Path) -> Path:
     book.add_worksheet("note").write(0, 0, "only the first sheet is read")
     book.close()
     return target
+
+
+class WebhookReceiver:
+    """A local HTTP server on 127.0.0.1 that keeps every JSON body POSTed to it (in a thread)."""
+
+    def __init__(self, status: int = 200) -> None:
+        received = self.received = []
+        self.status = status
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                received.append({"path": self.path, "headers": dict(self.headers),
+                                 "json": json.loads(body.decode("utf-8"))})
+                self.send_response(outer.status)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/saihan"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def events(self) -> list[str]:
+        return [r["json"]["event"] for r in self.received]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class MailReceiver:
+    """A local SMTP server on 127.0.0.1 (aiosmtpd) that keeps every message it is sent."""
+
+    def __init__(self) -> None:
+        messages = self.messages = []
+        raw = self.raw = []
+
+        class Handler:
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+                raw.append(envelope.content.decode("utf-8", "replace"))
+                message = message_from_bytes(envelope.content, policy=policy.default)
+                messages.append({"to": list(envelope.rcpt_tos), "from": envelope.mail_from,
+                                 "subject": str(message["Subject"]),
+                                 "body": message.get_content()})
+                return "250 OK"
+
+        self.port = free_port()
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def subjects(self) -> list[str]:
+        return [m["subject"] for m in self.messages]
+
+    def close(self) -> None:
+        self.controller.stop()
+
+
+def notify_env(webhook: WebhookReceiver, mail: MailReceiver) -> dict[str, str]:
+    """The settings that send notifications to the two local receivers."""
+    return {"SAIHAN_NOTIFY_WEBHOOK": webhook.url, "SAIHAN_SMTP_HOST": "127.0.0.1",
+            "SAIHAN_SMTP_PORT": str(mail.port), "SAIHAN_SMTP_STARTTLS": "false",
+            "SAIHAN_SMTP_FROM": "saihan@example.org",
+            "SAIHAN_SMTP_TO": "ops@example.org,duty@example.org"}
+
+
+class EstatApiServer:
+    """A local HTTP server on 127.0.0.1 standing in for e-Stat's getStatsData: answers each GET
+    with the next of ``pages`` (JSON) or with ``status``; keeps the query of every request."""
+
+    def __init__(self, pages: list[dict], status: int = 200) -> None:
+        self.pages, self.status = pages, status
+        queries = self.queries = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                path, _, query = self.path.partition("?")
+                queries.append(dict(urllib.parse.parse_qsl(query)))
+                if outer.status != 200:
+                    self.send_response(outer.status)
+                    self.end_headers()
+                    return
+                start = int(queries[-1].get("startPosition") or 1)
+                page = next(p for p in outer.pages if p["GET_STATS_DATA"]["STATISTICAL_DATA"]
+                            ["RESULT_INF"]["FROM_NUMBER"] == start)
+                # e-Stat echoes the request's parameters, the appId among them
+                page = json.loads(json.dumps(page))
+                page["GET_STATS_DATA"].setdefault("PARAMETER", {})["APP_ID"] = \
+                    queries[-1].get("appId")
+                body = json.dumps(page, ensure_ascii=False).encode("utf-8")
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/rest/3.0/app/json/getStatsData"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def estat_pages(document: dict, size: int) -> list[dict]:
+    """A getStatsData response split into API pages of ``size`` values, with RESULT_INF and
+    NEXT_KEY as the API sets them."""
+    values = document["GET_STATS_DATA"]["STATISTICAL_DATA"]["DATA_INF"]["VALUE"]
+    pages = []
+    for start in range(0, len(values), size):
+        page = json.loads(json.dumps(document))
+        statistical = page["GET_STATS_DATA"]["STATISTICAL_DATA"]
+        statistical["DATA_INF"]["VALUE"] = values[start:start + size]
+        statistical["RESULT_INF"] = {"TOTAL_NUMBER": len(values), "FROM_NUMBER": start + 1,
+                                     "TO_NUMBER": min(start + size, len(values))}
+        if start + size < len(values):
+            statistical["RESULT_INF"]["NEXT_KEY"] = start + size + 1
+        pages.append(page)
+    return pages

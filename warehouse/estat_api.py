@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from warehouse.ingest.estat import STATUS_ERROR_FROM, STATUS_NO_DATA, as_list
-
-API_URL = "https://api.e-stat.go.jp/rest/3.0/app/json/getStatsData"
+from warehouse.settings import ESTAT_API_URL as API_URL
+from warehouse.settings import Settings
 
 Opener = Callable[[str, float], bytes]
 
@@ -27,13 +27,13 @@ class EstatError(RuntimeError):
 
 
 def _urlopen(url: str, timeout: float) -> bytes:
-    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - fixed https URL
+    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - from settings
         return response.read()
 
 
 def fetch_stats_data(app_id: str | None, stats_data_id: str, *, opener: Opener = _urlopen,
                      extra: dict[str, str] | None = None, timeout: float = 60,
-                     max_pages: int = 100) -> dict:
+                     max_pages: int = 100, api_url: str = API_URL) -> dict:
     """Fetch a whole statistics table (every page) as one getStatsData response."""
     if not app_id:
         raise EstatError("No e-Stat application ID: set SAIHAN_ESTAT_APP_ID (register at "
@@ -47,7 +47,7 @@ def fetch_stats_data(app_id: str | None, stats_data_id: str, *, opener: Opener =
     start: int | None = None
     for _ in range(max_pages):
         query = dict(params, **({"startPosition": str(start)} if start else {}))
-        url = f"{API_URL}?{urllib.parse.urlencode(query)}"
+        url = f"{api_url}?{urllib.parse.urlencode(query)}"
         try:
             body = opener(url, timeout)
         except urllib.error.HTTPError as exc:
@@ -94,4 +94,25 @@ def save_response(document: dict, path: Path) -> int:
     return len(as_list(data.get("VALUE")))
 
 
-__all__ = ["API_URL", "EstatError", "fetch_stats_data", "save_response"]
+def inbox_target(settings: Settings, stats_data_id: str) -> Path:
+    """Where a fetched table is saved for the next run: inbox/estat/estat_<ID>.json."""
+    return settings.inbox / "estat" / f"estat_{stats_data_id.strip()}.json"
+
+
+def fetch_into_inbox(settings: Settings, stats_data_id: str, target: Path | None = None, *,
+                     opener: Opener = _urlopen) -> tuple[Path, int, bool]:
+    """Fetch one table with the settings' appId and endpoint and save it (by default into the
+    inbox); return the file, its values and whether it changed. An unchanged table is not
+    written again, so it does not look like a new delivery."""
+    target = target or inbox_target(settings, stats_data_id)
+    document = fetch_stats_data(settings.estat_app_id, stats_data_id, opener=opener,
+                                api_url=settings.estat_api_url)
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    if target.exists() and target.read_text(encoding="utf-8") == text:
+        data = document["GET_STATS_DATA"]["STATISTICAL_DATA"].get("DATA_INF", {})
+        return target, len(as_list(data.get("VALUE"))), False
+    return target, save_response(document, target), True
+
+
+__all__ = ["API_URL", "EstatError", "fetch_into_inbox", "fetch_stats_data", "inbox_target",
+           "save_response"]

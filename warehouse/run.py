@@ -30,6 +30,7 @@ from warehouse.hold import hold_if_shrinking, mark_still_held, record_acceptance
 from warehouse.ingest.contract import Parsed
 from warehouse.ingest.route import parse_file
 from warehouse.load import LOAD_COMMIT_ROWS, RowGroupAppender, load_parsed
+from warehouse.notify import notify_run
 from warehouse.publish import clear_stale_work, open_build, publish
 from warehouse.report import FileResult, RunReport, new_run_id
 from warehouse.settings import Settings
@@ -292,7 +293,7 @@ def finish_run(run: Run, error: BaseException | None = None) -> RunReport:
     report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
     report.duration_seconds = round(time.monotonic() - run.started, 3)
     clear_stale_work(run.settings)
-    run_state.write_report(run.settings, report)
+    notify_run(run.settings, report.to_dict(), run_state.write_report(run.settings, report))
     return report
 
 

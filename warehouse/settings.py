@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +22,12 @@ SUPPRESSIBLE_SOURCES: dict[str, str] = {
 }
 ALL_SOURCES = "*"
 
+# The sources delivered per prefecture and period, whose lateness is watched
+# (warehouse.expected holds their cadences and default allowances).
+EXPECTED_SOURCES = ("crime_open_data", "local_plans", "subsidy_records", "indicators")
+LATE_OFF = -1  # SAIHAN_LATE_AFTER_DAYS: source=off, never late
+ESTAT_API_URL = "https://api.e-stat.go.jp/rest/3.0/app/json/getStatsData"
+
 # Every setting a user can give, with its meaning. README.md documents each of them and a
 # test fails when one is missing there.
 SETTINGS_DOC: dict[str, str] = {
@@ -32,6 +38,11 @@ SETTINGS_DOC: dict[str, str] = {
     "SAIHAN_KEEP_SNAPSHOTS": "How many earlier published snapshots to keep for rollback. "
     "Default: 3",
     "SAIHAN_ESTAT_APP_ID": "e-Stat API application ID for `saihan estat fetch`. Default: unset",
+    "SAIHAN_ESTAT_TABLES": "e-Stat tables (statsDataId, comma-separated) that `saihan serve` "
+    "fetches into inbox/estat/ on SAIHAN_ESTAT_CRON, to load like any delivery. Default: unset",
+    "SAIHAN_ESTAT_CRON": "Cron expression (Asia/Tokyo) of the e-Stat fetch. Default: 0 1 * * *",
+    "SAIHAN_ESTAT_API_URL": "The getStatsData endpoint. Default: "
+    "https://api.e-stat.go.jp/rest/3.0/app/json/getStatsData",
     "SAIHAN_STABLE_SECONDS": "Seconds a file in the inbox must keep the same size and modification "
     "time before `saihan serve` (arrivals and the nightly run) treats it as complete and ingests "
     "it. Default: 2",
@@ -42,6 +53,27 @@ SETTINGS_DOC: dict[str, str] = {
     "its dataset's rows, or any police station, month, prefecture or local government the "
     "dataset had, is held under held/ instead of loaded, until `saihan accept` loads it. "
     "Default: 0.2",
+    "SAIHAN_LATE_AFTER_DAYS": "Days after the end of a period (data year, 1 April, fiscal year) "
+    "before a prefecture's delivery for it counts as late: source=N or source=off per source "
+    "(crime_open_data, local_plans, subsidy_records, indicators), or a bare N / off for all, "
+    "comma-separated. Default: crime_open_data=180, local_plans=180, subsidy_records=180, "
+    "indicators=365",
+    "SAIHAN_SUBSCRIBERS": "CSV file of prefecture officers' subscriptions (都道府県,メールアドレス "
+    "or pref,email): each address is e-mailed when a nightly run changed its prefecture's "
+    "extract. Default: unset",
+    "SAIHAN_NOTIFY_WEBHOOK": "URL that receives every notification as a JSON POST (event, title, "
+    "text, file, run report). Default: unset (no webhook)",
+    "SAIHAN_SMTP_HOST": "SMTP server that sends notifications by e-mail (with SAIHAN_SMTP_TO). "
+    "Default: unset (no e-mail)",
+    "SAIHAN_SMTP_PORT": "Port of the SMTP server. Default: 587",
+    "SAIHAN_SMTP_USER": "User name to log in to the SMTP server with. Default: unset (no login)",
+    "SAIHAN_SMTP_PASSWORD": "Password of SAIHAN_SMTP_USER (never shown in a message). "
+    "Default: unset",
+    "SAIHAN_SMTP_FROM": "Sender address of notification e-mails. Default: saihan@<host name>",
+    "SAIHAN_SMTP_TO": "Operators' addresses for notification e-mails, comma-separated. "
+    "Default: unset",
+    "SAIHAN_SMTP_STARTTLS": "Whether to switch the SMTP connection to TLS (STARTTLS) before "
+    "logging in: true or false. Default: true",
 }
 
 
@@ -73,6 +105,28 @@ def parse_thresholds(text: str | None) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(entries.items()))
 
 
+def parse_late_after(text: str | None) -> tuple[tuple[str, int], ...]:
+    """Read ``SAIHAN_LATE_AFTER_DAYS``: ``N`` or ``off`` for every source, ``source=N`` or
+    ``source=off`` for one, comma-separated (off is stored as LATE_OFF). Raises ValueError for
+    an unknown source or a value that is neither a whole number of days nor off."""
+    entries: dict[str, int] = {}
+    for item in (text or "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        source, _, value = item.rpartition("=")
+        source, value = source.strip() or ALL_SOURCES, value.strip().lower()
+        if source != ALL_SOURCES and source not in EXPECTED_SOURCES:
+            raise ValueError(
+                f"SAIHAN_LATE_AFTER_DAYS: unknown source {source!r}; "
+                f"use one of {', '.join(EXPECTED_SOURCES)} (or a bare value for all)")
+        if value != "off" and not (value.isdigit() and int(value) <= 3650):
+            raise ValueError(f"SAIHAN_LATE_AFTER_DAYS: {item!r} needs a number of days from 0 "
+                             "to 3650 or off, e.g. crime_open_data=180")
+        entries[source] = LATE_OFF if value == "off" else int(value)
+    return tuple(sorted(entries.items()))
+
+
 @dataclass(frozen=True)
 class Settings:
     """Paths and options of one saihan installation."""
@@ -81,12 +135,29 @@ class Settings:
     lang: str = "ja"
     nightly_cron: str = "0 2 * * *"
     keep_snapshots: int = 3
-    estat_app_id: str | None = None
+    estat_app_id: str | None = field(default=None, repr=False)
+    # e-Stat tables fetched by `saihan serve` (statsDataIds), when, and from where.
+    estat_tables: tuple[str, ...] = ()
+    estat_cron: str = "0 1 * * *"
+    estat_api_url: str = ESTAT_API_URL
     stable_seconds: float = 2.0
     # (source kind, threshold) pairs; see parse_thresholds and warehouse.export.suppression.
     suppress_below: tuple[tuple[str, int], ...] = ()
     # Share of a dataset's rows a re-delivery may remove before it is held (warehouse.hold).
     hold_shrink_share: float = 0.2
+    # Lateness allowance per source (source, days or LATE_OFF); see warehouse.expected.
+    late_after_days: tuple[tuple[str, int], ...] = ()
+    # Notifications (warehouse.notify): a webhook URL and an SMTP server; unset = not sent.
+    notify_webhook: str | None = field(default=None, repr=False)  # may carry a token
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_from: str | None = None
+    smtp_to: tuple[str, ...] = ()
+    smtp_starttls: bool = True
+    # Prefecture officers' subscriptions to their extract (warehouse.subscribers).
+    subscribers_file: Path | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -117,15 +188,49 @@ class Settings:
             raise ValueError(
                 f"SAIHAN_HOLD_SHRINK_SHARE must be a share from 0 to 1, e.g. 0.2, not {share!r}"
             )
+        smtp_port = env.get("SAIHAN_SMTP_PORT") or "587"
+        if not smtp_port.isdigit() or not 0 < int(smtp_port) < 65536:
+            raise ValueError(f"SAIHAN_SMTP_PORT must be a port number, e.g. 587, not {smtp_port!r}")
+        starttls = (env.get("SAIHAN_SMTP_STARTTLS") or "true").strip().lower()
+        if starttls not in ("true", "false", "1", "0", "yes", "no"):
+            raise ValueError(
+                f"SAIHAN_SMTP_STARTTLS must be true or false, not {env['SAIHAN_SMTP_STARTTLS']!r}")
+        tables = tuple(t.strip() for t in (env.get("SAIHAN_ESTAT_TABLES") or "").split(",")
+                       if t.strip())
+        for table in tables:
+            if not table.isdigit():
+                raise ValueError(f"SAIHAN_ESTAT_TABLES: {table!r} is not a statsDataId (digits, "
+                                 "e.g. 0003191203); separate several with commas")
+        estat_url = env.get("SAIHAN_ESTAT_API_URL") or ESTAT_API_URL
+        if not estat_url.startswith(("http://", "https://")):
+            raise ValueError("SAIHAN_ESTAT_API_URL must be an http:// or https:// URL")
+        webhook = env.get("SAIHAN_NOTIFY_WEBHOOK") or None
+        if webhook and not webhook.startswith(("http://", "https://")):
+            raise ValueError("SAIHAN_NOTIFY_WEBHOOK must be an http:// or https:// URL")
         return cls(
             home=home,
             lang=lang,
             nightly_cron=env.get("SAIHAN_NIGHTLY_CRON", "0 2 * * *"),
             keep_snapshots=int(keep),
             estat_app_id=env.get("SAIHAN_ESTAT_APP_ID") or None,
+            estat_tables=tables,
+            estat_cron=env.get("SAIHAN_ESTAT_CRON") or "0 1 * * *",
+            estat_api_url=estat_url,
             stable_seconds=stable_seconds,
             suppress_below=parse_thresholds(env.get("SAIHAN_SUPPRESS_BELOW")),
             hold_shrink_share=hold_shrink_share,
+            late_after_days=parse_late_after(env.get("SAIHAN_LATE_AFTER_DAYS")),
+            notify_webhook=webhook,
+            smtp_host=env.get("SAIHAN_SMTP_HOST") or None,
+            smtp_port=int(smtp_port),
+            smtp_user=env.get("SAIHAN_SMTP_USER") or None,
+            smtp_password=env.get("SAIHAN_SMTP_PASSWORD") or None,
+            smtp_from=env.get("SAIHAN_SMTP_FROM") or None,
+            smtp_to=tuple(a.strip() for a in (env.get("SAIHAN_SMTP_TO") or "").split(",")
+                          if a.strip()),
+            smtp_starttls=starttls in ("true", "1", "yes"),
+            subscribers_file=Path(env["SAIHAN_SUBSCRIBERS"]).expanduser().resolve()
+            if env.get("SAIHAN_SUBSCRIBERS") else None,
         )
 
     @property
@@ -162,6 +267,12 @@ class Settings:
     def runs(self) -> Path:
         """One JSON report per run, read by `saihan status`."""
         return self.home / "runs"
+
+    @property
+    def notifications(self) -> Path:
+        """What was notified (sent.json, the dedup log; sent.jsonl, every message sent): beside
+        the warehouse, so that publishes and rollbacks leave it alone."""
+        return self.home / "notifications"
 
     @property
     def warehouse(self) -> Path:

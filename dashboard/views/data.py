@@ -1,5 +1,5 @@
-"""データ — data status: freshness, last runs, rejected and held files, findings, lineage,
-sample data."""
+"""データ — data status: freshness, delivery coverage of the 47 prefectures, last runs,
+rejected and held files, findings, lineage, sample data."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import queries, state, tables
 from dashboard.i18n import source_kind_label, t
+from warehouse.expected import Coverage, assess
 from warehouse.ingest.programme.templates import TEMPLATES, template_bytes
 
 lang = state.lang()
@@ -31,6 +32,43 @@ state.table(
              "last_loaded_at": t("col_last_loaded", lang), "has_sample": t("col_sample", lang)}),
     hide_index=True,
 )
+
+
+
+def coverage_cell(cell: Coverage, lang: str) -> str:
+    """One cell of the coverage matrix: the latest period received and its state."""
+    latest = cell.latest_period_label or t("coverage_nothing", lang)
+    text = t(f"coverage_{cell.status}", lang, latest=latest, expected=cell.expected_label)
+    return f"{text} {t('coverage_sample', lang)}" if cell.is_sample else text
+
+
+st.subheader(t("coverage_title", lang))
+st.caption(t("coverage_caption", lang))
+cells = assess(state.load(queries.delivery_coverage).to_dicts(), state.settings())
+overdue = sum(cell.is_late for cell in cells)
+if overdue:
+    st.warning(t("coverage_some_late", lang, count=overdue))
+else:
+    st.success(t("coverage_all_on_time", lang))
+sources = list(dict.fromkeys(cell.source_kind for cell in cells))
+summary = [{
+    t("col_source_kind", lang): source_kind_label(source, lang),
+    t("col_expected", lang): next(c.expected_label for c in cells if c.source_kind == source),
+    t("col_due_on", lang): next(c.due_on for c in cells if c.source_kind == source),
+    t("col_late_count", lang): sum(c.is_late for c in cells if c.source_kind == source),
+    t("col_on_time_count", lang): sum(c.status == "on_time" for c in cells
+                                      if c.source_kind == source),
+} for source in sources]
+if summary:
+    st.markdown(f"**{t('coverage_summary_title', lang)}**")
+    state.table(pl.DataFrame(summary), hide_index=True)
+name = "pref_name_ja" if lang == "ja" else "pref_name_en"
+matrix: dict[str, dict[str, str]] = {}
+for cell in cells:
+    row = matrix.setdefault(cell.pref_code, {t("col_prefecture", lang): getattr(cell, name)})
+    row[source_kind_label(cell.source_kind, lang)] = coverage_cell(cell, lang)
+if matrix:
+    state.table(pl.DataFrame(list(matrix.values())), hide_index=True)
 
 st.subheader(t("rejected_title", lang))
 rejected = state.load(queries.rejected_files)

@@ -26,7 +26,15 @@ import pytest
 
 from flows.serve import port_is_free
 from tests.conftest import SAMPLE_CRIME_INCIDENTS, make_settings
-from tests.helpers import free_port, require_hokkaido, sha, wait_for
+from tests.helpers import (
+    MailReceiver,
+    WebhookReceiver,
+    free_port,
+    notify_env,
+    require_hokkaido,
+    sha,
+    wait_for,
+)
 from warehouse.run import run_pipeline
 from warehouse.sample import copy_from, copy_sample
 
@@ -94,13 +102,19 @@ def published_sample(hokkaido_dir: Path, tmp_path: Path) -> Path:
 
 def test_serve_publishes_a_dropped_file_and_stops_cleanly(hokkaido_dir: Path,
                                                           tmp_path: Path) -> None:
+    """And, on the same server, operators are told (webhook and e-mail received on 127.0.0.1):
+    a late source, a rejected file, a held re-delivery and a failed flow run each once, and a
+    re-delivery of the rejected bytes is not told again."""
     home = tmp_path / "home"
     port = free_port()
     log_path = tmp_path / "serve.log"
+    webhook, mail = WebhookReceiver(), MailReceiver()
+    told = {**notify_env(webhook, mail), "SAIHAN_LATE_AFTER_DAYS": "off,crime_open_data=180"}
     started = time.monotonic()
     with log_path.open("w") as log:
-        serve = subprocess.Popen([SAIHAN, "serve", "--port", str(port)], env=environment(home),
-                                 stdout=log, stderr=subprocess.STDOUT)
+        serve = subprocess.Popen([SAIHAN, "serve", "--port", str(port)],
+                                 env=environment(home, **told), stdout=log,
+                                 stderr=subprocess.STDOUT)
     try:
         assert wait_for(lambda: "watching" in log_path.read_text(), 120), log_path.read_text()
         ready_after = time.monotonic() - started
@@ -123,16 +137,52 @@ def test_serve_publishes_a_dropped_file_and_stops_cleanly(hokkaido_dir: Path,
         reports = [json.loads(p.read_text()) for p in (home / "runs").glob("*.json")]
         assert [(r["trigger"], r["status"]) for r in reports] == [("arrival", "published")]
         assert ".part" not in log_path.read_text()
+
+        # The police data of 2018 is years overdue: told once, by the run that published it.
+        assert wait_for(lambda: webhook.events() == ["source_late"], 30), webhook.events()
+        tell_started = time.monotonic()
+        assert "北海道" in webhook.received[0]["json"]["text"]
+        # A hand-edited file with a stray quote: rejected and told.
+        lines = (hokkaido_dir / BIKE_THEFT).read_bytes().split(b"\r\n")
+        damaged = b"\r\n".join([*lines[:2], b'"ab"x' + lines[2], *lines[3:]])
+        (home / "inbox" / "bike_edited.csv").write_bytes(damaged)
+        assert wait_for(lambda: len(webhook.received) == 2, 60), log_path.read_text()
+        # A re-delivery with 5 of the 20 incidents: held and told.
+        short = b"\r\n".join(data.split(b"\r\n")[:6]) + b"\r\n"
+        (home / "inbox" / "hokkaido_2018hittakuri_v2.csv").write_bytes(short)
+        assert wait_for(lambda: len(webhook.received) == 3, 60), log_path.read_text()
+        # A flow run that fails before its run starts (work/ is a file): told by its hook.
+        (home / "work").rmdir()
+        (home / "work").write_text("not a folder")
+        shutil.copy2(hokkaido_dir / "hokkaido_2018ootobaitou.csv", home / "inbox")
+        assert wait_for(lambda: len(webhook.received) == 4, 60), log_path.read_text()
+        (home / "work").unlink()
+        # The rejected bytes delivered again: rejected again (a run report), not told again.
+        (home / "inbox" / "bike_edited.csv").write_bytes(damaged)
+        assert wait_for(lambda: sum(1 for r in (home / "runs").glob("*.json")
+                                    if "bike_edited" in r.read_text()) == 2, 60)
+        time.sleep(1)
+        assert webhook.events() == ["source_late", "file_rejected", "file_held", "flow_failed"]
+        assert [m["subject"] for m in mail.messages] == [
+            r["json"]["title"] for r in webhook.received]
+        bodies = [r["json"]["text"] for r in webhook.received]
+        assert "bike_edited.csv" in bodies[1] and "line 3" in bodies[1]
+        assert "hokkaido_2018hittakuri_v2.csv" in bodies[2] and "saihan accept" in bodies[2]
+        assert "saihan-ingest" in bodies[3] and "/runs/flow-run/" in webhook.received[3][
+            "json"]["report"]
+        told_in = time.monotonic() - tell_started
     finally:
         serve.send_signal(signal.SIGTERM)
         code = serve.wait(60)
+        webhook.close()
+        mail.close()
     output = log_path.read_text()
     assert code == 0, output
     assert "saihan serve stopped" in output
     # The Prefect server went with it: its port is free again.
     assert wait_for(lambda: port_is_free(port), 10)
     print(f"\nserve ready (server start + deployments) {ready_after:.1f} s; "
-          f"file arrival to published {latency:.1f} s")
+          f"file arrival to published {latency:.1f} s; four notifications {told_in:.1f} s")
 
 
 @pytest.mark.parametrize("kill_after", [0.0, 0.8])

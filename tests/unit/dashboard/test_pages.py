@@ -353,3 +353,19 @@ def test_fiscal_years_are_named_by_the_warehouse(sample_home: Settings) -> None:
     assert (labels["ja"][2019], labels["ja"][2024], labels["ja"][1989]) == (
         "令和元年度", "令和6年度", "平成元年度")
     assert labels["en"][2024] == "FY2024"
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_data_page_shows_the_delivery_coverage_of_47_prefectures(app, lang: str) -> None:
+    at = app("views/data.py", lang=lang)
+    matrix = next(df.value for df in at.dataframe if len(df.value) == 47)
+    row = matrix.set_index(t("col_prefecture", lang))
+    hokkaido, aomori = ("北海道", "青森県") if lang == "ja" else ("Hokkaido", "Aomori")
+    police = t("source_kind_crime_open_data", lang)
+    # the sample's police data of Hokkaido is 2022; Aomori sent none; both overdue by now
+    assert row.loc[hokkaido, police].startswith("2022")
+    assert row.loc[hokkaido, police].endswith(t("coverage_sample", lang))
+    assert row.loc[aomori, police].startswith(t("coverage_missing", lang, expected="")[:2])
+    assert t("coverage_title", lang) in texts(at)
+    summary = next(df.value for df in at.dataframe if t("col_due_on", lang) in df.value)
+    assert len(summary) == 4 and summary[t("col_late_count", lang)].max() == 47
