@@ -95,6 +95,15 @@ def base(crime_fixtures: Path) -> Path:
     return crime_fixtures / "hokkaido_2018zitensyatou.csv"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that uses the Prefect harness runs on one pytest-xdist worker, so a session
+    starts one harness however many workers run the rest."""
+    for item in items:
+        if "prefect_harness" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("prefect"))
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     """One Prefect test harness (temporary local API) for every flow test in the session."""

@@ -29,8 +29,7 @@ from warehouse.run import plan_run
 from warehouse.sample import bundled_files, copy_sample
 from warehouse.settings import Settings
 
-# one worker runs every flow test, so the session starts one Prefect harness (pytest-xdist)
-pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.xdist_group("prefect")]
+pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
 @pytest.fixture
