@@ -12,6 +12,7 @@ LANGUAGES: dict[str, str] = {"ja": "日本語", "en": "English"}
 
 STRINGS: dict[str, dict[str, str]] = {
     "raw_ids": {"ja": "識別子（運用担当者向け）", "en": "Identifiers (for operators)"},
+    "ignores_filter": {"ja": "この表示は「{filters}」の選択にかかわらず、すべてを示します。", "en": "This panel shows everything, whatever is chosen under “{filters}”."},
     "app_title": {"ja": "再犯防止 地域別モニター", "en": "Recidivism prevention: regional monitor"},
     "language": {"ja": "言語 / Language", "en": "言語 / Language"},
     "nav_national": {"ja": "全国と地域", "en": "Nation and regions"},

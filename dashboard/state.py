@@ -130,6 +130,14 @@ def panel_footer(source: str, as_of: date | None, *, is_sample: bool = False) ->
 
 # --- filters that live in the URL, so a view can be sent as a link --------------------------
 
+def ignores_filters(*labels: str) -> None:
+    """Say under a panel which of its page's filters it does not follow (issue 13: every panel
+    follows every filter of its page, or says plainly which it does not)."""
+    current = lang()
+    joiner = "」「" if current == "ja" else "”, “"
+    st.caption(t("ignores_filter", current, filters=joiner.join(labels)))
+
+
 def _url_value(key: str) -> str | None:
     return st.query_params.get(key)
 

@@ -36,8 +36,9 @@ modi = state.url_multiselect(t("filter_modus", lang), options["modi"], "modus",
     or options["modi"]
 stations = state.url_multiselect(t("filter_stations", lang), options["stations"], "station",
                                  where=filters[3], placeholder=t("all_selected", lang))
-key = (pref_code, tuple(sorted(years)), tuple(modi))
-totals = state.load(queries.crime_totals, *key, tuple(stations))
+# Every panel below follows every filter above (prefecture, years, modus, stations).
+key = (pref_code, tuple(sorted(years)), tuple(modi), tuple(stations))
+totals = state.load(queries.crime_totals, *key)
 # Generated sample data (data/sample/crime, データ区分 = サンプル) is named and marked as such.
 is_sample = bool(totals["is_sample"])
 source = t("crime_sample_source" if is_sample else "crime_source", lang, pref=names[pref_code],
@@ -49,7 +50,7 @@ kpis[1].metric(t("kpi_unknown_month", lang), number_label(totals["unknown_month"
 kpis[2].metric(t("kpi_stations", lang), number_label(totals["stations"]))
 
 st.subheader(t("crime_trend_title", lang))
-monthly = state.load(queries.crime_monthly, *key, tuple(stations))
+monthly = state.load(queries.crime_monthly, *key)
 # Incidents are published in the year they are recorded; a few occurred years before. The
 # chart shows the data years and says how many occurred earlier.
 start = date(min(years), 1, 1)

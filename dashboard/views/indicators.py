@@ -73,6 +73,7 @@ if prefectures:
         ),
         key="indicator_map",
     )
+    state.ignores_filters(t("filter_compare", lang))
     state.panel_footer(source, None, is_sample=bool(latest["is_sample"].any()))
 
 table = values.select(
@@ -88,4 +89,5 @@ table = values.select(
     "is_sample",
 )
 state.table(table, hide_index=True, height=360)
+state.ignores_filters(t("filter_compare", lang))
 state.download_buttons(table, "indicator_values", key="indicator_table")

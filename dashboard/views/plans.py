@@ -42,6 +42,9 @@ for column, level in zip(columns, PLAN_LEVELS, strict=True):
         )
         column.caption(f"{t('coverage', lang)} {row['with_plan'] / row['governments']:.1%}")
 state.panel_footer(source, as_of, is_sample=is_sample)
+# The filters further down choose rows of the government list; the national panels say so.
+LIST_FILTERS = (t("filter_prefecture", lang), t("filter_level", lang), t("filter_status", lang))
+state.ignores_filters(*LIST_FILTERS)
 
 # Against the white paper: counts by level and method on the same date, as `saihan check` has
 # them.
@@ -67,6 +70,7 @@ with left:
         .with_columns(pl.col("value").cast(pl.Float64))
     )
     st.plotly_chart(charts.plan_counts_bar(plans, governments, lang), key="plans_levels")
+    state.ignores_filters(*LIST_FILTERS)
     compared = reconciliation.filter(pl.col("as_of_on") == as_of)
     if compared.height and (compared["status"] == "match").all():
         st.success(t("plans_reconciled", lang, as_of=date_label(as_of, lang)))
@@ -90,6 +94,7 @@ with right:
         ),
         key="plans_map",
     )
+    state.ignores_filters(*LIST_FILTERS)
     state.panel_footer(source, as_of, is_sample=is_sample)
 
 st.subheader(t("plans_list_title", lang))

@@ -55,6 +55,7 @@ state.table(
     },
 )
 state.download_buttons(scorecard, "scorecard", key="scorecard")
+state.ignores_filters(t("choose_prefecture", lang))
 state.panel_footer(t("lineage_source_templates", lang), None, is_sample=is_sample)
 
 st.divider()

@@ -70,6 +70,7 @@ with right:
         [state.fiscal_year_label(y, lang) for y in years["fiscal_year"]],
         years["participating"].to_list(), lang, height=220,
         value_title=t("kpi_participating", lang)), key="subsidy_years")
+    state.ignores_filters(t("filter_fiscal_year", lang))
     state.panel_footer(participation_label, None,
                        is_sample=bool(years["is_participation_sample"].any()))
     menus = reference.menu_keys()

@@ -1,0 +1,84 @@
+"""What the dashboard's figures mean, checked with Streamlit's AppTest on the sample warehouse
+(issue 13): every panel follows the filters of its page, one measure has one figure on every
+page, sample marks where sample data is shown and nowhere else."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.i18n import t
+from tests.unit.dashboard.test_pages import app, app_on, texts  # noqa: F401  (app is a fixture)
+
+
+def chart(at: AppTest, key: str) -> dict:
+    """The Plotly figure (as JSON) of the chart with ``key``."""
+    [found] = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
+    return json.loads(found.proto.spec)
+
+
+def bar_totals(figure: dict) -> dict[str, float]:
+    """Category -> summed bar length over every trace of a horizontal bar chart."""
+    totals: dict[str, float] = {}
+    for trace in figure["data"]:
+        for label, value in zip(trace["y"], trace["x"], strict=True):
+            totals[label] = totals.get(label, 0) + value
+    return totals
+
+
+def heat_total(figure: dict) -> int:
+    """Every cell of a heatmap added up."""
+    return sum(sum(row) for row in figure["data"][0]["z"])
+
+
+# --- filters follow panels ----------------------------------------------------------------------
+
+def test_crime_station_filter_changes_every_panel(app) -> None:
+    at = app("views/crime.py")
+    everything = {
+        "kpi": {m.label: m.value for m in at.metric}["認知件数"],
+        "places": bar_totals(chart(at, "crime_places")),
+        "top": bar_totals(chart(at, "crime_top")),
+        "heat": heat_total(chart(at, "crime_heatmap")),
+        "municipalities": at.dataframe[-1].value,
+    }
+    assert len(everything["top"]) == 16  # the sample's 16 北海道 stations
+    at.multiselect(key="url_station").set_value(["小樽"]).run()  # 51 incidents in the sample
+    assert {m.label: m.value for m in at.metric}["認知件数"] == "51"
+    places = bar_totals(chart(at, "crime_places"))
+    assert sum(places.values()) == 51
+    assert sum(everything["places"].values()) == 2_347
+    assert bar_totals(chart(at, "crime_top")) == {"小樽": 51}
+    heat = heat_total(chart(at, "crime_heatmap"))
+    assert 0 < heat <= 51 < everything["heat"]  # unknown hours and weekdays are not drawn
+    municipalities = at.dataframe[-1].value
+    assert municipalities["件数"].sum() == 51
+    assert len(municipalities) < len(everything["municipalities"])
+    assert "小樽市" in set(municipalities["市区町村"])
+
+
+# Panels that show everything whatever a filter of their page says, and the filters they name.
+IGNORED_FILTERS = [
+    ("views/subsidy.py", ["filter_fiscal_year"], 1),  # participation per fiscal year
+    ("views/indicators.py", ["filter_compare"], 2),  # the map and the table of every prefecture
+    ("views/plans.py", ["filter_prefecture", "filter_level", "filter_status"], 3),  # national
+    ("views/progress.py", ["choose_prefecture"], 1),  # the scorecard of the 47
+]
+
+
+@pytest.mark.parametrize(("page", "filters", "panels"), IGNORED_FILTERS)
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_panel_that_ignores_a_filter_says_which(app, page: str, filters: list[str],
+                                                   panels: int, lang: str) -> None:
+    at = app(page, lang=lang)
+    at.query_params["lang"] = lang  # switch_page clears the query parameters
+    at.run()
+    labels = [t(key, lang) for key in filters]
+    joiner = "」「" if lang == "ja" else "”, “"
+    note = t("ignores_filter", lang, filters=joiner.join(labels))
+    assert [c.value for c in at.caption].count(note) == panels
+    for label in labels:  # the filter it names is one the page has
+        assert label in {w.label for w in [*at.selectbox, *at.multiselect]}
