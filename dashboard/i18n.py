@@ -225,7 +225,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "plans_vs_published": {"ja": "白書の公表値との照合", "en": "Against the white paper"},
     "plans_reconciled": {"ja": "区分・策定方法別の団体数は白書の公表値（{as_of}現在）と一致しています。", "en": "Counts by level and method match the white paper ({as_of})."},
     "plans_differ": {"ja": "白書の公表値と異なる区分があります。`saihan check` で理由を確認してください。", "en": "Some counts differ from the white paper; `saihan check` explains why."},
-    "plans_map_title": {"ja": "都道府県別 市区町村の策定率（指定都市を除く）", "en": "Share of municipalities with a plan, per prefecture (excl. designated cities)"},
+    "plans_map_title": {"ja": "都道府県別の{measure}", "en": "{measure}, per prefecture"},
     "coverage": {"ja": "策定率", "en": "Coverage"},
     "plans_list_title": {"ja": "団体別の策定状況", "en": "Every government's plan status"},
     "filter_level": {"ja": "区分", "en": "Level"},
@@ -267,17 +267,21 @@ STRINGS: dict[str, dict[str, str]] = {
     "choose_prefecture": {"ja": "都道府県を選択", "en": "Choose a prefecture"},
     "none_chosen": {"ja": "（選択なし）", "en": "(none)"},
     "col_own_plan": {"ja": "自らの計画", "en": "Own plan"},
-    "col_municipal_coverage": {"ja": "市区町村策定率", "en": "Municipal coverage"},
     "col_vs_national": {"ja": "全国比（pt）", "en": "vs national (pt)"},
     "col_subsidy": {"ja": "補助事業", "en": "Subsidy"},
     "col_indicators": {"ja": "指標数", "en": "Indicators"},
     "detail_plan": {"ja": "計画", "en": "Plan"},
-    "detail_coverage": {"ja": "市区町村の策定率", "en": "Municipal plan coverage"},
     "detail_subsidy": {"ja": "補助事業の実績", "en": "Subsidy record"},
     "detail_indicators": {"ja": "指標（全国値・過去との比較）", "en": "Indicators against national and own past"},
     "detail_municipalities": {"ja": "管内団体の策定状況", "en": "Plan status of every government in the prefecture"},
     "detail_crime": {"ja": "犯罪統計を見る", "en": "See police-district crime"},
     "national_coverage": {"ja": "全国 {v}", "en": "Japan {v}"},
+    # --- measures: each defined once (the mart that computes it), named the same on every page ---
+    "definitions_title": {"ja": "用語と指標の定義", "en": "Definitions"},
+    "measure_municipal_coverage": {"ja": "市区町村の計画策定率（指定都市を除く）", "en": "Municipal plan coverage (excl. designated cities)"},
+    "measure_municipal_coverage_help": {"ja": "指定都市を除く市区町村のうち、地方再犯防止推進計画を策定済み（単独で策定、または他の計画に包含）の団体の割合。最新の基準日に報告のない団体は未策定として数えます。白書の「その他の市区町村」と同じ数え方です。", "en": "The share of municipalities, designated cities excluded, that have adopted a local recidivism-prevention plan (standalone or included in another plan). Governments not reported on the latest as-of date count as without a plan. Counted as the white paper counts its “other municipalities”."},
+    "measure_level_coverage": {"ja": "策定率", "en": "Plan coverage"},
+    "measure_level_coverage_help": {"ja": "その区分（都道府県、指定都市、指定都市を除く市区町村）の団体のうち、計画を策定済み（単独または他の計画に包含）の団体の割合。最新の基準日に報告のない団体は未策定として数えます。", "en": "The share of the governments of a level (prefectures, designated cities, other municipalities) that have adopted a plan, standalone or included in another plan. Governments not reported on the latest as-of date count as without a plan."},
     "no_plan_data": {"ja": "計画の策定状況データがありません。", "en": "No plan status data."},
     "source_kind_indicators": {"ja": "都道府県別指標", "en": "Prefecture indicators"},
     "source_kind_subsidy_records": {"ja": "補助事業の実績", "en": "Subsidy records"},
@@ -439,3 +443,8 @@ def number_label(value: float | int | None, lang: str = "ja") -> str:
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.1f}"
+
+
+def percent_label(ratio: float | None) -> str:
+    """A ratio (0-1) as a percentage with one decimal (27.6%), the same on every page."""
+    return "-" if ratio is None else f"{ratio * 100:.1f}%"

@@ -128,6 +128,23 @@ def panel_footer(source: str, as_of: date | None, *, is_sample: bool = False) ->
         st.caption(f":orange-badge[{t('sample_mark', current)}]")
 
 
+def measure_name(measure: str) -> str:
+    """A measure's one name (``measure_<id>`` in ``dashboard.i18n``), the same on every page."""
+    return t(f"measure_{measure}", lang())
+
+
+def measure_help(measure: str) -> str:
+    """A measure's one definition, for ``help=`` beside it."""
+    return t(f"measure_{measure}_help", lang())
+
+
+def definitions(*measures: str) -> None:
+    """The definitions of a page's measures, one click away (an expander)."""
+    with st.expander(t("definitions_title", lang()), icon=":material/menu_book:"):
+        for measure in measures:
+            st.markdown(f"**{measure_name(measure)}**  \n{measure_help(measure)}")
+
+
 # --- filters that live in the URL, so a view can be sent as a link --------------------------
 
 def ignores_filters(*labels: str) -> None:

@@ -70,6 +70,7 @@ if prefectures:
             "value",
             text_col="label",
             value_label=unit,
+            lang=lang,
         ),
         key="indicator_map",
     )

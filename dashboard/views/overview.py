@@ -71,10 +71,10 @@ with left:
         order = [t("participating", lang), t("not_participating", lang)]
         if kind == "geo":
             figure = maps.choropleth(labelled, "status", label_col="label", categorical=True,
-                                     category_order=order)
+                                     category_order=order, lang=lang)
         else:
             figure = maps.tile_grid(labelled, "status", text_col="label", categorical=True,
-                                    category_order=order)
+                                    category_order=order, lang=lang)
         st.plotly_chart(figure, key="overview_map")
         state.panel_footer(uptake["source"][0], uptake["as_of_on"][0],
                            is_sample=bool(uptake["is_sample"].any()))

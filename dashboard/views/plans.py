@@ -11,11 +11,13 @@ from dashboard.i18n import (
     date_label,
     level_labels,
     number_label,
+    percent_label,
     status_labels,
     t,
 )
 
 lang = state.lang()
+COVERAGE = "municipal_coverage"  # one measure, one name and definition (dashboard.i18n)
 
 st.title(t("page_plans", lang))
 st.caption(t("plans_caption", lang))
@@ -35,13 +37,17 @@ for column, level in zip(columns, PLAN_LEVELS, strict=True):
     row = national.filter(pl.col("level") == level)
     if row.height:
         row = row.row(0, named=True)
+        measure = COVERAGE if level == "municipality" else "level_coverage"
         column.metric(
             levels[level],
             f"{number_label(row['with_plan'])} / {number_label(row['governments'])}",
-            help=f"{t('coverage', lang)} {row['with_plan'] / row['governments']:.1%}",
+            help=state.measure_help(measure),
         )
-        column.caption(f"{t('coverage', lang)} {row['with_plan'] / row['governments']:.1%}")
+        column.caption(
+            f"{state.measure_name(measure)} {percent_label(row['with_plan'] / row['governments'])}"
+        )
 state.panel_footer(source, as_of, is_sample=is_sample)
+state.definitions(COVERAGE, "level_coverage")
 # The filters further down choose rows of the government list; the national panels say so.
 LIST_FILTERS = (t("filter_prefecture", lang), t("filter_level", lang), t("filter_status", lang))
 state.ignores_filters(*LIST_FILTERS)
@@ -78,7 +84,8 @@ with left:
         st.warning(t("plans_differ", lang))
     state.panel_footer(source, as_of, is_sample=is_sample)
 with right:
-    st.subheader(t("plans_map_title", lang))
+    st.subheader(t("plans_map_title", lang, measure=state.measure_name(COVERAGE)),
+                 help=state.measure_help(COVERAGE))
     coverage = state.load(queries.plan_coverage_by_prefecture, "municipality").with_columns(
         label=state.short_name(lang),
         percent=(pl.col("coverage_ratio") * 100).round(1),
@@ -88,9 +95,10 @@ with right:
             coverage,
             "percent",
             text_col="label",
-            value_label=t("coverage", lang),
-            value_format=lambda v: f"{v:.0f}%",
+            value_label=state.measure_name(COVERAGE),
+            value_format=lambda v: percent_label(v / 100),
             zrange=(0, 100),
+            lang=lang,
         ),
         key="plans_map",
     )

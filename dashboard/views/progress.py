@@ -9,12 +9,14 @@ from dashboard import charts, queries, state
 from dashboard.i18n import (
     date_label,
     level_labels,
+    percent_label,
     status_labels,
     t,
 )
 from dashboard.safe import markdown_text
 
 lang = state.lang()
+COVERAGE = "municipal_coverage"  # one measure, one name and definition (dashboard.i18n)
 
 st.title(t("page_progress", lang))
 st.caption(t("progress_caption", lang))
@@ -32,7 +34,7 @@ scorecard = progress.join(prefectures.select("pref_code", "name_en"), on="pref_c
     pl.col("plan_status")
     .replace_strict(status_names, default=pl.col("plan_status"))
     .alias(t("col_own_plan", lang)),
-    (pl.col("municipal_coverage_ratio") * 100).round(1).alias(t("col_municipal_coverage", lang)),
+    (pl.col("municipal_coverage_ratio") * 100).round(1).alias(state.measure_name(COVERAGE)),
     ((pl.col("municipal_coverage_ratio") - pl.col("national_municipal_coverage_ratio")) * 100)
     .round(1)
     .alias(t("col_vs_national", lang)),
@@ -44,13 +46,14 @@ scorecard = progress.join(prefectures.select("pref_code", "name_en"), on="pref_c
     pl.col("indicators_reported").alias(t("col_indicators", lang)),
 )
 st.subheader(t("scorecard_title", lang))
+state.definitions(COVERAGE)
 state.table(
     scorecard,
     hide_index=True,
     height=420,
     column_config={
-        t("col_municipal_coverage", lang): st.column_config.ProgressColumn(
-            format="%.1f%%", min_value=0, max_value=100
+        state.measure_name(COVERAGE): st.column_config.ProgressColumn(
+            format="%.1f%%", min_value=0, max_value=100, help=state.measure_help(COVERAGE)
         ),
     },
 )
@@ -82,14 +85,16 @@ with plan_col:
             f"{date_label(end, lang) if end else ''}"
         )
 with coverage_col:
-    st.subheader(t("detail_coverage", lang))
+    st.subheader(state.measure_name(COVERAGE))
     if row["municipal_coverage_ratio"] is not None:
-        delta = (row["municipal_coverage_ratio"] - row["national_municipal_coverage_ratio"]) * 100
+        national_ratio = row["national_municipal_coverage_ratio"]
+        delta = (row["municipal_coverage_ratio"] - national_ratio) * 100
         st.metric(
-            t("col_municipal_coverage", lang),
-            f"{row['municipal_coverage_ratio']:.1%}",
+            state.measure_name(COVERAGE),
+            percent_label(row["municipal_coverage_ratio"]),
             f"{delta:+.1f} pt",
-            help=t("national_coverage", lang, v=f"{row['national_municipal_coverage_ratio']:.1%}"),
+            help=state.measure_help(COVERAGE) + " "
+            + t("national_coverage", lang, v=percent_label(national_ratio)),
         )
         st.caption(f"{row['municipalities_with_plan']} / {row['municipalities']}")
 with subsidy_col:

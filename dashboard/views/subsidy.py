@@ -58,7 +58,7 @@ with left:
     order = [t("participating", lang), t("not_participating", lang)]
     drawer = maps.choropleth if kind == "geo" else maps.tile_grid
     label_arg = {"label_col": "label"} if kind == "geo" else {"text_col": "label"}
-    st.plotly_chart(drawer(labelled, "status", categorical=True, category_order=order,
+    st.plotly_chart(drawer(labelled, "status", categorical=True, category_order=order, lang=lang,
                            **label_arg), key="subsidy_map")
     state.panel_footer(participation_label, detail["as_of_on"].drop_nulls().first(),
                        is_sample=bool(detail["is_participation_sample"].any()))

@@ -82,3 +82,40 @@ def test_a_panel_that_ignores_a_filter_says_which(app, page: str, filters: list[
     assert [c.value for c in at.caption].count(note) == panels
     for label in labels:  # the filter it names is one the page has
         assert label in {w.label for w in [*at.selectbox, *at.multiselect]}
+
+
+# --- one number, one definition -----------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_municipal_coverage_is_one_figure_on_every_page(app, lang: str) -> None:
+    """福岡県: 16 of its 58 municipalities (designated cities excluded) have a plan in the sample,
+    27.6%; 地域別進捗 once said 30.0% (designated cities counted) and 計画策定 27.6%."""
+    name = t("measure_municipal_coverage", lang)
+    definition = t("measure_municipal_coverage_help", lang)
+    fukuoka = "福岡県" if lang == "ja" else "Fukuoka"
+
+    progress = app("views/progress.py", lang=lang)
+    progress.query_params["lang"] = lang  # switch_page clears the query parameters
+    progress.run()
+    scorecard = progress.dataframe[0].value
+    row = scorecard[scorecard[t("col_prefecture", lang)] == fukuoka]
+    assert list(row[name]) == [27.6]
+    progress.selectbox(key="url_pref").set_value("40").run()
+    metric = next(m for m in progress.metric if m.label == name)
+    assert metric.value == "27.6%"
+    assert definition in metric.help
+    assert any(e.label == t("definitions_title", lang) for e in progress.expander)
+    assert definition in texts(progress)
+
+    plans = app("views/plans.py", lang=lang)
+    plans.query_params["lang"] = lang
+    plans.run()
+    hover = [h for row in chart(plans, "plans_map")["data"][0]["hovertext"] for h in row if h]
+    assert f"<b>{fukuoka}</b><br>{name}: 27.6%" in hover
+    assert any(s.value.startswith(t("plans_map_title", lang, measure=name))
+               for s in plans.subheader)
+    assert definition in texts(plans)
+    national = next(m for m in plans.metric if m.label == t("level_municipality", lang))
+    assert national.help == definition
+    assert f"{name} 43.5%" in [c.value for c in plans.caption]  # 748 / 1,721
+    assert f"{name}" in texts(progress) and "43.5%" in metric.help
