@@ -5,6 +5,8 @@ Colours come from ``dashboard.theme`` (Okabe-Ito for categories, Cividis for sca
 
 from __future__ import annotations
 
+from datetime import date
+
 import plotly.graph_objects as go
 import polars as pl
 
@@ -43,6 +45,16 @@ def plan_counts_bar(plans: pl.DataFrame, governments: dict[str, int], lang: str)
                       legend_y=-0.15, xaxis_ticksuffix="%", yaxis_autorange="reversed",
                       height=260)
     return _layout(fig)
+
+
+def within_data_years(monthly: pl.DataFrame, first_year: int
+                      ) -> tuple[pl.DataFrame, int, date]:
+    """The months of ``monthly`` from January of the first data year on, the incidents that
+    occurred before it (police files hold a few incidents from years earlier) and that January.
+    Every monthly crime chart is trimmed this way."""
+    start = date(int(first_year), 1, 1)
+    earlier = int(monthly.filter(pl.col("year_month") < start)["incidents"].sum())
+    return monthly.filter(pl.col("year_month") >= start), earlier, start
 
 
 def crime_trend(frame: pl.DataFrame, lang: str) -> go.Figure:

@@ -58,7 +58,8 @@ def subsidy_uptake(con: duckdb.DuckDBPyConnection, fiscal_year: int) -> pl.DataF
     return _frame(
         con,
         "select u.pref_code, p.name_ja, p.short_name_ja, p.name_en, p.region_ja, p.region_en, "
-        "u.fiscal_year, u.is_participating, u.as_of_on, u.source, u.section, u.is_sample "
+        "u.fiscal_year, u.is_participating, u.as_of_on, u.source, u.section, u.is_sample, "
+        "u.is_participation_sample "
         "from mart.subsidy_uptake as u join mart.prefecture as p using (pref_code) "
         "where u.fiscal_year = ? order by u.pref_code",
         [fiscal_year],

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import polars as pl
 import streamlit as st
 
@@ -53,10 +51,8 @@ st.subheader(t("crime_trend_title", lang))
 monthly = state.load(queries.crime_monthly, *key)
 # Incidents are published in the year they are recorded; a few occurred years before. The
 # chart shows the data years and says how many occurred earlier.
-start = date(min(years), 1, 1)
-earlier = monthly.filter(pl.col("year_month") < start)["incidents"].sum()
-st.plotly_chart(charts.crime_trend(monthly.filter(pl.col("year_month") >= start), lang),
-                key="crime_trend")
+shown, earlier, start = charts.within_data_years(monthly, min(years))
+st.plotly_chart(charts.crime_trend(shown, lang), key="crime_trend")
 if earlier:
     st.caption(t("crime_earlier_note", lang, n=f"{earlier:,}", start=f"{start:%Y-%m}"))
 state.panel_footer(source, None, is_sample=is_sample)

@@ -76,8 +76,10 @@ with left:
             figure = maps.tile_grid(labelled, "status", text_col="label", categorical=True,
                                     category_order=order, lang=lang)
         st.plotly_chart(figure, key="overview_map")
+        # The map shows participation only: sample when participation itself comes from
+        # sample records (not when only the records' menus and amounts are sample).
         state.panel_footer(uptake["source"][0], uptake["as_of_on"][0],
-                           is_sample=bool(uptake["is_sample"].any()))
+                           is_sample=bool(uptake["is_participation_sample"].any()))
         if kind == "geo":
             st.caption(maps.ATTRIBUTION_JA if lang == "ja" else maps.ATTRIBUTION_EN)
 
@@ -148,7 +150,12 @@ else:
     st.write(t("crime_total", lang, prefs="・".join(names),
                years=year_range_label(crime["data_year"].min(), crime["data_year"].max()),
                n=f"{crime['incidents'].sum():,}"))
-    st.plotly_chart(charts.crime_trend(state.load(queries.crime_by_month), lang),
-                    key="overview_crime")
+    # Trimmed to the data years as on the crime page; incidents that occurred earlier are
+    # counted in a note.
+    shown, earlier, start = charts.within_data_years(state.load(queries.crime_by_month),
+                                                     crime["data_year"].min())
+    st.plotly_chart(charts.crime_trend(shown, lang), key="overview_crime")
+    if earlier:
+        st.caption(t("crime_earlier_note", lang, n=f"{earlier:,}", start=f"{start:%Y-%m}"))
     state.panel_footer(t("crime_source_all", lang), None,
                        is_sample=bool(crime["is_sample"].any()))

@@ -5,13 +5,36 @@ page, sample marks where sample data is shown and nowhere else."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import t
-from tests.unit.dashboard.test_pages import app, app_on, texts  # noqa: F401  (app is a fixture)
+from tests.conftest import make_settings
+from tests.unit.dashboard.test_pages import app_on, texts
+from warehouse.run import run_pipeline
+from warehouse.settings import Settings
+
+
+@pytest.fixture
+def app(sample_home: Settings, monkeypatch: pytest.MonkeyPatch):
+    """The app pointed at the session's sample warehouse."""
+    return app_on(sample_home, monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def hokkaido_home(hokkaido_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A home with only the real Hokkaido 2018 police files (read from ../shared/data)."""
+    settings = make_settings(tmp_path_factory.mktemp("hokkaido") / "home")
+    assert run_pipeline(settings, [hokkaido_dir]).status == "published"
+    return settings
+
+
+@pytest.fixture
+def real_app(hokkaido_home: Settings, monkeypatch: pytest.MonkeyPatch):
+    """The app pointed at the warehouse of the real Hokkaido files."""
+    return app_on(hokkaido_home, monkeypatch)
 
 
 def chart(at: AppTest, key: str) -> dict:
@@ -119,3 +142,39 @@ def test_municipal_coverage_is_one_figure_on_every_page(app, lang: str) -> None:
     assert national.help == definition
     assert f"{name} 43.5%" in [c.value for c in plans.caption]  # 748 / 1,721
     assert f"{name}" in texts(progress) and "43.5%" in metric.help
+
+
+# --- the overview's crime chart, sample marks ----------------------------------------------------
+
+def test_overview_crime_chart_spans_the_data_year_as_the_crime_page_does(real_app) -> None:
+    """The real Hokkaido 2018 files hold a few incidents that occurred years earlier (2011-...):
+    both monthly charts start in January 2018 and say how many occurred before."""
+    for page in (None, "views/crime.py"):
+        at = real_app(page)
+        key = "overview_crime" if page is None else "crime_trend"
+        months = sorted(x for trace in chart(at, key)["data"] for x in trace["x"])
+        assert months[0] >= "2018-01-01" and months[-1] < "2019-01-01", (page, months[0])
+        notes = [c.value for c in at.caption if "2018-01" in c.value and "より前" in c.value]
+        assert len(notes) == 1, page
+
+
+def marks_after(captions: list[str], source: str, lang: str = "ja") -> bool:
+    """Whether the panel whose footer starts with ``source`` carries the sample mark."""
+    i = next(i for i, c in enumerate(captions) if c.startswith(source))
+    return i + 1 < len(captions) and t("sample_mark", lang) in captions[i + 1]
+
+
+def test_the_sample_mark_is_on_sample_panels_only(app) -> None:
+    overview = [c.value for c in app().caption]
+    # The white paper's participation, plan counts and programme figures are real; only the
+    # generated crime data is sample.
+    assert sum(t("sample_mark", "ja") in c for c in overview) == 1
+    assert marks_after(overview, t("source_line_no_date", "ja", source=t("crime_source_all")))
+    assert not marks_after(overview, "出典：令和6年版再犯防止推進白書")
+
+    subsidy = app("views/subsidy.py")
+    published = t("participation_from_published", "ja")
+    assert not marks_after([c.value for c in subsidy.caption], f"出典：{published}")
+    subsidy.selectbox(key="url_fy").set_value(2023).run()  # participation from sample records
+    assert marks_after([c.value for c in subsidy.caption],
+                       f"出典：{t('participation_from_records', 'ja')}")
