@@ -47,6 +47,18 @@ def plan_counts_bar(plans: pl.DataFrame, governments: dict[str, int], lang: str)
     return _layout(fig)
 
 
+def with_provenance(fig: go.Figure, title: str, note: str) -> go.Figure:
+    """The figure with its title and a line saying source, as-of and sample mark: what an image
+    exported with Plotly's camera button keeps (the page's heading and footer stay behind)."""
+    top = fig.layout.margin.t if fig.layout.margin.t is not None else 40
+    fig.update_layout(
+        title={"text": escape(title), "font": {"size": 14}, "x": 0, "xanchor": "left",
+               "subtitle": {"text": escape(note), "font": {"size": 11}}},
+        margin_t=max(top, 70),
+    )
+    return fig
+
+
 def within_data_years(monthly: pl.DataFrame, first_year: int
                       ) -> tuple[pl.DataFrame, int, date]:
     """The months of ``monthly`` from January of the first data year on, the incidents that

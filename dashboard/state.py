@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +17,9 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from dashboard import queries, tables, theme
+from dashboard import charts, downloads, queries, tables, theme
 from dashboard.i18n import LANGUAGES, date_label, t
 from warehouse import db
-from warehouse.export.files import to_csv_bytes, to_xlsx_bytes
 from warehouse.settings import Settings
 
 
@@ -117,6 +116,22 @@ def require_warehouse() -> None:
         st.stop()
 
 
+def chart(figure: Any, key: str, *, title: str, source: str, as_of: date | None = None,
+          is_sample: bool = False, footer: bool = True) -> None:
+    """A panel's chart, carrying its title, source, as-of date and sample mark in the figure (so
+    an exported image has them), then the panel's footer."""
+    current = lang()
+    note = t("chart_source_note", current, source=source)
+    if as_of is not None:
+        note += t("chart_as_of_note", current, as_of=date_label(as_of, current))
+    if is_sample:
+        note += " ・ " + t("sample_mark", current)
+    st.plotly_chart(charts.with_provenance(figure, title, note), key=key,
+                    config={"toImageButtonOptions": {"filename": key}})
+    if footer:
+        panel_footer(source, as_of, is_sample=is_sample)
+
+
 def panel_footer(source: str, as_of: date | None, *, is_sample: bool = False) -> None:
     """The line under every panel: where the figures come from, as of when, sample or not."""
     current = lang()
@@ -207,17 +222,31 @@ def table(frame: pl.DataFrame, *, column_config: dict | None = None, **kwargs: A
 
 # --- downloads ---------------------------------------------------------------------------------
 
-def download_buttons(frame, name: str, *, key: str) -> None:
-    """CSV (UTF-8 with BOM, opens in Excel) and XLSX downloads that do not reset the page.
+def provenance(title: str, source: str, as_of: date | None = None, *, is_sample: bool = False,
+               filters: str = "") -> downloads.Provenance:
+    """A panel's provenance for its downloads: its footer's source, as-of date and sample mark,
+    with when the warehouse was published."""
+    built = load(queries.published_at)
+    return downloads.Provenance(title=title, source=source, as_of=as_of,
+                                published_at=datetime.fromisoformat(built) if built else None,
+                                is_sample=is_sample, filters=filters)
+
+
+def download_buttons(frame: pl.DataFrame, name: str, *, key: str,
+                     provenance: downloads.Provenance) -> None:
+    """CSV (UTF-8 with BOM, opens in Excel) and XLSX downloads that do not reset the page, each
+    carrying the panel's provenance (CSV columns, an XLSX 説明 sheet).
 
     The files are made only when a button is clicked (a callable as ``data``), so a page with
     large tables renders as fast as one without.
     """
     current = lang()
     row = st.container(horizontal=True)
-    row.download_button(t("download_csv", current), lambda: to_csv_bytes(frame), f"{name}.csv",
+    row.download_button(t("download_csv", current),
+                        lambda: downloads.csv_bytes(frame, provenance, current), f"{name}.csv",
                         "text/csv", key=f"{key}_csv", on_click="ignore")
-    row.download_button(t("download_xlsx", current), lambda: to_xlsx_bytes(frame, name),
+    row.download_button(t("download_xlsx", current),
+                        lambda: downloads.xlsx_bytes(frame, name, provenance, current),
                         f"{name}.xlsx",
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         key=f"{key}_xlsx", on_click="ignore")

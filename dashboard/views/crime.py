@@ -35,6 +35,11 @@ modi = state.url_multiselect(t("filter_modus", lang), options["modi"], "modus",
 stations = state.url_multiselect(t("filter_stations", lang), options["stations"], "station",
                                  where=filters[3], placeholder=t("all_selected", lang))
 # Every panel below follows every filter above (prefecture, years, modus, stations).
+filter_text = " / ".join([
+    names[pref_code], "・".join(str(y) for y in sorted(years)),
+    "・".join(modus_label(m, lang) for m in modi),
+    "・".join(stations) if stations else t("all_stations", lang),
+])
 key = (pref_code, tuple(sorted(years)), tuple(modi), tuple(stations))
 totals = state.load(queries.crime_totals, *key)
 # Generated sample data (data/sample/crime, データ区分 = サンプル) is named and marked as such.
@@ -52,7 +57,8 @@ monthly = state.load(queries.crime_monthly, *key)
 # Incidents are published in the year they are recorded; a few occurred years before. The
 # chart shows the data years and says how many occurred earlier.
 shown, earlier, start = charts.within_data_years(monthly, min(years))
-st.plotly_chart(charts.crime_trend(shown, lang), key="crime_trend")
+state.chart(charts.crime_trend(shown, lang), "crime_trend", title=t("crime_trend_title", lang),
+            source=source, is_sample=is_sample, footer=False)
 if earlier:
     st.caption(t("crime_earlier_note", lang, n=f"{earlier:,}", start=f"{start:%Y-%m}"))
 state.panel_footer(source, None, is_sample=is_sample)
@@ -61,21 +67,23 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("crime_heatmap_title", lang))
     heat = state.load(queries.crime_hour_weekday, *key)
-    st.plotly_chart(charts.hour_weekday_heatmap(heat, lang), key="crime_heatmap")
+    state.chart(charts.hour_weekday_heatmap(heat, lang), "crime_heatmap",
+                title=t("crime_heatmap_title", lang), source=source, is_sample=is_sample,
+                footer=False)
     st.caption(t("crime_heatmap_note", lang))
     state.panel_footer(source, None, is_sample=is_sample)
 with right:
     st.subheader(t("crime_place_title", lang))
     places = state.load(queries.crime_place_types, *key)
-    st.plotly_chart(charts.simple_bars(places["place_type"].to_list(),
-                                       places["incidents"].to_list(), lang,
-                                       height=320), key="crime_places")
-    state.panel_footer(source, None, is_sample=is_sample)
+    state.chart(charts.simple_bars(places["place_type"].to_list(),
+                                   places["incidents"].to_list(), lang, height=320),
+                "crime_places", title=t("crime_place_title", lang), source=source,
+                is_sample=is_sample)
 
 st.subheader(t("crime_top_title", lang))
 top = state.load(queries.crime_top_stations, *key)
-st.plotly_chart(charts.stacked_bars(top, "police_station", lang), key="crime_top")
-state.panel_footer(source, None, is_sample=is_sample)
+state.chart(charts.stacked_bars(top, "police_station", lang), "crime_top",
+            title=t("crime_top_title", lang), source=source, is_sample=is_sample)
 
 st.subheader(t("crime_municipality_title", lang))
 by_municipality = state.load(queries.crime_by_municipality, *key)
@@ -98,6 +106,8 @@ else:
         .rename({"lg_code": t("col_lg_code", lang),
                  "municipality_name": t("col_municipality", lang)})
 state.table(table, hide_index=True, height=320)
-state.download_buttons(table, f"crime_by_municipality_{pref_code}", key="crime_muni")
+state.download_buttons(table, f"crime_by_municipality_{pref_code}", key="crime_muni",
+                       provenance=state.provenance(t("crime_municipality_title", lang), source,
+                                                   is_sample=is_sample, filters=filter_text))
 st.caption(t("crime_rates_note", lang))
 state.panel_footer(source, None, is_sample=is_sample)

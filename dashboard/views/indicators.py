@@ -36,7 +36,8 @@ names = state.prefecture_names(values, lang)
 names["00"] = t("national", lang)
 is_sample = bool(values["is_sample"].any())
 sources = values["source"].drop_nulls().unique(maintain_order=True).to_list()
-source = markdown_text(" / ".join(sources[:3]))  # delivered text
+source_text = " / ".join(sources[:3])
+source = markdown_text(source_text)  # delivered text: inert on the page
 
 prefectures = [c for c in values["pref_code"].unique(maintain_order=True).to_list() if c != "00"]
 if not prefectures:
@@ -53,7 +54,10 @@ st.subheader(t("indicator_trend_title", lang))
 shown = values.filter(
     pl.col("value").is_not_null() & (pl.col("is_national") | pl.col("pref_code").is_in(chosen))
 )
-st.plotly_chart(charts.indicator_trend(shown, names, lang, unit), key="indicator_trend")
+state.chart(charts.indicator_trend(shown, names, lang, unit), "indicator_trend",
+            title=t("title_for", lang, title=t("indicator_trend_title", lang),
+                    what=labels[series_key]),
+            source=source_text, footer=False, is_sample=is_sample)
 state.panel_footer(source, None, is_sample=is_sample)
 
 if prefectures:
@@ -64,7 +68,7 @@ if prefectures:
     )
     latest = values.filter((pl.col("period") == latest_period) & ~pl.col("is_national"))
     st.subheader(t("indicator_map_title", lang, period=markdown_text(latest_period)))
-    st.plotly_chart(
+    state.chart(
         maps.tile_grid(
             latest.with_columns(label=state.short_name(lang)),
             "value",
@@ -72,7 +76,10 @@ if prefectures:
             value_label=unit,
             lang=lang,
         ),
-        key="indicator_map",
+        "indicator_map",
+        title=t("title_for", lang, title=t("indicator_map_title", lang, period=latest_period),
+                what=labels[series_key]),
+        source=source_text, is_sample=bool(latest["is_sample"].any()), footer=False,
     )
     state.ignores_filters(t("filter_compare", lang))
     state.panel_footer(source, None, is_sample=bool(latest["is_sample"].any()))
@@ -91,4 +98,8 @@ table = values.select(
 )
 state.table(table, hide_index=True, height=360)
 state.ignores_filters(t("filter_compare", lang))
-state.download_buttons(table, "indicator_values", key="indicator_table")
+state.download_buttons(table, "indicator_values", key="indicator_table",
+                       provenance=state.provenance(t("title_for", lang,
+                                                     title=t("page_indicators", lang),
+                                                     what=labels[series_key]), source_text,
+                                                   is_sample=is_sample))

@@ -75,11 +75,13 @@ with left:
         else:
             figure = maps.tile_grid(labelled, "status", text_col="label", categorical=True,
                                     category_order=order, lang=lang)
-        st.plotly_chart(figure, key="overview_map")
         # The map shows participation only: sample when participation itself comes from
         # sample records (not when only the records' menus and amounts are sample).
-        state.panel_footer(uptake["source"][0], uptake["as_of_on"][0],
-                           is_sample=bool(uptake["is_participation_sample"].any()))
+        state.chart(figure, "overview_map",
+                    title=t("subsidy_map_title", lang,
+                            fy=state.fiscal_year_label(fiscal_year, lang)),
+                    source=uptake["source"][0], as_of=uptake["as_of_on"][0],
+                    is_sample=bool(uptake["is_participation_sample"].any()))
         if kind == "geo":
             st.caption(maps.ATTRIBUTION_JA if lang == "ja" else maps.ATTRIBUTION_EN)
 
@@ -88,7 +90,9 @@ with right:
     st.subheader(t("plans_title", lang))
     plans = total("local_plans", "governments_with_plan")
     if plans.height:
-        st.plotly_chart(charts.plan_counts_bar(plans, governments, lang), key="overview_plans")
+        state.chart(charts.plan_counts_bar(plans, governments, lang), "overview_plans",
+                    title=t("plans_title", lang), source=plans["source"][0],
+                    as_of=plans["as_of_on"][0], footer=False)
         table = pl.DataFrame({
             "level": [t(f"level_{lv}", lang) for lv in PLAN_LEVELS],
             "all": [plans.filter((pl.col("level") == lv) & (pl.col("method") == "all"))["value"]
@@ -154,7 +158,9 @@ else:
     # counted in a note.
     shown, earlier, start = charts.within_data_years(state.load(queries.crime_by_month),
                                                      crime["data_year"].min())
-    st.plotly_chart(charts.crime_trend(shown, lang), key="overview_crime")
+    state.chart(charts.crime_trend(shown, lang), "overview_crime", title=t("crime_title", lang),
+                source=t("crime_source_all", lang), is_sample=bool(crime["is_sample"].any()),
+                footer=False)
     if earlier:
         st.caption(t("crime_earlier_note", lang, n=f"{earlier:,}", start=f"{start:%Y-%m}"))
     state.panel_footer(t("crime_source_all", lang), None,

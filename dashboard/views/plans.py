@@ -75,7 +75,9 @@ with left:
         )
         .with_columns(pl.col("value").cast(pl.Float64))
     )
-    st.plotly_chart(charts.plan_counts_bar(plans, governments, lang), key="plans_levels")
+    state.chart(charts.plan_counts_bar(plans, governments, lang), "plans_levels",
+                title=t("plans_vs_published", lang), source=source, as_of=as_of,
+                is_sample=is_sample, footer=False)
     state.ignores_filters(*LIST_FILTERS)
     compared = reconciliation.filter(pl.col("as_of_on") == as_of)
     if compared.height and (compared["status"] == "match").all():
@@ -90,7 +92,7 @@ with right:
         label=state.short_name(lang),
         percent=(pl.col("coverage_ratio") * 100).round(1),
     )
-    st.plotly_chart(
+    state.chart(
         maps.tile_grid(
             coverage,
             "percent",
@@ -100,7 +102,9 @@ with right:
             zrange=(0, 100),
             lang=lang,
         ),
-        key="plans_map",
+        "plans_map",
+        title=t("plans_map_title", lang, measure=state.measure_name(COVERAGE)),
+        source=source, as_of=as_of, is_sample=is_sample, footer=False,
     )
     state.ignores_filters(*LIST_FILTERS)
     state.panel_footer(source, as_of, is_sample=is_sample)
@@ -161,5 +165,12 @@ table = listing.select(
 )
 st.caption(f"{listing.height:,} / {int(national['governments'].sum()):,}")
 state.table(table, hide_index=True, height=420)
-state.download_buttons(table, "plan_status", key="plans_list")
+filter_text = " / ".join(
+    "・".join(labels[v] for v in chosen) or t("all_selected", lang)
+    for chosen, labels in ((chosen_prefs, names), (chosen_levels, levels),
+                           (chosen_statuses, statuses))
+)
+state.download_buttons(table, "plan_status", key="plans_list", provenance=state.provenance(
+    t("plans_list_title", lang), source, as_of, is_sample=bool(listing["is_sample"].any()),
+    filters=filter_text))
 state.panel_footer(source, as_of, is_sample=bool(listing["is_sample"].any()))

@@ -57,7 +57,8 @@ state.table(
         ),
     },
 )
-state.download_buttons(scorecard, "scorecard", key="scorecard")
+state.download_buttons(scorecard, "scorecard", key="scorecard", provenance=state.provenance(
+    t("scorecard_title", lang), t("lineage_source_templates", lang), is_sample=is_sample))
 state.ignores_filters(t("choose_prefecture", lang))
 state.panel_footer(t("lineage_source_templates", lang), None, is_sample=is_sample)
 
@@ -129,10 +130,10 @@ for i, (_, rows) in enumerate(history.group_by("series_key", maintain_order=True
     figure = charts.indicator_trend(
         rows, {"00": t("national", lang), pref_code: names[pref_code]}, lang, first["unit"]
     )
-    st.plotly_chart(figure, key=f"progress_indicator_{i}")
-    state.panel_footer(
-        t("lineage_source_templates", lang), None, is_sample=bool(rows["is_sample"].any())
-    )
+    state.chart(figure, f"progress_indicator_{i}",
+                title=t("title_for", lang, title=first["indicator_name"], what=names[pref_code]),
+                source=t("lineage_source_templates", lang),
+                is_sample=bool(rows["is_sample"].any()))
 
 st.subheader(t("detail_municipalities", lang))
 listing = state.load(queries.plan_status_list, (pref_code,), (), ())
@@ -149,7 +150,12 @@ table = listing.select(
     pl.col("adopted_on").alias(t("col_adopted_on", lang)),
 )
 state.table(table, hide_index=True, height=360)
-state.download_buttons(table, f"plan_status_{pref_code}", key="progress_list")
+state.download_buttons(table, f"plan_status_{pref_code}", key="progress_list",
+                       provenance=state.provenance(
+                           t("title_for", lang, title=t("detail_municipalities", lang),
+                             what=names[pref_code]),
+                           t("lineage_source_templates", lang), listing["as_of_on"].max(),
+                           is_sample=bool(listing["is_sample"].any())))
 state.panel_footer(
     t("lineage_source_templates", lang), None, is_sample=bool(listing["is_sample"].any())
 )

@@ -58,18 +58,22 @@ with left:
     order = [t("participating", lang), t("not_participating", lang)]
     drawer = maps.choropleth if kind == "geo" else maps.tile_grid
     label_arg = {"label_col": "label"} if kind == "geo" else {"text_col": "label"}
-    st.plotly_chart(drawer(labelled, "status", categorical=True, category_order=order, lang=lang,
-                           **label_arg), key="subsidy_map")
-    state.panel_footer(participation_label, detail["as_of_on"].drop_nulls().first(),
-                       is_sample=bool(detail["is_participation_sample"].any()))
+    state.chart(drawer(labelled, "status", categorical=True, category_order=order, lang=lang,
+                       **label_arg), "subsidy_map",
+                title=t("title_for", lang, title=t("kpi_participating", lang),
+                        what=state.fiscal_year_label(fiscal_year, lang)),
+                source=participation_label, as_of=detail["as_of_on"].drop_nulls().first(),
+                is_sample=bool(detail["is_participation_sample"].any()))
     if kind == "geo":
         st.caption(maps.ATTRIBUTION_JA if lang == "ja" else maps.ATTRIBUTION_EN)
 with right:
     st.subheader(t("subsidy_years_title", lang))
-    st.plotly_chart(charts.simple_bars(
+    state.chart(charts.simple_bars(
         [state.fiscal_year_label(y, lang) for y in years["fiscal_year"]],
         years["participating"].to_list(), lang, height=220,
-        value_title=t("kpi_participating", lang)), key="subsidy_years")
+        value_title=t("kpi_participating", lang)), "subsidy_years",
+        title=t("subsidy_years_title", lang), source=participation_label,
+        is_sample=bool(years["is_participation_sample"].any()), footer=False)
     state.ignores_filters(t("filter_fiscal_year", lang))
     state.panel_footer(participation_label, None,
                        is_sample=bool(years["is_participation_sample"].any()))
@@ -77,12 +81,13 @@ with right:
     counts = [int(detail[f"runs_{m}"].fill_null(False).sum()) for m in menus]
     if any(counts):
         st.subheader(t("subsidy_menus_title", lang))
-        st.plotly_chart(charts.simple_bars([t(f"menu_{m}", lang) for m in menus], counts, lang,
-                                           height=260, value_title=t("kpi_participating", lang)),
-                        key="subsidy_menus")
-        state.panel_footer(t("sample_records_source", lang) if records_sample
-                           else t("source_kind_subsidy_records", lang), None,
-                           is_sample=records_sample)
+        state.chart(charts.simple_bars([t(f"menu_{m}", lang) for m in menus], counts, lang,
+                                       height=260, value_title=t("kpi_participating", lang)),
+                    "subsidy_menus",
+                    title=t("title_for", lang, title=t("subsidy_menus_title", lang),
+                            what=state.fiscal_year_label(fiscal_year, lang)),
+                    source=t("sample_records_source", lang) if records_sample
+                    else t("source_kind_subsidy_records", lang), is_sample=records_sample)
 
 st.subheader(t("subsidy_table_title", lang))
 yes, no = t("yes", lang), t("no", lang)
@@ -101,6 +106,12 @@ table = detail.select(
     pl.col("national_share_yen").alias(t("col_national_share", lang)),
 )
 state.table(table, hide_index=True, height=420)
-state.download_buttons(table, f"subsidy_{fiscal_year}", key="subsidy_table")
+state.download_buttons(table, f"subsidy_{fiscal_year}", key="subsidy_table",
+                       provenance=state.provenance(
+                           t("title_for", lang, title=t("subsidy_table_title", lang),
+                             what=state.fiscal_year_label(fiscal_year, lang)),
+                           t("sample_records_source", lang) if records_sample
+                           else t("source_kind_subsidy_records", lang),
+                           detail["as_of_on"].drop_nulls().first(), is_sample=records_sample))
 state.panel_footer(t("sample_records_source", lang) if records_sample
                    else t("source_kind_subsidy_records", lang), None, is_sample=records_sample)

@@ -4,10 +4,15 @@ page, sample marks where sample data is shown and nowhere else."""
 
 from __future__ import annotations
 
+import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
+import openpyxl
+import polars as pl
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import t
@@ -35,6 +40,36 @@ def hokkaido_home(hokkaido_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
 def real_app(hokkaido_home: Settings, monkeypatch: pytest.MonkeyPatch):
     """The app pointed at the warehouse of the real Hokkaido files."""
     return app_on(hokkaido_home, monkeypatch)
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], bytes]]:
+    """File name -> what the download button gives when clicked (the page registers each file
+    as a callable that runs on the click; this records the callables of the last run)."""
+    made: dict[str, Callable[[], bytes]] = {}
+    original = MediaFileManager.add_deferred
+
+    def record(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        made[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    return made
+
+
+def csv_download(made: dict[str, Callable[[], bytes]], name: str) -> pl.DataFrame:
+    """A CSV download read back as a spreadsheet would (UTF-8 with BOM)."""
+    data = made[name]()
+    assert data.startswith(b"\xef\xbb\xbf"), name
+    return pl.read_csv(io.BytesIO(data[3:]), infer_schema=False)
+
+
+def xlsx_about(made: dict[str, Callable[[], bytes]], name: str) -> tuple[list[str], dict]:
+    """An XLSX download's sheet names and its 説明 sheet as item -> value."""
+    book = openpyxl.load_workbook(io.BytesIO(made[name]()), read_only=True)
+    about = {row[0]: row[1] for row in book[book.sheetnames[0]].iter_rows(min_row=2,
+                                                                          values_only=True)}
+    return book.sheetnames, about
 
 
 def chart(at: AppTest, key: str) -> dict:
@@ -81,6 +116,17 @@ def test_crime_station_filter_changes_every_panel(app) -> None:
     assert municipalities["件数"].sum() == 51
     assert len(municipalities) < len(everything["municipalities"])
     assert "小樽市" in set(municipalities["市区町村"])
+
+
+def test_crime_municipality_csv_follows_the_station_filter(app, downloads) -> None:
+    at = app("views/crime.py")
+    assert csv_download(downloads, "crime_by_municipality_01.csv")["件数"].cast(int).sum() == (
+        2_347)
+    at.multiselect(key="url_station").set_value(["小樽"]).run()
+    rows = csv_download(downloads, "crime_by_municipality_01.csv")
+    assert rows["件数"].cast(int).sum() == 51
+    assert set(rows["絞り込み条件"]) == {"北海道 / 2021・2022 / " + "・".join(
+        at.multiselect(key="url_modus").options) + " / 小樽"}
 
 
 # Panels that show everything whatever a filter of their page says, and the filters they name.
@@ -178,3 +224,96 @@ def test_the_sample_mark_is_on_sample_panels_only(app) -> None:
     subsidy.selectbox(key="url_fy").set_value(2023).run()  # participation from sample records
     assert marks_after([c.value for c in subsidy.caption],
                        f"出典：{t('participation_from_records', 'ja')}")
+
+
+# --- downloads carry their provenance -----------------------------------------------------------
+
+# Every table download of the sample warehouse: page, file name (without extension), whether
+# its rows are sample data.
+DOWNLOADS = [
+    ("views/progress.py", "scorecard", True),
+    ("views/progress.py", "plan_status_01", True),
+    ("views/subsidy.py", "subsidy_2024", True),
+    ("views/plans.py", "plan_status", True),
+    ("views/indicators.py", "indicator_values", True),
+    ("views/crime.py", "crime_by_municipality_01", True),
+    ("views/data.py", "loaded_files", False),
+]
+
+
+@pytest.mark.parametrize(("page", "name", "is_sample"), DOWNLOADS)
+def test_every_table_download_carries_source_as_of_and_sample_mark(
+        app, downloads, page: str, name: str, is_sample: bool) -> None:
+    at = app(page)
+    assert {f"{name}.csv", f"{name}.xlsx"} <= set(downloads), sorted(downloads)
+    rows = csv_download(downloads, f"{name}.csv")
+    for column in ("出典", "時点", "公開日時", "データ区分"):
+        assert column in rows.columns, (name, rows.columns)
+        assert rows[column].null_count() == 0
+    kind = "サンプル（実データではありません）" if is_sample else "実データ"
+    assert set(rows["データ区分"]) == {kind}
+    assert rows["公開日時"][0].startswith("20")  # 2026年12月1日 20:54, Japan time
+    sheets, about = xlsx_about(downloads, f"{name}.xlsx")
+    assert sheets == ["説明", name]
+    assert about["データ区分"] == kind
+    assert rows["出典"][0] in about["出典"] and about["時点"] == rows["時点"][0]
+    headings = [h.value for h in [*at.subheader, *at.header, *at.title]]
+    assert any(about["表題"].startswith(h) for h in headings), about["表題"]  # the panel's title
+
+
+def test_the_subsidy_download_says_the_white_paper_date(app, downloads) -> None:
+    app("views/subsidy.py")
+    sheets, about = xlsx_about(downloads, "subsidy_2024.xlsx")
+    assert about["時点"] == "2024年6月14日"
+    assert about["表題"] == "都道府県別の実施状況（令和6年度）"
+
+
+def test_downloads_in_english_say_it_in_english(app, downloads) -> None:
+    at = app("views/plans.py", lang="en")
+    at.query_params["lang"] = "en"
+    at.run()
+    rows = csv_download(downloads, "plan_status.csv")
+    assert {"Source", "As of", "Published", "Data"} <= set(rows.columns)
+    assert set(rows["Data"]) == {"Sample (not real data)"}
+    assert rows["As of"][0] == "2024-04-01"
+    sheets, _ = xlsx_about(downloads, "plan_status.xlsx")
+    assert sheets == ["About", "plan_status"]
+
+
+CHART_PAGES = [None, "views/progress.py", "views/subsidy.py", "views/plans.py",
+               "views/indicators.py", "views/crime.py"]
+
+
+@pytest.mark.parametrize("page", CHART_PAGES)
+def test_every_chart_image_carries_title_source_and_sample_mark(app, page) -> None:
+    """What Plotly's camera button exports is the figure: its title and its note say what the
+    page's heading and footer say."""
+    at = app(page)
+    charts = at.get("plotly_chart")
+    assert charts, page
+    captions = [c.value for c in at.caption]
+    after = 0  # footers come in the charts' order, each after its chart
+    for element in charts:
+        figure = json.loads(element.proto.spec)
+        title = figure["layout"]["title"]
+        note = title["subtitle"]["text"]
+        assert title["text"], element.proto.id
+        assert note.startswith("出典："), note
+        source = note.removeprefix("出典：").split("（")[0].split(" ・ ")[0]
+        after = next(i for i in range(after, len(captions))
+                     if captions[i].startswith(f"出典：{source}"))
+        is_sample = t("sample_mark", "ja") in note
+        assert is_sample == marks_after(captions[after:], captions[after]), (element.proto.id,
+                                                                          note)
+        after += 1
+        config = json.loads(element.proto.config) if element.proto.config else {}
+        key = element.proto.id.rsplit("-", 1)[-1]
+        assert config["toImageButtonOptions"]["filename"] == key
+
+
+def test_chart_notes_mark_sample_panels_only(app) -> None:
+    notes = {c.proto.id.rsplit("-", 1)[-1]: json.loads(c.proto.spec)["layout"]["title"]
+             for c in app().get("plotly_chart")}
+    assert notes["overview_map"]["subtitle"]["text"] == (
+        "出典：令和6年版再犯防止推進白書 第7章（2024年6月14日現在）")
+    assert notes["overview_crime"]["subtitle"]["text"].endswith(t("sample_mark", "ja"))
