@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, downloads, queries, tables, theme
+from dashboard import charts, downloads, links, queries, tables, theme
 from dashboard.i18n import LANGUAGES, date_label, t
 from warehouse import db
 from warehouse.settings import Settings
@@ -188,6 +188,46 @@ def _sync(key: str, multi: bool) -> None:
         st.query_params.pop(key, None)
     else:
         st.query_params[key] = str(value)
+
+
+def _sync_map_kind(key: str) -> None:
+    st.query_params["map"] = st.session_state[key] or "tile"
+
+
+def map_kind(key: str) -> str:
+    """The tile-grid / geographic map switch, kept in the URL (?map=geo) and carried to the
+    other pages by the navigation, so a shared link shows the same map."""
+    current = lang()
+    wanted = st.query_params.get("map")
+    kind = st.segmented_control(
+        t("map_kind", current), list(links.MAP_KINDS),
+        default=wanted if wanted in links.MAP_KINDS else "tile",
+        format_func=lambda k: t(f"map_{k}", current), key=key, on_change=_sync_map_kind,
+        args=(key,),
+    )
+    return kind or "tile"
+
+
+def _sync_indicator(key: str, by_key: dict[str, dict]) -> None:
+    for name in ("plan", "indicator", "unit", "series"):
+        st.query_params.pop(name, None)
+    row = by_key[st.session_state[key]]
+    st.query_params.update(links.indicator_params(
+        row["edition"], row["indicator_number"], row["indicator_name"], row["unit"]))
+
+
+def url_indicator_select(label: str, series: pl.DataFrame, labels: dict[str, str], *,
+                         where=st) -> str:
+    """A selectbox of indicator series whose choice is kept in the URL readably
+    (?plan=2&indicator=1-1&unit=%), not by the series' internal key."""
+    rows = series.to_dicts()
+    by_key = {row["series_key"]: row for row in rows}
+    keys = list(labels)
+    wanted = links.find_series(rows, st.query_params)
+    index = keys.index(wanted) if wanted in keys else 0
+    return where.selectbox(label, keys, index=index, format_func=labels.get,
+                           key="url_indicator", on_change=_sync_indicator,
+                           args=("url_indicator", by_key))
 
 
 def url_selectbox(label: str, options: list, key: str, *, format_func=str, where=st) -> Any:

@@ -23,13 +23,8 @@ labels = {
     + f"{row['indicator_name']}（{row['unit']}）"
     for row in series.iter_rows(named=True)
 }
-series_key = state.url_selectbox(
-    t("filter_indicator", lang),
-    list(labels),
-    "series",
-    format_func=labels.get,
-    where=st.columns([2, 3])[0],
-)
+series_key = state.url_indicator_select(t("filter_indicator", lang), series, labels,
+                                        where=st.columns([2, 3])[0])
 values = state.load(queries.indicator_values, series_key)
 unit = values["unit"].drop_nulls().first() or ""
 names = state.prefecture_names(values, lang)

@@ -64,10 +64,7 @@ with left:
             .otherwise(pl.lit(t("not_participating", lang))),
             label=state.short_name(lang),
         )
-        kind = st.segmented_control(
-            t("map_kind", lang), ["tile", "geo"], default="tile",
-            format_func=lambda k: t(f"map_{k}", lang), key="overview_map_kind",
-        )
+        kind = state.map_kind("overview_map_kind")
         order = [t("participating", lang), t("not_participating", lang)]
         if kind == "geo":
             figure = maps.choropleth(labelled, "status", label_col="label", categorical=True,

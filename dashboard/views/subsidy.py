@@ -53,8 +53,7 @@ with left:
         .otherwise(pl.lit(t("not_participating", lang))),
         label=state.short_name(lang),
     )
-    kind = st.segmented_control(t("map_kind", lang), ["tile", "geo"], default="tile",
-                                format_func=lambda k: t(f"map_{k}", lang), key="subsidy_map_kind")
+    kind = state.map_kind("subsidy_map_kind")
     order = [t("participating", lang), t("not_participating", lang)]
     drawer = maps.choropleth if kind == "geo" else maps.tile_grid
     label_arg = {"label_col": "label"} if kind == "geo" else {"text_col": "label"}

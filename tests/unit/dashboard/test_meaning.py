@@ -317,3 +317,40 @@ def test_chart_notes_mark_sample_panels_only(app) -> None:
     assert notes["overview_map"]["subtitle"]["text"] == (
         "出典：令和6年版再犯防止推進白書 第7章（2024年6月14日現在）")
     assert notes["overview_crime"]["subtitle"]["text"].endswith(t("sample_mark", "ja"))
+
+
+# --- links keep everything ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_sidebar_links_keep_the_language_and_the_map_kind(app, lang: str) -> None:
+    at = app(lang=lang, map="geo")
+    links = at.sidebar.get("page_link")
+    assert [link.proto.label for link in links] == [
+        t(f"page_{name}", lang) for name in ("overview", "progress", "crime", "subsidy",
+                                             "plans", "indicators", "extracts", "data")]
+    for link in links:
+        assert link.proto.query_string == f"lang={lang}&map=geo", link.proto.label
+    assert at.get("segmented_control")[0].value == "geo"  # the overview's map, as linked
+
+
+def test_choosing_the_map_kind_goes_into_the_url(app) -> None:
+    at = app()
+    at.get("segmented_control")[0].set_value("geo").run()
+    assert at.query_params["map"] in ("geo", ["geo"])
+    assert all(link.proto.query_string == "lang=ja&map=geo"
+               for link in at.sidebar.get("page_link"))
+
+
+def test_an_indicator_link_names_plan_edition_number_and_unit(app) -> None:
+    at = app("views/indicators.py")
+    at.selectbox(key="url_indicator").set_value("template|2|1-1|人").run()
+    params = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    assert params == {"plan": "2", "indicator": "1-1", "unit": "人"}
+    shared = app()  # the link opened by someone else: a new session on that page
+    shared.switch_page("views/indicators.py")
+    for key, value in params.items():
+        shared.query_params[key] = value
+    shared.run()
+    assert shared.selectbox(key="url_indicator").value == "template|2|1-1|人"
+    assert "刑法犯検挙者中の刑法犯再犯者数" in shared.selectbox(key="url_indicator").format_func(
+        shared.selectbox(key="url_indicator").value)
