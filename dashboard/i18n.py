@@ -6,6 +6,9 @@ fails when a key lacks either language.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from warehouse.reference import subsidy_menus
 
 LANGUAGES: dict[str, str] = {"ja": "日本語", "en": "English"}
@@ -71,6 +74,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "download_xlsx": {"ja": "Excel をダウンロード", "en": "Download Excel"},
     "download_title": {"ja": "表題", "en": "Title"},
     "title_for": {"ja": "{title}（{what}）", "en": "{title} ({what})"},
+    "note_separator": {"ja": " ・ ", "en": " · "},
+    "indicator_option": {"ja": "【{number}】{name}（{unit}）", "en": "[{number}] {name} ({unit})"},
+    "indicator_option_no_number": {"ja": "{name}（{unit}）", "en": "{name} ({unit})"},
+    "list_separator": {"ja": "・", "en": ", "},
     "all_stations": {"ja": "全警察署", "en": "all police stations"},
     "source_run_records": {"ja": "saihan の取込記録", "en": "saihan's load records"},
     "download_published_at": {"ja": "公開日時", "en": "Published"},
@@ -463,3 +470,84 @@ def number_label(value: float | int | None, lang: str = "ja") -> str:
 def percent_label(ratio: float | None) -> str:
     """A ratio (0-1) as a percentage with one decimal (27.6%), the same on every page."""
     return "-" if ratio is None else f"{ratio * 100:.1f}%"
+
+
+# --- data vocabularies in English -----------------------------------------------------------------
+# What delivered and published data write in Japanese, in English. Proper names (prefectures'
+# Japanese names aside: mart.prefecture has English ones) stay as written: municipalities, police
+# stations, plan names, files and their columns.
+
+PLACE_TYPE_EN: dict[str, str] = {  # 発生場所 / 発生場所の属性 of the police open data
+    "道路上": "On the road",
+    "駐車場・駐輪場": "Car or bicycle park",
+    "駐車（輪）場": "Car or bicycle park",
+    "住宅": "Housing",
+    "一戸建住宅": "Detached house",
+    "４階建て以上共同住宅": "Apartment building (4 storeys or more)",
+    "その他の住宅（３階建て以下共同住宅等）": "Other housing (apartments of 3 storeys or fewer, etc.)",
+    "その他": "Other",
+    "不明": "Unknown",
+}
+
+INDICATOR_EN: dict[str, str] = {  # the plan's indicators as the white paper names them
+    "刑法犯検挙者中の再犯者率": "Share of repeat offenders among persons arrested for Penal Code offences",
+    "刑法犯検挙者中の刑法犯再犯者数": "Repeat offenders among persons arrested for Penal Code offences",
+    "出所受刑者の2年以内再入率": "Re-imprisonment rate within 2 years of release",
+    "出所受刑者の2年以内再入者数": "Released prisoners re-imprisoned within 2 years",
+}
+
+# Sources and citations: whole phrases first, then numbered parts.
+SOURCE_PHRASES_EN: tuple[tuple[str, str], ...] = (
+    ("令和6年版再犯防止推進白書 ", "White Paper on Recidivism Prevention 2024, "),
+    ("令和6年版再犯防止推進白書", "White Paper on Recidivism Prevention 2024"),
+    ("再犯の防止等に関する施策の成果指標", "outcome indicators of recidivism-prevention measures"),
+    ("サンプル(架空の都道府県別データ)", "Sample (invented prefecture data)"),
+    ("サンプル（架空の都道府県別データ）", "Sample (invented prefecture data)"),
+    ("地域再犯防止推進事業の概要", "overview of the regional subsidy programme"),
+    ("地域再犯防止推進事業", "Regional subsidy programme"),
+    ("地方再犯防止推進計画策定数", "local plans adopted"),
+    ("策定方法別", "by method"),
+    ("効果", "effect"),
+)
+_SOURCE_PATTERNS_EN: tuple[tuple[str, str], ...] = (
+    (r"第(\d+)章", r"chapter \1"),
+    (r"第(\d+)節", r"section \1"),
+    (r"【指標番号([\w-]+)】", r" [indicator \1]"),
+    (r"【施策番号(\d+)】", r" [measure \1]"),
+    (r"資(\d+(?:-\d+)*)", r"material \1"),
+    (r"COLUMN\s*(\d+)", r"column \1:"),
+    ("（", " ("),
+    ("）", ")"),
+)
+
+
+UNIT_EN: dict[str, str] = {"人": "persons", "件": "cases", "%": "%", "％": "%", "団体": "governments"}
+
+
+def data_unit_label(unit: str | None, lang: str = "ja") -> str:
+    """A unit as delivered (人, %), or in English."""
+    return UNIT_EN.get(unit or "", unit or "") if lang == "en" else (unit or "")
+
+
+def place_type_label(place_type: str, lang: str = "ja") -> str:
+    """A place type (発生場所) as published, or in English."""
+    return PLACE_TYPE_EN.get(place_type, place_type) if lang == "en" else place_type
+
+
+def indicator_label(name: str, lang: str = "ja") -> str:
+    """An indicator's name as delivered, or its English name when it is one of the plan's."""
+    return INDICATOR_EN.get(name, name) if lang == "en" else name
+
+
+def source_label(source: str | None, lang: str = "ja") -> str:
+    """A source or citation as published, or in English (the white paper's titles, chapters,
+    sections and numbers; a file name stays as it is)."""
+    if source is None or lang != "en":
+        return source or ""
+    text = unicodedata.normalize("NFKC", source) if "COLUMN" in source else source
+    for ja, en in SOURCE_PHRASES_EN:
+        text = text.replace(ja, en)
+    for pattern, replacement in _SOURCE_PATTERNS_EN:
+        text = re.sub(pattern, replacement, text)
+    text = re.sub(r"(\S)\(", r"\1 (", text)
+    return re.sub(r"\s+", " ", text).replace("( ", "(").strip()

@@ -351,7 +351,8 @@ def plan_status_list(con: duckdb.DuckDBPyConnection, pref_codes: tuple[str, ...]
     """Every government's plan status, filtered (empty tuple = no filter)."""
     return _frame(
         con,
-        "select s.lg_code, p.name_ja as pref_name_ja, s.full_name_ja, s.level, s.status, "
+        "select s.lg_code, p.name_ja as pref_name_ja, p.name_en as pref_name_en, "
+        "s.full_name_ja, s.level, s.status, "
         "s.method, s.included_in, s.plan_name, s.adopted_on, s.period_start_on, "
         "s.period_end_on, s.as_of_on, s.is_sample "
         "from mart.plan_status as s join mart.prefecture as p using (pref_code) "

@@ -125,7 +125,7 @@ def chart(figure: Any, key: str, *, title: str, source: str, as_of: date | None 
     if as_of is not None:
         note += t("chart_as_of_note", current, as_of=date_label(as_of, current))
     if is_sample:
-        note += " ・ " + t("sample_mark", current)
+        note += t("note_separator", current) + t("sample_mark", current)
     st.plotly_chart(charts.with_provenance(figure, title, note), key=key,
                     config={"toImageButtonOptions": {"filename": key}})
     if footer:

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, queries, state
-from dashboard.i18n import modus_label, number_label, t
+from dashboard.i18n import modus_label, number_label, place_type_label, t
 from warehouse.export.suppression import mark_suppressed, suppress_small_counts, threshold_for
 
 lang = state.lang()
@@ -36,16 +36,17 @@ stations = state.url_multiselect(t("filter_stations", lang), options["stations"]
                                  where=filters[3], placeholder=t("all_selected", lang))
 # Every panel below follows every filter above (prefecture, years, modus, stations).
 filter_text = " / ".join([
-    names[pref_code], "・".join(str(y) for y in sorted(years)),
-    "・".join(modus_label(m, lang) for m in modi),
-    "・".join(stations) if stations else t("all_stations", lang),
+    names[pref_code], t("list_separator", lang).join(str(y) for y in sorted(years)),
+    t("list_separator", lang).join(modus_label(m, lang) for m in modi),
+    t("list_separator", lang).join(stations) if stations else t("all_stations", lang),
 ])
 key = (pref_code, tuple(sorted(years)), tuple(modi), tuple(stations))
 totals = state.load(queries.crime_totals, *key)
 # Generated sample data (data/sample/crime, データ区分 = サンプル) is named and marked as such.
 is_sample = bool(totals["is_sample"])
+joiner = t("list_separator", lang)
 source = t("crime_sample_source" if is_sample else "crime_source", lang, pref=names[pref_code],
-           years="・".join(str(y) for y in sorted(years)))
+           years=joiner.join(str(y) for y in sorted(years)))
 
 kpis = st.columns(3)
 kpis[0].metric(t("kpi_incidents", lang), number_label(totals["incidents"]))
@@ -74,7 +75,13 @@ with left:
     state.panel_footer(source, None, is_sample=is_sample)
 with right:
     st.subheader(t("crime_place_title", lang))
-    places = state.load(queries.crime_place_types, *key)
+    # Two layouts name the same place differently (駐車場・駐輪場, 駐車（輪）場): one bar each
+    # name in the language.
+    places = (state.load(queries.crime_place_types, *key)
+              .with_columns(pl.col("place_type").map_elements(
+                  lambda p: place_type_label(p, lang), return_dtype=pl.String))
+              .group_by("place_type").agg(pl.col("incidents").sum())
+              .sort("incidents", "place_type", descending=[True, False]))
     state.chart(charts.simple_bars(places["place_type"].to_list(),
                                    places["incidents"].to_list(), lang, height=320),
                 "crime_places", title=t("crime_place_title", lang), source=source,
@@ -104,7 +111,8 @@ else:
                                .alias(t("col_incidents", lang))) \
         .sort(t("col_incidents", lang), descending=True) \
         .rename({"lg_code": t("col_lg_code", lang),
-                 "municipality_name": t("col_municipality", lang)})
+                 "municipality_name": t("col_municipality", lang),
+                 **{m: modus_label(m, lang) for m in by_municipality["modus"].unique()}})
 state.table(table, hide_index=True, height=320)
 state.download_buttons(table, f"crime_by_municipality_{pref_code}", key="crime_muni",
                        provenance=state.provenance(t("crime_municipality_title", lang), source,

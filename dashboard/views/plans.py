@@ -146,7 +146,7 @@ method_names = {
 }
 table = listing.select(
     pl.col("lg_code").alias(t("col_lg_code", lang)),
-    pl.col("pref_name_ja").alias(t("col_prefecture", lang)),
+    pl.col("pref_name_ja" if lang == "ja" else "pref_name_en").alias(t("col_prefecture", lang)),
     pl.col("full_name_ja").alias(t("col_government", lang)),
     pl.col("level")
     .replace_strict(levels, default=pl.col("level"))

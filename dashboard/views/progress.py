@@ -7,7 +7,9 @@ import streamlit as st
 
 from dashboard import charts, queries, state
 from dashboard.i18n import (
+    data_unit_label,
     date_label,
+    indicator_label,
     level_labels,
     percent_label,
     status_labels,
@@ -125,13 +127,15 @@ if history.height == 0:
     st.info(t("indicator_none", lang))
 for i, (_, rows) in enumerate(history.group_by("series_key", maintain_order=True)):
     first = rows.row(0, named=True)
-    name, unit = markdown_text(first["indicator_name"]), markdown_text(first["unit"])
-    st.markdown(f"**{name}**（{unit}）")
+    name = indicator_label(first["indicator_name"], lang)
+    unit = data_unit_label(first["unit"], lang)
+    st.markdown(t("indicator_option_no_number", lang, name=f"**{markdown_text(name)}**",
+                  unit=markdown_text(unit)))
     figure = charts.indicator_trend(
-        rows, {"00": t("national", lang), pref_code: names[pref_code]}, lang, first["unit"]
+        rows, {"00": t("national", lang), pref_code: names[pref_code]}, lang, unit
     )
     state.chart(figure, f"progress_indicator_{i}",
-                title=t("title_for", lang, title=first["indicator_name"], what=names[pref_code]),
+                title=t("title_for", lang, title=name, what=names[pref_code]),
                 source=t("lineage_source_templates", lang),
                 is_sample=bool(rows["is_sample"].any()))
 

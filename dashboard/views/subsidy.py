@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, maps, queries, state
-from dashboard.i18n import number_label, t
+from dashboard.i18n import number_label, source_label, t
 from warehouse import reference
 
 lang = state.lang()
@@ -40,7 +40,8 @@ if year_row["project_cost_yen"] is not None:
     kpis[2].metric(t("kpi_national_share", lang),
                    t("yen_amount", lang, v=number_label(year_row["national_share_yen"])))
 if published_source.len():
-    state.panel_footer(published_source[0], detail["as_of_on"].drop_nulls().first())
+    state.panel_footer(source_label(published_source[0], lang),
+                       detail["as_of_on"].drop_nulls().first())
 if year_row["project_cost_yen"] is not None:
     state.panel_footer(t("sample_records_source", lang) if records_sample
                        else t("source_kind_subsidy_records", lang), None,
