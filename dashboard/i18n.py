@@ -230,6 +230,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "kpi_national_share": {"ja": "国庫補助額 合計", "en": "National share, total"},
     "yen_amount": {"ja": "{v}円", "en": "¥{v}"},
     "participation_from_published": {"ja": "実施状況は白書の公表値", "en": "Participation as published in the white paper"},
+    "participation_from_both": {"ja": "実施状況は白書の公表値（公表のある年度）と補助事業の実績データ（その他の年度）", "en": "Participation as published in the white paper (years it covers) and from the subsidy records (other years)"},
     "participation_from_records": {"ja": "実施状況は補助事業の実績データ", "en": "Participation from the subsidy records"},
     "subsidy_years_title": {"ja": "年度別の実施都道府県数", "en": "Participating prefectures per fiscal year"},
     "subsidy_menus_title": {"ja": "実施メニュー（都道府県数）", "en": "Menus run (prefectures)"},

@@ -68,14 +68,19 @@ with left:
         st.caption(maps.ATTRIBUTION_JA if lang == "ja" else maps.ATTRIBUTION_EN)
 with right:
     st.subheader(t("subsidy_years_title", lang))
+    # Every fiscal year is shown: say where each year's participation comes from.
+    kinds = set(years["participation_source"].to_list())
+    years_label = (t("participation_from_published", lang) if kinds == {"published"}
+                   else t("participation_from_records", lang) if "published" not in kinds
+                   else t("participation_from_both", lang))
     state.chart(charts.simple_bars(
         [state.fiscal_year_label(y, lang) for y in years["fiscal_year"]],
         years["participating"].to_list(), lang, height=220,
         value_title=t("kpi_participating", lang)), "subsidy_years",
-        title=t("subsidy_years_title", lang), source=participation_label,
+        title=t("subsidy_years_title", lang), source=years_label,
         is_sample=bool(years["is_participation_sample"].any()), footer=False)
     state.ignores_filters(t("filter_fiscal_year", lang))
-    state.panel_footer(participation_label, None,
+    state.panel_footer(years_label, None,
                        is_sample=bool(years["is_participation_sample"].any()))
     menus = reference.menu_keys()
     counts = [int(detail[f"runs_{m}"].fill_null(False).sum()) for m in menus]

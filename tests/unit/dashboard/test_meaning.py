@@ -224,6 +224,9 @@ def test_the_sample_mark_is_on_sample_panels_only(app) -> None:
     subsidy = app("views/subsidy.py")
     published = t("participation_from_published", "ja")
     assert not marks_after([c.value for c in subsidy.caption], f"出典：{published}")
+    # participation per fiscal year: FY2024 published, FY2023 from the sample records
+    assert marks_after([c.value for c in subsidy.caption],
+                       f"出典：{t('participation_from_both', 'ja')}")
     subsidy.selectbox(key="url_fy").set_value(2023).run()  # participation from sample records
     assert marks_after([c.value for c in subsidy.caption],
                        f"出典：{t('participation_from_records', 'ja')}")
