@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import state
+from dashboard import links, state
 from dashboard.i18n import t
 
 
@@ -36,10 +36,35 @@ def _pages(lang: str) -> dict[str, list[st.Page]]:
     }
 
 
+def _landing(pages: dict[str, list[st.Page]], lang: str) -> st.Page | None:
+    """The overview under a path no page has (an old or mistyped link), hidden from the
+    navigation: such a link lands on the overview instead of a "Page not found" dialog."""
+    asked = links.asked_path(st.context.url)
+    if not asked or asked in {p.url_path for group in pages.values() for p in group}:
+        return None
+    return st.Page("views/overview.py", title=t("page_overview", lang), url_path=asked,
+                   visibility="hidden")
+
+
+def _sidebar_navigation(pages: dict[str, list[st.Page]], lang: str) -> None:
+    """The grouped page links in the sidebar; each keeps the language and the map kind in the
+    URL (Streamlit's own navigation drops every query parameter)."""
+    carried = links.kept(st.query_params, lang)
+    for group, group_pages in pages.items():
+        st.sidebar.caption(group)
+        for target in group_pages:
+            st.sidebar.page_link(target, label=target.title, query_params=carried)
+
+
 st.set_page_config(page_title=t("app_title", "ja"), layout="wide")
 lang = state.language_switch()
 st.sidebar.markdown(f"**{t('app_title', lang)}**")  # the product's name, on every page
-page = st.navigation(_pages(lang))
+pages = _pages(lang)
+landing = _landing(pages, lang)
+page = st.navigation({**pages, **({"": [landing]} if landing else {})}, position="hidden")
+if page is landing:  # show the overview at its own address, with the link's parameters
+    st.switch_page(pages[t("nav_national", lang)][0], query_params=dict(st.query_params))
+_sidebar_navigation(pages, lang)
 # Each page its own tab title, then the product's name (set again now the page is known).
 st.set_page_config(page_title=f"{page.title} | {t('app_title', lang)}")
 state.page_chrome(lang)

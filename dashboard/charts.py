@@ -5,6 +5,8 @@ Colours come from ``dashboard.theme`` (Okabe-Ito for categories, Cividis for sca
 
 from __future__ import annotations
 
+from datetime import date
+
 import plotly.graph_objects as go
 import polars as pl
 
@@ -43,6 +45,28 @@ def plan_counts_bar(plans: pl.DataFrame, governments: dict[str, int], lang: str)
                       legend_y=-0.15, xaxis_ticksuffix="%", yaxis_autorange="reversed",
                       height=260)
     return _layout(fig)
+
+
+def with_provenance(fig: go.Figure, title: str, note: str) -> go.Figure:
+    """The figure with its title and a line saying source, as-of and sample mark: what an image
+    exported with Plotly's camera button keeps (the page's heading and footer stay behind)."""
+    top = fig.layout.margin.t if fig.layout.margin.t is not None else 40
+    fig.update_layout(
+        title={"text": escape(title), "font": {"size": 14}, "x": 0, "xanchor": "left",
+               "subtitle": {"text": escape(note), "font": {"size": 11}}},
+        margin_t=max(top, 70),
+    )
+    return fig
+
+
+def within_data_years(monthly: pl.DataFrame, first_year: int
+                      ) -> tuple[pl.DataFrame, int, date]:
+    """The months of ``monthly`` from January of the first data year on, the incidents that
+    occurred before it (police files hold a few incidents from years earlier) and that January.
+    Every monthly crime chart is trimmed this way."""
+    start = date(int(first_year), 1, 1)
+    earlier = int(monthly.filter(pl.col("year_month") < start)["incidents"].sum())
+    return monthly.filter(pl.col("year_month") >= start), earlier, start
 
 
 def crime_trend(frame: pl.DataFrame, lang: str) -> go.Figure:

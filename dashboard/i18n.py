@@ -6,12 +6,16 @@ fails when a key lacks either language.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from warehouse.reference import subsidy_menus
 
 LANGUAGES: dict[str, str] = {"ja": "日本語", "en": "English"}
 
 STRINGS: dict[str, dict[str, str]] = {
     "raw_ids": {"ja": "識別子（運用担当者向け）", "en": "Identifiers (for operators)"},
+    "ignores_filter": {"ja": "この表示は「{filters}」の選択にかかわらず、すべてを示します。", "en": "This panel shows everything, whatever is chosen under “{filters}”."},
     "app_title": {"ja": "再犯防止 地域別モニター", "en": "Recidivism prevention: regional monitor"},
     "language": {"ja": "言語 / Language", "en": "言語 / Language"},
     "nav_national": {"ja": "全国と地域", "en": "Nation and regions"},
@@ -68,6 +72,25 @@ STRINGS: dict[str, dict[str, str]] = {
     "sample_mark": {"ja": "サンプルデータ（実データではありません）", "en": "Sample data (not real)"},
     "download_csv": {"ja": "CSV をダウンロード", "en": "Download CSV"},
     "download_xlsx": {"ja": "Excel をダウンロード", "en": "Download Excel"},
+    "download_title": {"ja": "表題", "en": "Title"},
+    "title_for": {"ja": "{title}（{what}）", "en": "{title} ({what})"},
+    "note_separator": {"ja": " ・ ", "en": " · "},
+    "indicator_option": {"ja": "【{number}】{name}（{unit}）", "en": "[{number}] {name} ({unit})"},
+    "indicator_option_no_number": {"ja": "{name}（{unit}）", "en": "{name} ({unit})"},
+    "list_separator": {"ja": "・", "en": ", "},
+    "all_stations": {"ja": "全警察署", "en": "all police stations"},
+    "source_run_records": {"ja": "saihan の取込記録", "en": "saihan's load records"},
+    "download_published_at": {"ja": "公開日時", "en": "Published"},
+    "download_data_kind": {"ja": "データ区分", "en": "Data"},
+    "download_filters": {"ja": "絞り込み条件", "en": "Filters"},
+    "download_item": {"ja": "項目", "en": "Item"},
+    "download_value": {"ja": "内容", "en": "Value"},
+    "download_about_sheet": {"ja": "説明", "en": "About"},
+    "data_kind_sample": {"ja": "サンプル（実データではありません）", "en": "Sample (not real data)"},
+    "data_kind_real": {"ja": "実データ", "en": "Real data"},
+    "as_of_none": {"ja": "（時点の定めなし）", "en": "(no as-of date)"},
+    "chart_source_note": {"ja": "出典：{source}", "en": "Source: {source}"},
+    "chart_as_of_note": {"ja": "（{as_of}現在）", "en": " (as of {as_of})"},
     "published_at": {"ja": "データ更新：{when}", "en": "Data published: {when}"},
     "crime_title": {"ja": "警察署別の犯罪発生（オープンデータ）", "en": "Police-district crime (open data)"},
     "crime_total": {"ja": "{prefs} の {years} 年：{n} 件", "en": "{prefs}, {years}: {n} incidents"},
@@ -207,6 +230,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "kpi_national_share": {"ja": "国庫補助額 合計", "en": "National share, total"},
     "yen_amount": {"ja": "{v}円", "en": "¥{v}"},
     "participation_from_published": {"ja": "実施状況は白書の公表値", "en": "Participation as published in the white paper"},
+    "participation_from_both": {"ja": "実施状況は白書の公表値（公表のある年度）と補助事業の実績データ（その他の年度）", "en": "Participation as published in the white paper (years it covers) and from the subsidy records (other years)"},
     "participation_from_records": {"ja": "実施状況は補助事業の実績データ", "en": "Participation from the subsidy records"},
     "subsidy_years_title": {"ja": "年度別の実施都道府県数", "en": "Participating prefectures per fiscal year"},
     "subsidy_menus_title": {"ja": "実施メニュー（都道府県数）", "en": "Menus run (prefectures)"},
@@ -224,7 +248,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "plans_vs_published": {"ja": "白書の公表値との照合", "en": "Against the white paper"},
     "plans_reconciled": {"ja": "区分・策定方法別の団体数は白書の公表値（{as_of}現在）と一致しています。", "en": "Counts by level and method match the white paper ({as_of})."},
     "plans_differ": {"ja": "白書の公表値と異なる区分があります。`saihan check` で理由を確認してください。", "en": "Some counts differ from the white paper; `saihan check` explains why."},
-    "plans_map_title": {"ja": "都道府県別 市区町村の策定率（指定都市を除く）", "en": "Share of municipalities with a plan, per prefecture (excl. designated cities)"},
+    "plans_map_title": {"ja": "都道府県別の{measure}", "en": "{measure}, per prefecture"},
     "coverage": {"ja": "策定率", "en": "Coverage"},
     "plans_list_title": {"ja": "団体別の策定状況", "en": "Every government's plan status"},
     "filter_level": {"ja": "区分", "en": "Level"},
@@ -266,17 +290,21 @@ STRINGS: dict[str, dict[str, str]] = {
     "choose_prefecture": {"ja": "都道府県を選択", "en": "Choose a prefecture"},
     "none_chosen": {"ja": "（選択なし）", "en": "(none)"},
     "col_own_plan": {"ja": "自らの計画", "en": "Own plan"},
-    "col_municipal_coverage": {"ja": "市区町村策定率", "en": "Municipal coverage"},
     "col_vs_national": {"ja": "全国比（pt）", "en": "vs national (pt)"},
     "col_subsidy": {"ja": "補助事業", "en": "Subsidy"},
     "col_indicators": {"ja": "指標数", "en": "Indicators"},
     "detail_plan": {"ja": "計画", "en": "Plan"},
-    "detail_coverage": {"ja": "市区町村の策定率", "en": "Municipal plan coverage"},
     "detail_subsidy": {"ja": "補助事業の実績", "en": "Subsidy record"},
     "detail_indicators": {"ja": "指標（全国値・過去との比較）", "en": "Indicators against national and own past"},
     "detail_municipalities": {"ja": "管内団体の策定状況", "en": "Plan status of every government in the prefecture"},
     "detail_crime": {"ja": "犯罪統計を見る", "en": "See police-district crime"},
     "national_coverage": {"ja": "全国 {v}", "en": "Japan {v}"},
+    # --- measures: each defined once (the mart that computes it), named the same on every page ---
+    "definitions_title": {"ja": "用語と指標の定義", "en": "Definitions"},
+    "measure_municipal_coverage": {"ja": "市区町村の計画策定率（指定都市を除く）", "en": "Municipal plan coverage (excl. designated cities)"},
+    "measure_municipal_coverage_help": {"ja": "指定都市を除く市区町村のうち、地方再犯防止推進計画を策定済み（単独で策定、または他の計画に包含）の団体の割合。最新の基準日に報告のない団体は未策定として数えます。白書の「その他の市区町村」と同じ数え方です。", "en": "The share of municipalities, designated cities excluded, that have adopted a local recidivism-prevention plan (standalone or included in another plan). Governments not reported on the latest as-of date count as without a plan. Counted as the white paper counts its “other municipalities”."},
+    "measure_level_coverage": {"ja": "策定率", "en": "Plan coverage"},
+    "measure_level_coverage_help": {"ja": "その区分（都道府県、指定都市、指定都市を除く市区町村）の団体のうち、計画を策定済み（単独または他の計画に包含）の団体の割合。最新の基準日に報告のない団体は未策定として数えます。", "en": "The share of the governments of a level (prefectures, designated cities, other municipalities) that have adopted a plan, standalone or included in another plan. Governments not reported on the latest as-of date count as without a plan."},
     "no_plan_data": {"ja": "計画の策定状況データがありません。", "en": "No plan status data."},
     "source_kind_indicators": {"ja": "都道府県別指標", "en": "Prefecture indicators"},
     "source_kind_subsidy_records": {"ja": "補助事業の実績", "en": "Subsidy records"},
@@ -456,3 +484,89 @@ def number_label(value: float | int | None, lang: str = "ja") -> str:
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.1f}"
+
+
+def percent_label(ratio: float | None) -> str:
+    """A ratio (0-1) as a percentage with one decimal (27.6%), the same on every page."""
+    return "-" if ratio is None else f"{ratio * 100:.1f}%"
+
+
+# --- data vocabularies in English -----------------------------------------------------------------
+# What delivered and published data write in Japanese, in English. Proper names (prefectures'
+# Japanese names aside: mart.prefecture has English ones) stay as written: municipalities, police
+# stations, plan names, files and their columns.
+
+PLACE_TYPE_EN: dict[str, str] = {  # 発生場所 / 発生場所の属性 of the police open data
+    "道路上": "On the road",
+    "駐車場・駐輪場": "Car or bicycle park",
+    "駐車（輪）場": "Car or bicycle park",
+    "住宅": "Housing",
+    "一戸建住宅": "Detached house",
+    "４階建て以上共同住宅": "Apartment building (4 storeys or more)",
+    "その他の住宅（３階建て以下共同住宅等）": "Other housing (apartments of 3 storeys or fewer, etc.)",
+    "その他": "Other",
+    "不明": "Unknown",
+}
+
+INDICATOR_EN: dict[str, str] = {  # the plan's indicators as the white paper names them
+    "刑法犯検挙者中の再犯者率": "Share of repeat offenders among persons arrested for Penal Code offences",
+    "刑法犯検挙者中の刑法犯再犯者数": "Repeat offenders among persons arrested for Penal Code offences",
+    "出所受刑者の2年以内再入率": "Re-imprisonment rate within 2 years of release",
+    "出所受刑者の2年以内再入者数": "Released prisoners re-imprisoned within 2 years",
+}
+
+# Sources and citations: whole phrases first, then numbered parts.
+SOURCE_PHRASES_EN: tuple[tuple[str, str], ...] = (
+    ("令和6年版再犯防止推進白書 ", "White Paper on Recidivism Prevention 2024, "),
+    ("令和6年版再犯防止推進白書", "White Paper on Recidivism Prevention 2024"),
+    ("再犯の防止等に関する施策の成果指標", "outcome indicators of recidivism-prevention measures"),
+    ("サンプル(架空の都道府県別データ)", "Sample (invented prefecture data)"),
+    ("サンプル（架空の都道府県別データ）", "Sample (invented prefecture data)"),
+    ("地域再犯防止推進事業の概要", "overview of the regional subsidy programme"),
+    ("地域再犯防止推進事業", "Regional subsidy programme"),
+    ("地方再犯防止推進計画策定数", "local plans adopted"),
+    ("策定方法別", "by method"),
+    ("効果", "effect"),
+)
+_SOURCE_PATTERNS_EN: tuple[tuple[str, str], ...] = (
+    (r"第(\d+)章", r"chapter \1"),
+    (r"第(\d+)節", r"section \1"),
+    (r"【指標番号([\w-]+)】", r" [indicator \1]"),
+    (r"【施策番号(\d+)】", r" [measure \1]"),
+    (r"資(\d+(?:-\d+)*)", r"material \1"),
+    (r"COLUMN\s*(\d+)", r"column \1:"),
+    ("（", " ("),
+    ("）", ")"),
+)
+
+
+UNIT_EN: dict[str, str] = {"人": "persons", "件": "cases", "%": "%", "％": "%", "団体": "governments"}
+
+
+def data_unit_label(unit: str | None, lang: str = "ja") -> str:
+    """A unit as delivered (人, %), or in English."""
+    return UNIT_EN.get(unit or "", unit or "") if lang == "en" else (unit or "")
+
+
+def place_type_label(place_type: str, lang: str = "ja") -> str:
+    """A place type (発生場所) as published, or in English."""
+    return PLACE_TYPE_EN.get(place_type, place_type) if lang == "en" else place_type
+
+
+def indicator_label(name: str, lang: str = "ja") -> str:
+    """An indicator's name as delivered, or its English name when it is one of the plan's."""
+    return INDICATOR_EN.get(name, name) if lang == "en" else name
+
+
+def source_label(source: str | None, lang: str = "ja") -> str:
+    """A source or citation as published, or in English (the white paper's titles, chapters,
+    sections and numbers; a file name stays as it is)."""
+    if source is None or lang != "en":
+        return source or ""
+    text = unicodedata.normalize("NFKC", source) if "COLUMN" in source else source
+    for ja, en in SOURCE_PHRASES_EN:
+        text = text.replace(ja, en)
+    for pattern, replacement in _SOURCE_PATTERNS_EN:
+        text = re.sub(pattern, replacement, text)
+    text = re.sub(r"(\S)\(", r"\1 (", text)
+    return re.sub(r"\s+", " ", text).replace("( ", "(").strip()

@@ -58,7 +58,8 @@ def subsidy_uptake(con: duckdb.DuckDBPyConnection, fiscal_year: int) -> pl.DataF
     return _frame(
         con,
         "select u.pref_code, p.name_ja, p.short_name_ja, p.name_en, p.region_ja, p.region_en, "
-        "u.fiscal_year, u.is_participating, u.as_of_on, u.source, u.section, u.is_sample "
+        "u.fiscal_year, u.is_participating, u.as_of_on, u.source, u.section, u.is_sample, "
+        "u.is_participation_sample "
         "from mart.subsidy_uptake as u join mart.prefecture as p using (pref_code) "
         "where u.fiscal_year = ? order by u.pref_code",
         [fiscal_year],
@@ -131,8 +132,16 @@ def crime_options(con: duckdb.DuckDBPyConnection, pref_code: str) -> dict[str, l
 
 
 _CRIME_FILTER = (
-    "pref_code = $pref and list_contains($years, data_year) and list_contains($modi, modus)"
+    "pref_code = $pref and list_contains($years, data_year) and list_contains($modi, modus) "
+    "and (len($stations) = 0 or list_contains($stations, police_station))"
 )
+
+
+def _crime_params(pref_code: str, years: tuple[int, ...], modi: tuple[str, ...],
+                  stations: tuple[str, ...], **more: object) -> dict:
+    """The bound values of ``_CRIME_FILTER`` (stations: empty means all)."""
+    return {"pref": pref_code, "years": list(years), "modi": list(modi),
+            "stations": list(stations), **more}
 
 
 def crime_monthly(con: duckdb.DuckDBPyConnection, pref_code: str, years: tuple[int, ...],
@@ -142,10 +151,8 @@ def crime_monthly(con: duckdb.DuckDBPyConnection, pref_code: str, years: tuple[i
         con,
         "select year_month, modus, sum(incidents)::bigint as incidents "
         f"from mart.crime_by_station_month where {_CRIME_FILTER} and year_month is not null "
-        "and (len($stations) = 0 or list_contains($stations, police_station)) "
         "group by all order by year_month, modus",
-        {"pref": pref_code, "years": list(years), "modi": list(modi),
-         "stations": list(stations)},
+        _crime_params(pref_code, years, modi, stations),
     )
 
 
@@ -157,18 +164,18 @@ def crime_totals(con: duckdb.DuckDBPyConnection, pref_code: str, years: tuple[in
         "select coalesce(sum(incidents), 0)::bigint, "
         "coalesce(sum(incidents) filter (where year_month is null), 0)::bigint, "
         "count(distinct police_station), coalesce(bool_or(is_sample), false) "
-        f"from mart.crime_by_station_month where {_CRIME_FILTER} "
-        "and (len($stations) = 0 or list_contains($stations, police_station))",
-        params={"pref": pref_code, "years": list(years), "modi": list(modi),
-                "stations": list(stations)},
+        f"from mart.crime_by_station_month where {_CRIME_FILTER}",
+        params=_crime_params(pref_code, years, modi, stations),
     ).fetchall()[0]
     return {"incidents": row[0], "unknown_month": row[1], "stations": row[2],
             "is_sample": row[3]}
 
 
 def crime_top_stations(con: duckdb.DuckDBPyConnection, pref_code: str, years: tuple[int, ...],
-                       modi: tuple[str, ...], limit: int = 20) -> pl.DataFrame:
-    """The police stations with most incidents, split by modus."""
+                       modi: tuple[str, ...], stations: tuple[str, ...],
+                       limit: int = 20) -> pl.DataFrame:
+    """The police stations (of those chosen; none chosen = all) with most incidents, split by
+    modus."""
     return _frame(
         con,
         "with totals as (select police_station, sum(incidents) as total "
@@ -179,43 +186,44 @@ def crime_top_stations(con: duckdb.DuckDBPyConnection, pref_code: str, years: tu
         "from mart.crime_by_station_month as c join totals as t using (police_station) "
         f"where {_CRIME_FILTER.replace('pref_code', 'c.pref_code')} "
         "group by all order by station_total desc, incidents desc",
-        {"pref": pref_code, "years": list(years), "modi": list(modi), "limit": limit},
+        _crime_params(pref_code, years, modi, stations, limit=limit),
     )
 
 
 def crime_hour_weekday(con: duckdb.DuckDBPyConnection, pref_code: str, years: tuple[int, ...],
-                       modi: tuple[str, ...]) -> pl.DataFrame:
+                       modi: tuple[str, ...], stations: tuple[str, ...]) -> pl.DataFrame:
     """Incidents per ISO weekday and hour (known ones)."""
     return _frame(
         con,
         "select weekday, hour, sum(incidents)::bigint as incidents "
         f"from mart.crime_by_hour_weekday where {_CRIME_FILTER} "
         "and weekday is not null and hour is not null group by all order by weekday, hour",
-        {"pref": pref_code, "years": list(years), "modi": list(modi)},
+        _crime_params(pref_code, years, modi, stations),
     )
 
 
 def crime_place_types(con: duckdb.DuckDBPyConnection, pref_code: str, years: tuple[int, ...],
-                      modi: tuple[str, ...]) -> pl.DataFrame:
+                      modi: tuple[str, ...], stations: tuple[str, ...]) -> pl.DataFrame:
     """Incidents per place type."""
     return _frame(
         con,
         "select place_type, sum(incidents)::bigint as incidents "
         f"from mart.crime_by_place_type where {_CRIME_FILTER} "
         "group by all order by incidents desc",
-        {"pref": pref_code, "years": list(years), "modi": list(modi)},
+        _crime_params(pref_code, years, modi, stations),
     )
 
 
 def crime_by_municipality(con: duckdb.DuckDBPyConnection, pref_code: str,
-                          years: tuple[int, ...], modi: tuple[str, ...]) -> pl.DataFrame:
+                          years: tuple[int, ...], modi: tuple[str, ...],
+                          stations: tuple[str, ...]) -> pl.DataFrame:
     """Incidents per municipality (code and name) and modus."""
     return _frame(
         con,
         "select lg_code, municipality_name, modus, sum(incidents)::bigint as incidents "
         f"from mart.crime_by_municipality where {_CRIME_FILTER} "
         "group by all order by incidents desc",
-        {"pref": pref_code, "years": list(years), "modi": list(modi)},
+        _crime_params(pref_code, years, modi, stations),
     )
 
 
@@ -353,7 +361,8 @@ def plan_status_list(con: duckdb.DuckDBPyConnection, pref_codes: tuple[str, ...]
     """Every government's plan status, filtered (empty tuple = no filter)."""
     return _frame(
         con,
-        "select s.lg_code, p.name_ja as pref_name_ja, s.full_name_ja, s.level, s.status, "
+        "select s.lg_code, p.name_ja as pref_name_ja, p.name_en as pref_name_en, "
+        "s.full_name_ja, s.level, s.status, "
         "s.method, s.included_in, s.plan_name, s.adopted_on, s.period_start_on, "
         "s.period_end_on, s.as_of_on, s.is_sample "
         "from mart.plan_status as s join mart.prefecture as p using (pref_code) "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +17,9 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from dashboard import queries, tables, theme
+from dashboard import charts, downloads, links, queries, tables, theme
 from dashboard.i18n import LANGUAGES, date_label, t
 from warehouse import db
-from warehouse.export.files import to_csv_bytes, to_xlsx_bytes
 from warehouse.settings import Settings
 
 
@@ -117,6 +116,22 @@ def require_warehouse() -> None:
         st.stop()
 
 
+def chart(figure: Any, key: str, *, title: str, source: str, as_of: date | None = None,
+          is_sample: bool = False, footer: bool = True) -> None:
+    """A panel's chart, carrying its title, source, as-of date and sample mark in the figure (so
+    an exported image has them), then the panel's footer."""
+    current = lang()
+    note = t("chart_source_note", current, source=source)
+    if as_of is not None:
+        note += t("chart_as_of_note", current, as_of=date_label(as_of, current))
+    if is_sample:
+        note += t("note_separator", current) + t("sample_mark", current)
+    st.plotly_chart(charts.with_provenance(figure, title, note), key=key,
+                    config={"toImageButtonOptions": {"filename": key}})
+    if footer:
+        panel_footer(source, as_of, is_sample=is_sample)
+
+
 def panel_footer(source: str, as_of: date | None, *, is_sample: bool = False) -> None:
     """The line under every panel: where the figures come from, as of when, sample or not."""
     current = lang()
@@ -128,7 +143,32 @@ def panel_footer(source: str, as_of: date | None, *, is_sample: bool = False) ->
         st.caption(f":orange-badge[{t('sample_mark', current)}]")
 
 
+def measure_name(measure: str) -> str:
+    """A measure's one name (``measure_<id>`` in ``dashboard.i18n``), the same on every page."""
+    return t(f"measure_{measure}", lang())
+
+
+def measure_help(measure: str) -> str:
+    """A measure's one definition, for ``help=`` beside it."""
+    return t(f"measure_{measure}_help", lang())
+
+
+def definitions(*measures: str) -> None:
+    """The definitions of a page's measures, one click away (an expander)."""
+    with st.expander(t("definitions_title", lang()), icon=":material/menu_book:"):
+        for measure in measures:
+            st.markdown(f"**{measure_name(measure)}**  \n{measure_help(measure)}")
+
+
 # --- filters that live in the URL, so a view can be sent as a link --------------------------
+
+def ignores_filters(*labels: str) -> None:
+    """Say under a panel which of its page's filters it does not follow (issue 13: every panel
+    follows every filter of its page, or says plainly which it does not)."""
+    current = lang()
+    joiner = "」「" if current == "ja" else "”, “"
+    st.caption(t("ignores_filter", current, filters=joiner.join(labels)))
+
 
 def _url_value(key: str) -> str | None:
     return st.query_params.get(key)
@@ -148,6 +188,46 @@ def _sync(key: str, multi: bool) -> None:
         st.query_params.pop(key, None)
     else:
         st.query_params[key] = str(value)
+
+
+def _sync_map_kind(key: str) -> None:
+    st.query_params["map"] = st.session_state[key] or "tile"
+
+
+def map_kind(key: str) -> str:
+    """The tile-grid / geographic map switch, kept in the URL (?map=geo) and carried to the
+    other pages by the navigation, so a shared link shows the same map."""
+    current = lang()
+    wanted = st.query_params.get("map")
+    kind = st.segmented_control(
+        t("map_kind", current), list(links.MAP_KINDS),
+        default=wanted if wanted in links.MAP_KINDS else "tile",
+        format_func=lambda k: t(f"map_{k}", current), key=key, on_change=_sync_map_kind,
+        args=(key,),
+    )
+    return kind or "tile"
+
+
+def _sync_indicator(key: str, by_key: dict[str, dict]) -> None:
+    for name in ("plan", "indicator", "unit", "series"):
+        st.query_params.pop(name, None)
+    row = by_key[st.session_state[key]]
+    st.query_params.update(links.indicator_params(
+        row["edition"], row["indicator_number"], row["indicator_name"], row["unit"]))
+
+
+def url_indicator_select(label: str, series: pl.DataFrame, labels: dict[str, str], *,
+                         where=st) -> str:
+    """A selectbox of indicator series whose choice is kept in the URL readably
+    (?plan=2&indicator=1-1&unit=%), not by the series' internal key."""
+    rows = series.to_dicts()
+    by_key = {row["series_key"]: row for row in rows}
+    keys = list(labels)
+    wanted = links.find_series(rows, st.query_params)
+    index = keys.index(wanted) if wanted in keys else 0
+    return where.selectbox(label, keys, index=index, format_func=labels.get,
+                           key="url_indicator", on_change=_sync_indicator,
+                           args=("url_indicator", by_key))
 
 
 def url_selectbox(label: str, options: list, key: str, *, format_func=str, where=st) -> Any:
@@ -182,17 +262,31 @@ def table(frame: pl.DataFrame, *, column_config: dict | None = None, **kwargs: A
 
 # --- downloads ---------------------------------------------------------------------------------
 
-def download_buttons(frame, name: str, *, key: str) -> None:
-    """CSV (UTF-8 with BOM, opens in Excel) and XLSX downloads that do not reset the page.
+def provenance(title: str, source: str, as_of: date | None = None, *, is_sample: bool = False,
+               filters: str = "") -> downloads.Provenance:
+    """A panel's provenance for its downloads: its footer's source, as-of date and sample mark,
+    with when the warehouse was published."""
+    built = load(queries.published_at)
+    return downloads.Provenance(title=title, source=source, as_of=as_of,
+                                published_at=datetime.fromisoformat(built) if built else None,
+                                is_sample=is_sample, filters=filters)
+
+
+def download_buttons(frame: pl.DataFrame, name: str, *, key: str,
+                     provenance: downloads.Provenance) -> None:
+    """CSV (UTF-8 with BOM, opens in Excel) and XLSX downloads that do not reset the page, each
+    carrying the panel's provenance (CSV columns, an XLSX 説明 sheet).
 
     The files are made only when a button is clicked (a callable as ``data``), so a page with
     large tables renders as fast as one without.
     """
     current = lang()
     row = st.container(horizontal=True)
-    row.download_button(t("download_csv", current), lambda: to_csv_bytes(frame), f"{name}.csv",
+    row.download_button(t("download_csv", current),
+                        lambda: downloads.csv_bytes(frame, provenance, current), f"{name}.csv",
                         "text/csv", key=f"{key}_csv", on_click="ignore")
-    row.download_button(t("download_xlsx", current), lambda: to_xlsx_bytes(frame, name),
+    row.download_button(t("download_xlsx", current),
+                        lambda: downloads.xlsx_bytes(frame, name, provenance, current),
                         f"{name}.xlsx",
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         key=f"{key}_xlsx", on_click="ignore")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import polars as pl
 import streamlit as st
 
 from dashboard import charts, queries, state
-from dashboard.i18n import modus_label, number_label, t
+from dashboard.i18n import modus_label, number_label, place_type_label, t
 from warehouse.export.suppression import mark_suppressed, suppress_small_counts, threshold_for
 
 lang = state.lang()
@@ -36,12 +34,19 @@ modi = state.url_multiselect(t("filter_modus", lang), options["modi"], "modus",
     or options["modi"]
 stations = state.url_multiselect(t("filter_stations", lang), options["stations"], "station",
                                  where=filters[3], placeholder=t("all_selected", lang))
-key = (pref_code, tuple(sorted(years)), tuple(modi))
-totals = state.load(queries.crime_totals, *key, tuple(stations))
+# Every panel below follows every filter above (prefecture, years, modus, stations).
+filter_text = " / ".join([
+    names[pref_code], t("list_separator", lang).join(str(y) for y in sorted(years)),
+    t("list_separator", lang).join(modus_label(m, lang) for m in modi),
+    t("list_separator", lang).join(stations) if stations else t("all_stations", lang),
+])
+key = (pref_code, tuple(sorted(years)), tuple(modi), tuple(stations))
+totals = state.load(queries.crime_totals, *key)
 # Generated sample data (data/sample/crime, データ区分 = サンプル) is named and marked as such.
 is_sample = bool(totals["is_sample"])
+joiner = t("list_separator", lang)
 source = t("crime_sample_source" if is_sample else "crime_source", lang, pref=names[pref_code],
-           years="・".join(str(y) for y in sorted(years)))
+           years=joiner.join(str(y) for y in sorted(years)))
 
 kpis = st.columns(3)
 kpis[0].metric(t("kpi_incidents", lang), number_label(totals["incidents"]))
@@ -49,13 +54,12 @@ kpis[1].metric(t("kpi_unknown_month", lang), number_label(totals["unknown_month"
 kpis[2].metric(t("kpi_stations", lang), number_label(totals["stations"]))
 
 st.subheader(t("crime_trend_title", lang))
-monthly = state.load(queries.crime_monthly, *key, tuple(stations))
+monthly = state.load(queries.crime_monthly, *key)
 # Incidents are published in the year they are recorded; a few occurred years before. The
 # chart shows the data years and says how many occurred earlier.
-start = date(min(years), 1, 1)
-earlier = monthly.filter(pl.col("year_month") < start)["incidents"].sum()
-st.plotly_chart(charts.crime_trend(monthly.filter(pl.col("year_month") >= start), lang),
-                key="crime_trend")
+shown, earlier, start = charts.within_data_years(monthly, min(years))
+state.chart(charts.crime_trend(shown, lang), "crime_trend", title=t("crime_trend_title", lang),
+            source=source, is_sample=is_sample, footer=False)
 if earlier:
     st.caption(t("crime_earlier_note", lang, n=f"{earlier:,}", start=f"{start:%Y-%m}"))
 state.panel_footer(source, None, is_sample=is_sample)
@@ -64,21 +68,29 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("crime_heatmap_title", lang))
     heat = state.load(queries.crime_hour_weekday, *key)
-    st.plotly_chart(charts.hour_weekday_heatmap(heat, lang), key="crime_heatmap")
+    state.chart(charts.hour_weekday_heatmap(heat, lang), "crime_heatmap",
+                title=t("crime_heatmap_title", lang), source=source, is_sample=is_sample,
+                footer=False)
     st.caption(t("crime_heatmap_note", lang))
     state.panel_footer(source, None, is_sample=is_sample)
 with right:
     st.subheader(t("crime_place_title", lang))
-    places = state.load(queries.crime_place_types, *key)
-    st.plotly_chart(charts.simple_bars(places["place_type"].to_list(),
-                                       places["incidents"].to_list(), lang,
-                                       height=320), key="crime_places")
-    state.panel_footer(source, None, is_sample=is_sample)
+    # Two layouts name the same place differently (駐車場・駐輪場, 駐車（輪）場): one bar each
+    # name in the language.
+    places = (state.load(queries.crime_place_types, *key)
+              .with_columns(pl.col("place_type").map_elements(
+                  lambda p: place_type_label(p, lang), return_dtype=pl.String))
+              .group_by("place_type").agg(pl.col("incidents").sum())
+              .sort("incidents", "place_type", descending=[True, False]))
+    state.chart(charts.simple_bars(places["place_type"].to_list(),
+                                   places["incidents"].to_list(), lang, height=320),
+                "crime_places", title=t("crime_place_title", lang), source=source,
+                is_sample=is_sample)
 
 st.subheader(t("crime_top_title", lang))
 top = state.load(queries.crime_top_stations, *key)
-st.plotly_chart(charts.stacked_bars(top, "police_station", lang), key="crime_top")
-state.panel_footer(source, None, is_sample=is_sample)
+state.chart(charts.stacked_bars(top, "police_station", lang), "crime_top",
+            title=t("crime_top_title", lang), source=source, is_sample=is_sample)
 
 st.subheader(t("crime_municipality_title", lang))
 by_municipality = state.load(queries.crime_by_municipality, *key)
@@ -99,8 +111,11 @@ else:
                                .alias(t("col_incidents", lang))) \
         .sort(t("col_incidents", lang), descending=True) \
         .rename({"lg_code": t("col_lg_code", lang),
-                 "municipality_name": t("col_municipality", lang)})
+                 "municipality_name": t("col_municipality", lang),
+                 **{m: modus_label(m, lang) for m in by_municipality["modus"].unique()}})
 state.table(table, hide_index=True, height=320)
-state.download_buttons(table, f"crime_by_municipality_{pref_code}", key="crime_muni")
+state.download_buttons(table, f"crime_by_municipality_{pref_code}", key="crime_muni",
+                       provenance=state.provenance(t("crime_municipality_title", lang), source,
+                                                   is_sample=is_sample, filters=filter_text))
 st.caption(t("crime_rates_note", lang))
 state.panel_footer(source, None, is_sample=is_sample)

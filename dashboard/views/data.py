@@ -83,7 +83,8 @@ else:
         "quarantined_path": t("col_kept_as", lang)})
     # The quarantine folder is a path on the server: in the download, not on the page.
     state.table(table.drop(t("col_kept_as", lang)), hide_index=True)
-    state.download_buttons(table, "rejected_files", key="rejected")
+    state.download_buttons(table, "rejected_files", key="rejected", provenance=state.provenance(
+        t("rejected_title", lang), t("source_run_records", lang)))
 
 st.subheader(t("held_title", lang))
 held = state.load(queries.held_files)
@@ -98,7 +99,8 @@ else:
         "held_path": t("col_kept_as", lang)})
     # As for rejected files: the held/ folder is a path on the server, in the download only.
     state.table(table.drop(t("col_kept_as", lang)), hide_index=True)
-    state.download_buttons(table, "held_files", key="held")
+    state.download_buttons(table, "held_files", key="held", provenance=state.provenance(
+        t("held_title", lang), t("source_run_records", lang)))
 
 st.subheader(t("templates_title", lang))
 st.caption(t("templates_caption", lang))
@@ -141,7 +143,8 @@ st.subheader(t("files_title", lang))
 state.table(files.drop("dataset_key", "sha256"), hide_index=True)
 with st.expander(t("raw_ids", lang)):
     state.table(files.select("file_name", "dataset_key", "sha256"), hide_index=True)
-state.download_buttons(files, "loaded_files", key="files")
+state.download_buttons(files, "loaded_files", key="files", provenance=state.provenance(
+    t("files_title", lang), t("source_run_records", lang)))
 
 st.subheader(t("findings_title", lang))
 state.table(state.load(queries.file_findings), hide_index=True)

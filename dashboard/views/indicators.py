@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, maps, queries, state
-from dashboard.i18n import t
+from dashboard.i18n import data_unit_label, indicator_label, source_label, t
 from dashboard.safe import markdown_text
 
 lang = state.lang()
@@ -19,24 +19,23 @@ if series.height == 0:
     st.info(t("indicator_none", lang))
     st.stop()
 labels = {
-    row["series_key"]: (f"【{row['indicator_number']}】" if row["indicator_number"] else "")
-    + f"{row['indicator_name']}（{row['unit']}）"
+    row["series_key"]: t("indicator_option" if row["indicator_number"]
+                         else "indicator_option_no_number", lang,
+                         number=row["indicator_number"],
+                         name=indicator_label(row["indicator_name"], lang),
+                         unit=data_unit_label(row["unit"], lang))
     for row in series.iter_rows(named=True)
 }
-series_key = state.url_selectbox(
-    t("filter_indicator", lang),
-    list(labels),
-    "series",
-    format_func=labels.get,
-    where=st.columns([2, 3])[0],
-)
+series_key = state.url_indicator_select(t("filter_indicator", lang), series, labels,
+                                        where=st.columns([2, 3])[0])
 values = state.load(queries.indicator_values, series_key)
-unit = values["unit"].drop_nulls().first() or ""
+unit = data_unit_label(values["unit"].drop_nulls().first(), lang)
 names = state.prefecture_names(values, lang)
 names["00"] = t("national", lang)
 is_sample = bool(values["is_sample"].any())
 sources = values["source"].drop_nulls().unique(maintain_order=True).to_list()
-source = markdown_text(" / ".join(sources[:3]))  # delivered text
+source_text = " / ".join(source_label(s, lang) for s in sources[:3])
+source = markdown_text(source_text)  # delivered text: inert on the page
 
 prefectures = [c for c in values["pref_code"].unique(maintain_order=True).to_list() if c != "00"]
 if not prefectures:
@@ -53,7 +52,10 @@ st.subheader(t("indicator_trend_title", lang))
 shown = values.filter(
     pl.col("value").is_not_null() & (pl.col("is_national") | pl.col("pref_code").is_in(chosen))
 )
-st.plotly_chart(charts.indicator_trend(shown, names, lang, unit), key="indicator_trend")
+state.chart(charts.indicator_trend(shown, names, lang, unit), "indicator_trend",
+            title=t("title_for", lang, title=t("indicator_trend_title", lang),
+                    what=labels[series_key]),
+            source=source_text, footer=False, is_sample=is_sample)
 state.panel_footer(source, None, is_sample=is_sample)
 
 if prefectures:
@@ -64,15 +66,20 @@ if prefectures:
     )
     latest = values.filter((pl.col("period") == latest_period) & ~pl.col("is_national"))
     st.subheader(t("indicator_map_title", lang, period=markdown_text(latest_period)))
-    st.plotly_chart(
+    state.chart(
         maps.tile_grid(
             latest.with_columns(label=state.short_name(lang)),
             "value",
             text_col="label",
             value_label=unit,
+            lang=lang,
         ),
-        key="indicator_map",
+        "indicator_map",
+        title=t("title_for", lang, title=t("indicator_map_title", lang, period=latest_period),
+                what=labels[series_key]),
+        source=source_text, is_sample=bool(latest["is_sample"].any()), footer=False,
     )
+    state.ignores_filters(t("filter_compare", lang))
     state.panel_footer(source, None, is_sample=bool(latest["is_sample"].any()))
 
 table = values.select(
@@ -80,12 +87,19 @@ table = values.select(
     pl.col("pref_code").replace_strict(names).alias(t("col_prefecture", lang)),
     pl.col("period").alias(t("col_period_label", lang)),
     pl.col("value").alias(t("col_value", lang)),
-    pl.col("unit").alias(t("col_unit", lang)),
+    pl.col("unit").map_elements(lambda u: data_unit_label(u, lang), return_dtype=pl.String)
+    .alias(t("col_unit", lang)),
     "numerator",
     "denominator",
     "value_note",
-    pl.col("source").alias(t("col_source", lang)),
+    pl.col("source").map_elements(lambda s: source_label(s, lang), return_dtype=pl.String)
+    .alias(t("col_source", lang)),
     "is_sample",
 )
 state.table(table, hide_index=True, height=360)
-state.download_buttons(table, "indicator_values", key="indicator_table")
+state.ignores_filters(t("filter_compare", lang))
+state.download_buttons(table, "indicator_values", key="indicator_table",
+                       provenance=state.provenance(t("title_for", lang,
+                                                     title=t("page_indicators", lang),
+                                                     what=labels[series_key]), source_text,
+                                                   is_sample=is_sample))

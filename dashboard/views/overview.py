@@ -10,6 +10,7 @@ from dashboard.i18n import (
     PLAN_LEVELS,
     date_label,
     number_label,
+    source_label,
     t,
     unit_label,
     year_range_label,
@@ -48,7 +49,7 @@ for column, level, key in zip(columns[1:], ("prefecture", "designated_city", "mu
         column.metric(t(key, lang), number_label(rows["value"][0]),
                       help=t("of_total", lang, total=f"{governments[level]:,}"))
 if plans_all.height:
-    state.panel_footer(plans_all["source"][0], plans_all["as_of_on"][0])
+    state.panel_footer(source_label(plans_all["source"][0], lang), plans_all["as_of_on"][0])
 
 left, right = st.columns([3, 2])
 
@@ -64,20 +65,22 @@ with left:
             .otherwise(pl.lit(t("not_participating", lang))),
             label=state.short_name(lang),
         )
-        kind = st.segmented_control(
-            t("map_kind", lang), ["tile", "geo"], default="tile",
-            format_func=lambda k: t(f"map_{k}", lang), key="overview_map_kind",
-        )
+        kind = state.map_kind("overview_map_kind")
         order = [t("participating", lang), t("not_participating", lang)]
         if kind == "geo":
             figure = maps.choropleth(labelled, "status", label_col="label", categorical=True,
-                                     category_order=order)
+                                     category_order=order, lang=lang)
         else:
             figure = maps.tile_grid(labelled, "status", text_col="label", categorical=True,
-                                    category_order=order)
-        st.plotly_chart(figure, key="overview_map")
-        state.panel_footer(uptake["source"][0], uptake["as_of_on"][0],
-                           is_sample=bool(uptake["is_sample"].any()))
+                                    category_order=order, lang=lang)
+        # The map shows participation only: sample when participation itself comes from
+        # sample records (not when only the records' menus and amounts are sample).
+        state.chart(figure, "overview_map",
+                    title=t("subsidy_map_title", lang,
+                            fy=state.fiscal_year_label(fiscal_year, lang)),
+                    source=source_label(uptake["source"][0], lang),
+                    as_of=uptake["as_of_on"][0],
+                    is_sample=bool(uptake["is_participation_sample"].any()))
         if kind == "geo":
             st.caption(maps.ATTRIBUTION_JA if lang == "ja" else maps.ATTRIBUTION_EN)
 
@@ -86,7 +89,9 @@ with right:
     st.subheader(t("plans_title", lang))
     plans = total("local_plans", "governments_with_plan")
     if plans.height:
-        st.plotly_chart(charts.plan_counts_bar(plans, governments, lang), key="overview_plans")
+        state.chart(charts.plan_counts_bar(plans, governments, lang), "overview_plans",
+                    title=t("plans_title", lang), source=source_label(plans["source"][0], lang),
+                    as_of=plans["as_of_on"][0], footer=False)
         table = pl.DataFrame({
             "level": [t(f"level_{lv}", lang) for lv in PLAN_LEVELS],
             "all": [plans.filter((pl.col("level") == lv) & (pl.col("method") == "all"))["value"]
@@ -105,7 +110,7 @@ with right:
             "governments": t("governments", lang),
         })
         state.table(table, hide_index=True)
-        state.panel_footer(plans["source"][0], plans["as_of_on"][0])
+        state.panel_footer(source_label(plans["source"][0], lang), plans["as_of_on"][0])
 
 # --- national programme figures --------------------------------------------------------------
 st.subheader(t("programmes_title", lang))
@@ -132,11 +137,11 @@ for topic, measure, where, key in PROGRAMME_ROWS:
             t("col_value", lang): number_label(row["value"]),
             t("col_unit", lang): unit_label(row["unit"], lang),
             t("col_as_of", lang): date_label(row["as_of_on"], lang),
-            t("col_section", lang): row["section"],
+            t("col_section", lang): source_label(row["section"], lang),
         })
 if records:
     state.table(pl.DataFrame(records), hide_index=True)
-    state.panel_footer(totals["source"][0], None)
+    state.panel_footer(source_label(totals["source"][0], lang), None)
 
 # --- crime open data -------------------------------------------------------------------------
 st.subheader(t("crime_title", lang))
@@ -145,10 +150,17 @@ if crime.height == 0:
     st.info(t("crime_none", lang))
 else:
     names = crime[state.name_column(lang)].unique(maintain_order=True).to_list()
-    st.write(t("crime_total", lang, prefs="・".join(names),
+    st.write(t("crime_total", lang, prefs=t("list_separator", lang).join(names),
                years=year_range_label(crime["data_year"].min(), crime["data_year"].max()),
                n=f"{crime['incidents'].sum():,}"))
-    st.plotly_chart(charts.crime_trend(state.load(queries.crime_by_month), lang),
-                    key="overview_crime")
+    # Trimmed to the data years as on the crime page; incidents that occurred earlier are
+    # counted in a note.
+    shown, earlier, start = charts.within_data_years(state.load(queries.crime_by_month),
+                                                     crime["data_year"].min())
+    state.chart(charts.crime_trend(shown, lang), "overview_crime", title=t("crime_title", lang),
+                source=t("crime_source_all", lang), is_sample=bool(crime["is_sample"].any()),
+                footer=False)
+    if earlier:
+        st.caption(t("crime_earlier_note", lang, n=f"{earlier:,}", start=f"{start:%Y-%m}"))
     state.panel_footer(t("crime_source_all", lang), None,
                        is_sample=bool(crime["is_sample"].any()))

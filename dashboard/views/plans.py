@@ -11,11 +11,13 @@ from dashboard.i18n import (
     date_label,
     level_labels,
     number_label,
+    percent_label,
     status_labels,
     t,
 )
 
 lang = state.lang()
+COVERAGE = "municipal_coverage"  # one measure, one name and definition (dashboard.i18n)
 
 st.title(t("page_plans", lang))
 st.caption(t("plans_caption", lang))
@@ -35,13 +37,20 @@ for column, level in zip(columns, PLAN_LEVELS, strict=True):
     row = national.filter(pl.col("level") == level)
     if row.height:
         row = row.row(0, named=True)
+        measure = COVERAGE if level == "municipality" else "level_coverage"
         column.metric(
             levels[level],
             f"{number_label(row['with_plan'])} / {number_label(row['governments'])}",
-            help=f"{t('coverage', lang)} {row['with_plan'] / row['governments']:.1%}",
+            help=state.measure_help(measure),
         )
-        column.caption(f"{t('coverage', lang)} {row['with_plan'] / row['governments']:.1%}")
+        column.caption(
+            f"{state.measure_name(measure)} {percent_label(row['with_plan'] / row['governments'])}"
+        )
 state.panel_footer(source, as_of, is_sample=is_sample)
+state.definitions(COVERAGE, "level_coverage")
+# The filters further down choose rows of the government list; the national panels say so.
+LIST_FILTERS = (t("filter_prefecture", lang), t("filter_level", lang), t("filter_status", lang))
+state.ignores_filters(*LIST_FILTERS)
 
 # Against the white paper: counts by level and method on the same date, as `saihan check` has
 # them.
@@ -66,7 +75,10 @@ with left:
         )
         .with_columns(pl.col("value").cast(pl.Float64))
     )
-    st.plotly_chart(charts.plan_counts_bar(plans, governments, lang), key="plans_levels")
+    state.chart(charts.plan_counts_bar(plans, governments, lang), "plans_levels",
+                title=t("plans_vs_published", lang), source=source, as_of=as_of,
+                is_sample=is_sample, footer=False)
+    state.ignores_filters(*LIST_FILTERS)
     compared = reconciliation.filter(pl.col("as_of_on") == as_of)
     if compared.height and (compared["status"] == "match").all():
         st.success(t("plans_reconciled", lang, as_of=date_label(as_of, lang)))
@@ -74,22 +86,27 @@ with left:
         st.warning(t("plans_differ", lang))
     state.panel_footer(source, as_of, is_sample=is_sample)
 with right:
-    st.subheader(t("plans_map_title", lang))
+    st.subheader(t("plans_map_title", lang, measure=state.measure_name(COVERAGE)),
+                 help=state.measure_help(COVERAGE))
     coverage = state.load(queries.plan_coverage_by_prefecture, "municipality").with_columns(
         label=state.short_name(lang),
         percent=(pl.col("coverage_ratio") * 100).round(1),
     )
-    st.plotly_chart(
+    state.chart(
         maps.tile_grid(
             coverage,
             "percent",
             text_col="label",
-            value_label=t("coverage", lang),
-            value_format=lambda v: f"{v:.0f}%",
+            value_label=state.measure_name(COVERAGE),
+            value_format=lambda v: percent_label(v / 100),
             zrange=(0, 100),
+            lang=lang,
         ),
-        key="plans_map",
+        "plans_map",
+        title=t("plans_map_title", lang, measure=state.measure_name(COVERAGE)),
+        source=source, as_of=as_of, is_sample=is_sample, footer=False,
     )
+    state.ignores_filters(*LIST_FILTERS)
     state.panel_footer(source, as_of, is_sample=is_sample)
 
 st.subheader(t("plans_list_title", lang))
@@ -129,7 +146,7 @@ method_names = {
 }
 table = listing.select(
     pl.col("lg_code").alias(t("col_lg_code", lang)),
-    pl.col("pref_name_ja").alias(t("col_prefecture", lang)),
+    pl.col("pref_name_ja" if lang == "ja" else "pref_name_en").alias(t("col_prefecture", lang)),
     pl.col("full_name_ja").alias(t("col_government", lang)),
     pl.col("level")
     .replace_strict(levels, default=pl.col("level"))
@@ -148,5 +165,12 @@ table = listing.select(
 )
 st.caption(f"{listing.height:,} / {int(national['governments'].sum()):,}")
 state.table(table, hide_index=True, height=420)
-state.download_buttons(table, "plan_status", key="plans_list")
+filter_text = " / ".join(
+    "・".join(labels[v] for v in chosen) or t("all_selected", lang)
+    for chosen, labels in ((chosen_prefs, names), (chosen_levels, levels),
+                           (chosen_statuses, statuses))
+)
+state.download_buttons(table, "plan_status", key="plans_list", provenance=state.provenance(
+    t("plans_list_title", lang), source, as_of, is_sample=bool(listing["is_sample"].any()),
+    filters=filter_text))
 state.panel_footer(source, as_of, is_sample=bool(listing["is_sample"].any()))

@@ -7,14 +7,18 @@ import streamlit as st
 
 from dashboard import charts, queries, state
 from dashboard.i18n import (
+    data_unit_label,
     date_label,
+    indicator_label,
     level_labels,
+    percent_label,
     status_labels,
     t,
 )
 from dashboard.safe import markdown_text
 
 lang = state.lang()
+COVERAGE = "municipal_coverage"  # one measure, one name and definition (dashboard.i18n)
 
 st.title(t("page_progress", lang))
 st.caption(t("progress_caption", lang))
@@ -32,7 +36,7 @@ scorecard = progress.join(prefectures.select("pref_code", "name_en"), on="pref_c
     pl.col("plan_status")
     .replace_strict(status_names, default=pl.col("plan_status"))
     .alias(t("col_own_plan", lang)),
-    (pl.col("municipal_coverage_ratio") * 100).round(1).alias(t("col_municipal_coverage", lang)),
+    (pl.col("municipal_coverage_ratio") * 100).round(1).alias(state.measure_name(COVERAGE)),
     ((pl.col("municipal_coverage_ratio") - pl.col("national_municipal_coverage_ratio")) * 100)
     .round(1)
     .alias(t("col_vs_national", lang)),
@@ -44,17 +48,20 @@ scorecard = progress.join(prefectures.select("pref_code", "name_en"), on="pref_c
     pl.col("indicators_reported").alias(t("col_indicators", lang)),
 )
 st.subheader(t("scorecard_title", lang))
+state.definitions(COVERAGE)
 state.table(
     scorecard,
     hide_index=True,
     height=420,
     column_config={
-        t("col_municipal_coverage", lang): st.column_config.ProgressColumn(
-            format="%.1f%%", min_value=0, max_value=100
+        state.measure_name(COVERAGE): st.column_config.ProgressColumn(
+            format="%.1f%%", min_value=0, max_value=100, help=state.measure_help(COVERAGE)
         ),
     },
 )
-state.download_buttons(scorecard, "scorecard", key="scorecard")
+state.download_buttons(scorecard, "scorecard", key="scorecard", provenance=state.provenance(
+    t("scorecard_title", lang), t("lineage_source_templates", lang), is_sample=is_sample))
+state.ignores_filters(t("choose_prefecture", lang))
 state.panel_footer(t("lineage_source_templates", lang), None, is_sample=is_sample)
 
 st.divider()
@@ -81,14 +88,16 @@ with plan_col:
             f"{date_label(end, lang) if end else ''}"
         )
 with coverage_col:
-    st.subheader(t("detail_coverage", lang))
+    st.subheader(state.measure_name(COVERAGE))
     if row["municipal_coverage_ratio"] is not None:
-        delta = (row["municipal_coverage_ratio"] - row["national_municipal_coverage_ratio"]) * 100
+        national_ratio = row["national_municipal_coverage_ratio"]
+        delta = (row["municipal_coverage_ratio"] - national_ratio) * 100
         st.metric(
-            t("col_municipal_coverage", lang),
-            f"{row['municipal_coverage_ratio']:.1%}",
+            state.measure_name(COVERAGE),
+            percent_label(row["municipal_coverage_ratio"]),
             f"{delta:+.1f} pt",
-            help=t("national_coverage", lang, v=f"{row['national_municipal_coverage_ratio']:.1%}"),
+            help=state.measure_help(COVERAGE) + " "
+            + t("national_coverage", lang, v=percent_label(national_ratio)),
         )
         st.caption(f"{row['municipalities_with_plan']} / {row['municipalities']}")
 with subsidy_col:
@@ -118,15 +127,17 @@ if history.height == 0:
     st.info(t("indicator_none", lang))
 for i, (_, rows) in enumerate(history.group_by("series_key", maintain_order=True)):
     first = rows.row(0, named=True)
-    name, unit = markdown_text(first["indicator_name"]), markdown_text(first["unit"])
-    st.markdown(f"**{name}**（{unit}）")
+    name = indicator_label(first["indicator_name"], lang)
+    unit = data_unit_label(first["unit"], lang)
+    st.markdown(t("indicator_option_no_number", lang, name=f"**{markdown_text(name)}**",
+                  unit=markdown_text(unit)))
     figure = charts.indicator_trend(
-        rows, {"00": t("national", lang), pref_code: names[pref_code]}, lang, first["unit"]
+        rows, {"00": t("national", lang), pref_code: names[pref_code]}, lang, unit
     )
-    st.plotly_chart(figure, key=f"progress_indicator_{i}")
-    state.panel_footer(
-        t("lineage_source_templates", lang), None, is_sample=bool(rows["is_sample"].any())
-    )
+    state.chart(figure, f"progress_indicator_{i}",
+                title=t("title_for", lang, title=name, what=names[pref_code]),
+                source=t("lineage_source_templates", lang),
+                is_sample=bool(rows["is_sample"].any()))
 
 st.subheader(t("detail_municipalities", lang))
 listing = state.load(queries.plan_status_list, (pref_code,), (), ())
@@ -143,7 +154,12 @@ table = listing.select(
     pl.col("adopted_on").alias(t("col_adopted_on", lang)),
 )
 state.table(table, hide_index=True, height=360)
-state.download_buttons(table, f"plan_status_{pref_code}", key="progress_list")
+state.download_buttons(table, f"plan_status_{pref_code}", key="progress_list",
+                       provenance=state.provenance(
+                           t("title_for", lang, title=t("detail_municipalities", lang),
+                             what=names[pref_code]),
+                           t("lineage_source_templates", lang), listing["as_of_on"].max(),
+                           is_sample=bool(listing["is_sample"].any())))
 state.panel_footer(
     t("lineage_source_templates", lang), None, is_sample=bool(listing["is_sample"].any())
 )

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, maps, queries, state
-from dashboard.i18n import number_label, t
+from dashboard.i18n import number_label, source_label, t
 from warehouse import reference
 
 lang = state.lang()
@@ -40,7 +40,8 @@ if year_row["project_cost_yen"] is not None:
     kpis[2].metric(t("kpi_national_share", lang),
                    t("yen_amount", lang, v=number_label(year_row["national_share_yen"])))
 if published_source.len():
-    state.panel_footer(published_source[0], detail["as_of_on"].drop_nulls().first())
+    state.panel_footer(source_label(published_source[0], lang),
+                       detail["as_of_on"].drop_nulls().first())
 if year_row["project_cost_yen"] is not None:
     state.panel_footer(t("sample_records_source", lang) if records_sample
                        else t("source_kind_subsidy_records", lang), None,
@@ -53,35 +54,45 @@ with left:
         .otherwise(pl.lit(t("not_participating", lang))),
         label=state.short_name(lang),
     )
-    kind = st.segmented_control(t("map_kind", lang), ["tile", "geo"], default="tile",
-                                format_func=lambda k: t(f"map_{k}", lang), key="subsidy_map_kind")
+    kind = state.map_kind("subsidy_map_kind")
     order = [t("participating", lang), t("not_participating", lang)]
     drawer = maps.choropleth if kind == "geo" else maps.tile_grid
     label_arg = {"label_col": "label"} if kind == "geo" else {"text_col": "label"}
-    st.plotly_chart(drawer(labelled, "status", categorical=True, category_order=order,
-                           **label_arg), key="subsidy_map")
-    state.panel_footer(participation_label, detail["as_of_on"].drop_nulls().first(),
-                       is_sample=bool(detail["is_participation_sample"].any()))
+    state.chart(drawer(labelled, "status", categorical=True, category_order=order, lang=lang,
+                       **label_arg), "subsidy_map",
+                title=t("title_for", lang, title=t("kpi_participating", lang),
+                        what=state.fiscal_year_label(fiscal_year, lang)),
+                source=participation_label, as_of=detail["as_of_on"].drop_nulls().first(),
+                is_sample=bool(detail["is_participation_sample"].any()))
     if kind == "geo":
         st.caption(maps.ATTRIBUTION_JA if lang == "ja" else maps.ATTRIBUTION_EN)
 with right:
     st.subheader(t("subsidy_years_title", lang))
-    st.plotly_chart(charts.simple_bars(
+    # Every fiscal year is shown: say where each year's participation comes from.
+    kinds = set(years["participation_source"].to_list())
+    years_label = (t("participation_from_published", lang) if kinds == {"published"}
+                   else t("participation_from_records", lang) if "published" not in kinds
+                   else t("participation_from_both", lang))
+    state.chart(charts.simple_bars(
         [state.fiscal_year_label(y, lang) for y in years["fiscal_year"]],
         years["participating"].to_list(), lang, height=220,
-        value_title=t("kpi_participating", lang)), key="subsidy_years")
-    state.panel_footer(participation_label, None,
+        value_title=t("kpi_participating", lang)), "subsidy_years",
+        title=t("subsidy_years_title", lang), source=years_label,
+        is_sample=bool(years["is_participation_sample"].any()), footer=False)
+    state.ignores_filters(t("filter_fiscal_year", lang))
+    state.panel_footer(years_label, None,
                        is_sample=bool(years["is_participation_sample"].any()))
     menus = reference.menu_keys()
     counts = [int(detail[f"runs_{m}"].fill_null(False).sum()) for m in menus]
     if any(counts):
         st.subheader(t("subsidy_menus_title", lang))
-        st.plotly_chart(charts.simple_bars([t(f"menu_{m}", lang) for m in menus], counts, lang,
-                                           height=260, value_title=t("kpi_participating", lang)),
-                        key="subsidy_menus")
-        state.panel_footer(t("sample_records_source", lang) if records_sample
-                           else t("source_kind_subsidy_records", lang), None,
-                           is_sample=records_sample)
+        state.chart(charts.simple_bars([t(f"menu_{m}", lang) for m in menus], counts, lang,
+                                       height=260, value_title=t("kpi_participating", lang)),
+                    "subsidy_menus",
+                    title=t("title_for", lang, title=t("subsidy_menus_title", lang),
+                            what=state.fiscal_year_label(fiscal_year, lang)),
+                    source=t("sample_records_source", lang) if records_sample
+                    else t("source_kind_subsidy_records", lang), is_sample=records_sample)
 
 st.subheader(t("subsidy_table_title", lang))
 yes, no = t("yes", lang), t("no", lang)
@@ -100,6 +111,12 @@ table = detail.select(
     pl.col("national_share_yen").alias(t("col_national_share", lang)),
 )
 state.table(table, hide_index=True, height=420)
-state.download_buttons(table, f"subsidy_{fiscal_year}", key="subsidy_table")
+state.download_buttons(table, f"subsidy_{fiscal_year}", key="subsidy_table",
+                       provenance=state.provenance(
+                           t("title_for", lang, title=t("subsidy_table_title", lang),
+                             what=state.fiscal_year_label(fiscal_year, lang)),
+                           t("sample_records_source", lang) if records_sample
+                           else t("source_kind_subsidy_records", lang),
+                           detail["as_of_on"].drop_nulls().first(), is_sample=records_sample))
 state.panel_footer(t("sample_records_source", lang) if records_sample
                    else t("source_kind_subsidy_records", lang), None, is_sample=records_sample)

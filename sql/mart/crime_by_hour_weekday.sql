@@ -1,7 +1,8 @@
--- Incidents per hour of day (0-23) and ISO weekday (1 = Monday), modus and data year; null
--- hour or weekday when unknown.
+-- Incidents per police station, hour of day (0-23) and ISO weekday (1 = Monday), modus and data
+-- year; null hour or weekday when unknown.
 select
     pref_code,
+    police_station,
     modus,
     data_year,
     occurred_weekday as weekday,
@@ -9,4 +10,4 @@ select
     count(*) as incidents
 from core.fact_crime_incident
 group by all
-order by 1, 2, 3, 4, 5
+order by 1, 2, 3, 4, 5, 6

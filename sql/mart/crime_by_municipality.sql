@@ -1,17 +1,21 @@
--- Incidents per municipality of occurrence, modus and data year. lg_code is null when the
+-- Incidents per municipality of occurrence, police station, modus and data year (the station,
+-- so that the crime page's station filter applies to it too). lg_code is null when the
 -- published code was blank or invalid; the municipality name is then as written.
 with incidents as (
     select
         pref_code,
         case when is_lg_code_valid then lg_code end as lg_code,
         municipality_name,
+        police_station,
         modus,
         data_year
     from core.fact_crime_incident
 ),
 
 counted as (
-    select pref_code, lg_code, municipality_name, modus, data_year, count(*) as incidents
+    select
+        pref_code, lg_code, municipality_name, police_station, modus, data_year,
+        count(*) as incidents
     from incidents
     group by all
 ),
@@ -25,6 +29,7 @@ named as (
         counted.pref_code,
         counted.lg_code,
         coalesce(governments.full_name_ja, counted.municipality_name) as municipality_name,
+        counted.police_station,
         counted.modus,
         counted.data_year,
         sum(counted.incidents)::bigint as incidents
@@ -34,4 +39,4 @@ named as (
 )
 
 select * from named
-order by pref_code, lg_code, modus, data_year
+order by pref_code, lg_code, police_station, modus, data_year

@@ -1,10 +1,14 @@
 -- The prefecture extract's table 犯罪_市区町村別: incidents per municipality of occurrence, modus
--- and data year (mart.crime_by_municipality). row_order is the row's place in its prefecture's
--- file.
+-- and data year (mart.crime_by_municipality summed over its police stations). row_order is the
+-- row's place in its prefecture's file.
 -- A view: an extract reads the marts as they are published, one prefecture at a time.
 -- materialized: view
 with crime as (
-    select * from mart.crime_by_municipality
+    select
+        pref_code, lg_code, municipality_name, modus, data_year,
+        sum(incidents)::bigint as incidents
+    from mart.crime_by_municipality
+    group by all
 ),
 
 prefectures as (

@@ -1,6 +1,6 @@
--- One row per prefecture: its own plan, its municipalities' plan coverage against the national
--- coverage, its latest subsidy year (participation, menus, amounts) and its latest indicators
--- against the national values. is_sample marks rows built with any sample data.
+-- One row per prefecture: its own plan, its municipalities' plan coverage (designated cities
+-- excluded, from mart.plan_coverage) against the national coverage, its latest subsidy year
+-- (participation, menus, amounts) and its latest indicators against the national values. is_sample marks rows built with any sample data.
 with prefectures as (
     select pref_code, name_ja, short_name_ja, region_ja, region_en from core.dim_prefecture
 ),
@@ -25,26 +25,30 @@ own_plan as (
     where level = 'prefecture'
 ),
 
+-- Municipal plan coverage is defined once, in mart.plan_coverage: the other municipalities
+-- (designated cities excluded, as the white paper counts them) on the latest as-of date.
+coverage as (
+    select * from mart.plan_coverage
+    where is_latest and level = 'municipality'
+),
+
 municipal as (
     select
         pref_code,
-        count(*) as municipalities,
-        count(*) filter (where status <> 'not_reported') as municipalities_reported,
-        count(*) filter (where has_plan) as municipalities_with_plan,
-        count(*) filter (where has_plan and method = 'standalone') as municipalities_standalone,
-        count(*) filter (where has_plan and method = 'included_in_other')
-            as municipalities_included_in_other,
-        count(*) filter (where has_plan) / count(*) as municipal_coverage_ratio,
-        bool_or(is_sample) as municipal_is_sample
-    from plans
-    where level in ('designated_city', 'municipality')
-    group by pref_code
+        governments as municipalities,
+        reported as municipalities_reported,
+        with_plan as municipalities_with_plan,
+        standalone as municipalities_standalone,
+        included_in_other as municipalities_included_in_other,
+        coverage_ratio as municipal_coverage_ratio,
+        as_of_on as municipal_coverage_as_of_on,
+        is_sample as municipal_is_sample
+    from coverage
 ),
 
 national_municipal as (
-    select count(*) filter (where has_plan) / count(*) as national_municipal_coverage_ratio
-    from plans
-    where level in ('designated_city', 'municipality')
+    select sum(with_plan) / sum(governments) as national_municipal_coverage_ratio
+    from coverage
 ),
 
 subsidy as (
@@ -107,6 +111,7 @@ joined as (
         municipal.municipalities_standalone,
         municipal.municipalities_included_in_other,
         municipal.municipal_coverage_ratio,
+        municipal.municipal_coverage_as_of_on,
         national_municipal.national_municipal_coverage_ratio,
         municipal.municipal_coverage_ratio
             - national_municipal.national_municipal_coverage_ratio

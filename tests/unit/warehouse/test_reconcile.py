@@ -83,10 +83,15 @@ def test_region_progress_one_row_per_prefecture_against_national(mart) -> None:
         "count(*) filter (where has_plan), sum(municipalities), "
         "count(*) filter (where is_participating), min(indicators_with_national) "
         "from mart.region_progress").fetchone()
-    assert rows == (47, 47, True, 47, 1741, 39, 2)
+    assert rows == (47, 47, True, 47, 1721, 39, 2)  # municipalities: designated cities excluded
     ratio = mart.execute("select distinct national_municipal_coverage_ratio "
                          "from mart.region_progress").fetchall()
-    assert ratio == [((748 + 20) / 1741,)]
+    assert ratio == [(748 / 1721,)]  # the white paper's "other municipalities" on 2024-04-01
+    fukuoka = mart.execute(
+        "select p.municipal_coverage_ratio, c.coverage_ratio from mart.region_progress as p "
+        "join mart.plan_coverage as c on c.pref_code = p.pref_code and c.is_latest "
+        "and c.level = 'municipality' where p.pref_code = '40'").fetchall()
+    assert fukuoka == [(16 / 58, 16 / 58)]  # one definition: the same figure in both marts
     [indicator] = mart.execute(
         "select latest_indicators[2] from mart.region_progress where pref_code = '13'").fetchone()
     assert indicator["indicator_number"] == "3" and indicator["national_value"] == 13.0

@@ -1,0 +1,41 @@
+"""Links keep everything (issue 13, point 10), in a real browser: the sidebar navigation keeps
+the language and the map kind, and a path no page has lands on the overview, not on Streamlit's
+"Page not found" dialog. The server and browser are those of ``test_pages``."""
+
+from __future__ import annotations
+
+from dashboard.i18n import t
+from tests.browser import test_pages as pages
+
+pytestmark = pages.pytestmark
+server = pages.server
+browser = pages.browser
+
+
+def _open(browser, url: str):
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page.goto(url, wait_until="networkidle")
+    page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=30000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30000)
+    return page
+
+
+def test_the_sidebar_navigation_keeps_the_language_and_the_map(server, browser) -> None:
+    page = _open(browser, f"{server}/?lang=en&map=geo")
+    page.locator("[data-testid='stSidebar']").get_by_text(t("page_subsidy", "en"),
+                                                          exact=True).click()
+    page.wait_for_url("**/subsidy?*", timeout=30000)
+    page.wait_for_selector(f"h1:has-text('{t('page_subsidy', 'en')}')", timeout=30000)
+    assert "lang=en" in page.url and "map=geo" in page.url, page.url
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.close()
+
+
+def test_an_unknown_path_lands_on_the_overview(server, browser) -> None:
+    page = _open(browser, f"{server}/no-such-page?lang=en")
+    page.wait_for_selector(f"h1:has-text('{t('page_overview', 'en')}')", timeout=30000)
+    page.wait_for_timeout(500)
+    assert page.get_by_text("Page not found").count() == 0
+    assert "lang=en" in page.url and "no-such-page" not in page.url, page.url
+    page.close()
