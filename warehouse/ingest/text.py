@@ -23,6 +23,25 @@ from warehouse.errors import RejectedFile
 
 XLSX_MAGIC = b"PK\x03\x04"
 HEADER_SEARCH_ROWS = 10
+# The most characters one cell may hold, in a workbook (Excel's own limit) and a CSV field.
+MAX_CELL_CHARS = 32_767
+
+
+def long_cell(path: Path, line: int | None, column: str | None, length: int | str) -> RejectedFile:
+    """The rejection of a cell longer than MAX_CELL_CHARS (``length``: its characters, or
+    words such as 'more than 131,072')."""
+    length = f"{length:,}" if isinstance(length, int) else length
+    return RejectedFile(
+        path,
+        f"a cell holds {length} characters, more than one cell may hold ({MAX_CELL_CHARS:,}, "
+        f"Excel's limit) / 1つのセルに {length} 字あり、上限（{MAX_CELL_CHARS:,} 字）を超えて"
+        "います",
+        "Check for a quote that is never closed before this cell (it joins the lines after it) "
+        "and shorten the cell, then save again / 閉じられていない引用符がないか確かめ、セルを短く"
+        "して保存し直してください",
+        line=line,
+        column=column,
+    )
 RESAVE = "Re-save as CP932 or UTF-8 CSV and put the file in the inbox again"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
