@@ -314,9 +314,10 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         lines += _rejections(files)
     if summary.get("held"):
         lines += ["## Held deliveries: look before they are published", "",
-                  "Each would shrink a published dataset. Nothing from them was loaded. If a "
-                  "smaller delivery is right, `saihan accept FILE` publishes it; otherwise ask "
-                  "for the full file.", ""]
+                  "Each would shrink a published dataset, or breaks a data test (named below). "
+                  "Nothing from them was loaded. If a smaller delivery is right, `saihan "
+                  "accept FILE` publishes it; otherwise ask for the full (or corrected) file.",
+                  ""]
         lines += _held(files)
     if files:
         lines += ["## Files", "", *_file_rows(files), ""]
