@@ -30,8 +30,8 @@ def contradicting_plans(path: Path) -> Path:
     for row in rows[1:]:
         row[header.index("データ区分")] = "実データ"
         if row[header.index("団体コード")] == "010006":
-            for column in ("策定方法", "包含先の計画", "形式", "計画名", "策定日", "計画期間（開始）",
-                           "計画期間（終了）"):
+            for column in ("策定方法", "包含先の計画", "形式", "計画名", "策定日",
+                           "計画期間（開始）", "計画期間（終了）"):
                 row[header.index(column)] = ""
             row[header.index("策定状況")] = "未策定"
     buffer = io.StringIO()
@@ -64,8 +64,8 @@ def test_a_file_breaking_a_data_test_is_held_and_the_others_publish(
     status = {Path(f["file"]).name: f["status"] for f in report["files"]}
     assert status["plans_2024-04-01_real.csv"] == "held" and status[base.name] == "loaded"
     # The good file is published; nothing of the held one is.
-    assert query(settings, "select count(*) from raw.file where file_name = ?".replace(
-        "?", f"'{base.name}'")) == [(1,)]
+    assert query(settings, f"select count(*) from raw.file where file_name = '{base.name}'") \
+        == [(1,)]
     assert query(settings, "select count(*) from mart.plan_status where not is_sample") == before
     assert query(settings, f"select count(*) from raw.file where sha256 = '{plans_sha}'") == [(0,)]
     # Kept under held/ with a report naming the data test; recorded in mart.held_file.
