@@ -140,16 +140,24 @@ def ensure_home(settings: Settings) -> None:
         folder.mkdir(parents=True, exist_ok=True)
 
 
-def set_aside(folder: Path, path: Path, *, move: bool) -> tuple[Path, str]:
-    """Move (inbox) or copy (elsewhere) a file into ``folder`` under a name of its own
-    (``<time>_<name>``, numbered when taken); return where it went and the time stamp."""
+def aside_name(folder: Path, path: Path) -> tuple[Path, str]:
+    """A name of its own for a file put aside in ``folder`` (``<time>_<name>``, numbered when
+    taken, by the file or a report beside it), and the time stamp."""
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
     target = folder / f"{stamp}_{path.name}"
     counter = 1
-    while target.exists():
+    while target.exists() or Path(f"{target}{REPORT_SUFFIX}").exists():
         target = folder / f"{stamp}_{counter}_{path.name}"
         counter += 1
+    return target, stamp
+
+
+def set_aside(folder: Path, path: Path, *, move: bool,
+              target: tuple[Path, str] | None = None) -> tuple[Path, str]:
+    """Move (inbox) or copy (elsewhere) a file into ``folder`` under a name of its own (see
+    :func:`aside_name`, or the one given); return where it went and the time stamp."""
+    target, stamp = target or aside_name(folder, path)
     if move:
         shutil.move(str(path), target)
     else:
@@ -158,13 +166,17 @@ def set_aside(folder: Path, path: Path, *, move: bool) -> tuple[Path, str]:
 
 
 def quarantine(settings: Settings, path: Path, error: RejectedFile, *, move: bool) -> Path:
-    """Move (inbox) or copy (elsewhere) a rejected file into quarantine with its report."""
-    target, stamp = set_aside(settings.quarantine, path, move=move)
+    """Move (inbox) or copy (elsewhere) a rejected file into quarantine with its report. The
+    reports are written first: a run killed in between leaves the file where it was (and a
+    report without a file, which no run records), never a quarantined file without its
+    report."""
+    target, stamp = aside_name(settings.quarantine, path)
     report = error.to_dict() | {"quarantined_as": str(target), "rejected_at": stamp}
+    Path(f"{target}.report.txt").write_text(_report_text(error, target), encoding="utf-8")
     Path(f"{target}{REPORT_SUFFIX}").write_text(
         json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
     )
-    Path(f"{target}.report.txt").write_text(_report_text(error, target), encoding="utf-8")
+    set_aside(settings.quarantine, path, move=move, target=(target, stamp))
     return target
 
 
