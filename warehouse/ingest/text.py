@@ -215,8 +215,12 @@ def decode_strict(path: Path, content: bytes) -> tuple[str, str]:
 
 
 def is_binary(content: bytes) -> bool:
-    """Whether bytes look like a binary file rather than text (NUL bytes near the start)."""
-    return b"\x00" in content[:8192]
+    """Whether bytes look like a binary file rather than text: a NUL byte in the first line,
+    or NULs making more than 1% of the first 8 KB (images, UTF-16, archives). A text table
+    with a stray NUL further down is text: its reader names the NUL's line and column."""
+    head = content[:8192]
+    first_line = head.split(b"\n", 1)[0]
+    return b"\x00" in first_line or head.count(b"\x00") * 100 > len(head)
 
 
 # ----------------------------------------------------------------------------- first look
@@ -258,9 +262,11 @@ def sniff_header(path: Path, content: bytes) -> list[str]:
             line=1,
         )
     head = content[:65536]
-    cut = head.rfind(b"\n")
-    first_line = (head[:cut] if cut > 0 else head).split(b"\n", 1)[0]
-    text, _ = decode_strict(path, first_line.rstrip(b"\r"))
+    # The first line ends at LF, CRLF or a CR alone (old Mac line ends, which the reader then
+    # names), never at the head's cut, which may fall inside a character.
+    ends = [i for i in (head.find(b"\n"), head.find(b"\r")) if i >= 0]
+    first_line = head[:min(ends)] if ends else head
+    text, _ = decode_strict(path, first_line)
     return [normalise_header(c.strip('"')) for c in text.split(sniff_delimiter(text))]
 
 

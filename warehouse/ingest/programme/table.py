@@ -33,6 +33,7 @@ from warehouse.ingest.text import (
     HEADER_SEARCH_ROWS,
     MAX_CELL_CHARS,
     XLSX_MAGIC,
+    byte_position,
     decode_strict,
     long_cell,
     sniff_delimiter,
@@ -114,6 +115,14 @@ def read_table(path: Path, content: bytes, spec: TemplateSpec) -> Table:
             path, reason=f"no sheet has a header row with {_identifying(spec)}",
             action=f"Put the header of the {spec.title_ja} template in the first rows of a sheet",
         )
+    nul = content.find(b"\x00")
+    if nul >= 0:
+        line, byte = byte_position(content, nul)
+        raise RejectedFile(path, reason=f"a NUL byte (0x00) at line {line}, byte {byte} of the "
+                           "line: the file is damaged, not a clean text table / 破損しています",
+                           line=line, column=f"byte {byte}",
+                           action="Check that the file was copied whole, or open it in Excel "
+                           "and save it again as CSV")
     text, encoding = decode_strict(path, content)
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = sniff_delimiter(first)
