@@ -1,10 +1,12 @@
 -- Incidents per place type (発生場所 / 発生場所の属性 as published), modus and data year.
+-- place_attribute: 発生場所の属性 of files that have both columns (null for the others).
 select
     pref_code,
     modus,
     data_year,
     coalesce(place_type, '不明') as place_type,
+    place_attribute,
     count(*) as incidents
 from core.fact_crime_incident
 group by all
-order by 1, 2, 3, 5 desc
+order by 1, 2, 3, 6 desc
