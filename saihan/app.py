@@ -20,6 +20,7 @@ import typer
 from warehouse import db
 from warehouse.errors import disk_full
 from warehouse.files import WriterBusy
+from warehouse.report import IGNORED_NOTE
 from warehouse.run import RunReport, run_pipeline
 from warehouse.settings import Settings
 
@@ -97,7 +98,11 @@ def _print_report(report: RunReport) -> None:
             typer.secho(f"  REJECTED   {name}" + (f" ({where})" if where else ""), fg="red")
             typer.echo(f"             found: {rejection.get('reason')}")
             typer.echo(f"             to do: {rejection.get('action')}")
-            typer.echo(f"             kept in quarantine: {result.quarantined_as}")
+            if result.report_as:  # a symlink out of the inbox: left in place, never followed
+                typer.echo(f"             left in place: {result.quarantined_as}; "
+                           f"report: {result.report_as}")
+            else:
+                typer.echo(f"             kept in quarantine: {result.quarantined_as}")
         elif result.status == "held":
             hold = result.hold or {}
             typer.secho(f"  HELD       {name}: {hold.get('rows_after', 0):,} rows would replace "
@@ -109,6 +114,8 @@ def _print_report(report: RunReport) -> None:
         elif result.status == "rolled_back":
             typer.echo(f"  rolled back {name}: removed by a rollback, not loaded again until it "
                        "changes or `saihan accept` takes it")
+        elif result.status == "ignored":
+            typer.echo(f"  ignored    {name}: {IGNORED_NOTE}")
         else:
             typer.echo(f"  unchanged  {name}")
     summary = report.to_dict()["summary"]
@@ -121,7 +128,7 @@ def _print_report(report: RunReport) -> None:
         f"{report.status}: {summary['files_seen']} files seen, {summary['loaded']} loaded "
         f"({summary['rows_loaded']:,} rows), {summary['unchanged']} unchanged, "
         f"{summary['superseded']} superseded, {summary['rejected']} rejected, "
-        f"{summary['held']} held; "
+        f"{summary['held']} held, {summary['ignored']} ignored (not data); "
         f"{report.data_tests_run} data tests passed; {report.duration_seconds:.1f} s"
     )
 

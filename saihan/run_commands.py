@@ -18,7 +18,9 @@ from saihan.app import (
     load_settings,
     run_and_report,
 )
+from warehouse.errors import shown
 from warehouse.files import WriterBusy, ensure_home
+from warehouse.report import quarantine_report_path
 from warehouse.run_state import rollback_pipeline
 from warehouse.sample import copy_from, copy_sample
 
@@ -153,10 +155,16 @@ def status(
                 typer.echo(f"    rolled back {result['file']} (not loaded again until it "
                            "changes or `saihan accept` takes it)")
             if result["status"] == "rejected":
+                report_txt = quarantine_report_path(result["quarantined_as"],
+                                                    result.get("report_as"))
                 typer.echo(
-                    f"    rejected {result['file']}: {result['rejection']['reason']} "
-                    f"-> {result['quarantined_as']}.report.txt"
+                    f"    rejected {shown(result['file'])}: "
+                    f"{shown(result['rejection']['reason'])} -> {shown(report_txt)}"
                 )
+        ignored = [r["file"] for r in data["files"] if r["status"] == "ignored"]
+        if ignored:
+            typer.echo(f"    ignored {len(ignored)} file(s), not data (notes, documents, "
+                       f"images; never read): {', '.join(shown(f) for f in ignored)}")
         if data.get("error"):
             typer.echo(f"    error: {data['error']}")
     held = sorted(p for p in settings.held.glob("*") if p.is_file()

@@ -207,27 +207,36 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = REFEREN
         )
 
 
-def build_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[str]:
-    """Rebuild reference seeds and every stg/core/mart model in one transaction."""
-    built = []
+def build_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR, *,
+                 own_transaction: bool = True) -> list[str]:
+    """Rebuild reference seeds and every stg/core/mart model in one transaction (the caller's,
+    when ``own_transaction`` is false: a trial build that is rolled back)."""
+    if not own_transaction:
+        return _build_models(con, sql_dir)
     con.execute("begin transaction")
     try:
-        load_reference(con)
-        for layer, _ in MODEL_LAYERS:
-            con.execute(f"create schema if not exists {layer}")
-        existing = _model_kinds(con)
-        for model in discover_models(sql_dir):
-            body = model.path.read_text(encoding="utf-8").strip().rstrip(";")
-            kind = "view" if model.materialized == "view" else "table"
-            # Object names come from file names in sql/, never from user input.
-            if existing.get(model.qualified, kind) != kind:  # a table became a view or back
-                con.execute(f"drop {existing[model.qualified]} {model.qualified}")
-            con.execute(f"create or replace {kind} {model.qualified} as\n{body}")
-            built.append(model.qualified)
+        built = _build_models(con, sql_dir)
         con.execute("commit")
     except Exception:
         _rollback_quietly(con)
         raise
+    return built
+
+
+def _build_models(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> list[str]:
+    built = []
+    load_reference(con)
+    for layer, _ in MODEL_LAYERS:
+        con.execute(f"create schema if not exists {layer}")
+    existing = _model_kinds(con)
+    for model in discover_models(sql_dir):
+        body = model.path.read_text(encoding="utf-8").strip().rstrip(";")
+        kind = "view" if model.materialized == "view" else "table"
+        # Object names come from file names in sql/, never from user input.
+        if existing.get(model.qualified, kind) != kind:  # a table became a view or back
+            con.execute(f"drop {existing[model.qualified]} {model.qualified}")
+        con.execute(f"create or replace {kind} {model.qualified} as\n{body}")
+        built.append(model.qualified)
     return built
 
 

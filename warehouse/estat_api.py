@@ -15,6 +15,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from warehouse.errors import shown
 from warehouse.ingest.estat import STATUS_ERROR_FROM, STATUS_NO_DATA, as_list
 from warehouse.settings import ESTAT_API_URL as API_URL
 from warehouse.settings import Settings
@@ -48,40 +49,92 @@ def fetch_stats_data(app_id: str | None, stats_data_id: str, *, opener: Opener =
     for _ in range(max_pages):
         query = dict(params, **({"startPosition": str(start)} if start else {}))
         url = f"{api_url}?{urllib.parse.urlencode(query)}"
-        try:
-            body = opener(url, timeout)
-        except urllib.error.HTTPError as exc:
-            raise EstatError(f"e-Stat answered HTTP {exc.code} ({exc.reason})") from exc
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise EstatError(f"e-Stat cannot be reached ({reason}); check the network") from exc
-        try:
-            page = json.loads(body.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise EstatError(f"e-Stat did not answer with JSON ({exc})") from exc
-        root = page.get("GET_STATS_DATA", {}) if isinstance(page, dict) else {}
-        result = root.get("RESULT", {})
-        status = int(result.get("STATUS", -1))
-        if status >= STATUS_ERROR_FROM or status < 0 or status == STATUS_NO_DATA:
-            raise EstatError(f"e-Stat refused the request: STATUS {status} "
-                             f"{result.get('ERROR_MSG', '')}".strip())
-        statistical = root.get("STATISTICAL_DATA", {})
+        page = _page(opener, url, timeout, app_id)
+        root = page["GET_STATS_DATA"]
+        statistical = root["STATISTICAL_DATA"]
         if merged is None:
             merged = page
-            # Never keep the appId in a saved file.
-            merged["GET_STATS_DATA"].get("PARAMETER", {}).pop("APP_ID", None)
         else:
             target = merged["GET_STATS_DATA"]["STATISTICAL_DATA"].setdefault("DATA_INF", {})
             target["VALUE"] = as_list(target.get("VALUE")) + as_list(
                 statistical.get("DATA_INF", {}).get("VALUE"))
-        result_inf = statistical.get("RESULT_INF", {})
-        next_key = result_inf.get("NEXT_KEY")
+        result_inf = statistical.get("RESULT_INF")
+        next_key = result_inf.get("NEXT_KEY") if isinstance(result_inf, dict) else None
         if not next_key:
-            merged["GET_STATS_DATA"]["STATISTICAL_DATA"].get("RESULT_INF", {}).pop("NEXT_KEY",
-                                                                                  None)
-            return merged
-        start = int(next_key)
+            if isinstance(result_inf, dict):
+                merged["GET_STATS_DATA"]["STATISTICAL_DATA"]["RESULT_INF"].pop("NEXT_KEY", None)
+            # Never keep the appId in a saved file, wherever the server echoed it.
+            return _scrubbed(merged, app_id)
+        try:
+            start = int(next_key)
+        except (TypeError, ValueError):
+            raise EstatError(f"e-Stat's answer gives the next page as {_said(next_key, app_id)}"
+                             ", not a number; try again later") from None
     raise EstatError(f"the table has more than {max_pages} pages; narrow it (e.g. cdArea)")
+
+
+def _said(value: object, app_id: str, limit: int = 200) -> str:
+    """What the server said, as a message may show it: the appId removed, control characters
+    escaped, at most ``limit`` characters."""
+    text = shown(value).replace(app_id, "***")
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _scrubbed(value: object, app_id: str) -> object:
+    """A document with the appId removed from every key and text (and PARAMETER.APP_ID)."""
+    if isinstance(value, dict):
+        return {k: _scrubbed(v, app_id) for k, v in value.items() if k != "APP_ID"}
+    if isinstance(value, list):
+        return [_scrubbed(v, app_id) for v in value]
+    if isinstance(value, str) and app_id in value:
+        return value.replace(app_id, "***")
+    return value
+
+
+def _page(opener: Opener, url: str, timeout: float, app_id: str) -> dict:
+    """One page of getStatsData, or EstatError saying in saihan's words what went wrong (no
+    traceback, nothing echoed that could carry the appId)."""
+    try:
+        body = opener(url, timeout)
+    except urllib.error.HTTPError as exc:
+        raise EstatError(f"e-Stat answered HTTP {exc.code} ({_said(exc.reason, app_id)}); "
+                         "try again later") from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = _said(getattr(exc, "reason", exc), app_id)
+        raise EstatError(f"e-Stat cannot be reached ({reason}); check the network") from None
+    try:
+        text = body.decode("utf-8-sig")
+        page = json.loads(text)
+    except UnicodeDecodeError:
+        raise EstatError("e-Stat's answer is not UTF-8 JSON; try again later") from None
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated"):
+            raise EstatError(f"e-Stat's answer was cut short ({len(body):,} bytes, the JSON "
+                             "stops before its end); try again later") from None
+        raise EstatError(f"e-Stat's answer is not valid JSON (line {exc.lineno}); try again "
+                         "later") from None
+    root = page.get("GET_STATS_DATA") if isinstance(page, dict) else None
+    if not isinstance(root, dict):
+        raise EstatError("e-Stat's answer is not a getStatsData response (no GET_STATS_DATA); "
+                         "check the statsDataId")
+    result = root.get("RESULT") if isinstance(root.get("RESULT"), dict) else {}
+    message = _said(result.get("ERROR_MSG", ""), app_id)
+    try:
+        status = int(result.get("STATUS"))
+    except (TypeError, ValueError):
+        said = _said(result.get("STATUS"), app_id)
+        raise EstatError(f"e-Stat's answer has no numeric STATUS ({said}); try again "
+                         "later") from None
+    if status >= STATUS_ERROR_FROM or status < 0 or status == STATUS_NO_DATA:
+        raise EstatError(f"e-Stat refused the request: STATUS {status} {message}".strip())
+    statistical = root.get("STATISTICAL_DATA")
+    values = statistical.get("DATA_INF", {}).get("VALUE") if isinstance(statistical, dict) \
+        and isinstance(statistical.get("DATA_INF", {}), dict) else None
+    if not values:
+        raise EstatError(f"e-Stat answered STATUS {status} but with no values (no "
+                         "STATISTICAL_DATA.DATA_INF.VALUE); nothing was saved. Check the "
+                         "statsDataId and its filters, or try again later")
+    return page
 
 
 def save_response(document: dict, path: Path) -> int:

@@ -13,6 +13,7 @@ import shutil
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -35,6 +36,31 @@ def is_candidate(path: Path) -> bool:
     )
 
 
+# Files people put beside the data that are not data: notes, documents and images. They are
+# listed as ignored in the run report and never read. A `.txt` is read (Excel saves
+# tab-separated text as .txt) unless its name says it is a note (README, LICENSE, 説明, ...).
+NOT_DATA_SUFFIXES = frozenset({
+    ".md", ".markdown", ".rst", ".pdf", ".doc", ".docx", ".ppt", ".pptx", ".odt", ".rtf",
+    ".html", ".htm", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".tif",
+    ".tiff", ".heic", ".ico",
+})
+NOTE_NAMES = ("readme", "license", "licence", "changelog", "notice", "お読みください", "はじめに",
+              "説明")
+
+
+def is_not_data(path: Path) -> bool:
+    """Whether a file is a note, document or image rather than a delivery (listed as ignored,
+    never read, never quarantined)."""
+    suffix = path.suffix.lower()
+    return suffix in NOT_DATA_SUFFIXES or (
+        suffix in {".txt", ""} and path.name.lower().startswith(NOTE_NAMES))
+
+
+def leaves(folder: Path, path: Path) -> bool:
+    """Whether ``path`` (a symlink, or under one) resolves outside ``folder``."""
+    return not path.resolve().is_relative_to(folder.resolve())
+
+
 def outside(folder: Path) -> list[Path]:
     """Paths under a folder (files, folders, symlinks) that resolve outside it: never
     followed, moved or read (a symlink in the inbox must not make a run touch its target)."""
@@ -46,24 +72,55 @@ def outside(folder: Path) -> list[Path]:
     return found
 
 
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """Candidate files under the given files and folders, oldest first then by name. A path
-    inside a folder that resolves outside it (see :func:`outside`) is not a candidate."""
+def link_identity(link: Path) -> str:
+    """What a symlink is, without following it: a sha256 of its path, the target it names and
+    its own modification time. A rejected link is not rejected again until one changes."""
+    text = f"symlink\0{link}\0{os.readlink(link)}\0{link.lstat().st_mtime_ns}"
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+@dataclass
+class Survey:
+    """What the given files and folders hold: data files (oldest first, then by name), files
+    that are not data (ignored) and symlinks that resolve outside their folder."""
+
+    files: list[Path] = field(default_factory=list)
+    ignored: list[Path] = field(default_factory=list)
+    links: list[Path] = field(default_factory=list)
+
+
+def survey(paths: Iterable[Path], *, inbox: Path | None = None) -> Survey:
+    """Sort the given files and folders into data files, ignored files and links out. A path
+    inside a folder that resolves outside it (see :func:`outside`) is never a data file; nor is
+    a given path in ``inbox`` that resolves outside the inbox."""
     found: dict[Path, None] = {}
+    ignored: dict[Path, None] = {}
+    links: dict[Path, None] = {}
     for path in paths:
-        if path.is_dir():
+        if inbox is not None and path.is_symlink() and path.absolute().is_relative_to(
+                inbox.absolute()) and leaves(inbox, path):
+            links[path] = None
+        elif path.is_dir():
             root = path.resolve()
             for child in sorted(path.rglob("*")):
-                target = child.resolve()
-                if not target.is_relative_to(root):
-                    continue  # a symlink (or one under a linked folder) pointing outside
+                if not child.resolve().is_relative_to(root):
+                    if child.is_symlink():
+                        links[child] = None  # pointing outside: reported, never followed
+                    continue
                 if child.is_file() and is_candidate(child):
-                    found[target] = None
+                    (ignored if is_not_data(child) else found)[child.resolve()] = None
         elif path.is_file():
-            found[path.resolve()] = None
+            (ignored if is_not_data(path) else found)[path.resolve()] = None
         else:
             raise FileNotFoundError(f"{path}: no such file or folder")
-    return sorted(found, key=lambda p: (p.stat().st_mtime_ns, str(p)))
+    return Survey(sorted(found, key=lambda p: (p.stat().st_mtime_ns, str(p))),
+                  sorted(ignored), sorted(links))
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Data files under the given files and folders, oldest first then by name (see
+    :func:`survey`)."""
+    return survey(paths).files
 
 
 def sha256_of(path: Path, chunk_size: int = 16 << 20) -> str:
@@ -83,16 +140,24 @@ def ensure_home(settings: Settings) -> None:
         folder.mkdir(parents=True, exist_ok=True)
 
 
-def set_aside(folder: Path, path: Path, *, move: bool) -> tuple[Path, str]:
-    """Move (inbox) or copy (elsewhere) a file into ``folder`` under a name of its own
-    (``<time>_<name>``, numbered when taken); return where it went and the time stamp."""
+def aside_name(folder: Path, path: Path) -> tuple[Path, str]:
+    """A name of its own for a file put aside in ``folder`` (``<time>_<name>``, numbered when
+    taken, by the file or a report beside it), and the time stamp."""
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
     target = folder / f"{stamp}_{path.name}"
     counter = 1
-    while target.exists():
+    while target.exists() or Path(f"{target}{REPORT_SUFFIX}").exists():
         target = folder / f"{stamp}_{counter}_{path.name}"
         counter += 1
+    return target, stamp
+
+
+def set_aside(folder: Path, path: Path, *, move: bool,
+              target: tuple[Path, str] | None = None) -> tuple[Path, str]:
+    """Move (inbox) or copy (elsewhere) a file into ``folder`` under a name of its own (see
+    :func:`aside_name`, or the one given); return where it went and the time stamp."""
+    target, stamp = target or aside_name(folder, path)
     if move:
         shutil.move(str(path), target)
     else:
@@ -101,21 +166,55 @@ def set_aside(folder: Path, path: Path, *, move: bool) -> tuple[Path, str]:
 
 
 def quarantine(settings: Settings, path: Path, error: RejectedFile, *, move: bool) -> Path:
-    """Move (inbox) or copy (elsewhere) a rejected file into quarantine with its report."""
-    target, stamp = set_aside(settings.quarantine, path, move=move)
+    """Move (inbox) or copy (elsewhere) a rejected file into quarantine with its report. The
+    reports are written first: a run killed in between leaves the file where it was (and a
+    report without a file, which no run records), never a quarantined file without its
+    report."""
+    target, stamp = aside_name(settings.quarantine, path)
     report = error.to_dict() | {"quarantined_as": str(target), "rejected_at": stamp}
+    Path(f"{target}.report.txt").write_text(_report_text(error, target), encoding="utf-8")
     Path(f"{target}{REPORT_SUFFIX}").write_text(
         json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
     )
-    Path(f"{target}.report.txt").write_text(_report_text(error, target), encoding="utf-8")
+    set_aside(settings.quarantine, path, move=move, target=(target, stamp))
     return target
 
 
-def _report_text(error: RejectedFile, target: Path) -> str:
+def report_link(settings: Settings, link: Path, identity: str) -> tuple[RejectedFile, Path]:
+    """Write the quarantine report of a symlink that resolves outside the inbox. The link stays
+    where it is and its target is never opened: the report names what it points to. Return
+    the rejection and the plain-text report's path."""
+    named = os.readlink(link)
+    error = RejectedFile(
+        link,
+        f"受信フォルダの外を指すシンボリックリンクです（{named}） / a symbolic link pointing "
+        f"outside the inbox (to {named}); saihan never follows it",
+        "リンクではなくファイルそのものを受信フォルダに置いてください。リンクはそのまま残され、変更"
+        "されるまで再び報告されません / Put the file itself into the inbox, not a link to it. "
+        "The link is left as it is and not reported again until it changes.",
+    )
+    settings.quarantine.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    base = settings.quarantine / f"{stamp}_{link.name}"
+    counter = 1
+    while Path(f"{base}{REPORT_SUFFIX}").exists():
+        base = settings.quarantine / f"{stamp}_{counter}_{link.name}"
+        counter += 1
+    report = error.to_dict() | {"quarantined_as": str(link), "rejected_at": stamp,
+                                "symlink_target": named, "link_identity": identity}
+    Path(f"{base}{REPORT_SUFFIX}").write_text(
+        json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    text = Path(f"{base}.report.txt")
+    text.write_text(_report_text(error, link, kept_note=" (left in place, not followed)"),
+                    encoding="utf-8")
+    return error, text
+
+
+def _report_text(error: RejectedFile, target: Path, kept_note: str = "") -> str:
     """The quarantine report as plain text for a person opening the folder."""
     lines = [
         f"File:   {shown(error.path)}",
-        f"Kept as: {shown(target)}",
+        f"Kept as: {shown(target)}{kept_note}",
         f"Line:   {error.line if error.line is not None else '-'}",
         f"Column: {shown(error.column) if error.column is not None else '-'}",
         f"Found:  {shown(error.reason)}",

@@ -55,6 +55,8 @@ class Shrink:
     reasons: list[str] = field(default_factory=list)
     # One row per breakdown group whose rows change: {labels..., "before": n, "after": m}.
     changes: list[dict] = field(default_factory=list)
+    # What to do, when the file is held for another reason than shrinking (a data test).
+    action: str | None = None
 
     @property
     def reason(self) -> str:
@@ -148,6 +150,7 @@ def report_text(path: Path, target: Path, shrink: Shrink) -> str:
         f"Rows:     {shrink.rows_before:,} now published, {shrink.rows_after:,} in this file",
         *(f"Held:     {reason}" for reason in shrink.reasons),
         "Nothing from this file was loaded; the published dataset is unchanged.",
+        f"To do:    {shrink.action}" if shrink.action else
         f"To do:    if the smaller delivery is right, `saihan accept {target}` loads it; "
         "otherwise ask the sender for the full file and drop it into the inbox.",
     ]

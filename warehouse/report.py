@@ -21,7 +21,7 @@ class FileResult:
     """What happened to one file in a run."""
 
     file: str
-    status: str = "pending"  # loaded | unchanged | rejected | held | rolled_back
+    status: str = "pending"  # loaded | unchanged | rejected | held | rolled_back | ignored
     sha256: str | None = None
     source_kind: str | None = None
     dataset_key: str | None = None
@@ -30,6 +30,9 @@ class FileResult:
     findings: list[dict] = field(default_factory=list)
     rejection: dict | None = None
     quarantined_as: str | None = None
+    # The plain-text report when it is not beside quarantined_as (a symlink out of the inbox
+    # is left where it is; its report is in quarantine/).
+    report_as: str | None = None
     # held: would shrink its dataset (warehouse.hold); kept under held/ with its report.
     hold: dict | None = None
     held_as: str | None = None
@@ -72,12 +75,13 @@ class RunReport:
         """Plain dict for JSON."""
         data = asdict(self)
         data["summary"] = {
-            "files_seen": len(self.files),
+            "files_seen": len(self.files) - self.count("ignored"),
             "loaded": self.count("loaded"),
             "unchanged": self.count("unchanged"),
             "rejected": self.count("rejected"),
             "held": self.count("held"),
             "rolled_back": self.count("rolled_back"),
+            "ignored": self.count("ignored"),
             "superseded": self.superseded,
             "rows_loaded": self.rows_loaded,
         }
@@ -116,9 +120,14 @@ def code(value: Any) -> str:
     return f"`{cell(value).replace('`', '')}`"
 
 
-def quarantine_report_path(quarantined_as: str) -> str:
-    """The plain-text quarantine report written beside a rejected file."""
-    return f"{quarantined_as}.report.txt"
+def quarantine_report_path(quarantined_as: str, report_as: str | None = None) -> str:
+    """The plain-text quarantine report: beside the rejected file, or where ``report_as``
+    says (a symlink out of the inbox is left in place)."""
+    return report_as or f"{quarantined_as}.report.txt"
+
+
+IGNORED_NOTE = ("not data (a note, document or image): left where it is, never read; "
+                "データではないため読み込みません")
 
 
 def _summary(report: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -127,12 +136,13 @@ def _summary(report: Mapping[str, Any]) -> Mapping[str, Any]:
     if given:
         return given
     return {
-        "files_seen": len(files),
+        "files_seen": sum(f["status"] != "ignored" for f in files),
         "loaded": sum(f["status"] == "loaded" for f in files),
         "unchanged": sum(f["status"] == "unchanged" for f in files),
         "rejected": sum(f["status"] == "rejected" for f in files),
         "held": sum(f["status"] == "held" for f in files),
         "rolled_back": sum(f["status"] == "rolled_back" for f in files),
+        "ignored": sum(f["status"] == "ignored" for f in files),
         "superseded": sum(len(f.get("superseded_file_ids") or []) for f in files),
         "rows_loaded": sum(f.get("rows", 0) for f in files if f["status"] == "loaded"),
     }
@@ -206,6 +216,8 @@ def _file_rows(files: list[Mapping[str, Any]]) -> list[str]:
             notes.append((result.get("rejection") or {}).get("reason", ""))
         elif status == "held":
             notes += (result.get("hold") or {}).get("reasons") or []
+        elif status == "ignored":
+            notes.append(IGNORED_NOTE)
         elif status == "rolled_back":
             notes.append("removed by a rollback; not loaded again until it changes or "
                          "`saihan accept` takes it")
@@ -234,7 +246,10 @@ def _rejections(files: list[Mapping[str, Any]]) -> list[str]:
         lines.append(f"- To do: {cell(rejection.get('action'))}")
         for detail in rejection.get("details") or []:
             lines.append(f"  - {cell(detail)}")
-        if result.get("quarantined_as"):
+        if result.get("report_as"):
+            lines.append(f"- Left in place as {code(result['quarantined_as'])} (never "
+                         f"followed); report: {code(result['report_as'])}")
+        elif result.get("quarantined_as"):
             lines.append(f"- Kept in quarantine as {code(result['quarantined_as'])}; report: "
                          f"{code(quarantine_report_path(result['quarantined_as']))}")
         lines.append("")
@@ -279,6 +294,7 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         f"| Superseded earlier deliveries | {summary['superseded']} |",
         f"| Rejected | {summary['rejected']} |",
         f"| Held (would shrink a dataset) | {summary.get('held', 0)} |",
+        f"| Ignored (not data) | {summary.get('ignored', 0)} |",
         f"| Data tests | {_data_tests_line(report)} |",
         "",
         _publish_line(report),
@@ -298,9 +314,10 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         lines += _rejections(files)
     if summary.get("held"):
         lines += ["## Held deliveries: look before they are published", "",
-                  "Each would shrink a published dataset. Nothing from them was loaded. If a "
-                  "smaller delivery is right, `saihan accept FILE` publishes it; otherwise ask "
-                  "for the full file.", ""]
+                  "Each would shrink a published dataset, or breaks a data test (named below). "
+                  "Nothing from them was loaded. If a smaller delivery is right, `saihan "
+                  "accept FILE` publishes it; otherwise ask for the full (or corrected) file.",
+                  ""]
         lines += _held(files)
     if files:
         lines += ["## Files", "", *_file_rows(files), ""]

@@ -11,7 +11,6 @@ DuckDB connection: every step can be tested without Prefect.
 from __future__ import annotations
 
 import getpass
-import json
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -24,8 +23,9 @@ import duckdb
 
 from warehouse import db, run_state
 from warehouse.arrivals import settled_unseen_inbox_files, unseen_inbox_files
+from warehouse.audit_hold import hold_failing_files
 from warehouse.errors import RejectedFile, disk_full
-from warehouse.files import discover, ensure_home, quarantine, sha256_of, writer_lock
+from warehouse.files import ensure_home, outside, quarantine, sha256_of, survey, writer_lock
 from warehouse.hold import hold_if_shrinking, mark_still_held, record_acceptance
 from warehouse.ingest.contract import Parsed
 from warehouse.ingest.route import parse_file
@@ -103,6 +103,8 @@ class Run:
     # Quarantine reports on disk the published warehouse does not record (the run that wrote
     # them was killed or published nothing): this run records them.
     unrecorded_rejections: list[dict] = field(default_factory=list)
+    # Symlinks resolving outside their folder not rejected yet as they are (never followed).
+    links: list[Path] = field(default_factory=list)
 
     @property
     def still_held(self) -> set[str]:
@@ -119,7 +121,7 @@ class Run:
         """Whether every planned file is one the published warehouse already holds (or one a
         rollback removed or a hold keeps, which is not loaded again)."""
         return (set(self.hashes.values()) <= self.published.known | self.not_loaded_again
-                and not self.unrecorded_rejections)
+                and not self.unrecorded_rejections and not self.links)
 
 
 def plan_run(
@@ -134,14 +136,18 @@ def plan_run(
     ensure_home(settings)
     report = RunReport(new_run_id(), trigger, datetime.now(UTC).isoformat(timespec="seconds"))
     inbox_mode = paths is None
-    files = discover([settings.inbox] if inbox_mode else list(paths))
+    found = survey([settings.inbox] if inbox_mode else list(paths), inbox=settings.inbox)
+    # Notes, documents and images are listed, never read.
+    report.files = [FileResult(str(path), "ignored") for path in found.ignored]
     published = run_state.published_state(settings)
     latest = max((v for v, _ in db.migrations(sql_dir)), default=0)
     fingerprint = db.code_fingerprint(sql_dir)
     up_to_date = published.version == latest and published.fingerprint == fingerprint
-    return Run(settings, report, files, inbox_mode, sql_dir, published, up_to_date,
+    unrecorded = run_state.unrecorded_rejections(settings, published)
+    return Run(settings, report, found.files, inbox_mode, sql_dir, published, up_to_date,
                fingerprint, started=started, rolled_back=set(run_state.rolled_back_files(settings)),
-               unrecorded_rejections=run_state.unrecorded_rejections(settings, published))
+               unrecorded_rejections=unrecorded,
+               links=run_state.new_links(found.links, published, unrecorded))
 
 
 def unseen_files(run: Run) -> list[Path]:
@@ -251,7 +257,7 @@ def build_and_audit(run: Run) -> None:
     # file (and this record with it) is discarded.
     run.report.models_built = len(db.discover_models(run.sql_dir))
     run.report.data_tests_run = len(db.data_tests(run.sql_dir))
-    _record_run(run.con, run.report, run.fingerprint)
+    run_state.record_run(run.con, run.report, run.fingerprint)
     db.build_models(run.con, run.sql_dir)
     db.audit(run.con, run.sql_dir)
     run.con.execute("checkpoint")
@@ -301,7 +307,7 @@ def skip_if_current(run: Run, *, force_build: bool = False) -> bool:
     """Mark a run with nothing new and no code change as a no-op (nothing is copied)."""
     if not (run.up_to_date and run.nothing_new) or force_build:
         return False
-    run.report.files = []
+    run.report.files = [f for f in run.report.files if f.status == "ignored"]
     for path, sha in run.hashes.items():
         result = FileResult(str(path), "rolled_back" if sha in run.rolled_back else "unchanged",
                             sha)
@@ -417,16 +423,26 @@ def execute(run: Run, steps: RunSteps, *, force_build: bool = False) -> None:
         return
     steps.open(run)
     run_state.record_unrecorded_rejections(run.con, run.report, run.unrecorded_rejections)
+    run_state.reject_links(run.con, run.settings, run.report, run.links)
     ingest_all(run, steps)
     end_loads(run)
-    steps.build_audit(run)
+    try:
+        steps.build_audit(run)
+    except db.AuditFailed:
+        # A file that breaks a data test on its own is held; the others still publish.
+        if not hold_failing_files(run.con, run.settings, run.sql_dir, run.report,
+                                  run.accepted):
+            raise
+        steps.build_audit(run)
     steps.publish(run)
 
 
 def _with_settled_inbox(settings: Settings, paths: list[Path]) -> list[Path]:
-    """The given files still present, and the other complete inbox files not loaded yet."""
-    present = [p for p in paths if p.exists()]
-    chosen = list(dict.fromkeys([*present, *settled_unseen_inbox_files(settings)]))
+    """The given files still present, the other complete inbox files not loaded yet, and the
+    inbox's symlinks out (reported once, never followed)."""
+    present = [p for p in paths if p.exists() or p.is_symlink()]
+    chosen = list(dict.fromkeys([*present, *settled_unseen_inbox_files(settings),
+                                 *outside(settings.inbox)]))
     changing = [p.name for p in unseen_inbox_files(settings) if p not in chosen and p.exists()]
     if changing:
         print(f"{len(changing)} inbox file(s) still being written (changed within "
@@ -476,19 +492,3 @@ def run_pipeline(
             raise
         return steps.finish(run, None)
 
-
-def _record_run(con: duckdb.DuckDBPyConnection, report: RunReport, fingerprint: str) -> None:
-    con.execute(
-        "insert or replace into meta.build_info values ('code_fingerprint', ?), "
-        "('built_at', ?), ('run_id', ?)",
-        [fingerprint, datetime.now(UTC).isoformat(timespec="seconds"), report.run_id],
-    )
-    con.execute(
-        "insert into meta.run (run_id, started_at, finished_at, trigger, status, files_seen, "
-        "files_loaded, files_skipped, files_superseded, files_rejected, rows_loaded, report) "
-        "values (?, ?, ?, ?, 'published', ?, ?, ?, ?, ?, ?, ?)",
-        [report.run_id, report.started_at, datetime.now(UTC), report.trigger, len(report.files),
-         report.count("loaded"), report.count("unchanged"), report.superseded,
-         report.count("rejected"), report.rows_loaded,
-         json.dumps(report.to_dict(), ensure_ascii=False, default=str)],
-    )

@@ -19,7 +19,7 @@ import duckdb
 from warehouse import db
 from warehouse.errors import RejectedFile
 from warehouse.files import REPORT_SUFFIX as QUARANTINE_REPORT_SUFFIX
-from warehouse.files import ensure_home, sha256_of, writer_lock
+from warehouse.files import ensure_home, link_identity, report_link, sha256_of, writer_lock
 from warehouse.hold import REPORT_SUFFIX as HELD_REPORT_SUFFIX
 from warehouse.hold import TEXT_SUFFIX as HELD_TEXT_SUFFIX
 from warehouse.publish import rollback as restore_snapshot
@@ -58,6 +58,7 @@ class PublishedState:
     fingerprint: str | None = None
     version: int = 0
     quarantined: set[str] = field(default_factory=set)  # raw.rejected_file's quarantined paths
+    rejected: set[str] = field(default_factory=set)  # raw.rejected_file's sha256 (or link ids)
     held: dict[str, str] = field(default_factory=dict)  # sha256 -> held path, not yet accepted
 
 
@@ -75,14 +76,16 @@ def published_state(settings: Settings) -> PublishedState:
         ).fetchone()
         seen = {(p, size, mtime): sha for p, size, mtime, sha in
                 con.execute("select * from meta.file_seen").fetchall()}
-        quarantined = {row[0] for row in con.execute(
-            "select quarantined_path from raw.rejected_file").fetchall()}
+        rejections = con.execute(
+            "select quarantined_path, sha256 from raw.rejected_file").fetchall()
+        quarantined = {kept for kept, _ in rejections}
         has_held = con.execute("select count(*) from information_schema.tables where "
                                "table_schema = 'raw' and table_name = 'held_file'").fetchall()
         held = dict(con.execute("select sha256, held_path from raw.held_file "
                                 "where accepted_at is null").fetchall()) if has_held[0][0] else {}
         return PublishedState(known_hashes(con), seen,
-                              fingerprint[0] if fingerprint else None, version, quarantined, held)
+                              fingerprint[0] if fingerprint else None, version, quarantined,
+                              {sha for _, sha in rejections}, held)
     finally:
         con.close()
 
@@ -97,7 +100,10 @@ def unrecorded_rejections(settings: Settings, published: PublishedState) -> list
         except (OSError, ValueError):
             continue
         kept = report.get("quarantined_as")
-        if kept and kept not in published.quarantined and Path(kept).is_file():
+        if report.get("link_identity"):  # a symlink out of the inbox: never opened
+            if report["link_identity"] not in published.rejected:
+                found.append(report | {"report_as": str(report_path.with_suffix(".txt"))})
+        elif kept and kept not in published.quarantined and Path(kept).is_file():
             found.append(report)
     return found
 
@@ -109,7 +115,8 @@ def record_unrecorded_rejections(con: duckdb.DuckDBPyConnection, run_report: Run
     for report in reports:
         kept = Path(report["quarantined_as"])
         result = FileResult(file=report.get("file") or kept.name, status="rejected",
-                            sha256=sha256_of(kept), quarantined_as=str(kept),
+                            sha256=report.get("link_identity") or sha256_of(kept),
+                            quarantined_as=str(kept), report_as=report.get("report_as"),
                             rejection={k: report.get(k) for k in
                                        ("file", "line", "column", "reason", "action",
                                         "details")})
@@ -118,6 +125,49 @@ def record_unrecorded_rejections(con: duckdb.DuckDBPyConnection, run_report: Run
                              report.get("action") or "", report.get("line"),
                              report.get("column"))
         record_rejection(con, result, error, run_report.run_id)
+
+
+def new_links(links: list[Path], published: PublishedState,
+              unrecorded: list[dict]) -> list[Path]:
+    """Symlinks out of the inbox not rejected yet as they are now (a link rejected before, or
+    whose report an unfinished run left, is not reported again until its target or its own
+    mtime changes)."""
+    done = published.rejected | {r["link_identity"] for r in unrecorded if r.get("link_identity")}
+    return [link for link in links if link.is_symlink() and link_identity(link) not in done]
+
+
+def reject_links(con: duckdb.DuckDBPyConnection, settings: Settings, run_report: RunReport,
+                 links: list[Path]) -> None:
+    """Reject each symlink that resolves outside the inbox: a report in quarantine/, a row in
+    raw.rejected_file and a rejected file in the run report; the link and its target are left
+    as they are."""
+    for link in links:
+        identity = link_identity(link)
+        error, text = report_link(settings, link, identity)
+        result = FileResult(file=str(link), status="rejected", sha256=identity,
+                            quarantined_as=str(link), report_as=str(text),
+                            rejection=error.to_dict())
+        run_report.files.append(result)
+        record_rejection(con, result, error, run_report.run_id)
+
+
+def record_run(con: duckdb.DuckDBPyConnection, report: RunReport, fingerprint: str) -> None:
+    """The run in meta.run and the build's fingerprint in meta.build_info."""
+    con.execute(
+        "insert or replace into meta.build_info values ('code_fingerprint', ?), "
+        "('built_at', ?), ('run_id', ?)",
+        [fingerprint, datetime.now(UTC).isoformat(timespec="seconds"), report.run_id],
+    )
+    summary = report.to_dict()["summary"]
+    con.execute(
+        "insert into meta.run (run_id, started_at, finished_at, trigger, status, files_seen, "
+        "files_loaded, files_skipped, files_superseded, files_rejected, rows_loaded, report) "
+        "values (?, ?, ?, ?, 'published', ?, ?, ?, ?, ?, ?, ?)",
+        [report.run_id, report.started_at, datetime.now(UTC), report.trigger,
+         summary["files_seen"], report.count("loaded"), report.count("unchanged"),
+         report.superseded, report.count("rejected"), report.rows_loaded,
+         json.dumps(report.to_dict(), ensure_ascii=False, default=str)],
+    )
 
 
 def return_held(settings: Settings, held: Path) -> Path:

@@ -37,6 +37,7 @@ select
     i.occurred_hour_raw,
     i.place_type,
     i.place_detail,
+    i.place_attribute,
     i.victim_sex,
     i.victim_age,
     i.victim_occupation,

@@ -32,7 +32,8 @@ from warehouse.ingest.published_facts import (
     is_published_facts,
     parse_published_facts,
 )
-from warehouse.ingest.text import json_document, sniff_header, sniff_rows
+from warehouse.ingest.text import XLSX_MAGIC, json_document, sniff_header, sniff_rows
+from warehouse.ingest.workbook import check_workbook
 
 SOURCE_KINDS: tuple[SourceKind, ...] = (
     SourceKind(
@@ -136,6 +137,8 @@ def parse_file(path: Path, content: bytes | None = None) -> Parsed:
     """Recognise a file by its header and parse it, or raise RejectedFile saying why."""
     content = path.read_bytes() if content is None else content
     header: list[str] = []
+    if content.startswith(XLSX_MAGIC):
+        check_workbook(path, content)  # size budget and formulas, before openpyxl opens it
     if looks_like_json(path, content):
         kind: SourceKind | None = _route_json(path, content)
     else:
@@ -147,8 +150,10 @@ def parse_file(path: Path, content: bytes | None = None) -> Parsed:
         except Exception as exc:  # a workbook that does not open, and the like
             raise RejectedFile(
                 path,
-                reason=f"the file cannot be opened as a table ({exc})",
-                action="Deliver it as CSV (UTF-8 or CP932) or XLSX",
+                reason="the file cannot be opened as a table (a damaged or unusual workbook) / "
+                "表として開けません（破損したブックなど）",
+                action="Open it in Excel and save it again as .xlsx, or deliver it as CSV "
+                "(UTF-8 or CP932) / Excel で保存し直すか CSV で提出してください",
             ) from exc
     if kind is not None:
         try:

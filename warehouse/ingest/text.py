@@ -23,6 +23,25 @@ from warehouse.errors import RejectedFile
 
 XLSX_MAGIC = b"PK\x03\x04"
 HEADER_SEARCH_ROWS = 10
+# The most characters one cell may hold, in a workbook (Excel's own limit) and a CSV field.
+MAX_CELL_CHARS = 32_767
+
+
+def long_cell(path: Path, line: int | None, column: str | None, length: int | str) -> RejectedFile:
+    """The rejection of a cell longer than MAX_CELL_CHARS (``length``: its characters, or
+    words such as 'more than 131,072')."""
+    length = f"{length:,}" if isinstance(length, int) else length
+    return RejectedFile(
+        path,
+        f"a cell holds {length} characters, more than one cell may hold ({MAX_CELL_CHARS:,}, "
+        f"Excel's limit) / 1つのセルに {length} 字あり、上限（{MAX_CELL_CHARS:,} 字）を超えて"
+        "います",
+        "Check for a quote that is never closed before this cell (it joins the lines after it) "
+        "and shorten the cell, then save again / 閉じられていない引用符がないか確かめ、セルを短く"
+        "して保存し直してください",
+        line=line,
+        column=column,
+    )
 RESAVE = "Re-save as CP932 or UTF-8 CSV and put the file in the inbox again"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -196,8 +215,12 @@ def decode_strict(path: Path, content: bytes) -> tuple[str, str]:
 
 
 def is_binary(content: bytes) -> bool:
-    """Whether bytes look like a binary file rather than text (NUL bytes near the start)."""
-    return b"\x00" in content[:8192]
+    """Whether bytes look like a binary file rather than text: a NUL byte in the first line,
+    or NULs making more than 1% of the first 8 KB (images, UTF-16, archives). A text table
+    with a stray NUL further down is text: its reader names the NUL's line and column."""
+    head = content[:8192]
+    first_line = head.split(b"\n", 1)[0]
+    return b"\x00" in first_line or head.count(b"\x00") * 100 > len(head)
 
 
 # ----------------------------------------------------------------------------- first look
@@ -239,9 +262,11 @@ def sniff_header(path: Path, content: bytes) -> list[str]:
             line=1,
         )
     head = content[:65536]
-    cut = head.rfind(b"\n")
-    first_line = (head[:cut] if cut > 0 else head).split(b"\n", 1)[0]
-    text, _ = decode_strict(path, first_line.rstrip(b"\r"))
+    # The first line ends at LF, CRLF or a CR alone (old Mac line ends, which the reader then
+    # names), never at the head's cut, which may fall inside a character.
+    ends = [i for i in (head.find(b"\n"), head.find(b"\r")) if i >= 0]
+    first_line = head[:min(ends)] if ends else head
+    text, _ = decode_strict(path, first_line)
     return [normalise_header(c.strip('"')) for c in text.split(sniff_delimiter(text))]
 
 

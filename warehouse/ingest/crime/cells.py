@@ -16,8 +16,12 @@ from pathlib import Path
 import polars as pl
 
 from warehouse.errors import RejectedFile
-from warehouse.ingest.crime.format import BLANKS
-from warehouse.ingest.text import sniff_delimiter, xlsx_value
+from warehouse.ingest.crime.format import BLANKS, is_crime_file
+from warehouse.ingest.text import normalise_header, sniff_delimiter, xlsx_value
+
+# A row with this many filled cells on another sheet is an incident (the format has 17
+# columns, 10 of them required), not a note.
+INCIDENT_MIN_CELLS = 8
 
 TextCells = tuple[list[str], pl.DataFrame, str, bool]
 
@@ -316,8 +320,21 @@ def _bad_quote(line: str, delimiter: str) -> tuple[int | None, str]:
     return None, line[:40]
 
 
+def _holds_incidents(sheet: object, rows: int = 10) -> bool:
+    """Whether a sheet beside the first holds crime data: the format's header in its first
+    rows, or a row as wide as an incident (a table continued without its header)."""
+    for values in sheet.iter_rows(max_row=rows, values_only=True):
+        cells = [xlsx_value(v) for v in values]
+        filled = [c for c in cells if c is not None and str(c).strip()]
+        if is_crime_file([normalise_header(str(c)) for c in filled]) \
+                or len(filled) >= INCIDENT_MIN_CELLS:
+            return True
+    return False
+
+
 def read_xlsx(path: Path, content: bytes) -> tuple[list[str], pl.DataFrame]:
-    """First sheet of a workbook; line_number is the sheet row."""
+    """First sheet of a workbook; line_number is the sheet row. Rejected when another sheet
+    holds incidents too (they would be left out)."""
     from openpyxl import load_workbook  # (a slow import, needed only for workbooks)
 
     try:
@@ -355,8 +372,19 @@ def read_xlsx(path: Path, content: bytes) -> tuple[list[str], pl.DataFrame]:
             cells = (cells + [None] * width)[:width]
             rows.append(cells)
             starts.append(number)
+        ignored = [other.title for other in workbook.worksheets[1:] if _holds_incidents(other)]
     finally:
         workbook.close()
+    if ignored and header is not None:
+        raise RejectedFile(
+            path,
+            f"incidents are on more than one sheet: the first sheet ({sheet.title}) is read, "
+            f"and the sheet(s) {', '.join(ignored)} would be left out / 複数のシートに発生情報が"
+            f"あります（{', '.join(ignored)} は読み込まれません）",
+            "Put every incident on the first sheet (or deliver one file per sheet) and save "
+            "again / すべての行を最初のシートにまとめるか、シートごとに別のファイルにしてください",
+            details=[f"sheet left out: {name}" for name in ignored],
+        )
     if header is None:
         raise RejectedFile(
             path,

@@ -112,6 +112,8 @@ FRAME_SCHEMA: dict[str, pl.DataType] = {
     "occurred_hour": pl.Int8(),
     "place_type": pl.String(),
     "place_detail": pl.String(),
+    # 発生場所の属性 when a file also has 発生場所 (then the place type): both are kept.
+    "place_attribute": pl.String(),
     "victim_sex": pl.String(),
     "victim_age": pl.String(),
     "victim_occupation": pl.String(),

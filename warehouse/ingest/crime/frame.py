@@ -117,7 +117,14 @@ def to_frame(
     mapping: dict[str, str] = {}
     unused: list[str] = []
     seen: dict[str, str] = {}
+    # Both names of the place type (発生場所, newer; 発生場所の属性, older): 発生場所 is the place
+    # type and 発生場所の属性 is kept beside it as place_attribute.
+    place_keys = [k for k in keys if HEADER_TO_FIELD.get(k) == "place_type"]
     for h, k, c in zip(header, keys, cols, strict=True):
+        if len(place_keys) > 1 and k == header_key("発生場所の属性") and k not in seen:
+            seen[k] = c
+            mapping[c] = "place_attribute"
+            continue
         if k in seen:
             raise RejectedFile(
                 path,
@@ -157,15 +164,16 @@ def to_frame(
                 severity="info",
             )
         )
-    place = [h for h, k in zip(header, keys, strict=True) if HEADER_TO_FIELD.get(k) == "place_type"]
-    if len(place) > 1:
-        unused = [h for h in unused if h not in place]
+    place = {mapping[c]: h for h, c in zip(header, cols, strict=True)
+             if mapping.get(c) in ("place_type", "place_attribute")}
+    if "place_attribute" in place:
         findings.append(
             Finding(
                 "place_type_twice",
-                f"both {place[0]} and {place[1]} are present (newer and older names of the place "
-                f"type); {place[0]} was loaded as the place type and {place[1]} was not loaded",
-                column=place[1],
+                f"both {place['place_type']} and {place['place_attribute']} are present (newer "
+                f"and older names of the place type); {place['place_type']} was loaded as the "
+                f"place type and {place['place_attribute']} kept beside it (place_attribute)",
+                column=place["place_attribute"],
                 line=1,
             )
         )

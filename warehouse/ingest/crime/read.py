@@ -32,7 +32,14 @@ from warehouse.ingest.crime.format import (
 )
 from warehouse.ingest.crime.frame import to_frame
 from warehouse.ingest.crime.normalise import normalise
-from warehouse.ingest.text import RESAVE, byte_position, decode_pieces, utf8_of
+from warehouse.ingest.text import (
+    MAX_CELL_CHARS,
+    RESAVE,
+    byte_position,
+    decode_pieces,
+    long_cell,
+    utf8_of,
+)
 
 SOURCE_KIND = "crime_open_data"
 
@@ -59,6 +66,7 @@ def read_crime_file(path: Path, *, content: bytes | None = None) -> CrimeFile:
         header, body, delimiter, trimmed = read_text(path, utf8_of(content, encoding, pieces),
                                                       pieces)
 
+    _check_cell_lengths(path, header, body)
     frame, columns = to_frame(path, header, body, findings, trimmed=trimmed)
     frame, is_sample = _sample_mark(path, frame)
     frame, pref_code, modus, data_year = normalise(path, frame, findings)
@@ -75,6 +83,24 @@ def read_crime_file(path: Path, *, content: bytes | None = None) -> CrimeFile:
         source_columns=columns,
         is_sample=is_sample,
     )
+
+
+def _check_cell_lengths(path: Path, header: list[str], body: pl.DataFrame) -> None:
+    """Reject a cell longer than MAX_CELL_CHARS, with its line and column."""
+    cells = [c for c in body.columns if c != "line_number"]
+    if not cells or body.height == 0:
+        return
+    # Bytes first (read from the column's offsets): a cell has no more characters than bytes.
+    widest = body.select(pl.col(c).str.len_bytes().max() for c in cells).row(0)
+    for name, size in zip(cells, widest, strict=True):
+        if size is None or size <= MAX_CELL_CHARS:
+            continue
+        length = body[name].str.len_chars().max()
+        if length > MAX_CELL_CHARS:
+            at = body.filter(pl.col(name).str.len_chars() > MAX_CELL_CHARS)["line_number"][0]
+            index = int(name[1:])
+            column = header[index] if index < len(header) else f"column {index + 1}"
+            raise long_cell(path, int(at), column, int(length))
 
 
 def _sample_mark(path: Path, frame: pl.DataFrame) -> tuple[pl.DataFrame, bool]:

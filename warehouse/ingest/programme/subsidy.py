@@ -108,8 +108,13 @@ def _subsidy_record(line: int, cells: dict[str, str], headers: dict[str, str],
     share = read(line, "national_share_yen", _yen_parser(headers.get("national_share_yen")), cells)
     for key, amount in (("project_cost_yen", cost), ("national_share_yen", share)):
         if amount is not None and amount < 0:
-            problems.add(line, key, f"the amount {amount:,} yen is negative",
-                         "Write the amount in yen, 0 or more")
+            problems.add(line, key,
+                         f"the amount {cells.get(key)!r} is below zero ({amount:,} yen); "
+                         "a cost or a national share cannot be / 金額がマイナスです",
+                         "Write the amount spent in yen without a minus sign (-, △ or ▲); if "
+                         "the amount was corrected or refunded, write the corrected total, or 0 "
+                         "if nothing was spent / 符号を付けずに実際の金額（返還・減額後の額、"
+                         "なければ0）を書いてください")
     if participating is False and (any(menus.values()) or cost or share):
         problems.add(line, "participating",
                      "participation is × but menus or amounts are filled in",

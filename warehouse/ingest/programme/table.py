@@ -31,8 +31,11 @@ from warehouse.ingest.programme.templates import (
 )
 from warehouse.ingest.text import (
     HEADER_SEARCH_ROWS,
+    MAX_CELL_CHARS,
     XLSX_MAGIC,
+    byte_position,
     decode_strict,
+    long_cell,
     sniff_delimiter,
     xlsx_cell,
 )
@@ -73,10 +76,19 @@ def read_table(path: Path, content: bytes, spec: TemplateSpec) -> Table:
         try:
             workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as exc:
-            raise RejectedFile(path, reason=f"the workbook cannot be opened ({exc})",
+            raise RejectedFile(path, reason="the workbook cannot be opened (damaged or "
+                               "unusual) / ブックを開けません",
                                action="Open it in Excel and save it again as .xlsx") from exc
+        found: Table | None = None
+        others: list[str] = []
         try:
             for sheet in workbook.worksheets:
+                if found is not None:  # a later sheet with the same header would be left out
+                    head = [(n, [xlsx_cell(v) for v in values]) for n, values in enumerate(
+                        sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True), start=1)]
+                    if _find_header(spec, head) is not None:
+                        others.append(sheet.title)
+                    continue
                 rows = [
                     (number, [xlsx_cell(v) for v in values])
                     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
@@ -84,13 +96,33 @@ def read_table(path: Path, content: bytes, spec: TemplateSpec) -> Table:
                 index = _find_header(spec, rows)
                 if index is not None:
                     header_line, header = rows[index]
-                    return Table(header, header_line, rows[index + 1:], "xlsx", None, sheet.title)
+                    found = Table(header, header_line, rows[index + 1:], "xlsx", None, sheet.title)
         finally:
             workbook.close()
+        if others:
+            raise RejectedFile(
+                path,
+                reason=f"rows of {spec.title_ja} are on more than one sheet: {found.sheet} is "
+                f"read, and {', '.join(others)} would be left out / 複数のシートに行があります"
+                f"（{', '.join(others)} は読み込まれません）",
+                action="Put every row on one sheet (or deliver one file per sheet) and save "
+                "again / 行を1つのシートにまとめてください",
+                details=[f"sheet left out: {name}" for name in others],
+            )
+        if found is not None:
+            return found
         raise RejectedFile(
             path, reason=f"no sheet has a header row with {_identifying(spec)}",
             action=f"Put the header of the {spec.title_ja} template in the first rows of a sheet",
         )
+    nul = content.find(b"\x00")
+    if nul >= 0:
+        line, byte = byte_position(content, nul)
+        raise RejectedFile(path, reason=f"a NUL byte (0x00) at line {line}, byte {byte} of the "
+                           "line: the file is damaged, not a clean text table / 破損しています",
+                           line=line, column=f"byte {byte}",
+                           action="Check that the file was copied whole, or open it in Excel "
+                           "and save it again as CSV")
     text, encoding = decode_strict(path, content)
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = sniff_delimiter(first)
@@ -102,8 +134,17 @@ def read_table(path: Path, content: bytes, spec: TemplateSpec) -> Table:
             rows.append((line, cells))
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise RejectedFile(path, reason=f"the CSV cannot be read ({exc})", line=line,
-                           action="Check the quotes on this line and save the file again") from exc
+        if "field larger than field limit" in str(exc):
+            raise long_cell(path, line, None,
+                            f"more than {csv.field_size_limit():,}") from None
+        raise RejectedFile(path, reason="the CSV cannot be read: a quote is not closed or "
+                           "is followed by text / 引用符の対応が崩れています", line=line,
+                           action="Check the quotes on this line and save the file again") from None
+    for number, cells in rows:
+        for position, value in enumerate(cells):
+            if len(value) > MAX_CELL_CHARS:
+                column = rows[0][1][position] if position < len(rows[0][1]) else None
+                raise long_cell(path, number, column or f"column {position + 1}", len(value))
     index = _find_header(spec, rows)
     if index is None:
         raise RejectedFile(path, reason=f"no header row with {_identifying(spec)}", line=1,

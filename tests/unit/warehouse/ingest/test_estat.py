@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.error
+import urllib.request
 from pathlib import Path
 
 import duckdb
@@ -256,3 +257,90 @@ def test_a_saved_response_with_a_bad_status_or_body(tmp_path: Path, make, says, 
         assert err.line == line
     for word in ("Expecting", "invalid literal", "Traceback", "char "):
         assert word not in err.reason
+
+
+APP_ID = "0123456789abcdef0123456789abcdef01234567"
+
+
+def _echoing(kind: str):
+    """An e-Stat that fails in one way, echoing the request (and so the appId) where it can."""
+    document = load(LIST_FORM)
+
+    def opener(url: str, timeout: float) -> bytes:
+        if kind == "http":
+            raise urllib.error.HTTPError(url, 400, f"Bad Request: {url}", {}, None)
+        if kind == "offline":
+            raise urllib.error.URLError(f"cannot connect for {url}")
+        text = json.dumps(document, ensure_ascii=False)
+        if kind == "truncated":
+            return text.encode("utf-8")[: len(text) // 3]
+        if kind == "html":
+            return f"<html><body>Maintenance {url}</body></html>".encode()
+        root = document["GET_STATS_DATA"]
+        if kind == "status 0 without data":
+            del root["STATISTICAL_DATA"]["DATA_INF"]
+        elif kind == "status 0 without STATISTICAL_DATA":
+            del root["STATISTICAL_DATA"]
+        elif kind == "status text":
+            root["RESULT"]["STATUS"] = f"bad {url}"
+        elif kind == "error echoing the appId":
+            root["RESULT"].update({"STATUS": 100, "ERROR_MSG": f"appId {APP_ID} は無効です"})
+        elif kind == "data echoing the appId":
+            root["PARAMETER"]["APP_ID"] = APP_ID
+            root["RESULT"]["ERROR_MSG"] = f"正常に終了しました。({APP_ID})"
+            return json.dumps(document, ensure_ascii=False).encode("utf-8")
+        return json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+    return opener
+
+
+@pytest.mark.parametrize(("kind", "says"), [
+    ("truncated", "cut short"),
+    ("html", "not valid JSON"),
+    ("status 0 without data", "STATUS 0 but with no values"),
+    ("status 0 without STATISTICAL_DATA", "STATUS 0 but with no values"),
+    ("status text", "no numeric STATUS"),
+    ("error echoing the appId", "refused the request: STATUS 100"),
+    ("http", "HTTP 400"),
+    ("offline", "cannot be reached"),
+])
+def test_fetch_failures_are_messages_that_never_carry_the_app_id(kind: str, says: str) -> None:
+    with pytest.raises(EstatError) as failed:
+        fetch_stats_data(APP_ID, "0003288251", opener=_echoing(kind))
+    message = str(failed.value)
+    assert says in message and APP_ID not in message
+    error = failed.value  # no chained library error (with the request URL) behind it
+    assert error.__cause__ is None and (error.__context__ is None or error.__suppress_context__)
+    for word in ("Expecting", "JSONDecodeError", "KeyError", "Traceback"):
+        assert word not in message
+
+
+def test_a_saved_response_never_holds_the_app_id_the_server_echoed(tmp_path: Path) -> None:
+    document = fetch_stats_data(APP_ID, "0003288251", opener=_echoing("data echoing the appId"))
+    target = tmp_path / "estat.json"
+    assert save_response(document, target) > 0
+    assert APP_ID not in target.read_text(encoding="utf-8")
+
+
+def test_cli_fetch_of_a_truncated_answer_exits_1_with_a_message(tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    class Response:
+        def __init__(self, url: str):
+            self.url = url
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def read(self) -> bytes:
+            return _echoing("truncated")(self.url, 60)
+
+    monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout: Response(url))
+    result = CliRunner().invoke(app, ["estat", "fetch", "--stats-data-id", "0003288251"],
+                                env={"SAIHAN_HOME": str(tmp_path), "SAIHAN_ESTAT_APP_ID": APP_ID})
+    assert result.exit_code == 1
+    assert "cut short" in result.output and "Traceback" not in result.output
+    assert APP_ID not in result.output
+    assert not list(tmp_path.rglob("*.json"))  # nothing saved

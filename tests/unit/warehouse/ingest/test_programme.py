@@ -231,6 +231,10 @@ RULES = [
      True, "事業費（円）", "without the cost"),
     ("not_participating_with_amounts", "subsidy", {"事業実施": "×"}, True, "事業実施",
      "participation is ×"),
+    ("negative_cost", "subsidy", {"事業費（円）": "△3,000,000"}, True, "事業費（円）",
+     "'△3,000,000' is below zero"),
+    ("negative_share", "subsidy", {"国庫補助額（円）": "-1,500"}, True, "国庫補助額（円）",
+     "'-1,500' is below zero"),
     ("unknown_prefecture", "subsidy", {"都道府県": "東京府"}, True, "都道府県", "not a prefecture"),
     ("prefecture_by_code", "subsidy", {"都道府県": "13"}, False, None, None),
     ("rate_above_100", "indicators", {"値": "120.0", "分子": "", "分母": ""}, True, "値",
@@ -448,3 +452,13 @@ def test_a_file_with_one_bad_row_is_quarantined_whole(settings: Settings, tmp_pa
         assert con.execute("select count(*) from raw.local_plan").fetchone() == (0,)
     finally:
         con.close()
+
+
+def test_a_negative_amount_says_what_to_write_instead(tmp_path: Path) -> None:
+    """The advice names the sign as written and what a correction or refund becomes."""
+    path = write_csv(tmp_path / "subsidy.csv", build("subsidy", {"事業費（円）": "▲3,000千円"}))
+    with pytest.raises(RejectedFile) as rejected:
+        parse_file(path)
+    [detail] = [d for d in rejected.value.details if "事業費" in d.split(":")[0]]
+    assert "below zero" in detail and "without a minus sign (-, △ or ▲)" in detail
+    assert "corrected total, or 0" in detail and "符号を付けずに" in detail

@@ -193,13 +193,17 @@ def test_decode_head_check_gives_the_full_decode_errors(base, tmp_path, monkeypa
         bad = content[:where] + b"\xe3\x81" + b"\xff" + content[where + 3 :]
         path.write_bytes(bad)
         assert_same(path, monkeypatch)
-    # a valid character across the head's end still decodes as UTF-8
+    # a valid character across the head's end still decodes as UTF-8 (real lines repeated up
+    # to near the head's end, then one cell padded: no cell over the 32,767-character cap)
     lines = _lines(text)
     at = lines[1].index("中央") + 2
-    before = len((lines[0] + "\r\n" + lines[1][:at]).encode("utf-8"))
+    head = [lines[0]]
+    while len(("\r\n".join([*head, lines[2]]) + "\r\n").encode("utf-8")) < (1 << 16) - 4096:
+        head.append(lines[2])
+    before = len(("\r\n".join(head) + "\r\n" + lines[1][:at]).encode("utf-8"))
     for k in (1, 2):  # '央' (3 bytes) starts 1 or 2 bytes before the cut
-        edited = list(lines)
-        edited[1] = lines[1][:at] + "x" * ((1 << 16) - k - before) + "央" + lines[1][at:]
+        padded = lines[1][:at] + "x" * ((1 << 16) - k - before) + "央" + lines[1][at:]
+        edited = [*head, padded, *lines[1:]]
         content = "\r\n".join(edited).encode("utf-8")
         assert content[(1 << 16) - k : (1 << 16) - k + 3] == "央".encode()
         path.write_bytes(content)
