@@ -413,3 +413,47 @@ def region_subsidy_history(con: duckdb.DuckDBPyConnection, pref_code: str) -> pl
         "from mart.subsidy_uptake where pref_code = ? order by fiscal_year",
         [pref_code],
     )
+
+
+# --- ranking -------------------------------------------------------------------------------------
+
+def ranking_measures(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The measures prefectures can be ranked on: fixed ones first, then indicator series."""
+    return _frame(
+        con,
+        "select r.measure_key, any_value(r.measure_group) as measure_group, "
+        "any_value(r.indicator_name) as indicator_name, any_value(r.unit) as unit, "
+        "any_value(i.indicator_number) as indicator_number, any_value(i.edition) as edition, "
+        "count(r.value) as prefectures_ranked, bool_or(r.is_sample) as is_sample "
+        "from mart.prefecture_ranking as r left join mart.region_indicator as i "
+        "on r.measure_key = 'indicator|' || i.series_key and r.pref_code = i.pref_code "
+        "group by r.measure_key order by "
+        "list_position(['plans', 'subsidy', 'indicators', 'crime'], "
+        "any_value(r.measure_group)), any_value(i.edition), any_value(i.indicator_number), "
+        "r.measure_key",
+    )
+
+
+def prefecture_ranking(con: duckdb.DuckDBPyConnection, measure_key: str) -> pl.DataFrame:
+    """One measure for all 47 prefectures: value, rank, region, national value."""
+    return _frame(
+        con,
+        "select pref_code, name_ja, short_name_ja, name_en, region_ja, region_en, unit, period, "
+        "value, national_value, national_basis, rank, prefectures_ranked, region_rank, "
+        "region_prefectures_ranked, region_mean_value, as_of_on, is_sample "
+        "from mart.prefecture_ranking where measure_key = ? order by rank nulls last, pref_code",
+        [measure_key],
+    )
+
+
+def region_ranking(con: duckdb.DuckDBPyConnection, pref_code: str) -> pl.DataFrame:
+    """Every measure for the prefectures of ``pref_code``'s region."""
+    return _frame(
+        con,
+        "select measure_key, pref_code, unit, period, value, national_value, national_basis, "
+        "region_rank, region_prefectures_ranked, region_mean_value, is_sample "
+        "from mart.prefecture_ranking where region_ja = "
+        "(select region_ja from mart.prefecture where pref_code = ?) "
+        "order by measure_key, pref_code",
+        [pref_code],
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, queries, state
+from dashboard import charts, queries, ranking, state
 from dashboard.i18n import (
     date_label,
     level_labels,
@@ -111,6 +111,16 @@ with subsidy_col:
 state.panel_footer(
     t("lineage_source_templates", lang), row["plan_as_of_on"], is_sample=bool(row["is_sample"])
 )
+
+region_name = row["region_ja"] if lang == "ja" else row["region_en"]
+st.subheader(t("region_compare_title", lang, region=region_name))
+st.caption(t("region_compare_caption", lang))
+region_rows = state.load(queries.region_ranking, pref_code)
+state.table(ranking.region_table(region_rows, state.load(queries.ranking_measures), names, lang),
+            hide_index=True)
+state.panel_footer(t("lineage_source_templates", lang), None,
+                   is_sample=bool(region_rows["is_sample"].any()))
+st.page_link("views/ranking.py", label=t("ranking_link", lang), icon=":material/leaderboard:")
 
 st.subheader(t("detail_indicators", lang))
 history = state.load(queries.region_indicator_history, pref_code)
