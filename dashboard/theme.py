@@ -25,6 +25,9 @@ BORDER = "#FFFFFF"  # prefecture borders
 INSET_FRAME = "#999999"  # the frame around the Okinawa inset
 LABEL_DARK = "#1A1A1A"
 LABEL_LIGHT = "#FFFFFF"
+# Labels on a computed fill: pure black, so that every fill has one label colour with a WCAG
+# contrast of 4.5:1 or more (with #1A1A1A, fills of luminance near 0.2 reach only 4.2:1).
+LABEL_ON_FILL = ("#000000", "#FFFFFF")
 LEGEND_BACKGROUND = "rgba(255,255,255,0.8)"
 TRANSPARENT = "rgba(0,0,0,0)"
 FONT = "Noto Sans CJK JP, Hiragino Sans, Meiryo, sans-serif"
@@ -40,3 +43,31 @@ FOCUS_CSS = (
     "<style>:focus-visible{outline:3px solid " + FOCUS_RING + " !important;"
     "outline-offset:2px !important;}</style>"
 )
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    """``#rrggbb`` or ``rgb(r, g, b)`` as three channels from 0 to 1."""
+    text = colour.strip()
+    if text.startswith("#") and len(text) == 7:
+        return tuple(int(text[i : i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
+    if text.startswith("rgb"):
+        parts = text[text.index("(") + 1 : text.index(")")].split(",")[:3]
+        return tuple(float(p) / 255 for p in parts)  # type: ignore[return-value]
+    raise ValueError(f"not a #rrggbb or rgb() colour: {colour!r}")
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.x relative luminance of a colour (0 black to 1 white)."""
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in _rgb(colour)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours, from 1 to 21."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def label_colour(fill: str) -> str:
+    """Black or white, whichever reads better on ``fill`` (at least 4.5:1 on any fill)."""
+    return max(LABEL_ON_FILL, key=lambda label: contrast_ratio(label, fill))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import plotly.graph_objects as go
+from plotly.colors import convert_colors_to_same_type, get_colorscale, sample_colorscale
 
 from dashboard import theme
 from dashboard.maps.geo import load_tile_grid
@@ -13,15 +14,18 @@ from dashboard.maps.prepare import MapStyle, index_by_code, is_missing, prepare
 from dashboard.safe import plotly_text
 
 
-def _text_color(hex_color: str) -> str:
-    """Dark or white label colour for a fill, by WCAG relative luminance."""
-    digits = hex_color.lstrip("#")
-    if len(digits) != 6:
-        return theme.LABEL_DARK  # named or rgba() colour: keep the default dark label
-    rgb = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
-    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-    return theme.LABEL_DARK if lum > 0.18 else theme.LABEL_LIGHT
+def tile_fill(value: float, lo: float, hi: float, colorscale: Any) -> str:
+    """The colour Plotly fills a tile of ``value`` with on ``colorscale`` from lo to hi."""
+    position = 0.5 if hi <= lo else min(max((value - lo) / (hi - lo), 0.0), 1.0)
+    scale = get_colorscale(colorscale) if isinstance(colorscale, str) else colorscale
+    rgb = [[float(p), convert_colors_to_same_type(c, colortype="rgb")[0][0]] for p, c in scale]
+    return sample_colorscale(rgb, [position])[0]
+
+
+def label_font_size(lang: str) -> int:
+    """Tile labels' size: Latin names are longer than the two kanji of a short name, so they
+    are set smaller to stay inside their tile ("Hokkaido", not "lokkaid")."""
+    return 11 if lang == "ja" else 8
 
 
 def tile_grid(
@@ -79,7 +83,7 @@ def tile_grid(
         "customdata": codes,
         "texttemplate": "%{text}",
         "hovertemplate": "%{hovertext}<extra></extra>",
-        "textfont": {"size": 11},
+        "textfont": {"size": label_font_size(style.lang)},
         "hoverongaps": False,
     }
     fig = go.Figure()
@@ -111,7 +115,8 @@ def tile_grid(
                     showscale=False,
                     name=plotly_text(style.category_name(cat)),
                     text=text_cat,
-                    **{**common, "textfont": {"size": 11, "color": _text_color(color)}},
+                    **{**common, "textfont": {"size": label_font_size(style.lang),
+                                               "color": theme.label_colour(color)}},
                 )
             )
         for cat in prep.categories:
@@ -135,7 +140,6 @@ def tile_grid(
                 zmin=lo,
                 zmax=hi,
                 name=plotly_text(style.value_label or value_col),
-                text=text_val,
                 colorbar={
                     "title": {"text": plotly_text(style.value_label or value_col)},
                     # Outside the tiles, in the right margin: inside it would cover Chiba.
@@ -146,7 +150,26 @@ def tile_grid(
                     "len": 0.5,
                     "thickness": 14,
                 },
-                **common,
+                **{**common, "texttemplate": None},
+            )
+        )
+        # Labels as their own layer, each coloured for its tile's fill (Plotly's automatic
+        # label colour puts white on mid-grey Cividis, under 4.5:1).
+        labelled = [(t, float(prep.values[t.pref_code])) for t in tiles
+                    if t.pref_code in prep.values]
+        fig.add_trace(
+            go.Scatter(
+                x=[t.col for t, _ in labelled],
+                y=[t.row for t, _ in labelled],
+                text=[text_val[t.row - 1][t.col - 1] for t, _ in labelled],
+                mode="text",
+                textfont={"size": label_font_size(style.lang), "family": theme.FONT,
+                          "color": [theme.label_colour(tile_fill(v, lo, hi, style.colorscale))
+                                    for _, v in labelled]},
+                hoverinfo="skip",
+                showlegend=False,
+                cliponaxis=False,
+                name="labels",
             )
         )
     fig.update_layout(

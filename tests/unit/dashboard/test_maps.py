@@ -9,8 +9,9 @@ import plotly.graph_objects as go
 import polars as pl
 import pytest
 
-from dashboard import maps
+from dashboard import maps, theme
 from dashboard.maps import geo
+from dashboard.maps.tile_grid import tile_fill
 from warehouse import resources
 
 CODES = [f"{i:02d}" for i in range(1, 48)]
@@ -220,8 +221,9 @@ def test_tile_grid_has_47_tiles_and_values() -> None:
     assert sorted(got) == CODES
     assert all(math.isclose(got[c], expected[c]) for c in CODES)
     assert fig.layout.yaxis.scaleanchor == "x" and fig.layout.xaxis.visible is False
-    texts = {t for tr in fig.data if isinstance(tr, go.Heatmap) for row in tr.text for t in row}
-    assert {"北海道", "東京", "沖縄"} <= texts
+    labels = next(tr for tr in fig.data if isinstance(tr, go.Scatter) and tr.mode == "text")
+    assert {"北海道", "東京", "沖縄"} <= set(labels.text)
+    assert len(labels.text) == 47
 
 
 def test_tile_grid_categorical_and_missing() -> None:
@@ -269,3 +271,50 @@ def test_an_unknown_map_option_is_refused() -> None:
 def test_map_data_is_found_through_the_resources_module() -> None:
     assert geo.geojson_path().parent == resources.geo_dir()
     assert geo.tile_grid_path().parent == resources.geo_dir()
+
+
+@pytest.mark.parametrize(("fill", "label", "ratio"), [
+    ("#FFFFFF", "#000000", 21.0),
+    ("#000000", "#FFFFFF", 21.0),
+    ("#777777", "#000000", 4.69),  # white on #777 is the well-known 4.48:1
+    ("rgb(125, 124, 118)", "#000000", 5.02),  # Cividis' middle: white would be 4.19:1
+    ("#0072B2", "#FFFFFF", 5.19),  # Okabe-Ito blue
+    ("#E69F00", "#000000", 9.32),  # Okabe-Ito orange: not white (2.25:1)
+])
+def test_label_colour_is_the_one_with_the_higher_wcag_contrast(fill, label, ratio) -> None:
+    assert theme.label_colour(fill) == label
+    assert theme.contrast_ratio(label, fill) == pytest.approx(ratio, abs=0.01)
+
+
+def _label_contrasts(fig: go.Figure) -> list[float]:
+    """The contrast of every tile label against the fill it is drawn on."""
+    out = []
+    for tr in fig.data:
+        if isinstance(tr, go.Scatter) and tr.mode == "text":  # labels of a numeric map
+            value = next(h for h in fig.data if isinstance(h, go.Heatmap) and h.showscale
+                         is not False)
+            lo, hi = value.zmin, value.zmax
+            z = {(r, c): v for r, row in enumerate(value.z, 1) for c, v in enumerate(row, 1)}
+            for x, y, colour in zip(tr.x, tr.y, tr.textfont.color, strict=True):
+                fill = tile_fill(z[(y, x)], lo, hi, value.colorscale)
+                out.append(theme.contrast_ratio(colour, fill))
+        elif isinstance(tr, go.Heatmap) and tr.textfont.color:  # a category's layer
+            out.append(theme.contrast_ratio(tr.textfont.color, tr.colorscale[0][1]))
+    return out
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_tile_label_reads_at_4_5_to_1(lang) -> None:
+    numeric = maps.tile_grid(_frame(), "value", lang=lang)
+    contrasts = _label_contrasts(numeric)
+    assert len(contrasts) == 47 and min(contrasts) >= 4.5
+    categorical = maps.tile_grid(_frame(), "joined", categorical=True, lang=lang,
+                                 category_labels={True: "yes", False: "no"})
+    contrasts = _label_contrasts(categorical)
+    assert len(contrasts) == 2 and min(contrasts) >= 4.5
+
+
+def test_english_tile_labels_are_set_smaller_than_japanese() -> None:
+    sizes = {lang: next(tr for tr in maps.tile_grid(_frame(), "value", lang=lang).data
+                        if isinstance(tr, go.Scatter)).textfont.size for lang in ("ja", "en")}
+    assert sizes["en"] < sizes["ja"]
