@@ -22,6 +22,7 @@ def _pages(lang: str) -> dict[str, list[st.Page]]:
                     default=True),
             st.Page("views/progress.py", title=t("page_progress", lang), url_path="progress"),
             st.Page("views/ranking.py", title=t("page_ranking", lang), url_path="ranking"),
+            st.Page("views/report.py", title=t("page_report", lang), url_path="report"),
             st.Page("views/crime.py", title=t("page_crime", lang), url_path="crime"),
         ],
         t("nav_programmes", lang): [

@@ -130,11 +130,12 @@ def indicator_trend(frame: pl.DataFrame, names: dict[str, str], lang: str,
 
 
 def ranking_bars(labels: list[str], values: list[float | None], regions: list[str],
-                 national: float | None, national_name: str, value_title: str) -> go.Figure:
-    """One horizontal bar per prefecture in the given order, coloured by region, with the
-    national value as a dashed line (labelled) when there is one."""
+                 national: float | None, national_name: str, value_title: str,
+                 region_order: list[str] | None = None) -> go.Figure:
+    """One horizontal bar per prefecture in the given order, coloured by region (legend in
+    ``region_order``), with the national value as a dashed line (labelled) when there is one."""
     fig = go.Figure()
-    order = list(dict.fromkeys(regions))
+    order = region_order or list(dict.fromkeys(regions))
     shown = plotly_texts(labels)
     for i, region in enumerate(order):
         rows = [k for k, r in enumerate(regions) if r == region]

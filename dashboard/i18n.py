@@ -391,7 +391,6 @@ STRINGS.update({
     "measure_unit_incidents": {"ja": "件", "en": "incidents"},
     "ranking_national_mean": {"ja": "都道府県平均（値のある都道府県）", "en": "Mean of the prefectures with a value"},
     "ranking_national_value": {"ja": "全国値", "en": "National value"},
-    "ranking_national_row": {"ja": "全国（全国値または都道府県平均）", "en": "Japan (national value or prefectures' mean)"},
     "ranking_ranked": {"ja": "値のある都道府県", "en": "Prefectures with a value"},
     "ranking_period": {"ja": "時点", "en": "Period"},
     "ranking_summary": {
@@ -412,6 +411,30 @@ STRINGS.update({
     },
     "with_unit": {"ja": "{name}（{unit}）", "en": "{name} ({unit})"},
     "ranking_link": {"ja": "全都道府県のランキングを見る", "en": "See the ranking of all prefectures"},
+})
+
+
+# The one-page prefecture report (prints on one A4 sheet).
+STRINGS.update({
+    "page_report": {"ja": "都道府県レポート", "en": "Prefecture report"},
+    "report_caption": {
+        "ja": "一つの都道府県を1枚にまとめた報告です。ブラウザの印刷（Ctrl+P / ⌘P）で A4 1枚に印刷でき、送信先に「PDFに保存」を選ぶと PDF になります。",
+        "en": "One prefecture on one page. Print it from the browser (Ctrl+P / ⌘P) onto one A4 sheet, or choose \"Save as PDF\" as the destination for a PDF.",
+    },
+    "report_title": {"ja": "{pref}の再犯防止の取組", "en": "Recidivism prevention in {pref}"},
+    "report_print": {"ja": "印刷・PDF保存", "en": "Print or save as PDF"},
+    "report_indicators": {"ja": "指標（全国値との比較）", "en": "Indicators against the national value"},
+    "report_crime": {"ja": "犯罪の推移（月別の認知件数、全手口）", "en": "Crime trend (incidents per month, all modus)"},
+    "report_crime_none": {"ja": "この都道府県の犯罪オープンデータはまだ取り込まれていません。", "en": "No police crime open data of this prefecture has been loaded yet."},
+    "report_crime_summary": {"ja": "{first}〜{last}の認知件数 {n} 件（月平均 {mean} 件、最多は{peak}の {peak_n} 件）。", "en": "{n} incidents from {first} to {last} ({mean} a month on average; most in {peak}: {peak_n})."},
+    "report_subsidy_line": {"ja": "{fy}：{status}（直接支援メニュー {menus}、国庫補助額 {share}）", "en": "{fy}: {status} ({menus} direct-support menus, national share {share})"},
+    "report_subsidy_years": {"ja": "実施した年度：{years}", "en": "Years taken part: {years}"},
+    "report_none": {"ja": "なし", "en": "none"},
+    "report_vs_national": {"ja": "全国 {national}（差 {difference} pt）", "en": "Japan {national} ({difference} pt)"},
+    "col_indicator_number": {"ja": "指標番号", "en": "No."},
+    "report_all_modus": {"ja": "全手口", "en": "All modus"},
+    "report_sources": {"ja": "出典：{sources}", "en": "Sources: {sources}"},
+    "report_indicators_none": {"ja": "この都道府県の指標はまだ届いていません。", "en": "No indicators of this prefecture have been delivered yet."},
 })
 
 
@@ -485,3 +508,10 @@ def number_label(value: float | int | None, lang: str = "ja") -> str:
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.1f}"
+
+
+def month_label(value, lang: str = "ja") -> str:
+    """A month written the Japanese way (2022年5月) or as 2022-05 for English."""
+    if value is None:
+        return "-"
+    return f"{value.year}年{value.month}月" if lang == "ja" else f"{value.year}-{value.month:02d}"

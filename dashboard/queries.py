@@ -457,3 +457,27 @@ def region_ranking(con: duckdb.DuckDBPyConnection, pref_code: str) -> pl.DataFra
         "order by measure_key, pref_code",
         [pref_code],
     )
+
+
+# --- one-page prefecture report ------------------------------------------------------------------
+
+def prefecture_indicators(con: duckdb.DuckDBPyConnection, pref_code: str) -> pl.DataFrame:
+    """One prefecture's latest value of each indicator beside the national value."""
+    return _frame(
+        con,
+        "select indicator_number, indicator_name, period, value, unit, national_value, "
+        "difference_from_national, source, is_sample from mart.region_indicator "
+        "where pref_code = ? order by edition, indicator_number, indicator_name",
+        [pref_code],
+    )
+
+
+def prefecture_crime_by_month(con: duckdb.DuckDBPyConnection, pref_code: str) -> pl.DataFrame:
+    """One prefecture's incidents per month of occurrence within its data years (all modus)."""
+    return _frame(
+        con,
+        "select year_month, sum(incidents)::bigint as incidents, bool_or(is_sample) as is_sample "
+        "from mart.crime_by_station_month where pref_code = ? and year_month is not null "
+        "and year(year_month) = data_year group by year_month order by year_month",
+        [pref_code],
+    )

@@ -115,7 +115,7 @@ def region_table(rows: pl.DataFrame, measures: pl.DataFrame, names: dict[str, st
         column.append(value_text(first["region_mean_value"], unit, lang))
         out[labels[key]] = column
         national.append(value_text(first["national_value"], unit, lang))
-    out[prefecture].append(t("ranking_national_row", lang))
+    out[prefecture].append(t("national", lang))  # what it is: the caption above the table
     for key, value in zip(keys, national, strict=True):
         out[labels[key]].append(value)
     return pl.DataFrame(out)

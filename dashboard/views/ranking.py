@@ -48,6 +48,7 @@ figure = charts.ranking_bars(
     rows[region].to_list(), ranking.scaled(national, unit),
     f"{national_name} {ranking.value_text(national, unit, lang)}",
     t("with_unit", lang, name=label, unit=unit_title),
+    rows.sort("pref_code")[region].unique(maintain_order=True).to_list(),  # north to south
 )
 st.plotly_chart(figure, key="ranking_chart")
 unranked = rows["value"].null_count()

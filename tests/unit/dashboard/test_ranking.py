@@ -80,7 +80,7 @@ def test_progress_compares_with_the_prefectures_of_the_same_region(app) -> None:
     assert "同じ地方の都道府県との比較（九州）" in page
     compare = next(df.value for df in at.dataframe if "地方平均" in set(df.value.iloc[:, 0]))
     kyushu = ["福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県"]
-    assert compare.iloc[:, 0].to_list() == [*kyushu, "地方平均", "全国（全国値または都道府県平均）"]
+    assert compare.iloc[:, 0].to_list() == [*kyushu, "地方平均", "全国"]
     coverage = compare["市区町村の計画策定率（指定都市を含む）"].to_list()
     # one figure, one definition: the same coverage as the scorecard's row for 福岡県
     scorecard = at.dataframe[0].value
