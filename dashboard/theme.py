@@ -91,3 +91,38 @@ PRINT_CSS = """<style>
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 </style>"""
+
+# Text at 4.5:1 or more (WCAG 1.4.3) where Streamlit's own styles fall short: captions are
+# drawn at 60 % opacity (grey #828180, 3.9:1; the sample badge inside one 2.7:1), so they get
+# full opacity and a darker grey; the chosen option of a segmented control a darker red.
+CAPTION_TEXT = "#5C5C5C"  # 6.7:1 on white
+SELECTED_TEXT = "#A3202F"  # 6.3:1 on Streamlit's pale pink
+CONTRAST_CSS = (
+    "<style>[data-testid='stCaptionContainer']{opacity:1 !important;color:"
+    + CAPTION_TEXT + " !important;}"
+    # the chosen option of a segmented control: Streamlit's red on pink is 4.47:1
+    "button[data-variant='segmented_control'][data-selected='true'],"
+    "button[data-variant='segmented_control'][data-selected='true'] p{color:" + SELECTED_TEXT
+    + " !important;}</style>"
+)
+
+# Streamlit's page navigation puts each section's <header> and <li>s in a <div> inside the <ul>
+# (axe-core: "list", "listitem", serious). Each section becomes a list of its own and the <ul>
+# a plain container; re-applied whenever Streamlit redraws the navigation.
+NAV_LIST_SCRIPT = """<script>
+(() => {
+  const fix = () => document.querySelectorAll('ul[data-testid="stSidebarNavItems"]').forEach(ul => {
+    if (ul.getAttribute('role') !== 'none') ul.setAttribute('role', 'none');
+    for (const section of ul.children) {
+      if (section.tagName === 'DIV' && section.getAttribute('role') !== 'list') {
+        section.setAttribute('role', 'list');
+      }
+    }
+  });
+  fix();
+  if (!window.saihanNavObserver) {
+    window.saihanNavObserver = new MutationObserver(fix);
+    window.saihanNavObserver.observe(document.body, {childList: true, subtree: true});
+  }
+})();
+</script>"""
