@@ -24,8 +24,20 @@ def tile_fill(value: float, lo: float, hi: float, colorscale: Any) -> str:
 
 def label_font_size(lang: str) -> int:
     """Tile labels' size: Latin names are longer than the two kanji of a short name, so they
-    are set smaller to stay inside their tile ("Hokkaido", not "lokkaid")."""
-    return 11 if lang == "ja" else 8
+    are set smaller (and broken in two, ``latin_label``) to stay inside their tile."""
+    return 11 if lang == "ja" else 9
+
+
+def latin_label(name: str, longest: int = 7) -> str:
+    """A romanised name that fits a tile: up to ``longest`` letters as it is, else broken after
+    the syllable nearest its middle ("Kago-<br>shima", not "agoshim" cut by its neighbours)."""
+    if len(name) <= longest:
+        return name
+    vowels = "aeiou"
+    ends = [i + 1 for i, c in enumerate(name[:-1])  # a syllable ends on a vowel not followed
+            if c.lower() in vowels and name[i + 1].lower() not in vowels]  # by one (Hokkai-do)
+    cut = min(ends, key=lambda i: (abs(i - len(name) / 2), -i)) if ends else len(name) // 2
+    return f"{name[:cut]}-<br>{name[cut:]}"
 
 
 def tile_grid(
@@ -61,7 +73,7 @@ def tile_grid(
     text_val, text_missing, hover, codes = grid(""), grid(""), grid(""), grid(None)
     for t in tiles:
         r, c = t.row - 1, t.col - 1
-        short = t.label_en if style.lang == "en" else t.label_ja
+        short = latin_label(t.label_en) if style.lang == "en" else t.label_ja
         hover[r][c] = prep.hover[t.pref_code]
         codes[r][c] = t.pref_code
         if t.pref_code not in prep.values:

@@ -11,7 +11,7 @@ import pytest
 
 from dashboard import maps, theme
 from dashboard.maps import geo
-from dashboard.maps.tile_grid import tile_fill
+from dashboard.maps.tile_grid import latin_label, tile_fill
 from warehouse import resources
 
 CODES = [f"{i:02d}" for i in range(1, 48)]
@@ -244,7 +244,7 @@ def test_tile_grid_categorical_and_missing() -> None:
     legend = [tr.name for tr in fig.data if isinstance(tr, go.Scatter)]
     assert legend == ["yes", "no"]
     texts = {t for tr in fig.data if isinstance(tr, go.Heatmap) for row in tr.text for t in row}
-    assert "Hokkaido" in texts
+    assert "Hokkai-<br>do" in texts  # broken in two to fit its tile
 
 
 def test_figures_serialise() -> None:
@@ -318,3 +318,21 @@ def test_english_tile_labels_are_set_smaller_than_japanese() -> None:
     sizes = {lang: next(tr for tr in maps.tile_grid(_frame(), "value", lang=lang).data
                         if isinstance(tr, go.Scatter)).textfont.size for lang in ("ja", "en")}
     assert sizes["en"] < sizes["ja"]
+
+
+@pytest.mark.parametrize(("name", "label"), [
+    ("Tokyo", "Tokyo"),
+    ("Okinawa", "Okinawa"),  # seven letters fit
+    ("Hokkaido", "Hokkai-<br>do"),  # not "lokkaid", and not inside "kai"
+    ("Kagoshima", "Kago-<br>shima"),
+    ("Shizuoka", "Shi-<br>zuoka"),
+])
+def test_long_english_tile_labels_break_after_a_syllable(name, label) -> None:
+    assert latin_label(name) == label
+
+
+def test_english_tiles_carry_the_broken_labels() -> None:
+    labels = next(tr for tr in maps.tile_grid(_frame(), "value", lang="en").data
+                  if isinstance(tr, go.Scatter)).text
+    assert "Hokkai-<br>do" in labels
+    assert max(len(line) for text in labels for line in text.split("<br>")) <= 7
