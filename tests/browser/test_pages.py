@@ -106,8 +106,9 @@ def test_every_page_at_1440_and_390_px(server, browser, page_name, lang, tmp_pat
     text = page.locator("[data-testid='stMain']").inner_text()
     assert not re.findall(r"\b(?:None|NaN|nan|NaT)\b", text), text[:500]
     assert page.evaluate(UNORDERED_LINES) == []
-    page.add_script_tag(path=str(AXE))
-    assert page.evaluate(AXE_VIOLATIONS) == []
+    if lang == "ja":  # the same elements and styles in English: axe-core (1-3 s) runs once
+        page.add_script_tag(path=str(AXE))
+        assert page.evaluate(AXE_VIOLATIONS) == []
     _shot(page, out / f"{page_name}_{lang}_1440.png", 1440)
 
     page.set_viewport_size(PHONE)
