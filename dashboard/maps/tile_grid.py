@@ -28,16 +28,22 @@ def label_font_size(lang: str) -> int:
     return 11 if lang == "ja" else 9
 
 
-def latin_label(name: str, longest: int = 7) -> str:
-    """A romanised name that fits a tile: up to ``longest`` letters as it is, else broken after
-    the syllable nearest its middle ("Kago-<br>shima", not "agoshim" cut by its neighbours)."""
-    if len(name) <= longest:
-        return name
+def latin_parts(name: str, longest: int = 7) -> list[str]:
+    """A romanised name in the lines that fit a tile: up to ``longest`` letters as it is, else
+    broken after the syllable nearest its middle (["Kago", "shima"], not "agoshim" cut by its
+    neighbours). Anything but one romanised word stays whole."""
+    if len(name) <= longest or not name.isascii() or not name.isalpha():
+        return [name]
     vowels = "aeiou"
     ends = [i + 1 for i, c in enumerate(name[:-1])  # a syllable ends on a vowel not followed
             if c.lower() in vowels and name[i + 1].lower() not in vowels]  # by one (Hokkai-do)
     cut = min(ends, key=lambda i: (abs(i - len(name) / 2), -i)) if ends else len(name) // 2
-    return f"{name[:cut]}-<br>{name[cut:]}"
+    return [name[:cut], name[cut:]]
+
+
+def latin_label(name: str) -> str:
+    """``name`` as a tile's label: its lines (``latin_parts``), escaped, hyphenated."""
+    return "-<br>".join(plotly_text(part) for part in latin_parts(name))
 
 
 def tile_grid(
@@ -63,7 +69,8 @@ def tile_grid(
     texts: dict[str, str] = {}
     if text_col:
         by_code = index_by_code(frame, [text_col])
-        texts = {c: plotly_text(r[text_col]) for c, r in by_code.items()
+        fit = latin_label if style.lang == "en" else plotly_text
+        texts = {c: fit(str(r[text_col])) for c, r in by_code.items()
                  if not is_missing(r[text_col])}
 
     def grid(fill: Any = None) -> list[list[Any]]:

@@ -336,3 +336,12 @@ def test_english_tiles_carry_the_broken_labels() -> None:
                   if isinstance(tr, go.Scatter)).text
     assert "Hokkai-<br>do" in labels
     assert max(len(line) for text in labels for line in text.split("<br>")) <= 7
+
+
+def test_english_labels_given_by_the_page_are_broken_too_and_stay_escaped() -> None:
+    frame = _frame().with_columns(label=pl.Series(["Kagoshima", "A<br>B"] + ["x"] * 45))
+    fig = maps.tile_grid(frame, "joined", text_col="label", categorical=True, lang="en",
+                         category_labels={True: "yes", False: "no"})
+    texts = {t for tr in fig.data if isinstance(tr, go.Heatmap) for row in tr.text for t in row}
+    assert "Kago-<br>shima" in texts
+    assert "A&lt;br&gt;B" in texts  # delivered text is never markup
