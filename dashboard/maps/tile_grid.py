@@ -22,10 +22,12 @@ def tile_fill(value: float, lo: float, hi: float, colorscale: Any) -> str:
     return sample_colorscale(rgb, [position])[0]
 
 
-def label_font_size(lang: str) -> int:
-    """Tile labels' size: Latin names are longer than the two kanji of a short name, so they
-    are set smaller (and broken in two, ``latin_label``) to stay inside their tile."""
-    return 11 if lang == "ja" else 9
+def label_font_size(labels: list[str]) -> int:
+    """Tile labels' size: romanised names are longer than the two kanji of a short name, so
+    they are set smaller (and broken in two, ``latin_parts``) to stay inside their tile. Told
+    from the labels themselves: pages give English names without saying the language."""
+    shown = [label for label in labels if label]
+    return 9 if shown and all(label.isascii() for label in shown) else 11
 
 
 def latin_parts(name: str, longest: int = 7) -> list[str]:
@@ -69,8 +71,7 @@ def tile_grid(
     texts: dict[str, str] = {}
     if text_col:
         by_code = index_by_code(frame, [text_col])
-        fit = latin_label if style.lang == "en" else plotly_text
-        texts = {c: fit(str(r[text_col])) for c, r in by_code.items()
+        texts = {c: latin_label(str(r[text_col])) for c, r in by_code.items()
                  if not is_missing(r[text_col])}
 
     def grid(fill: Any = None) -> list[list[Any]]:
@@ -80,7 +81,7 @@ def tile_grid(
     text_val, text_missing, hover, codes = grid(""), grid(""), grid(""), grid(None)
     for t in tiles:
         r, c = t.row - 1, t.col - 1
-        short = latin_label(t.label_en) if style.lang == "en" else t.label_ja
+        short = latin_label(t.label_en) if style.lang == "en" else t.label_ja  # escaped
         hover[r][c] = prep.hover[t.pref_code]
         codes[r][c] = t.pref_code
         if t.pref_code not in prep.values:
@@ -93,6 +94,7 @@ def tile_grid(
         else:
             z_val[r][c] = float(prep.values[t.pref_code])
 
+    label_size = label_font_size([v for row in text_val + text_missing for v in row])
     common = {
         "x": list(range(1, n_cols + 1)),
         "y": list(range(1, n_rows + 1)),
@@ -102,7 +104,7 @@ def tile_grid(
         "customdata": codes,
         "texttemplate": "%{text}",
         "hovertemplate": "%{hovertext}<extra></extra>",
-        "textfont": {"size": label_font_size(style.lang)},
+        "textfont": {"size": label_size},
         "hoverongaps": False,
     }
     fig = go.Figure()
@@ -134,7 +136,7 @@ def tile_grid(
                     showscale=False,
                     name=plotly_text(style.category_name(cat)),
                     text=text_cat,
-                    **{**common, "textfont": {"size": label_font_size(style.lang),
+                    **{**common, "textfont": {"size": label_size,
                                                "color": theme.label_colour(color)}},
                 )
             )
@@ -182,7 +184,7 @@ def tile_grid(
                 y=[t.row for t, _ in labelled],
                 text=[text_val[t.row - 1][t.col - 1] for t, _ in labelled],
                 mode="text",
-                textfont={"size": label_font_size(style.lang), "family": theme.FONT,
+                textfont={"size": label_size, "family": theme.FONT,
                           "color": [theme.label_colour(tile_fill(v, lo, hi, style.colorscale))
                                     for _, v in labelled]},
                 hoverinfo="skip",

@@ -340,8 +340,14 @@ def test_english_tiles_carry_the_broken_labels() -> None:
 
 def test_english_labels_given_by_the_page_are_broken_too_and_stay_escaped() -> None:
     frame = _frame().with_columns(label=pl.Series(["Kagoshima", "A<br>B"] + ["x"] * 45))
-    fig = maps.tile_grid(frame, "joined", text_col="label", categorical=True, lang="en",
+    # as the pages call it: English names in text_col, the style's language left alone
+    fig = maps.tile_grid(frame, "joined", text_col="label", categorical=True,
                          category_labels={True: "yes", False: "no"})
     texts = {t for tr in fig.data if isinstance(tr, go.Heatmap) for row in tr.text for t in row}
     assert "Kago-<br>shima" in texts
     assert "A&lt;br&gt;B" in texts  # delivered text is never markup
+    sizes = {tr.textfont.size for tr in fig.data if isinstance(tr, go.Heatmap)}
+    assert sizes == {9}  # romanised labels are set smaller than kanji (11)
+    japanese = maps.tile_grid(_frame(), "joined", categorical=True,
+                              category_labels={True: "yes", False: "no"})
+    assert {tr.textfont.size for tr in japanese.data if isinstance(tr, go.Heatmap)} == {11}
