@@ -72,10 +72,12 @@ def label_colour(fill: str) -> str:
     """Black or white, whichever reads better on ``fill`` (at least 4.5:1 on any fill)."""
     return max(LABEL_ON_FILL, key=lambda label: contrast_ratio(label, fill))
 
-# The prefecture report on paper: one A4 sheet, only the report (no sidebar, header, toolbars,
-# chart buttons or the report's own controls), the page's own scroll containers let go so that
-# everything prints, and backgrounds (the sample badges) kept.
+# The prefecture report on paper: as wide on screen as on an A4 sheet (charts are drawn for
+# the width they have and do not shrink when printed), one sheet, only the report (no sidebar,
+# header, toolbars, chart buttons or the report's own controls), the page's own scroll
+# containers let go so that everything prints, and backgrounds (the sample badges) kept.
 PRINT_CSS = """<style>
+[data-testid="stMainBlockContainer"] { max-width: 736px !important; }
 @page { size: A4; margin: 10mm 11mm; }
 @media print {
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -84,7 +86,7 @@ PRINT_CSS = """<style>
   .st-key-report_controls { display: none !important; }
   html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
     height: auto !important; overflow: visible !important; position: static !important; }
-  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
+  [data-testid="stMainBlockContainer"] { padding: 0 !important; }
   [data-testid="stVerticalBlock"] { gap: 0.35rem !important; }
   h1 { font-size: 1.5rem !important; padding: 0 0 0.25rem 0 !important; }
   h3 { font-size: 1.05rem !important; padding: 0.25rem 0 0 0 !important; }

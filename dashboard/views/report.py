@@ -15,7 +15,6 @@ from dashboard.i18n import date_label, month_label, number_label, status_labels,
 from dashboard.safe import markdown_text
 
 lang = state.lang()
-st.set_page_config(layout="centered")  # the width of an A4 sheet, on screen as on paper
 st.html(theme.PRINT_CSS)
 
 prefectures = state.load(queries.prefectures)
@@ -55,8 +54,9 @@ with plan_col:
                    f" – {date_label(end, lang) if end else ''}")
 with coverage_col:
     ratio, national = row["municipal_coverage_ratio"], row["national_municipal_coverage_ratio"]
-    st.metric(t("measure_municipal_plan_coverage", lang),
-              ranking.value_text(ratio, "ratio", lang))
+    # a short title (the full one would be cut at this width), the definition one hover away
+    st.metric(t("detail_coverage", lang), ranking.value_text(ratio, "ratio", lang),
+              help=t("measure_municipal_plan_coverage", lang))
     if ratio is not None:
         st.caption(t("report_vs_national", lang,
                      national=ranking.value_text(national, "ratio", lang),

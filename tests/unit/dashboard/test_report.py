@@ -12,8 +12,10 @@ REPORT = "views/report.py"
 def test_report_holds_plan_coverage_subsidy_indicators_and_crime(app) -> None:  # noqa: F811
     at = open_with(app, REPORT, pref="40")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"自らの計画": "策定済", "市区町村の計画策定率（指定都市を含む）": "30.0%",
+    assert metrics == {"自らの計画": "策定済", "市区町村の策定率": "30.0%",
                        "補助事業の実績": "実施"}
+    coverage = next(m for m in at.metric if m.label == "市区町村の策定率")
+    assert coverage.help == "市区町村の計画策定率（指定都市を含む）"  # its definition
     page = texts(at)
     assert "福岡県の再犯防止の取組" in page
     assert "全国 44.1%（差 -14.1 pt）" in page
