@@ -21,6 +21,8 @@ def _pages(lang: str) -> dict[str, list[st.Page]]:
             st.Page("views/overview.py", title=t("page_overview", lang), url_path="overview",
                     default=True),
             st.Page("views/progress.py", title=t("page_progress", lang), url_path="progress"),
+            st.Page("views/ranking.py", title=t("page_ranking", lang), url_path="ranking"),
+            st.Page("views/report.py", title=t("page_report", lang), url_path="report"),
             st.Page("views/crime.py", title=t("page_crime", lang), url_path="crime"),
         ],
         t("nav_programmes", lang): [

@@ -151,3 +151,29 @@ def indicator_trend(frame: pl.DataFrame, names: dict[str, str], lang: str,
     fig.update_layout(yaxis_title=escape(unit), height=360, xaxis_type="linear",
                       xaxis_tickformat="d", xaxis_dtick=1)
     return _layout(fig)
+
+
+def ranking_bars(labels: list[str], values: list[float | None], regions: list[str],
+                 national: float | None, national_name: str, value_title: str,
+                 region_order: list[str] | None = None) -> go.Figure:
+    """One horizontal bar per prefecture in the given order, coloured by region (legend in
+    ``region_order``), with the national value as a dashed line (labelled) when there is one."""
+    fig = go.Figure()
+    order = region_order or list(dict.fromkeys(regions))
+    shown = plotly_texts(labels)
+    for i, region in enumerate(order):
+        rows = [k for k, r in enumerate(regions) if r == region]
+        fig.add_bar(y=[shown[k] for k in rows], x=[values[k] for k in rows], orientation="h",
+                    name=escape(region), marker_color=category_colour(i),
+                    hovertemplate="%{y}: %{x:,}<extra>%{fullData.name}</extra>")
+    if national is not None:
+        fig.add_vline(x=national, line_dash="dash", line_color=theme.NATIONAL_LINE,
+                      annotation_text=escape(national_name), annotation_position="top")
+    fig.update_layout(
+        barmode="overlay", height=max(360, 18 * len(labels) + 120),
+        xaxis_title=escape(value_title), legend_orientation="h", legend_y=1.02,
+        legend_yanchor="bottom", legend_title_text="",
+        yaxis={"categoryorder": "array", "categoryarray": shown, "autorange": "reversed",
+               "automargin": True},
+    )
+    return _layout(fig)

@@ -414,6 +414,76 @@ STRINGS: dict[str, dict[str, str]] = {
 STRINGS.update({f"menu_{menu.menu}": {"ja": menu.name_ja, "en": menu.name_en}
                 for menu in subsidy_menus()})
 
+# The ranking view (page and the regional comparison on 地域別進捗).
+STRINGS.update({
+    "page_ranking": {"ja": "都道府県ランキング", "en": "Prefecture ranking"},
+    "ranking_caption": {
+        "ja": "47 都道府県を一つの項目で並べ、全国値（または都道府県平均）と地方を添えて表示します。",
+        "en": "The 47 prefectures ordered on one measure, with the national value (or the prefectures' mean) and their region.",
+    },
+    "report_coverage": {"ja": "市区町村の計画策定率", "en": "Municipal plan coverage"},
+    "ranking_measure": {"ja": "項目", "en": "Measure"},
+    "ranking_order": {"ja": "並び順", "en": "Order"},
+    "ranking_desc": {"ja": "大きい順", "en": "Largest first"},
+    "ranking_asc": {"ja": "小さい順", "en": "Smallest first"},
+    "measure_subsidy_direct_support_menus": {"ja": "地域再犯防止推進事業 直接支援メニュー数", "en": "Regional subsidy programme: direct-support menus"},
+    "measure_subsidy_project_cost_yen": {"ja": "地域再犯防止推進事業 事業費", "en": "Regional subsidy programme: project cost"},
+    "measure_subsidy_national_share_yen": {"ja": "地域再犯防止推進事業 国庫補助額", "en": "Regional subsidy programme: national share"},
+    "measure_crime_incidents": {"ja": "犯罪オープンデータの認知件数", "en": "Incidents in the police crime open data"},
+    "measure_indicator": {"ja": "指標 {number}：{name}", "en": "Indicator {number}: {name}"},
+    "measure_unit_ratio": {"ja": "%", "en": "%"},
+    "measure_unit_yen": {"ja": "円", "en": "yen"},
+    "measure_unit_menus": {"ja": "メニュー", "en": "menus"},
+    "measure_unit_incidents": {"ja": "件", "en": "incidents"},
+    "ranking_national_mean": {"ja": "都道府県平均（値のある都道府県）", "en": "Mean of the prefectures with a value"},
+    "ranking_national_value": {"ja": "全国値", "en": "National value"},
+    "ranking_ranked": {"ja": "値のある都道府県", "en": "Prefectures with a value"},
+    "ranking_period": {"ja": "時点", "en": "Period"},
+    "ranking_summary": {
+        "ja": "{measure}：値のある {n} 都道府県のうち最も大きいのは{top}（{top_value}）、最も小さいのは{bottom}（{bottom_value}）。{national}は{national_value}。",
+        "en": "{measure}: of the {n} prefectures with a value, the largest is {top} ({top_value}) and the smallest {bottom} ({bottom_value}). {national}: {national_value}.",
+    },
+    "ranking_summary_none": {"ja": "{measure}：値のある都道府県はまだありません。", "en": "{measure}: no prefecture has a value yet."},
+    "ranking_unranked": {"ja": "値のない都道府県（{n}）は表の最後にあります。", "en": "The {n} prefectures without a value are at the end of the table."},
+    "ranking_region_mean": {"ja": "地方平均", "en": "Regional mean"},
+    "col_rank": {"ja": "順位", "en": "Rank"},
+    "col_region_rank": {"ja": "地方内の順位", "en": "Rank in region"},
+    "col_value": {"ja": "値", "en": "Value"},
+    "table_view": {"ja": "データ表で見る", "en": "See the data as a table"},
+    "region_compare_title": {"ja": "同じ地方の都道府県との比較（{region}）", "en": "Compared with the prefectures of the same region ({region})"},
+    "region_compare_caption": {
+        "ja": "括弧内は地方内の順位（値の大きい順）／順位のある都道府県数。最終行の全国は、率と指標は全国値、件数・金額は都道府県平均です。",
+        "en": "In brackets: rank in the region (largest first) / prefectures ranked. The last row is the national value for ratios and indicators and the prefectures' mean for counts and amounts.",
+    },
+    "with_unit": {"ja": "{name}（{unit}）", "en": "{name} ({unit})"},
+    "ranking_link": {"ja": "全都道府県のランキングを見る", "en": "See the ranking of all prefectures"},
+})
+
+
+# The one-page prefecture report (prints on one A4 sheet).
+STRINGS.update({
+    "page_report": {"ja": "都道府県レポート", "en": "Prefecture report"},
+    "report_caption": {
+        "ja": "一つの都道府県を1枚にまとめた報告です。ブラウザの印刷（Ctrl+P / ⌘P）で A4 1枚に印刷でき、送信先に「PDFに保存」を選ぶと PDF になります。",
+        "en": "One prefecture on one page. Print it from the browser (Ctrl+P / ⌘P) onto one A4 sheet, or choose \"Save as PDF\" as the destination for a PDF.",
+    },
+    "report_title": {"ja": "{pref}の再犯防止の取組", "en": "Recidivism prevention in {pref}"},
+    "report_print": {"ja": "印刷・PDF保存", "en": "Print or save as PDF"},
+    "report_indicators": {"ja": "指標（全国値との比較）", "en": "Indicators against the national value"},
+    "report_crime": {"ja": "犯罪の推移（月別の認知件数、全手口）", "en": "Crime trend (incidents per month, all modus)"},
+    "report_crime_none": {"ja": "この都道府県の犯罪オープンデータはまだ取り込まれていません。", "en": "No police crime open data of this prefecture has been loaded yet."},
+    "report_crime_summary": {"ja": "{first}〜{last}の認知件数 {n} 件（月平均 {mean} 件、最多は{peak}の {peak_n} 件）。", "en": "{n} incidents from {first} to {last} ({mean} a month on average; most in {peak}: {peak_n})."},
+    "report_subsidy_line": {"ja": "{fy}：{status}（直接支援メニュー {menus}、国庫補助額 {share}）", "en": "{fy}: {status} ({menus} direct-support menus, national share {share})"},
+    "report_subsidy_years": {"ja": "実施した年度：{years}", "en": "Years taken part: {years}"},
+    "report_none": {"ja": "なし", "en": "none"},
+    "report_vs_national": {"ja": "全国 {national}（差 {difference} pt）", "en": "Japan {national} ({difference} pt)"},
+    "col_indicator_number": {"ja": "指標番号", "en": "No."},
+    "report_all_modus": {"ja": "全手口", "en": "All modus"},
+    "report_sources": {"ja": "出典：{sources}", "en": "Sources: {sources}"},
+    "report_indicators_none": {"ja": "この都道府県の指標はまだ届いていません。", "en": "No indicators of this prefecture have been delivered yet."},
+})
+
+
 def t(key: str, lang: str = "ja", **values: object) -> str:
     """The string for ``key`` in ``lang`` with ``values`` filled in."""
     text = STRINGS[key].get(lang) or STRINGS[key]["ja"]
@@ -570,3 +640,10 @@ def source_label(source: str | None, lang: str = "ja") -> str:
         text = re.sub(pattern, replacement, text)
     text = re.sub(r"(\S)\(", r"\1 (", text)
     return re.sub(r"\s+", " ", text).replace("( ", "(").strip()
+
+
+def month_label(value, lang: str = "ja") -> str:
+    """A month written the Japanese way (2022年5月) or as 2022-05 for English."""
+    if value is None:
+        return "-"
+    return f"{value.year}年{value.month}月" if lang == "ja" else f"{value.year}-{value.month:02d}"

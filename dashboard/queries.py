@@ -19,8 +19,9 @@ def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     return db.open_published(path)
 
 
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None
-           ) -> pl.DataFrame:
+def frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None
+          ) -> pl.DataFrame:
+    """The rows of a query on the marts, with its values bound as parameters."""
     return con.sql(sql, params=params or None).pl()
 
 
@@ -36,7 +37,7 @@ def published_at(con: duckdb.DuckDBPyConnection) -> str | None:
 
 def prefectures(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """The 47 prefectures with names and groupings."""
-    return _frame(con, "select * from mart.prefecture order by pref_code")
+    return frame(con, "select * from mart.prefecture order by pref_code")
 
 
 def fiscal_year_labels(con: duckdb.DuckDBPyConnection) -> dict[str, dict[int, str]]:
@@ -55,7 +56,7 @@ def subsidy_fiscal_years(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 def subsidy_uptake(con: duckdb.DuckDBPyConnection, fiscal_year: int) -> pl.DataFrame:
     """Participation per prefecture in one fiscal year, with names for labels."""
-    return _frame(
+    return frame(
         con,
         "select u.pref_code, p.name_ja, p.short_name_ja, p.name_en, p.region_ja, p.region_en, "
         "u.fiscal_year, u.is_participating, u.as_of_on, u.source, u.section, u.is_sample, "
@@ -69,8 +70,8 @@ def subsidy_uptake(con: duckdb.DuckDBPyConnection, fiscal_year: int) -> pl.DataF
 def published_totals(con: duckdb.DuckDBPyConnection, topic: str | None = None) -> pl.DataFrame:
     """Published national totals, optionally of one topic."""
     if topic is None:
-        return _frame(con, "select * from mart.published_total order by topic, fact_id")
-    return _frame(
+        return frame(con, "select * from mart.published_total order by topic, fact_id")
+    return frame(
         con, "select * from mart.published_total where topic = ? order by fact_id", [topic]
     )
 
@@ -88,7 +89,7 @@ def municipality_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 def crime_summary(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Incidents per prefecture, data year and modus, and whether any is sample data."""
-    return _frame(
+    return frame(
         con,
         "select c.pref_code, p.name_ja, p.name_en, c.data_year, c.modus, "
         "sum(c.incidents)::bigint as incidents, bool_or(c.is_sample) as is_sample "
@@ -99,7 +100,7 @@ def crime_summary(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def crime_by_month(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Incidents per month of occurrence and modus, nationally (known months only)."""
-    return _frame(
+    return frame(
         con,
         "select year_month, modus, sum(incidents)::bigint as incidents "
         "from mart.crime_by_station_month where year_month is not null "
@@ -111,7 +112,7 @@ def crime_by_month(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def crime_prefectures(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Prefectures that have crime open data, with their years."""
-    return _frame(
+    return frame(
         con,
         "select p.pref_code, p.name_ja, p.name_en, list(distinct c.data_year order by "
         "c.data_year) as data_years, sum(c.incidents)::bigint as incidents "
@@ -147,7 +148,7 @@ def _crime_params(pref_code: str, years: tuple[int, ...], modi: tuple[str, ...],
 def crime_monthly(con: duckdb.DuckDBPyConnection, pref_code: str, years: tuple[int, ...],
                   modi: tuple[str, ...], stations: tuple[str, ...]) -> pl.DataFrame:
     """Incidents per month and modus (stations: empty means all), unknown months excluded."""
-    return _frame(
+    return frame(
         con,
         "select year_month, modus, sum(incidents)::bigint as incidents "
         f"from mart.crime_by_station_month where {_CRIME_FILTER} and year_month is not null "
@@ -176,7 +177,7 @@ def crime_top_stations(con: duckdb.DuckDBPyConnection, pref_code: str, years: tu
                        limit: int = 20) -> pl.DataFrame:
     """The police stations (of those chosen; none chosen = all) with most incidents, split by
     modus."""
-    return _frame(
+    return frame(
         con,
         "with totals as (select police_station, sum(incidents) as total "
         f"from mart.crime_by_station_month where {_CRIME_FILTER} group by all "
@@ -193,7 +194,7 @@ def crime_top_stations(con: duckdb.DuckDBPyConnection, pref_code: str, years: tu
 def crime_hour_weekday(con: duckdb.DuckDBPyConnection, pref_code: str, years: tuple[int, ...],
                        modi: tuple[str, ...], stations: tuple[str, ...]) -> pl.DataFrame:
     """Incidents per ISO weekday and hour (known ones)."""
-    return _frame(
+    return frame(
         con,
         "select weekday, hour, sum(incidents)::bigint as incidents "
         f"from mart.crime_by_hour_weekday where {_CRIME_FILTER} "
@@ -205,7 +206,7 @@ def crime_hour_weekday(con: duckdb.DuckDBPyConnection, pref_code: str, years: tu
 def crime_place_types(con: duckdb.DuckDBPyConnection, pref_code: str, years: tuple[int, ...],
                       modi: tuple[str, ...], stations: tuple[str, ...]) -> pl.DataFrame:
     """Incidents per place type."""
-    return _frame(
+    return frame(
         con,
         "select place_type, sum(incidents)::bigint as incidents "
         f"from mart.crime_by_place_type where {_CRIME_FILTER} "
@@ -218,7 +219,7 @@ def crime_by_municipality(con: duckdb.DuckDBPyConnection, pref_code: str,
                           years: tuple[int, ...], modi: tuple[str, ...],
                           stations: tuple[str, ...]) -> pl.DataFrame:
     """Incidents per municipality (code and name) and modus."""
-    return _frame(
+    return frame(
         con,
         "select lg_code, municipality_name, modus, sum(incidents)::bigint as incidents "
         f"from mart.crime_by_municipality where {_CRIME_FILTER} "
@@ -231,7 +232,7 @@ def crime_by_municipality(con: duckdb.DuckDBPyConnection, pref_code: str,
 
 def source_freshness(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Per kind of source: current files, rows, newest load, whether any is sample."""
-    return _frame(
+    return frame(
         con,
         "select source_kind, count(*) filter (where status = 'loaded') as current_files, "
         "count(*) filter (where status = 'superseded') as superseded_files, "
@@ -243,7 +244,7 @@ def source_freshness(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def delivery_coverage(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """What arrived per prefecture x source (lateness: warehouse.expected.assess)."""
-    return _frame(
+    return frame(
         con,
         "select pref_code, pref_name_ja, pref_name_en, source_kind, latest_period, "
         "latest_period_label, received_at, is_sample from mart.delivery_coverage "
@@ -253,7 +254,7 @@ def delivery_coverage(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def source_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Every accepted file, newest first."""
-    return _frame(
+    return frame(
         con,
         "select file_name, source_kind, dataset_key, status, rows, encoding, is_sample, "
         "findings, loaded_at, sha256 from mart.source_file",
@@ -262,7 +263,7 @@ def source_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def file_findings(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Findings per file."""
-    return _frame(
+    return frame(
         con,
         "select file_name, severity, code, message, line, column_name, lines "
         "from mart.file_finding",
@@ -271,7 +272,7 @@ def file_findings(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def rejected_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Rejected files and their reports."""
-    return _frame(
+    return frame(
         con,
         "select rejected_at, file_name, line, column_name, reason, action, quarantined_path "
         "from mart.rejected_file",
@@ -280,7 +281,7 @@ def rejected_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def held_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Re-deliveries held because they would shrink their dataset, not yet accepted."""
-    return _frame(
+    return frame(
         con,
         "select held_at, file_name, dataset_key, rows_before, rows_after, reason, held_path "
         "from mart.held_file where not is_accepted",
@@ -289,14 +290,14 @@ def held_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def runs(con: duckdb.DuckDBPyConnection, limit: int = 20) -> pl.DataFrame:
     """The last publishing runs."""
-    return _frame(con, "select * from mart.run limit ?", [limit])
+    return frame(con, "select * from mart.run limit ?", [limit])
 
 
 # --- subsidy programme ---------------------------------------------------------------------------
 
 def subsidy_by_year(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Per fiscal year: participating prefectures, cost and national share, sample or not."""
-    return _frame(
+    return frame(
         con,
         "select fiscal_year, participating_prefectures as participating, project_cost_yen, "
         "national_share_yen, is_participation_sample, is_sample, participation_source "
@@ -306,7 +307,7 @@ def subsidy_by_year(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def subsidy_detail(con: duckdb.DuckDBPyConnection, fiscal_year: int) -> pl.DataFrame:
     """One fiscal year per prefecture with menus and amounts."""
-    return _frame(
+    return frame(
         con,
         "select u.pref_code, p.name_ja, p.short_name_ja, p.name_en, p.region_ja, "
         "u.is_participating, u.participation_source, u.runs_coordination_meetings, "
@@ -324,7 +325,7 @@ def subsidy_detail(con: duckdb.DuckDBPyConnection, fiscal_year: int) -> pl.DataF
 
 def plan_coverage_national(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Latest plan coverage summed over prefectures, per level."""
-    return _frame(
+    return frame(
         con,
         "select level, any_value(as_of_on) as as_of_on, sum(governments)::bigint as governments, "
         "sum(reported)::bigint as reported, sum(with_plan)::bigint as with_plan, "
@@ -337,7 +338,7 @@ def plan_coverage_national(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def plan_coverage_reconciliation(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """The white paper's plan counts beside the warehouse's, as `saihan check` compares them."""
-    return _frame(
+    return frame(
         con,
         "select fact_id, level, method, as_of_on, published, warehouse, status, explanation "
         "from mart.plan_coverage_reconciliation where is_compared order by fact_id",
@@ -346,7 +347,7 @@ def plan_coverage_reconciliation(con: duckdb.DuckDBPyConnection) -> pl.DataFrame
 
 def plan_coverage_by_prefecture(con: duckdb.DuckDBPyConnection, level: str) -> pl.DataFrame:
     """Latest coverage of one level per prefecture, with names."""
-    return _frame(
+    return frame(
         con,
         "select c.pref_code, p.name_ja, p.short_name_ja, p.name_en, c.governments, c.with_plan, "
         "c.standalone, c.included_in_other, c.in_preparation, c.coverage_ratio, c.as_of_on, "
@@ -359,7 +360,7 @@ def plan_coverage_by_prefecture(con: duckdb.DuckDBPyConnection, level: str) -> p
 def plan_status_list(con: duckdb.DuckDBPyConnection, pref_codes: tuple[str, ...],
                      levels: tuple[str, ...], statuses: tuple[str, ...]) -> pl.DataFrame:
     """Every government's plan status, filtered (empty tuple = no filter)."""
-    return _frame(
+    return frame(
         con,
         "select s.lg_code, p.name_ja as pref_name_ja, p.name_en as pref_name_en, "
         "s.full_name_ja, s.level, s.status, "
@@ -378,7 +379,7 @@ def plan_status_list(con: duckdb.DuckDBPyConnection, pref_codes: tuple[str, ...]
 
 def indicator_series(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Indicator series with their names, numbers and units, national ones first."""
-    return _frame(
+    return frame(
         con,
         "select series_key, any_value(indicator_name) as indicator_name, "
         "any_value(indicator_number) as indicator_number, any_value(edition) as edition, "
@@ -391,7 +392,7 @@ def indicator_series(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def indicator_values(con: duckdb.DuckDBPyConnection, series_key: str) -> pl.DataFrame:
     """All values of one series, every prefecture and national ('00', without names)."""
-    return _frame(
+    return frame(
         con,
         "select v.pref_code, p.name_ja, p.short_name_ja, p.name_en, "
         "v.is_national, v.period, v.period_year, "
@@ -406,13 +407,13 @@ def indicator_values(con: duckdb.DuckDBPyConnection, series_key: str) -> pl.Data
 
 def region_progress(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """The per-prefecture scorecard (without the nested indicator list)."""
-    return _frame(con, "select * exclude (latest_indicators) from mart.region_progress "
+    return frame(con, "select * exclude (latest_indicators) from mart.region_progress "
                        "order by pref_code")
 
 
 def region_indicator_history(con: duckdb.DuckDBPyConnection, pref_code: str) -> pl.DataFrame:
     """Every period of every series for one prefecture and for the nation."""
-    return _frame(
+    return frame(
         con,
         "select series_key, indicator_name, unit, period, period_year, pref_code, is_national, "
         "value, is_sample from mart.indicator_value "
@@ -425,7 +426,7 @@ def region_indicator_history(con: duckdb.DuckDBPyConnection, pref_code: str) -> 
 
 def region_subsidy_history(con: duckdb.DuckDBPyConnection, pref_code: str) -> pl.DataFrame:
     """One prefecture's subsidy record per fiscal year."""
-    return _frame(
+    return frame(
         con,
         "select fiscal_year, is_participating, participation_source, menus, "
         "direct_support_menus, project_cost_yen, national_share_yen, is_sample "

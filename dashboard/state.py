@@ -8,6 +8,7 @@ is picked up on the next interaction while readers of the old one finish undistu
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -52,7 +53,8 @@ def language_switch() -> str:
 def page_chrome(current: str) -> None:
     """What every page needs in its document: ``<html lang>`` in the page's language (Streamlit
     always writes ``en``) and a visible keyboard-focus outline."""
-    st.html(theme.FOCUS_CSS)
+    st.html(theme.FOCUS_CSS + theme.CONTRAST_CSS)
+    st.html(theme.NAV_LIST_SCRIPT, unsafe_allow_javascript=True, width="content")
     st.html(f"<script>document.documentElement.lang = {json.dumps(current)};</script>",
             unsafe_allow_javascript=True, width="content")
 
@@ -76,15 +78,16 @@ def connection() -> duckdb.DuckDBPyConnection | None:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _cached(name: str, stamp: tuple[int, int], args: tuple) -> Any:
+def _cached(module: str, name: str, stamp: tuple[int, int], args: tuple) -> Any:
     con = _connection(str(settings().warehouse), stamp)
-    return getattr(queries, name)(db.cursor(con), *args)
+    return getattr(sys.modules[module], name)(db.cursor(con), *args)
 
 
 def load(query: Callable, *args: Any) -> Any:
-    """Run a function of ``dashboard.queries`` on the published warehouse, cached."""
+    """Run a query function (``dashboard.queries``, ``dashboard.ranking_queries``) on the
+    published warehouse, cached."""
     path = settings().warehouse
-    return _cached(query.__name__, _stamp(path), args)
+    return _cached(query.__module__, query.__name__, _stamp(path), args)
 
 
 def name_column(lang: str) -> str:

@@ -97,11 +97,14 @@ def base(crime_fixtures: Path) -> Path:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test that uses the Prefect harness runs on one pytest-xdist worker, so a session
-    starts one harness however many workers run the rest."""
+    """Tests that share a costly session fixture run on one pytest-xdist worker, so a session
+    starts one Prefect harness and one dashboard server with its browser, however many workers
+    run the rest."""
     for item in items:
-        if "prefect_harness" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("prefect"))
+        fixtures = getattr(item, "fixturenames", ())
+        for fixture, group in (("prefect_harness", "prefect"), ("browser", "browser")):
+            if fixture in fixtures:
+                item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import plotly.graph_objects as go
+from plotly.colors import convert_colors_to_same_type, get_colorscale, sample_colorscale
 
 from dashboard import theme
 from dashboard.maps.geo import load_tile_grid
@@ -13,15 +14,38 @@ from dashboard.maps.prepare import MapStyle, index_by_code, is_missing, prepare
 from dashboard.safe import plotly_text
 
 
-def _text_color(hex_color: str) -> str:
-    """Dark or white label colour for a fill, by WCAG relative luminance."""
-    digits = hex_color.lstrip("#")
-    if len(digits) != 6:
-        return theme.LABEL_DARK  # named or rgba() colour: keep the default dark label
-    rgb = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
-    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-    return theme.LABEL_DARK if lum > 0.18 else theme.LABEL_LIGHT
+def tile_fill(value: float, lo: float, hi: float, colorscale: Any) -> str:
+    """The colour Plotly fills a tile of ``value`` with on ``colorscale`` from lo to hi."""
+    position = 0.5 if hi <= lo else min(max((value - lo) / (hi - lo), 0.0), 1.0)
+    scale = get_colorscale(colorscale) if isinstance(colorscale, str) else colorscale
+    rgb = [[float(p), convert_colors_to_same_type(c, colortype="rgb")[0][0]] for p, c in scale]
+    return sample_colorscale(rgb, [position])[0]
+
+
+def label_font_size(labels: list[str]) -> int:
+    """Tile labels' size: romanised names are longer than the two kanji of a short name, so
+    they are set smaller (and broken in two, ``latin_parts``) to stay inside their tile. Told
+    from the labels themselves: pages give English names without saying the language."""
+    shown = [label for label in labels if label]
+    return 9 if shown and all(label.isascii() for label in shown) else 11
+
+
+def latin_parts(name: str, longest: int = 7) -> list[str]:
+    """A romanised name in the lines that fit a tile: up to ``longest`` letters as it is, else
+    broken after the syllable nearest its middle (["Kago", "shima"], not "agoshim" cut by its
+    neighbours). Anything but one romanised word stays whole."""
+    if len(name) <= longest or not name.isascii() or not name.isalpha():
+        return [name]
+    vowels = "aeiou"
+    ends = [i + 1 for i, c in enumerate(name[:-1])  # a syllable ends on a vowel not followed
+            if c.lower() in vowels and name[i + 1].lower() not in vowels]  # by one (Hokkai-do)
+    cut = min(ends, key=lambda i: (abs(i - len(name) / 2), -i)) if ends else len(name) // 2
+    return [name[:cut], name[cut:]]
+
+
+def latin_label(name: str) -> str:
+    """``name`` as a tile's label: its lines (``latin_parts``), escaped, hyphenated."""
+    return "-<br>".join(plotly_text(part) for part in latin_parts(name))
 
 
 def tile_grid(
@@ -47,7 +71,7 @@ def tile_grid(
     texts: dict[str, str] = {}
     if text_col:
         by_code = index_by_code(frame, [text_col])
-        texts = {c: plotly_text(r[text_col]) for c, r in by_code.items()
+        texts = {c: latin_label(str(r[text_col])) for c, r in by_code.items()
                  if not is_missing(r[text_col])}
 
     def grid(fill: Any = None) -> list[list[Any]]:
@@ -57,7 +81,7 @@ def tile_grid(
     text_val, text_missing, hover, codes = grid(""), grid(""), grid(""), grid(None)
     for t in tiles:
         r, c = t.row - 1, t.col - 1
-        short = t.label_en if style.lang == "en" else t.label_ja
+        short = latin_label(t.label_en) if style.lang == "en" else t.label_ja  # escaped
         hover[r][c] = prep.hover[t.pref_code]
         codes[r][c] = t.pref_code
         if t.pref_code not in prep.values:
@@ -70,6 +94,7 @@ def tile_grid(
         else:
             z_val[r][c] = float(prep.values[t.pref_code])
 
+    label_size = label_font_size([v for row in text_val + text_missing for v in row])
     common = {
         "x": list(range(1, n_cols + 1)),
         "y": list(range(1, n_rows + 1)),
@@ -79,7 +104,7 @@ def tile_grid(
         "customdata": codes,
         "texttemplate": "%{text}",
         "hovertemplate": "%{hovertext}<extra></extra>",
-        "textfont": {"size": 11},
+        "textfont": {"size": label_size},
         "hoverongaps": False,
     }
     fig = go.Figure()
@@ -111,7 +136,8 @@ def tile_grid(
                     showscale=False,
                     name=plotly_text(style.category_name(cat)),
                     text=text_cat,
-                    **{**common, "textfont": {"size": 11, "color": _text_color(color)}},
+                    **{**common, "textfont": {"size": label_size,
+                                               "color": theme.label_colour(color)}},
                 )
             )
         for cat in prep.categories:
@@ -135,7 +161,6 @@ def tile_grid(
                 zmin=lo,
                 zmax=hi,
                 name=plotly_text(style.value_label or value_col),
-                text=text_val,
                 colorbar={
                     "title": {"text": plotly_text(style.value_label or value_col)},
                     # Outside the tiles, in the right margin: inside it would cover Chiba.
@@ -146,7 +171,26 @@ def tile_grid(
                     "len": 0.5,
                     "thickness": 14,
                 },
-                **common,
+                **{**common, "texttemplate": None},
+            )
+        )
+        # Labels as their own layer, each coloured for its tile's fill (Plotly's automatic
+        # label colour puts white on mid-grey Cividis, under 4.5:1).
+        labelled = [(t, float(prep.values[t.pref_code])) for t in tiles
+                    if t.pref_code in prep.values]
+        fig.add_trace(
+            go.Scatter(
+                x=[t.col for t, _ in labelled],
+                y=[t.row for t, _ in labelled],
+                text=[text_val[t.row - 1][t.col - 1] for t, _ in labelled],
+                mode="text",
+                textfont={"size": label_size, "family": theme.FONT,
+                          "color": [theme.label_colour(tile_fill(v, lo, hi, style.colorscale))
+                                    for _, v in labelled]},
+                hoverinfo="skip",
+                showlegend=False,
+                cliponaxis=False,
+                name="labels",
             )
         )
     fig.update_layout(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, queries, state
+from dashboard import charts, queries, ranking, ranking_queries, state
 from dashboard.i18n import (
     data_unit_label,
     date_label,
@@ -120,6 +120,16 @@ with subsidy_col:
 state.panel_footer(
     t("lineage_source_templates", lang), row["plan_as_of_on"], is_sample=bool(row["is_sample"])
 )
+
+region_name = row["region_ja"] if lang == "ja" else row["region_en"]
+st.subheader(t("region_compare_title", lang, region=region_name))
+st.caption(t("region_compare_caption", lang))
+region_rows = state.load(ranking_queries.region_ranking, pref_code)
+measures = state.load(ranking_queries.ranking_measures)
+state.table(ranking.region_table(region_rows, measures, names, lang), hide_index=True)
+state.panel_footer(t("lineage_source_templates", lang), None,
+                   is_sample=bool(region_rows["is_sample"].any()))
+st.page_link("views/ranking.py", label=t("ranking_link", lang), icon=":material/leaderboard:")
 
 st.subheader(t("detail_indicators", lang))
 history = state.load(queries.region_indicator_history, pref_code)

@@ -1,15 +1,16 @@
 """Links keep everything (issue 13, point 10), in a real browser: the sidebar navigation keeps
 the language and the map kind, and a path no page has lands on the overview, not on Streamlit's
-"Page not found" dialog. The server and browser are those of ``test_pages``."""
+"Page not found" dialog. The server and browser are the browser tests' shared ones (conftest)."""
 
 from __future__ import annotations
 
-from dashboard.i18n import t
-from tests.browser import test_pages as pages
+import pytest
 
-pytestmark = pages.pytestmark
-server = pages.server
-browser = pages.browser
+from dashboard.i18n import t
+from tests.browser.conftest import CHROMIUM
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="needs Debian chromium (apt-get install chromium)")
 
 
 def _open(browser, url: str):

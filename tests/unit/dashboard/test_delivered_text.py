@@ -73,6 +73,7 @@ def test_charts_escape_delivered_labels() -> None:
         charts.simple_bars([OVERLAY], [1.0], "ja"),
         maps.tile_grid(pl.DataFrame({"pref_code": ["13"], "value": [1.0], "label": [LINK]}),
                        "value", text_col="label", value_label=OVERLAY),
+        charts.ranking_bars([LINK], [1.0], [OVERLAY], 1.0, OVERLAY, LINK),
     ]
     for figure in figures:
         texts = _strings(figure.to_plotly_json()["data"])

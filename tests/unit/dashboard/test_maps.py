@@ -9,8 +9,9 @@ import plotly.graph_objects as go
 import polars as pl
 import pytest
 
-from dashboard import maps
+from dashboard import maps, theme
 from dashboard.maps import geo
+from dashboard.maps.tile_grid import latin_label, tile_fill
 from warehouse import resources
 
 CODES = [f"{i:02d}" for i in range(1, 48)]
@@ -220,8 +221,9 @@ def test_tile_grid_has_47_tiles_and_values() -> None:
     assert sorted(got) == CODES
     assert all(math.isclose(got[c], expected[c]) for c in CODES)
     assert fig.layout.yaxis.scaleanchor == "x" and fig.layout.xaxis.visible is False
-    texts = {t for tr in fig.data if isinstance(tr, go.Heatmap) for row in tr.text for t in row}
-    assert {"北海道", "東京", "沖縄"} <= texts
+    labels = next(tr for tr in fig.data if isinstance(tr, go.Scatter) and tr.mode == "text")
+    assert {"北海道", "東京", "沖縄"} <= set(labels.text)
+    assert len(labels.text) == 47
 
 
 def test_tile_grid_categorical_and_missing() -> None:
@@ -242,7 +244,7 @@ def test_tile_grid_categorical_and_missing() -> None:
     legend = [tr.name for tr in fig.data if isinstance(tr, go.Scatter)]
     assert legend == ["yes", "no"]
     texts = {t for tr in fig.data if isinstance(tr, go.Heatmap) for row in tr.text for t in row}
-    assert "Hokkaido" in texts
+    assert "Hokkai-<br>do" in texts  # broken in two to fit its tile
 
 
 def test_figures_serialise() -> None:
@@ -269,3 +271,83 @@ def test_an_unknown_map_option_is_refused() -> None:
 def test_map_data_is_found_through_the_resources_module() -> None:
     assert geo.geojson_path().parent == resources.geo_dir()
     assert geo.tile_grid_path().parent == resources.geo_dir()
+
+
+@pytest.mark.parametrize(("fill", "label", "ratio"), [
+    ("#FFFFFF", "#000000", 21.0),
+    ("#000000", "#FFFFFF", 21.0),
+    ("#777777", "#000000", 4.69),  # white on #777 is the well-known 4.48:1
+    ("rgb(125, 124, 118)", "#000000", 5.02),  # Cividis' middle: white would be 4.19:1
+    ("#0072B2", "#FFFFFF", 5.19),  # Okabe-Ito blue
+    ("#E69F00", "#000000", 9.32),  # Okabe-Ito orange: not white (2.25:1)
+])
+def test_label_colour_is_the_one_with_the_higher_wcag_contrast(fill, label, ratio) -> None:
+    assert theme.label_colour(fill) == label
+    assert theme.contrast_ratio(label, fill) == pytest.approx(ratio, abs=0.01)
+
+
+def _label_contrasts(fig: go.Figure) -> list[float]:
+    """The contrast of every tile label against the fill it is drawn on."""
+    out = []
+    for tr in fig.data:
+        if isinstance(tr, go.Scatter) and tr.mode == "text":  # labels of a numeric map
+            value = next(h for h in fig.data if isinstance(h, go.Heatmap) and h.showscale
+                         is not False)
+            lo, hi = value.zmin, value.zmax
+            z = {(r, c): v for r, row in enumerate(value.z, 1) for c, v in enumerate(row, 1)}
+            for x, y, colour in zip(tr.x, tr.y, tr.textfont.color, strict=True):
+                fill = tile_fill(z[(y, x)], lo, hi, value.colorscale)
+                out.append(theme.contrast_ratio(colour, fill))
+        elif isinstance(tr, go.Heatmap) and tr.textfont.color:  # a category's layer
+            out.append(theme.contrast_ratio(tr.textfont.color, tr.colorscale[0][1]))
+    return out
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_tile_label_reads_at_4_5_to_1(lang) -> None:
+    numeric = maps.tile_grid(_frame(), "value", lang=lang)
+    contrasts = _label_contrasts(numeric)
+    assert len(contrasts) == 47 and min(contrasts) >= 4.5
+    categorical = maps.tile_grid(_frame(), "joined", categorical=True, lang=lang,
+                                 category_labels={True: "yes", False: "no"})
+    contrasts = _label_contrasts(categorical)
+    assert len(contrasts) == 2 and min(contrasts) >= 4.5
+
+
+def test_english_tile_labels_are_set_smaller_than_japanese() -> None:
+    sizes = {lang: next(tr for tr in maps.tile_grid(_frame(), "value", lang=lang).data
+                        if isinstance(tr, go.Scatter)).textfont.size for lang in ("ja", "en")}
+    assert sizes["en"] < sizes["ja"]
+
+
+@pytest.mark.parametrize(("name", "label"), [
+    ("Tokyo", "Tokyo"),
+    ("Okinawa", "Okinawa"),  # seven letters fit
+    ("Hokkaido", "Hokkai-<br>do"),  # not "lokkaid", and not inside "kai"
+    ("Kagoshima", "Kago-<br>shima"),
+    ("Shizuoka", "Shi-<br>zuoka"),
+])
+def test_long_english_tile_labels_break_after_a_syllable(name, label) -> None:
+    assert latin_label(name) == label
+
+
+def test_english_tiles_carry_the_broken_labels() -> None:
+    labels = next(tr for tr in maps.tile_grid(_frame(), "value", lang="en").data
+                  if isinstance(tr, go.Scatter)).text
+    assert "Hokkai-<br>do" in labels
+    assert max(len(line) for text in labels for line in text.split("<br>")) <= 7
+
+
+def test_english_labels_given_by_the_page_are_broken_too_and_stay_escaped() -> None:
+    frame = _frame().with_columns(label=pl.Series(["Kagoshima", "A<br>B"] + ["x"] * 45))
+    # as the pages call it: English names in text_col, the style's language left alone
+    fig = maps.tile_grid(frame, "joined", text_col="label", categorical=True,
+                         category_labels={True: "yes", False: "no"})
+    texts = {t for tr in fig.data if isinstance(tr, go.Heatmap) for row in tr.text for t in row}
+    assert "Kago-<br>shima" in texts
+    assert "A&lt;br&gt;B" in texts  # delivered text is never markup
+    sizes = {tr.textfont.size for tr in fig.data if isinstance(tr, go.Heatmap)}
+    assert sizes == {9}  # romanised labels are set smaller than kanji (11)
+    japanese = maps.tile_grid(_frame(), "joined", categorical=True,
+                              category_labels={True: "yes", False: "no"})
+    assert {tr.textfont.size for tr in japanese.data if isinstance(tr, go.Heatmap)} == {11}

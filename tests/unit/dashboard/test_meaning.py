@@ -332,8 +332,8 @@ def test_sidebar_links_keep_the_language_and_the_map_kind(app, lang: str) -> Non
     at = app(lang=lang, map="geo")
     links = at.sidebar.get("page_link")
     assert [link.proto.label for link in links] == [
-        t(f"page_{name}", lang) for name in ("overview", "progress", "crime", "subsidy",
-                                             "plans", "indicators", "extracts", "data")]
+        t(f"page_{name}", lang) for name in ("overview", "progress", "ranking", "report", "crime",
+                                             "subsidy", "plans", "indicators", "extracts", "data")]
     for link in links:
         assert link.proto.query_string == f"lang={lang}&map=geo", link.proto.label
     assert at.get("segmented_control")[0].value == "geo"  # the overview's map, as linked
