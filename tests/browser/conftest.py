@@ -46,8 +46,11 @@ def server(sample_home: Settings):
     process.wait(timeout=20)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Headless chromium for one module. Not for the session: Playwright's sync API keeps an
+    event loop running in the thread while it is open, and Prefect flows called later in the
+    same worker would then return coroutines instead of running."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
