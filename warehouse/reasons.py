@@ -284,7 +284,7 @@ REASONS: dict[str, tuple[Text, Text]] = {
              + _AGAIN_EN)),
     "duplicate_column": (
         Text("見出しに「{column}」列が2回あります。", "2つのうち1つの列だけを残して、" + _AGAIN_JA),
-        Text("column {column_repr} appears twice in the header",
+        Text("column {column!r} appears twice in the header",
              "Keep one of the two columns and " + _AGAIN_EN)),
     "missing_column": (
         Text("必要な「{column}」列がありません{more_ja}。",
@@ -356,7 +356,7 @@ REASONS: dict[str, tuple[Text, Text]] = {
              "{mark} と書き、実データは空欄か「実データ」と書きます。",
              "サンプルと実データを別のファイルにし、サンプルではすべての行の「データ区分」を"
              "サンプルにして、" + _AGAIN_JA),
-        Text("line {line}: {column} is {value} but {mark_repr} marks sample data on every line of "
+        Text("line {line}: {column} is {value} but {mark!r} marks sample data on every line of "
              "a sample file, and real data leaves it blank or writes 実データ",
              "Deliver sample data and real data in separate files, with データ区分 サンプル on "
              "every line of the sample, and " + _AGAIN_EN)),
@@ -394,8 +394,8 @@ REASONS: dict[str, tuple[Text, Text]] = {
         Text("this row repeats line {earlier} ({row}) with a different {column} ({there} there, "
              "{here} here)", "Keep one row per {per} and deliver the file again")),
     "cell_problems": (
-        Text("このファイルに {count} 件の問題があります。最初のもの: {first.found}",
-             "{first.todo} 報告にある行をすべて直し、ファイル全体をもう一度提出してください"
+        Text("{where_ja}: {first.found}（このファイルの問題は全部で {count} 件）",
+             "{first.todo} 報告にある行をすべて直して、ファイル全体をもう一度置いてください"
              "（このファイルからは何も読み込まれていません）。"),
         Text("{count} problem{plural} in the file; the first: {first.found}",
              "{first.todo}. Correct every line listed in the report and deliver the whole file "
@@ -476,10 +476,10 @@ REASONS: dict[str, tuple[Text, Text]] = {
              "Check the era: 平成 ended on 2019-04-30 and 令和 began on 2019-05-01 (平成31年5月1日 "
              "is 令和元年5月1日)")),
     "date_not_real": (
-        Text("{value} は実在しない日付です。", "実在する日付を {forms} の形で書いてください。"),
+        Text("実在しない日付です（{value}）。", "実在する日付を {forms} の形で書いてください。"),
         Text("{value} is not a real date ({error})", "Write a date that exists, as {forms}")),
     "not_a_date": (
-        Text("{value} は日付として読めません。", "{forms} の形で書き直してください。"),
+        Text("日付として読めません（{value}）。", "{forms} の形で書き直してください。"),
         Text("{value} is not a date", "Write the date as {forms}")),
     "fiscal_era_year": (
         Text("{value}: {era}にその年はありません。", "年度を 2024 か 令和6年度 の形で書いてください。"),

@@ -26,8 +26,8 @@ BINARY = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
 def rejected_rows(settings: Settings) -> list[tuple]:
     con = duckdb.connect(str(settings.warehouse), read_only=True)
     try:
-        return con.execute("select source_path, quarantined_path, reason from "
-                           "mart.rejected_file order by rejected_at").fetchall()
+        return con.execute("select source_path, quarantined_path, reason_ja || ' / ' || reason "
+                           "from mart.rejected_file order by rejected_at").fetchall()
     finally:
         con.close()
 

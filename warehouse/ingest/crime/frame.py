@@ -123,7 +123,7 @@ def to_frame(
             continue
         if k in seen:
             raise reject(
-                path, "duplicate_column", column_repr=repr(h),
+                path, "duplicate_column",
                 column=h,
             )
         seen[k] = c

@@ -119,7 +119,6 @@ def _sample_mark(path: Path, frame: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
         line, value = int(bad["line_number"][0]), bad["data_class"][0]
         raise reject(
             path, "sample_mixed", value=repr(value), mark=SAMPLE_MARK,
-            mark_repr=repr(SAMPLE_MARK),
             line=line,
             column=DATA_CLASS_COLUMN,
         )

@@ -197,8 +197,11 @@ class Problems:
             details.append(f"... and {len(self.items) - MAX_PROBLEMS_LISTED} more / ほか "
                            f"{len(self.items) - MAX_PROBLEMS_LISTED} 件")
         count = len(self.items)
+        label = self.column_label(key)
+        where_ja = "このファイル" if line is None else f"{line}行目"
+        where_ja += f"の「{label}」列" if label else ""
         raise reject(self.path, "cell_problems", count=count, plural="s" if count > 1 else "",
-                     first=first, line=line, column=self.column_label(key), details=details)
+                     first=first, where_ja=where_ja, line=line, column=label, details=details)
 
 
 # ----------------------------------------------------------------------------- shared steps
