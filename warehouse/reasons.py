@@ -36,6 +36,8 @@ _AGAIN_JA = "もう一度受信フォルダに置いてください。"
 _AGAIN_EN = "put the file in the inbox again"
 _RESAVE_JA = "CP932 か UTF-8 の CSV として保存し直し、" + _AGAIN_JA
 _RESAVE_EN = "Re-save as CP932 or UTF-8 CSV and " + _AGAIN_EN
+_DATE_FORMS_JA = "2024-04-01、2024/4/1、2024年4月1日、令和6年4月1日、R6.4.1 のいずれか"
+_DATE_FORMS_EN = "2024-04-01, 2024/4/1, 2024年4月1日, 令和6年4月1日 or R6.4.1"
 _XLSX_RESAVE_JA = "Excel で開いて .xlsx として保存し直すか、CP932 か UTF-8 の CSV で提出してください。"
 _XLSX_RESAVE_EN = "Open it in Excel and save it again as .xlsx, or deliver it as CP932 or UTF-8 CSV"
 
@@ -113,18 +115,18 @@ REASONS: dict[str, tuple[Text, Text]] = {
     # ------------------------------------------------------------------ recognising the file
     "unknown_json": (
         Text("saihan の知らない JSON です（{keys}）。",
-             "次のいずれかを提出してください: {expected}（README の「Input formats」参照）。"),
+             "次のいずれかを提出してください: {expected_ja}（README の「Input formats」参照）。"),
         Text("the JSON document ({keys}) is not one saihan knows",
-             "Deliver {expected}; see README, 'Input formats'")),
+             "Deliver {expected_en}; see README, 'Input formats'")),
     "unopenable_table": (
         Text("表として開けません（破損したブックなど）。", _XLSX_RESAVE_JA),
         Text("the file cannot be opened as a table (a damaged or unusual workbook)",
              _XLSX_RESAVE_EN)),
     "unreadable_kind": (
-        Text("{kind}のようですが、読めませんでした（{error}）。",
+        Text("{kind_ja}のようですが、読めませんでした（{error}）。",
              "どの行にも見出しの列がそろっているか確かめて保存し直してください。正しく見える"
              "場合は、このメッセージを添えて連絡してください。"),
-        Text("the file looks like {kind} but could not be read: {error}",
+        Text("the file looks like {kind_en} but could not be read: {error}",
              "Check that every row has the header's columns and re-save the file; if it looks "
              "right, report it with this message")),
     "no_rows": (
@@ -132,18 +134,18 @@ REASONS: dict[str, tuple[Text, Text]] = {
         Text("the file has a header but no rows", "Deliver the file again with its rows")),
     "unknown_header": (
         Text("saihan の知らない見出しです（{header}）。",
-             "入力形式（{expected}）のいずれかを使ってください（README の「Input formats」参照）。"),
+             "入力形式（{expected_ja}）のいずれかを使ってください（README の「Input formats」参照）。"),
         Text("the header {header} is not one saihan knows",
-             "Use one of the input formats ({expected}); see README, 'Input formats'")),
+             "Use one of the input formats ({expected_en}); see README, 'Input formats'")),
     "closest_header": (
-        Text("saihan の知らない見出しです。いちばん近い形式は{kind}で、必要な {needed} 列のうち"
-             " {found_count} 列（{found}）があり、{missing_count} 列（{missing}）がありません。",
-             "{kind}の見出し（足りない列: {missing}）にして、" + _AGAIN_JA
-             + "（README の「Input formats」参照）"),
-        Text("the header is not one saihan knows; the closest format is {kind}, which needs "
+        Text("saihan の知らない見出しです。いちばん近い形式は「{kind_ja}」で、必要な {needed} 列"
+             "のうち {found_count} 列（{found}）があり、{missing_count} 列（{missing}）がありません。",
+             "「{kind_ja}」の見出し（足りない列: {missing}）にして、もう一度受信フォルダに置いて"
+             "ください（README の「Input formats」参照）。"),
+        Text("the header is not one saihan knows; the closest format is {kind_en}, which needs "
              "{needed} column(s): {found_count} found ({found}), {missing_count} missing "
              "({missing})",
-             "Give the file the header of {kind} (the missing columns: {missing}) and put it in "
+             "Give the file the header of {kind_en} (the missing columns: {missing}) and put it in "
              "the inbox again; see README, 'Input formats'")),
     # ------------------------------------------------------------------ workbooks
     "xlsx_unreadable": (
@@ -395,7 +397,7 @@ REASONS: dict[str, tuple[Text, Text]] = {
              "{here} here)", "Keep one row per {per} and deliver the file again")),
     "cell_problems": (
         Text("{where_ja}: {first.found}（このファイルの問題は全部で {count} 件）",
-             "{first.todo} 報告にある行をすべて直して、ファイル全体をもう一度置いてください"
+             "{first.todo}報告にある行をすべて直して、ファイル全体をもう一度置いてください"
              "（このファイルからは何も読み込まれていません）。"),
         Text("{count} problem{plural} in the file; the first: {first.found}",
              "{first.todo}. Correct every line listed in the report and deliver the whole file "
@@ -476,11 +478,13 @@ REASONS: dict[str, tuple[Text, Text]] = {
              "Check the era: 平成 ended on 2019-04-30 and 令和 began on 2019-05-01 (平成31年5月1日 "
              "is 令和元年5月1日)")),
     "date_not_real": (
-        Text("実在しない日付です（{value}）。", "実在する日付を {forms} の形で書いてください。"),
-        Text("{value} is not a real date ({error})", "Write a date that exists, as {forms}")),
+        Text("実在しない日付です（{value}）。", "実在する日付を " + _DATE_FORMS_JA + "の形で書いて"
+             "ください。"),
+        Text("{value} is not a real date ({error})", "Write a date that exists, as "
+             + _DATE_FORMS_EN)),
     "not_a_date": (
-        Text("日付として読めません（{value}）。", "{forms} の形で書き直してください。"),
-        Text("{value} is not a date", "Write the date as {forms}")),
+        Text("日付として読めません（{value}）。", _DATE_FORMS_JA + "の形で書き直してください。"),
+        Text("{value} is not a date", "Write the date as " + _DATE_FORMS_EN)),
     "fiscal_era_year": (
         Text("{value}: {era}にその年はありません。", "年度を 2024 か 令和6年度 の形で書いてください。"),
         Text("{value}: {era} had no such year", "Write the fiscal year as 2024 or 令和6年度")),
@@ -704,6 +708,17 @@ REASONS: dict[str, tuple[Text, Text]] = {
              "国の補助は半分までです。補助額（{half} 円まで）か事業費を直してください。"),
         Text("the national share {share} yen is more than half the cost {cost} yen",
              "The state pays at most half: correct the share (at most {half} yen) or the cost")),
+}
+
+# The input formats as a Japanese reason names them (source kind -> name); English reasons use
+# each kind's description in warehouse/ingest/route.py.
+SOURCE_KINDS_JA: dict[str, str] = {
+    "published_facts": "白書等の公表値（fact_id, topic, measure, … quote）",
+    "crime_open_data": "警察の犯罪オープンデータ（罪名, 手口, 管轄警察署（発生地）, …）",
+    "indicators": "都道府県別の再犯防止指標（計画, 指標番号, 指標名, 都道府県, 期間, 値, 単位）",
+    "subsidy_records": "地域再犯防止推進事業の実績（年度, 都道府県, 事業実施, …, 国庫補助額）",
+    "local_plans": "地方再犯防止推進計画の策定状況（基準日, 団体コード, 策定状況, 策定方法, …）",
+    "estat": "e-Stat の getStatsData の応答（GET_STATS_DATA）",
 }
 
 LANGUAGES = ("ja", "en")

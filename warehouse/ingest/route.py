@@ -34,7 +34,7 @@ from warehouse.ingest.published_facts import (
 )
 from warehouse.ingest.text import XLSX_MAGIC, json_document, sniff_header, sniff_rows
 from warehouse.ingest.workbook import check_workbook
-from warehouse.reasons import Said
+from warehouse.reasons import SOURCE_KINDS_JA, Said
 
 SOURCE_KINDS: tuple[SourceKind, ...] = (
     SourceKind(
@@ -106,7 +106,8 @@ def _route_json(path: Path, content: bytes) -> SourceKind:
             return SourceKind(kind.name, kind.description, lambda _header: True, kind.parse)
     keys = list(document)[:5] if isinstance(document, dict) else type(document).__name__
     raise reject(path, "unknown_json", keys=keys,
-                 expected="; ".join(k.description for k in JSON_KINDS))
+                 expected_ja="、".join(SOURCE_KINDS_JA[k.name] for k in JSON_KINDS),
+                 expected_en="; ".join(k.description for k in JSON_KINDS))
 
 
 def _route(path: Path, content: bytes, header: list[str]) -> SourceKind | None:
@@ -151,18 +152,22 @@ def parse_file(path: Path, content: bytes | None = None) -> Parsed:
         except RejectedFile:
             raise
         except Exception as exc:
-            raise reject(path, "unreadable_kind", kind=kind.description,
+            raise reject(path, "unreadable_kind", kind_en=kind.description,
+                         kind_ja=SOURCE_KINDS_JA.get(kind.name, kind.description),
                          error=f"{type(exc).__name__}: {exc}") from exc
         if parsed.frame.height == 0:
             raise reject(path, "no_rows", line=2)
         return parsed
+    expected_ja = "、".join(SOURCE_KINDS_JA[k.name] for k in SOURCE_KINDS)
     expected = "; ".join(k.description for k in SOURCE_KINDS)
     closest = closest_format(header)
     if closest is None:
-        raise reject(path, "unknown_header", header=header[:6], expected=expected, line=1)
+        raise reject(path, "unknown_header", header=header[:6], expected_ja=expected_ja,
+                     expected_en=expected, line=1)
     description, found, missing = closest
     raise reject(
-        path, "closest_header", kind=description, needed=len(found) + len(missing),
+        path, "closest_header", kind_en=description, needed=len(found) + len(missing),
+        kind_ja=next(SOURCE_KINDS_JA[k.name] for k in SOURCE_KINDS if k.description == description),
         found_count=len(found), found=", ".join(found), missing_count=len(missing),
         missing=", ".join(missing),
         line=1,

@@ -83,7 +83,6 @@ _WESTERN_DATE = re.compile(
     r"(?:[ T]00:00(?::00)?)?$"
 )
 _COMPACT_DATE = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
-DATE_FORMS = "2024-04-01, 2024/4/1, 2024年4月1日, 令和6年4月1日 or R6.4.1"
 
 
 def era_year(era_key: str, year_text: str) -> tuple[Era, int]:
@@ -120,9 +119,8 @@ def parse_date(text: object) -> date | None:
     except ValueError as exc:
         if isinstance(exc, ValueProblem):
             raise
-        raise ValueProblem("date_not_real", value=repr(value), error=str(exc),
-                           forms=DATE_FORMS) from None
-    raise ValueProblem("not_a_date", value=repr(value), forms=DATE_FORMS)
+        raise ValueProblem("date_not_real", value=repr(value), error=str(exc)) from None
+    raise ValueProblem("not_a_date", value=repr(value))
 
 
 _FISCAL_WESTERN = re.compile(r"^(?:FY)?\s*(?P<y>\d{4})\s*(?:年度)?$", re.IGNORECASE)

@@ -14,8 +14,8 @@ import pytest
 
 from tests.helpers import REPO, invoke, japanese_problems
 from warehouse.errors import RejectedFile, reject
-from warehouse.ingest.route import parse_file
-from warehouse.reasons import REASONS, Said, placeholders, render
+from warehouse.ingest.route import JSON_KINDS, SOURCE_KINDS, parse_file
+from warehouse.reasons import REASONS, SOURCE_KINDS_JA, Said, placeholders, render
 from warehouse.run import run_pipeline
 from warehouse.settings import Settings
 
@@ -96,14 +96,16 @@ def test_no_rejection_is_built_without_a_reason_code() -> None:
 def test_a_missing_parameter_is_an_error_not_a_hole_in_the_text(tmp_path: Path) -> None:
     with pytest.raises(KeyError):
         reject(tmp_path / "x.csv", "field_count", found=3)  # no "expected"
-    problem = Said("not_a_date", {"value": "'2018/13/01'", "forms": "2024/4/1"})
+    problem = Said("not_a_date", {"value": "'2018/13/01'"})
     error = reject(tmp_path / "x.csv", "cell_problems", count=2, plural="s", first=problem,
                    where_ja="3行目の「発生日」列", line=3, column="発生日")
     assert error.reason_ja == ("3行目の「発生日」列: 日付として読めません（'2018/13/01'）。"
                                "（このファイルの問題は全部で 2 件）")
-    assert error.action_ja.startswith("2024/4/1 の形で書き直してください。")
+    assert error.action_ja.startswith("2024-04-01、2024/4/1、2024年4月1日、令和6年4月1日、R6.4.1 "
+                                      "のいずれかの形で書き直してください。報告にある行")
     assert error.reason == "2 problems in the file; the first: '2018/13/01' is not a date"
-    assert render("not_a_date", problem.params, "en").todo == "Write the date as 2024/4/1"
+    assert render("not_a_date", problem.params, "en").todo == (
+        "Write the date as 2024-04-01, 2024/4/1, 2024年4月1日, 令和6年4月1日 or R6.4.1")
 
 
 # Real formats with real damage: the bundled Hokkaido bicycle-theft file, a programme
@@ -168,3 +170,9 @@ def test_the_quarantine_report_mart_and_status_show_both_languages(settings: Set
     assert "行末が CR だけ" in reason_ja and "もう一度受信フォルダに置いてください" in action_ja
     status = invoke(settings.home, "status")
     assert "CR alone" in status.output and "行末が CR だけ" in status.output
+
+
+def test_every_input_format_has_a_japanese_name() -> None:
+    """A reason naming a format (the closest one to a header, the ones saihan reads) names it
+    in Japanese too."""
+    assert {k.name for k in (*SOURCE_KINDS, *JSON_KINDS)} == set(SOURCE_KINDS_JA)
