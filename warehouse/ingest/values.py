@@ -30,11 +30,19 @@ class ValueProblem(ValueError):
     parameters (``said``); ``what``/``todo`` are its English texts."""
 
     def __init__(self, code: str, **params: object):
-        self.said = Said(code, params)
-        english = self.said.text("en")
-        super().__init__(english.found)
-        self.what = english.found
-        self.todo = english.todo
+        super().__init__(code)
+        self.said = Said(code, params)  # put into words only when shown (readers catch many)
+
+    @property
+    def what(self) -> str:
+        return self.said.text("en").found
+
+    @property
+    def todo(self) -> str:
+        return self.said.text("en").todo
+
+    def __str__(self) -> str:
+        return self.what
 
 
 def nfkc(text: object) -> str:
