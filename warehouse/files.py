@@ -212,7 +212,7 @@ def _report_text(error: RejectedFile, target: Path, kept_note: str = "") -> str:
         f"行:       {line}",
         f"列:       {column}",
         f"内容:     {shown(error.reason_ja)}",
-        f"対応:     {shown(error.action_ja)}",
+        f"対処:     {shown(error.action_ja)}",
         "このファイルからは何も読み込まれていません。直して、もう一度受信フォルダに置いてください。",
         "",
         f"File:   {shown(error.path)}",

@@ -69,7 +69,7 @@ def test_a_symlink_out_is_rejected_with_a_report_and_its_target_untouched(
     assert result.exit_code == 3, result.output  # rejected: exit 3
     assert "REJECTED" in result.output and "outside the inbox" in result.output
     assert "内容: 受信フォルダの外を指すシンボリックリンク" in result.output  # and in Japanese
-    assert "対応: リンクではなくファイルそのものを" in result.output
+    assert "対処: リンクではなくファイルそのものを" in result.output
     # The target is where it was, byte for byte; the link is left where it is.
     assert sorted(p.name for p in (tmp_path / "elsewhere").iterdir()) == before
     assert (tmp_path / "elsewhere" / "precious.csv").read_bytes() == BINARY

@@ -157,7 +157,7 @@ def test_the_quarantine_report_mart_and_status_show_both_languages(settings: Set
     english = next(i for i, line in enumerate(lines) if line.startswith("Found:"))
     assert japanese < english  # Japanese first
     assert "行末が CR だけ" in lines[japanese] and "CR alone" in lines[english]
-    assert lines[japanese + 1].startswith("対応:") and "改行で保存し直し" in lines[japanese + 1]
+    assert lines[japanese + 1].startswith("対処:") and "改行で保存し直し" in lines[japanese + 1]
     [kept] = sorted(settings.quarantine.glob("*.report.json"))
     assert json.loads(kept.read_text(encoding="utf-8"))["code"] == "cr_line_ends"
     con = duckdb.connect(str(settings.warehouse), read_only=True)

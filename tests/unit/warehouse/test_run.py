@@ -381,7 +381,7 @@ def test_control_characters_in_a_file_name_are_shown_escaped(settings: Settings,
     text = Path(f"{kept}.report.txt").read_text(encoding="utf-8")
     lines = text.splitlines()
     # Japanese first, then English; a name cannot add a line to either
-    assert [line.split(":")[0] for line in lines[:5]] == ["ファイル", "行", "列", "内容", "対応"]
+    assert [line.split(":")[0] for line in lines[:5]] == ["ファイル", "行", "列", "内容", "対処"]
     english = lines.index("") + 1
     assert [line.split(":")[0] for line in lines[english:english + 6]] == [
         "File", "Kept as", "Line", "Column", "Found", "To do"]
