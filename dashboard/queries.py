@@ -271,11 +271,13 @@ def file_findings(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def rejected_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Rejected files and their reports."""
+    """Rejected files and their reports: what was found and what to do in English (reason,
+    action) and Japanese (reason_ja, action_ja; null for rejections recorded before the
+    Japanese texts were kept)."""
     return frame(
         con,
-        "select rejected_at, file_name, line, column_name, reason, action, quarantined_path "
-        "from mart.rejected_file",
+        "select rejected_at, file_name, line, column_name, reason, action, reason_ja, action_ja, "
+        "quarantined_path from mart.rejected_file",
     )
 
 

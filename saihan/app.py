@@ -98,6 +98,9 @@ def _print_report(report: RunReport) -> None:
             typer.secho(f"  REJECTED   {name}" + (f" ({where})" if where else ""), fg="red")
             typer.echo(f"             found: {rejection.get('reason')}")
             typer.echo(f"             to do: {rejection.get('action')}")
+            if rejection.get("reason_ja"):  # the same, in Japanese
+                typer.echo(f"             内容: {rejection['reason_ja']}")
+                typer.echo(f"             対処: {rejection.get('action_ja')}")
             if result.report_as:  # a symlink out of the inbox: left in place, never followed
                 typer.echo(f"             left in place: {result.quarantined_as}; "
                            f"report: {result.report_as}")

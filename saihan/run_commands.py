@@ -161,6 +161,8 @@ def status(
                     f"    rejected {shown(result['file'])}: "
                     f"{shown(result['rejection']['reason'])} -> {shown(report_txt)}"
                 )
+                if result["rejection"].get("reason_ja"):  # the same, in Japanese
+                    typer.echo(f"      （{shown(result['rejection']['reason_ja'])}）")
         ignored = [r["file"] for r in data["files"] if r["status"] == "ignored"]
         if ignored:
             typer.echo(f"    ignored {len(ignored)} file(s), not data (notes, documents, "

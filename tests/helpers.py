@@ -20,6 +20,7 @@ import http.server
 import io
 import json
 import os
+import re
 import socket
 import threading
 import time
@@ -320,3 +321,23 @@ def estat_pages(document: dict, size: int) -> list[dict]:
             statistical["RESULT_INF"]["NEXT_KEY"] = start + size + 1
         pages.append(page)
     return pages
+
+
+# --- rejection reasons in Japanese (warehouse/reasons.py) --------------------------------------
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")  # kana or kanji
+UNFILLED = re.compile(r"\{[A-Za-z_][\w.]*\}")  # a template field left in the text
+
+
+def japanese_problems(found: str, todo: str, *, action_only: bool = False) -> list[str]:
+    """What is wrong with a reason's Japanese texts, as a reader would see it: an empty text,
+    a text without Japanese, or a {placeholder} left unfilled."""
+    problems = []
+    for name, text in (("todo", todo),) if action_only else (("found", found), ("todo", todo)):
+        if not text.strip():
+            problems.append(f"{name} is empty")
+        elif not JAPANESE.search(text):
+            problems.append(f"{name} has no Japanese: {text!r}")
+        if UNFILLED.search(text):
+            problems.append(f"{name} has an unfilled placeholder: {text!r}")
+    return problems

@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from warehouse.reasons import reason_texts
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -33,14 +35,19 @@ class Finding:
 
 @dataclass
 class RejectedFile(Exception):
-    """A file that cannot be loaded whole; nothing of it is loaded."""
+    """A file that cannot be loaded whole; nothing of it is loaded. Build one with
+    :func:`reject` (a reason code of :mod:`warehouse.reasons` and its parameters), which fills
+    the English ``reason``/``action`` and the Japanese ``reason_ja``/``action_ja``."""
 
     path: Path
-    reason: str  # what was found
-    action: str  # what to do about it
+    reason: str  # what was found (English)
+    action: str  # what to do about it (English)
     line: int | None = None
     column: str | None = None
     details: list[str] = field(default_factory=list)
+    code: str = ""  # the reason code in warehouse.reasons.REASONS
+    reason_ja: str = ""  # what was found (Japanese)
+    action_ja: str = ""  # what to do about it (Japanese)
 
     def __str__(self) -> str:
         where = str(self.path)
@@ -58,8 +65,22 @@ class RejectedFile(Exception):
             "column": self.column,
             "reason": self.reason,
             "action": self.action,
+            "code": self.code,
+            "reason_ja": self.reason_ja,
+            "action_ja": self.action_ja,
             "details": self.details,
         }
+
+
+def reject(path: Path, code: str, *, line: int | None = None, column: str | None = None,
+           details: list[str] | None = None, **params: object) -> RejectedFile:
+    """The rejection of ``path`` for reason ``code``: its texts in Japanese and English from
+    the one table, filled with ``params`` (a parameter the text needs and is not given is a
+    KeyError, so no text is ever shown with a hole in it)."""
+    ja, en = reason_texts(code, {"line": line, "column": column} | params)
+    return RejectedFile(path, en.found, en.todo, line=line, column=column,
+                        details=list(details or []), code=code, reason_ja=ja.found,
+                        action_ja=ja.todo)
 
 
 def shown(value: object) -> str:

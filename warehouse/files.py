@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from warehouse.errors import RejectedFile, shown
+from warehouse.errors import RejectedFile, reject, shown
 from warehouse.settings import Settings
 
 # Names that belong to files still being written or to editors/OS bookkeeping.
@@ -185,14 +185,7 @@ def report_link(settings: Settings, link: Path, identity: str) -> tuple[Rejected
     where it is and its target is never opened: the report names what it points to. Return
     the rejection and the plain-text report's path."""
     named = os.readlink(link)
-    error = RejectedFile(
-        link,
-        f"受信フォルダの外を指すシンボリックリンクです（{named}） / a symbolic link pointing "
-        f"outside the inbox (to {named}); saihan never follows it",
-        "リンクではなくファイルそのものを受信フォルダに置いてください。リンクはそのまま残され、変更"
-        "されるまで再び報告されません / Put the file itself into the inbox, not a link to it. "
-        "The link is left as it is and not reported again until it changes.",
-    )
+    error = reject(link, "symlink_outside_inbox", target=named)
     settings.quarantine.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
     base = settings.quarantine / f"{stamp}_{link.name}"
@@ -212,11 +205,20 @@ def report_link(settings: Settings, link: Path, identity: str) -> tuple[Rejected
 
 def _report_text(error: RejectedFile, target: Path, kept_note: str = "") -> str:
     """The quarantine report as plain text for a person opening the folder."""
+    line = error.line if error.line is not None else "-"
+    column = shown(error.column) if error.column is not None else "-"
     lines = [
+        f"ファイル: {shown(error.path)}",
+        f"行:       {line}",
+        f"列:       {column}",
+        f"内容:     {shown(error.reason_ja)}",
+        f"対処:     {shown(error.action_ja)}",
+        "このファイルからは何も読み込まれていません。直して、もう一度受信フォルダに置いてください。",
+        "",
         f"File:   {shown(error.path)}",
         f"Kept as: {shown(target)}{kept_note}",
-        f"Line:   {error.line if error.line is not None else '-'}",
-        f"Column: {shown(error.column) if error.column is not None else '-'}",
+        f"Line:   {line}",
+        f"Column: {column}",
         f"Found:  {shown(error.reason)}",
         f"To do:  {shown(error.action)}",
     ]

@@ -295,6 +295,9 @@ def run_notices(report: Mapping[str, Any], report_path: Path | str | None) -> li
                                           rejection.get("line"), rejection.get("column")),
                 {"name": name, "reason": rejection.get("reason") or "",
                  "action": rejection.get("action") or "", "where_ja": where_ja,
+                 # the Japanese words of the reason (English for a report kept before them)
+                 "reason_ja": rejection.get("reason_ja") or rejection.get("reason") or "",
+                 "action_ja": rejection.get("action_ja") or rejection.get("action") or "",
                  "where_en": where_en, "kept_report": f"{kept}.report.txt"},
                 file=kept or str(result.get("file")), report=where, run_id=run_id))
         elif result.get("status") == "held":

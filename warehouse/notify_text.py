@@ -20,10 +20,10 @@ EVENTS: dict[str, dict[str, dict[str, str]]] = {
         "title": {"ja": "ファイルを受け付けませんでした: {name}",
                   "en": "File rejected: {name}"},
         "what": {"ja": "{name} は読み込めないため隔離しました。何も読み込んでいません。"
-                       "{where_ja}見つかったもの: {reason}",
+                       "{where_ja}見つかったもの: {reason_ja}",
                  "en": "{name} could not be read and was put in quarantine; nothing of it was "
                        "loaded. {where_en}Found: {reason}"},
-        "todo": {"ja": "{action} 直したファイルを受信フォルダ（inbox）に置き直してください。"
+        "todo": {"ja": "{action_ja} 直したファイルを受信フォルダ（inbox）に置き直してください。"
                        "隔離レポート: {kept_report}",
                  "en": "{action} Then drop the corrected file into the inbox again. Quarantine "
                        "report: {kept_report}"},

@@ -244,6 +244,9 @@ def _rejections(files: list[Mapping[str, Any]]) -> list[str]:
         lines.append("")
         lines.append(f"- Found: {cell(rejection.get('reason'))}")
         lines.append(f"- To do: {cell(rejection.get('action'))}")
+        if rejection.get("reason_ja"):  # the same, in Japanese
+            lines.append(f"- 内容: {cell(rejection['reason_ja'])}")
+            lines.append(f"- 対処: {cell(rejection.get('action_ja'))}")
         for detail in rejection.get("details") or []:
             lines.append(f"  - {cell(detail)}")
         if result.get("report_as"):

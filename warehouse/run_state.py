@@ -35,9 +35,12 @@ def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 def record_rejection(con, result: FileResult, error: RejectedFile, run_id: str) -> None:
     con.execute(
-        "insert into raw.rejected_file values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into raw.rejected_file (sha256, file_name, source_path, quarantined_path, "
+        "rejected_at, run_id, line, column_name, reason, action, reason_code, reason_ja, "
+        "action_ja) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [result.sha256, Path(result.file).name, result.file, result.quarantined_as,
-         datetime.now(UTC), run_id, error.line, error.column, error.reason, error.action],
+         datetime.now(UTC), run_id, error.line, error.column, error.reason, error.action,
+         error.code or None, error.reason_ja or None, error.action_ja or None],
     )
 
 
@@ -119,11 +122,13 @@ def record_unrecorded_rejections(con: duckdb.DuckDBPyConnection, run_report: Run
                             quarantined_as=str(kept), report_as=report.get("report_as"),
                             rejection={k: report.get(k) for k in
                                        ("file", "line", "column", "reason", "action",
-                                        "details")})
+                                        "code", "reason_ja", "action_ja", "details")})
         run_report.files.append(result)
         error = RejectedFile(Path(result.file), report.get("reason") or "",
                              report.get("action") or "", report.get("line"),
-                             report.get("column"))
+                             report.get("column"), code=report.get("code") or "",
+                             reason_ja=report.get("reason_ja") or "",
+                             action_ja=report.get("action_ja") or "")
         record_rejection(con, result, error, run_report.run_id)
 
 

@@ -76,6 +76,10 @@ if rejected.height == 0:
     st.success(t("rejected_none", lang))
 else:
     st.warning(t("rejected_help", lang))
+    if lang == "ja":  # the reason in the page's language (English where no Japanese was kept)
+        rejected = rejected.with_columns(reason=pl.coalesce("reason_ja", "reason"),
+                                         action=pl.coalesce("action_ja", "action"))
+    rejected = rejected.drop("reason_ja", "action_ja")
     table = rejected.rename({
         "rejected_at": t("col_when", lang), "file_name": t("col_file", lang),
         "line": t("col_line", lang), "column_name": t("col_column", lang),

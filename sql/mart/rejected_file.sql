@@ -1,4 +1,6 @@
--- Files that could not be loaded: where they are kept and the report a person can act on.
+-- Files that could not be loaded: where they are kept and the report a person can act on, in
+-- Japanese (reason_ja, action_ja) and English (reason, action); reason_code names the reason in
+-- warehouse/reasons.py.
 select
     file_name,
     source_path,
@@ -7,6 +9,9 @@ select
     run_id,
     line,
     column_name,
+    reason_code,
+    reason_ja,
+    action_ja,
     reason,
     action,
     sha256

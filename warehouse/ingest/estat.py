@@ -22,10 +22,11 @@ from pathlib import Path
 
 import polars as pl
 
-from warehouse.errors import Finding, RejectedFile
+from warehouse.errors import Finding, reject
 from warehouse.ingest.contract import DatasetIdentity, Parsed
 from warehouse.ingest.text import json_document
 from warehouse.ingest.values import ValueProblem, nfkc, parse_period
+from warehouse.reasons import Said
 from warehouse.reference import ESTAT_SPECIAL_MEANINGS, NATIONAL
 
 GENERIC_NAMES = {"総数", "計", "合計", "総計", "全体", "全国", "観測値", "人員", "件数"}
@@ -99,40 +100,29 @@ def _period(time_code: str | None, time_name: str | None) -> tuple[str | None, s
     return time_name or code, "other", None
 
 
-def _reject(path: Path, reason: str, action: str, **where) -> RejectedFile:
-    return RejectedFile(path, reason=reason, action=action, **where)
-
-
 def parse_estat(path: Path, content: bytes) -> Parsed:
     """Parse a saved getStatsData JSON response into one row per value."""
-    document = json_document(path, content, "Save the API response again in full (UTF-8 "
-                             "JSON) or fetch it with `saihan estat fetch`")
+    document = json_document(path, content, Said("action_resave_estat_json"))
     root = document.get("GET_STATS_DATA") if isinstance(document, dict) else None
     if not isinstance(root, dict):
-        raise _reject(path, "the JSON is not a getStatsData response (no GET_STATS_DATA)",
-                      "Deliver the JSON that e-Stat's getStatsData returns")
+        raise reject(path, "estat_not_stats_data")
     result = root.get("RESULT")
     result = result if isinstance(result, dict) else {}
     raw_status = result.get("STATUS", 0)
     try:
         status = int(raw_status)
     except (TypeError, ValueError):
-        raise _reject(path, f"RESULT.STATUS is {str(raw_status)[:40]!r}, not an e-Stat status "
-                      "number (0 = data found)", "Fetch the table again with `saihan estat "
-                      "fetch` and deliver the new response unedited",
-                      column="RESULT.STATUS") from None
+        raise reject(path, "estat_bad_status", value=repr(str(raw_status)[:40]),
+                     column="RESULT.STATUS") from None
     if status >= STATUS_ERROR_FROM or status == STATUS_NO_DATA:
-        raise _reject(path, f"the response is an e-Stat error or empty: STATUS {status} "
-                      f"{result.get('ERROR_MSG', '')}".strip(),
-                      "Check the statsDataId and the narrowing conditions, fetch again and "
-                      "deliver the new response")
+        raise reject(path, "estat_error", status=status,
+                     message=str(result.get("ERROR_MSG", "")))
     statistical = root.get("STATISTICAL_DATA") or {}
     table = statistical.get("TABLE_INF") or {}
     parameter = root.get("PARAMETER") or {}
     stats_data_id = table.get("@id") or parameter.get("STATS_DATA_ID")
     if not stats_data_id:
-        raise _reject(path, "the response names no statistics table (TABLE_INF @id)",
-                      "Deliver the complete getStatsData response")
+        raise reject(path, "estat_no_table")
     title_spec = table.get("TITLE_SPEC") or {}
     title = text_of(title_spec.get("TABLE_NAME")) or text_of(table.get("TITLE"))
     stat_name = text_of(table.get("STAT_NAME"))
@@ -148,8 +138,7 @@ def parse_estat(path: Path, content: bytes) -> Parsed:
     notes = {str(n.get("@char")): text_of(n) for n in as_list(data.get("NOTE"))}
     values = as_list(data.get("VALUE"))
     if not values:
-        raise _reject(path, "the response has no values (DATA_INF.VALUE is empty)",
-                      "Fetch the table again without narrowing it to nothing")
+        raise reject(path, "estat_no_values")
 
     problems: list[str] = []
     findings: list[Finding] = []
@@ -232,10 +221,8 @@ def parse_estat(path: Path, content: bytes) -> Parsed:
             "annotation": value.get("@annotation"),
         })
     if problems:
-        raise RejectedFile(
-            path, reason=f"{len(problems)} value(s) cannot be read; the first: {problems[0]}",
-            action="Fetch the table again (`saihan estat fetch`) and deliver the complete "
-            "response; do not edit the JSON by hand",
+        raise reject(
+            path, "estat_bad_values", count=len(problems), first=problems[0],
             line=int(problems[0].split("#")[1].split(":")[0]) if "#" in problems[0] else None,
             column="DATA_INF.VALUE", details=problems[:200])
     if "area" not in dimensions:

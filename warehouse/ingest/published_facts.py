@@ -8,9 +8,10 @@ from pathlib import Path
 
 import polars as pl
 
-from warehouse.errors import RejectedFile
+from warehouse.errors import reject
 from warehouse.ingest.contract import DatasetIdentity, Parsed
 from warehouse.ingest.text import decode_strict, normalise_header
+from warehouse.reasons import Said
 
 PUBLISHED_FACT_COLUMNS = (
     "fact_id",
@@ -44,39 +45,29 @@ def parse_published_facts(path: Path, content: bytes) -> Parsed:
         line = row["line_number"]
         for column in ("fact_id", "topic", "measure", "value", "unit", "source"):
             if not row[column]:
-                problems.append((line, column, "is empty"))
+                problems.append((line, column, Said("fact_empty")))
         value = (row["value"] or "").replace(",", "")
         try:
             float(value)
         except ValueError:
-            problems.append((line, "value", f"{row['value']!r} is not a number"))
+            problems.append((line, "value", Said("fact_not_number", {"value": repr(row["value"])})))
         try:
             if row["as_of"]:
                 pl.Series([row["as_of"]]).str.to_date("%Y-%m-%d", strict=True)
         except Exception:
-            problems.append((line, "as_of", f"{row['as_of']!r} is not a date like 2024-04-01"))
+            problems.append((line, "as_of", Said("fact_not_date", {"value": repr(row["as_of"])})))
     duplicated = frame.filter(pl.col("fact_id").is_duplicated())
     for row in duplicated.iter_rows(named=True):
-        problems.append((row["line_number"], "fact_id", f"{row['fact_id']!r} appears twice"))
+        problems.append((row["line_number"], "fact_id",
+                         Said("fact_duplicate", {"value": repr(row["fact_id"])})))
     if problems:
-        line, column, what = problems[0]
-        raise RejectedFile(
-            path,
-            reason=f"{column} {what}",
-            line=line,
-            column=column,
-            action="Correct the cell (every fact needs an id, a number, a unit and its source; "
-            "as_of, when given, is an ISO date) and deliver the file again",
-            details=[f"line {ln}, column {col}: {w}" for ln, col, w in problems[:50]],
-        )
+        line, column, first = problems[0]
+        raise reject(path, "fact_problem", problem=first, line=line, column=column,
+                     details=[f"line {ln}, column {col}: {w.text('en').found}"
+                              for ln, col, w in problems[:50]])
     sources = frame["source"].unique().to_list()
     if len(sources) != 1:
-        raise RejectedFile(
-            path,
-            reason=f"the file mixes publications {sources}",
-            action="Deliver one file per publication",
-            column="source",
-        )
+        raise reject(path, "facts_mixed_sources", sources=sources, column="source")
     return Parsed(
         identity=DatasetIdentity("published_facts", scope=sources[0]),
         raw_table="published_fact",

@@ -8,11 +8,12 @@ names in the wild are misspelled. JSON documents are routed by their content.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from warehouse.errors import RejectedFile
+from warehouse.errors import RejectedFile, reject
 from warehouse.ingest.contract import Parsed, SourceKind
 from warehouse.ingest.crime.format import REQUIRED_COLUMNS, header_key, is_crime_file
 from warehouse.ingest.crime.read import parse_crime
@@ -34,6 +35,9 @@ from warehouse.ingest.published_facts import (
 )
 from warehouse.ingest.text import XLSX_MAGIC, json_document, sniff_header, sniff_rows
 from warehouse.ingest.workbook import check_workbook
+from warehouse.reasons import SOURCE_KINDS_JA, Said
+
+LOG = logging.getLogger(__name__)
 
 SOURCE_KINDS: tuple[SourceKind, ...] = (
     SourceKind(
@@ -99,18 +103,14 @@ def looks_like_json(path: Path, content: bytes) -> bool:
 
 def _route_json(path: Path, content: bytes) -> SourceKind:
     """The kind of a JSON file, by its content."""
-    document = json_document(path, content, "Deliver the JSON as saved from the API (UTF-8), "
-                             "in full")
+    document = json_document(path, content, Said("action_resave_json"))
     for kind in JSON_KINDS:
         if kind.matches(document):
             return SourceKind(kind.name, kind.description, lambda _header: True, kind.parse)
     keys = list(document)[:5] if isinstance(document, dict) else type(document).__name__
-    raise RejectedFile(
-        path,
-        reason=f"the JSON document ({keys}) is not one saihan knows",
-        action="Deliver " + "; ".join(k.description for k in JSON_KINDS) + "; see README, "
-        "'Input formats'",
-    )
+    raise reject(path, "unknown_json", keys=keys,
+                 expected_ja="、".join(SOURCE_KINDS_JA[k.name] for k in JSON_KINDS),
+                 expected_en="; ".join(k.description for k in JSON_KINDS))
 
 
 def _route(path: Path, content: bytes, header: list[str]) -> SourceKind | None:
@@ -148,51 +148,32 @@ def parse_file(path: Path, content: bytes | None = None) -> Parsed:
         except RejectedFile:
             raise
         except Exception as exc:  # a workbook that does not open, and the like
-            raise RejectedFile(
-                path,
-                reason="the file cannot be opened as a table (a damaged or unusual workbook) / "
-                "表として開けません（破損したブックなど）",
-                action="Open it in Excel and save it again as .xlsx, or deliver it as CSV "
-                "(UTF-8 or CP932) / Excel で保存し直すか CSV で提出してください",
-            ) from exc
+            raise reject(path, "unopenable_table") from exc
     if kind is not None:
         try:
             parsed = kind.parse(path, content)
         except RejectedFile:
             raise
-        except Exception as exc:
-            raise RejectedFile(
-                path,
-                reason=f"the file looks like {kind.description} but could not be "
-                f"read: {type(exc).__name__}: {exc}",
-                action="Check that every row has the header's columns and re-save the "
-                "file; if it looks right, report it with this message",
-            ) from exc
+        except Exception as exc:  # a reader's own bug: its details go to the log, not the user
+            LOG.exception("reading %s as %s failed unexpectedly", path, kind.description)
+            raise reject(path, "unreadable_kind", kind_en=kind.description,
+                         kind_ja=SOURCE_KINDS_JA.get(kind.name, kind.description),
+                         error=type(exc).__name__) from exc
         if parsed.frame.height == 0:
-            raise RejectedFile(
-                path,
-                reason="the file has a header but no rows",
-                action="Deliver the file again with its rows",
-                line=2,
-            )
+            raise reject(path, "no_rows", line=2)
         return parsed
+    expected_ja = "、".join(SOURCE_KINDS_JA[k.name] for k in SOURCE_KINDS)
     expected = "; ".join(k.description for k in SOURCE_KINDS)
     closest = closest_format(header)
     if closest is None:
-        raise RejectedFile(
-            path,
-            reason=f"the header {header[:6]} is not one saihan knows",
-            action=f"Use one of the input formats ({expected}); see README, 'Input formats'",
-            line=1,
-        )
+        raise reject(path, "unknown_header", header=header[:6], expected_ja=expected_ja,
+                     expected_en=expected, line=1)
     description, found, missing = closest
-    raise RejectedFile(
-        path,
-        reason=f"the header is not one saihan knows; the closest format is {description}, "
-        f"which needs {len(found) + len(missing)} column(s): {len(found)} found "
-        f"({', '.join(found)}), {len(missing)} missing ({', '.join(missing)})",
-        action=f"Give the file the header of {description} (the missing columns: "
-        f"{', '.join(missing)}) and put it in the inbox again; see README, 'Input formats'",
+    raise reject(
+        path, "closest_header", kind_en=description, needed=len(found) + len(missing),
+        kind_ja=next(SOURCE_KINDS_JA[k.name] for k in SOURCE_KINDS if k.description == description),
+        found_count=len(found), found=", ".join(found), missing_count=len(missing),
+        missing=", ".join(missing),
         line=1,
         column=missing[0],
         details=[f"found: {c}" for c in found] + [f"missing: {c}" for c in missing],

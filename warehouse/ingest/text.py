@@ -19,7 +19,8 @@ import unicodedata
 from datetime import date, datetime, time
 from pathlib import Path
 
-from warehouse.errors import RejectedFile
+from warehouse.errors import RejectedFile, reject
+from warehouse.reasons import Said
 
 XLSX_MAGIC = b"PK\x03\x04"
 HEADER_SEARCH_ROWS = 10
@@ -31,18 +32,12 @@ def long_cell(path: Path, line: int | None, column: str | None, length: int | st
     """The rejection of a cell longer than MAX_CELL_CHARS (``length``: its characters, or
     words such as 'more than 131,072')."""
     length = f"{length:,}" if isinstance(length, int) else length
-    return RejectedFile(
-        path,
-        f"a cell holds {length} characters, more than one cell may hold ({MAX_CELL_CHARS:,}, "
-        f"Excel's limit) / 1つのセルに {length} 字あり、上限（{MAX_CELL_CHARS:,} 字）を超えて"
-        "います",
-        "Check for a quote that is never closed before this cell (it joins the lines after it) "
-        "and shorten the cell, then save again / 閉じられていない引用符がないか確かめ、セルを短く"
-        "して保存し直してください",
+    return reject(
+        path, "long_cell", length=length, limit=f"{MAX_CELL_CHARS:,}",
         line=line,
         column=column,
     )
-RESAVE = "Re-save as CP932 or UTF-8 CSV and put the file in the inbox again"
+
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Python's cp932 codec decodes the unassigned single bytes 0x80, 0xA0, 0xFD-0xFF without error
@@ -152,13 +147,8 @@ def decode_pieces(path: Path, content: bytes) -> tuple[str, list[str]]:
             continue
         if bad:
             line = text.count("\n", 0, bad.start()) + 1
-            raise RejectedFile(
-                path,
-                f"control character U+{ord(bad.group()):04X} at line {line}: "
-                "this is not a text table",
-                "Check that this is the CSV you meant, or " + RESAVE[0].lower() + RESAVE[1:],
-                line=line,
-            )
+            raise reject(path, "control_character", char=f"{ord(bad.group()):04X}",
+                         line=line)
         return encoding, pieces
     # Which encoding was meant? Non-ASCII text that decoded as UTF-8 before the bad byte says
     # UTF-8 (CP932 text practically never contains valid UTF-8 sequences); otherwise CP932.
@@ -168,20 +158,11 @@ def decode_pieces(path: Path, content: bytes) -> tuple[str, list[str]]:
     line, col = byte_position(content, offset)
     bad_bytes = content[offset : offset + 4].hex(" ")
     if len(content) - offset < 4 and b"\n" not in content[offset:]:
-        raise RejectedFile(
-            path,
-            f"the file is truncated: it ends inside a character (line {line}, byte {col}: "
-            f"bytes {bad_bytes} begin a character whose other bytes are missing)",
-            "Download the file again in full and put it in the inbox again",
-            line=line,
-            column=f"byte {col}",
-        )
+        raise reject(path, "truncated_character", byte=col, bytes=bad_bytes, line=line,
+                     column=f"byte {col}")
     names = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with BOM)", "cp932": "CP932 (Shift_JIS)"}
-    raise RejectedFile(
-        path,
-        f"the file does not decode cleanly: byte {col} of line {line} (bytes {bad_bytes}) "
-        f"is not valid {names[encoding]}",
-        RESAVE + "; a partly garbled file is not loaded",
+    raise reject(
+        path, "bad_encoding", byte=col, bytes=bad_bytes, encoding=names[encoding],
         line=line,
         column=f"byte {col}",
         details=[f"{names[e]}: {x.reason} at byte offset {o}" for o, e, x in errors],
@@ -249,18 +230,9 @@ def sniff_header(path: Path, content: bytes) -> list[str]:
             workbook.close()
         return [normalise_header(str(c)) if c is not None else "" for c in first]
     if not content.strip():
-        raise RejectedFile(
-            path,
-            reason="the file is empty",
-            action="Deliver the file again with its header and rows",
-        )
+        raise reject(path, "empty_file")
     if is_binary(content):
-        raise RejectedFile(
-            path,
-            reason="the file is binary, not a CSV/TSV table or an XLSX workbook",
-            action="Deliver the data as CSV (UTF-8 or CP932) or XLSX",
-            line=1,
-        )
+        raise reject(path, "binary_file", line=1)
     head = content[:65536]
     # The first line ends at LF, CRLF or a CR alone (old Mac line ends, which the reader then
     # names), never at the head's cut, which may fall inside a character.
@@ -339,21 +311,20 @@ def xlsx_value(value: object) -> str | None:
     return str(value)
 
 
-def json_document(path: Path, content: bytes, action: str) -> object:
+def json_document(path: Path, content: bytes, action: Said) -> object:
     """A delivered JSON file's document; rejects text that is not UTF-8 JSON with its line
     and character and in words of the format (not the json module's)."""
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = content.count(b"\n", 0, exc.start) + 1
-        raise RejectedFile(path, f"the JSON is not UTF-8 text (line {line})", action,
-                           line=line) from None
+        raise reject(path, "json_not_utf8", action=action, line=line) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
-            what = "the file is truncated: the JSON stops before its end"
+            code = "json_truncated"
         else:
-            what = f"the JSON is malformed at line {exc.lineno}, character {exc.colno}"
-        raise RejectedFile(path, what, action, line=exc.lineno,
-                           column=f"character {exc.colno}") from None
+            code = "json_malformed"
+        raise reject(path, code, action=action, character=exc.colno, line=exc.lineno,
+                     column=f"character {exc.colno}") from None

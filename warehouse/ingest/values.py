@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from warehouse.reasons import Said
 from warehouse.reference import (
     NATIONAL,
     TEMPLATE_SPECIAL_MEANINGS,
@@ -25,12 +26,23 @@ from warehouse.reference import (
 
 
 class ValueProblem(ValueError):
-    """A cell that cannot be read: what was found, and what to write instead."""
+    """A cell that cannot be read: a reason code of :mod:`warehouse.reasons` with its
+    parameters (``said``); ``what``/``todo`` are its English texts."""
 
-    def __init__(self, what: str, todo: str):
-        super().__init__(what)
-        self.what = what
-        self.todo = todo
+    def __init__(self, code: str, **params: object):
+        super().__init__(code)
+        self.said = Said(code, params)  # put into words only when shown (readers catch many)
+
+    @property
+    def what(self) -> str:
+        return self.said.text("en").found
+
+    @property
+    def todo(self) -> str:
+        return self.said.text("en").todo
+
+    def __str__(self) -> str:
+        return self.what
 
 
 def nfkc(text: object) -> str:
@@ -79,7 +91,6 @@ _WESTERN_DATE = re.compile(
     r"(?:[ T]00:00(?::00)?)?$"
 )
 _COMPACT_DATE = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
-DATE_FORMS = "2024-04-01, 2024/4/1, 2024年4月1日, 令和6年4月1日 or R6.4.1"
 
 
 def era_year(era_key: str, year_text: str) -> tuple[Era, int]:
@@ -87,7 +98,7 @@ def era_year(era_key: str, year_text: str) -> tuple[Era, int]:
     era = _ERA_BY_KEY[era_key.upper() if len(era_key) == 1 else era_key]
     number = 1 if year_text == "元" else int(year_text)
     if number < 1:
-        raise ValueProblem(f"{era.name}{number}年 does not exist", "Write the year from 元年 (1)")
+        raise ValueProblem("era_year_missing", era=era.name, number=number)
     return era, era.first.year + number - 1
 
 
@@ -107,12 +118,8 @@ def parse_date(text: object) -> date | None:
             era, year = era_year(match["era"], match["eyear"])
             day = date(year, int(match["m"]), int(match["d"]))
             if not era.first <= day <= era.last:
-                raise ValueProblem(
-                    f"{value!r} is outside the {era.name} era "
-                    f"({era.first.isoformat()} to {era.last.isoformat()})",
-                    "Check the era: 平成 ended on 2019-04-30 and 令和 began on 2019-05-01 "
-                    "(平成31年5月1日 is 令和元年5月1日)",
-                )
+                raise ValueProblem("date_outside_era", value=repr(value), era=era.name,
+                                   first=era.first.isoformat(), last=era.last.isoformat())
             return day
         match = _WESTERN_DATE.match(value) or _COMPACT_DATE.match(value)
         if match:
@@ -120,9 +127,8 @@ def parse_date(text: object) -> date | None:
     except ValueError as exc:
         if isinstance(exc, ValueProblem):
             raise
-        raise ValueProblem(f"{value!r} is not a real date ({exc})",
-                           f"Write a date that exists, as {DATE_FORMS}") from None
-    raise ValueProblem(f"{value!r} is not a date", f"Write the date as {DATE_FORMS}")
+        raise ValueProblem("date_not_real", value=repr(value), error=str(exc)) from None
+    raise ValueProblem("not_a_date", value=repr(value))
 
 
 _FISCAL_WESTERN = re.compile(r"^(?:FY)?\s*(?P<y>\d{4})\s*(?:年度)?$", re.IGNORECASE)
@@ -144,11 +150,9 @@ def parse_fiscal_year(text: object) -> int | None:
     if match:
         era, year = era_year(match["era"], match["eyear"])
         if year > era.last.year:
-            raise ValueProblem(f"{value!r}: {era.name} had no such year",
-                               "Write the fiscal year as 2024 or 令和6年度")
+            raise ValueProblem("fiscal_era_year", value=repr(value), era=era.name)
         return year
-    raise ValueProblem(f"{value!r} is not a fiscal year",
-                       "Write the fiscal year as 2024, 2024年度, FY2024, 令和6年度 or R6")
+    raise ValueProblem("not_a_fiscal_year", value=repr(value))
 
 
 _PERIOD = re.compile(
@@ -186,11 +190,7 @@ def parse_period(text: object) -> Period | None:
             _, year = era_year(match["era"], match["eyear"])
         fiscal = bool(match["fy"]) or match["unit"] == "年度"
         return Period("fiscal_year" if fiscal else "year", year)
-    raise ValueProblem(
-        f"{value!r} is not a period",
-        "Write a calendar year (2022, 2022年, 令和4年) or a fiscal year (2022年度, 令和4年度, "
-        "FY2022)",
-    )
+    raise ValueProblem("not_a_period", value=repr(value))
 
 
 # ----------------------------------------------------------------------------- numbers and flags
@@ -207,7 +207,7 @@ def parse_number(text: object, *, allow_man: bool = False) -> float | None:
     """A number with optional thousands separators, yen sign, unit suffix, △/▲ for negative and
     (when allow_man) 万/千 multipliers (150万 -> 1500000); None when blank."""
     if isinstance(text, bool):
-        raise ValueProblem(f"{text!r} is not a number", "Write a number")
+        raise ValueProblem("not_a_number", value=repr(text))
     if isinstance(text, int | float):
         return float(text)
     value = nfkc(text)
@@ -228,8 +228,7 @@ def parse_number(text: object, *, allow_man: bool = False) -> float | None:
     try:
         number = float(value) * multiplier
     except ValueError:
-        raise ValueProblem(f"{raw!r} is not a number",
-                           "Write a plain number such as 1500000 or 1,500,000") from None
+        raise ValueProblem("not_a_plain_number", value=repr(raw)) from None
     return -number if negative else number
 
 
@@ -239,8 +238,7 @@ def parse_yen(text: object) -> int | None:
     if number is None:
         return None
     if number != round(number):
-        raise ValueProblem(f"{nfkc(text)!r} is not a whole number of yen",
-                           "Write the amount in whole yen")
+        raise ValueProblem("not_whole_yen", value=repr(nfkc(text)))
     return int(round(number))
 
 
@@ -264,8 +262,7 @@ def parse_flag(text: object) -> bool | None:
         return True
     if value in _FALSE:
         return False
-    raise ValueProblem(f"{nfkc(text)!r} is not yes or no",
-                       "Write ○ or × (or 有/無, はい/いいえ, 1/0)")
+    raise ValueProblem("not_a_flag", value=repr(nfkc(text)))
 
 
 # ----------------------------------------------------------------------------- prefectures
@@ -289,10 +286,9 @@ def parse_prefecture(text: object, *, allow_national: bool = False) -> str | Non
         code = prefecture_lookup().get(value.zfill(2))
     if code is None:
         raise ValueProblem(
-            f"{nfkc(text)!r} is not a prefecture",
-            "Write the prefecture's name (東京都) or its code 01-47"
-            + (", or 全国 for the national figure" if allow_national else ""),
-        )
+            "not_a_prefecture", value=repr(nfkc(text)),
+            national_ja="。全国の数値なら「全国」と書きます" if allow_national else "",
+            national_en=", or 全国 for the national figure" if allow_national else "")
     return code
 
 
@@ -309,16 +305,13 @@ def parse_lg_code(text: object, name: object = None) -> str | None:
     if value.endswith(".0"):
         value = value[:-2]
     if not value.isdigit() or not 4 <= len(value) <= 6:
-        raise ValueProblem(f"{nfkc(text)!r} is not a local-government code",
-                           "Write the 6-digit 全国地方公共団体コード (e.g. 131016 for 千代田区)")
+        raise ValueProblem("not_a_lg_code", value=repr(nfkc(text)))
     known = local_governments()
     if len(value) == 6:
         expected = check_digit(value[:5])
         if int(value[5]) != expected:
-            raise ValueProblem(
-                f"{value} has check digit {value[5]}, but the code's check digit is {expected}",
-                f"Check the code (did you mean {value[:5]}{expected}?)",
-            )
+            raise ValueProblem("lg_check_digit", value=value, digit=value[5],
+                               expected=expected, suggested=f"{value[:5]}{expected}")
         candidates = [value]
     elif len(value) == 5:
         candidates = [value + str(check_digit(value))]
@@ -335,11 +328,8 @@ def parse_lg_code(text: object, name: object = None) -> str | None:
         return found[0]
     if len(found) > 1:
         options = ", ".join(f"{c} {known[c].full_name_ja}" for c in found)
-        raise ValueProblem(f"{value} could be {options}",
-                           "Write the full 6-digit code, or the government's name beside it")
-    raise ValueProblem(
-        f"no local government has the code {value}"
-        + (f" (read as {candidates[0]})" if candidates[0] != value else ""),
-        "Check the code against 総務省's 全国地方公共団体コード (the bundled list is as of "
-        "2024-01-01)",
-    )
+        raise ValueProblem("lg_code_ambiguous", value=value, options=options)
+    read_as = candidates[0] != value
+    raise ValueProblem("lg_code_unknown", value=value,
+                       read_ja=f"（{candidates[0]} と読みました）" if read_as else "",
+                       read_en=f" (read as {candidates[0]})" if read_as else "")

@@ -23,7 +23,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from warehouse.errors import RejectedFile
+from warehouse.errors import reject
 from warehouse.ingest.text import MAX_CELL_CHARS
 
 MAX_UNCOMPRESSED_BYTES = 1 << 30  # 1 GiB of XML: far more than a million-row sheet
@@ -41,14 +41,6 @@ _FORMULA_NO_VALUE = re.compile(
 _CELL_REF = re.compile(rb'<c\b[^>]*?\sr="([A-Z]+[0-9]+)"')
 _LONG_TEXT = re.compile(rb"[^<]{%d,}" % (MAX_TEXT_BYTES + 1))
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
-
-ACTION_RESAVE = ("Open it in Excel and save it again as .xlsx, or deliver it as CP932 or UTF-8 "
-                 "CSV / Excel で開いて .xlsx として保存し直すか、CSV で提出してください")
-
-
-def _reject(path: Path, reason: str, action: str = ACTION_RESAVE, **where: object) -> RejectedFile:
-    return RejectedFile(path, reason, action, **where)
-
 
 def _attrs(tag: bytes) -> dict[str, str]:
     return {k.decode(): html.unescape(v.decode("utf-8", "replace"))
@@ -119,24 +111,16 @@ def check_workbook(path: Path, content: bytes) -> None:
         archive = zipfile.ZipFile(io.BytesIO(content))
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise _reject(path, "the file starts like an Excel workbook but is not a readable "
-                      "one (damaged or cut short) / Excel ブックとして読めません（破損または途中で"
-                      "切れています）") from None
+        raise reject(path, "xlsx_unreadable") from None
     with archive:
         total = sum(m.file_size for m in members)
         if total > MAX_UNCOMPRESSED_BYTES:
-            raise _reject(
-                path,
-                f"the workbook unpacks to {total / (1 << 20):,.0f} MB, more than saihan opens "
-                f"({MAX_UNCOMPRESSED_BYTES >> 20:,} MB) / 展開後の大きさが上限を超えています",
-                "Split the data into several files (one per year or modus) / 年や手口ごとに"
-                "ファイルを分けて提出してください")
+            raise reject(path, "xlsx_too_large", size=f"{total / (1 << 20):,.0f}",
+                         limit=f"{MAX_UNCOMPRESSED_BYTES >> 20:,}")
         odd = [m.filename for m in members
                if m.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)]
         if odd:
-            raise _reject(path, "the workbook holds parts packed in a way Excel does not "
-                          f"use ({', '.join(odd[:3])}) / Excel が使わない形式で圧縮された部分が"
-                          "あります")
+            raise reject(path, "xlsx_odd_packing", parts=", ".join(odd[:3]))
         names = sheet_names(archive)
         sheets = sorted(m.filename for m in members
                         if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml"))
@@ -149,37 +133,22 @@ def check_workbook(path: Path, content: bytes) -> None:
                 with archive.open(member) as handle:
                     wide, long_text, formulas = _scan(handle, cells=member in sheets)
             except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-                raise _reject(path, f"the part {member} of the workbook is damaged / ブックの"
-                              "一部が破損しています") from None
+                raise reject(path, "xlsx_damaged_part", part=member) from None
             if wide is not None:
-                raise _reject(
-                    path,
-                    f"sheet {shown_as} has a cell at {wide.decode()}, beyond column "
-                    f"{MAX_COLUMNS} (IV); saihan does not open sheets that wide / 列 "
-                    f"{MAX_COLUMNS} (IV) より右にセルがあります",
-                    "Delete the columns to the right of the table and save again / 表より右の"
-                    "列を削除して保存し直してください",
-                    column=wide.decode())
+                raise reject(path, "xlsx_too_wide", sheet=shown_as, cell=wide.decode(),
+                             limit=MAX_COLUMNS, column=wide.decode())
             if long_text:
-                where = "the shared texts" if member not in sheets else f"sheet {shown_as}"
-                raise _reject(
-                    path,
-                    f"{where} hold a text longer than one cell can ({MAX_CELL_CHARS:,} "
-                    f"characters) / 1つのセルに入る文字数（{MAX_CELL_CHARS:,} 字）を超える文字列"
-                    "があります",
-                    "Check that no cell holds more than a line of text and save again / "
-                    "長すぎるセルを直して保存し直してください")
+                shared = member not in sheets
+                raise reject(path, "xlsx_long_text", limit=f"{MAX_CELL_CHARS:,}",
+                             where_ja="共有文字列" if shared else f"シート「{shown_as}」",
+                             where_en="the shared texts" if shared else f"sheet {shown_as}")
             missing += [f"{shown_as}!{ref}" for ref in formulas]
         if missing:
             listed = ", ".join(missing[:FORMULAS_NAMED])
-            more = f" and {len(missing) - FORMULAS_NAMED} more" if len(missing) > FORMULAS_NAMED \
-                else ""
-            raise _reject(
-                path,
-                f"{len(missing)} formula cell(s) have no calculated value saved ({listed}{more}),"
-                f" so they would load as empty / 計算結果が保存されていない数式セルがあります",
-                "Open the workbook in Excel (which calculates the formulas) and save it, or "
-                "replace the formulas by their values / Excel で開いて保存するか、数式を値に置き"
-                "換えてください",
+            more = len(missing) - FORMULAS_NAMED
+            raise reject(
+                path, "xlsx_formulas", count=len(missing), cells=listed,
+                more_ja=f" ほか {more} 個" if more > 0 else "",
+                more_en=f" and {more} more" if more > 0 else "",
                 column=missing[0].rsplit("!", 1)[1],
                 details=[f"formula without a value: {cell}" for cell in missing[:50]])

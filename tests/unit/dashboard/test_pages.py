@@ -371,3 +371,32 @@ def test_data_page_shows_the_delivery_coverage_of_47_prefectures(app, lang: str)
     assert t("coverage_title", lang) in texts(at)
     summary = next(df.value for df in at.dataframe if t("col_due_on", lang) in df.value)
     assert len(summary) == 4 and summary[t("col_late_count", lang)].max() == 47
+
+
+@pytest.fixture(scope="module")
+def rejected_home(hokkaido_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A home whose only delivery, the real bicycle-theft file saved with CR-only line ends,
+    was rejected."""
+    settings = make_settings(tmp_path_factory.mktemp("rejected") / "home")
+    settings.inbox.mkdir(parents=True)
+    name = "hokkaido_2018zitensyatou.csv"
+    damaged = (hokkaido_dir / name).read_bytes().replace(b"\r\n", b"\r")
+    (settings.inbox / name).write_bytes(damaged)
+    assert run_pipeline(settings).count("rejected") == 1
+    return settings
+
+
+@pytest.mark.parametrize(("lang", "found", "todo"), [
+    ("ja", "行末が CR だけ", "改行で保存し直し"),
+    ("en", "the lines end with a CR alone", "Windows (CRLF) or Unix (LF) line ends"),
+])
+def test_data_page_shows_a_rejection_in_the_page_language(
+    rejected_home: Settings, monkeypatch: pytest.MonkeyPatch, lang: str, found: str, todo: str,
+) -> None:
+    at = app_on(rejected_home, monkeypatch)("views/data.py", lang=lang)
+    table = next(df.value for df in at.dataframe if t("col_reason", lang) in df.value)
+    [reason] = list(table[t("col_reason", lang)])
+    [action] = list(table[t("col_action", lang)])
+    assert found in reason and todo in action
+    other = "the lines end with a CR alone" if lang == "ja" else "行末"
+    assert other not in reason

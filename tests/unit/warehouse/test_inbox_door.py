@@ -26,8 +26,8 @@ BINARY = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
 def rejected_rows(settings: Settings) -> list[tuple]:
     con = duckdb.connect(str(settings.warehouse), read_only=True)
     try:
-        return con.execute("select source_path, quarantined_path, reason from "
-                           "mart.rejected_file order by rejected_at").fetchall()
+        return con.execute("select source_path, quarantined_path, reason_ja || ' / ' || reason "
+                           "from mart.rejected_file order by rejected_at").fetchall()
     finally:
         con.close()
 
@@ -68,6 +68,8 @@ def test_a_symlink_out_is_rejected_with_a_report_and_its_target_untouched(
     result = invoke(settings.home, "run")
     assert result.exit_code == 3, result.output  # rejected: exit 3
     assert "REJECTED" in result.output and "outside the inbox" in result.output
+    assert "内容: 受信フォルダの外を指すシンボリックリンク" in result.output  # and in Japanese
+    assert "対処: リンクではなくファイルそのものを" in result.output
     # The target is where it was, byte for byte; the link is left where it is.
     assert sorted(p.name for p in (tmp_path / "elsewhere").iterdir()) == before
     assert (tmp_path / "elsewhere" / "precious.csv").read_bytes() == BINARY
@@ -86,6 +88,7 @@ def test_a_symlink_out_is_rejected_with_a_report_and_its_target_untouched(
     [run_file] = sorted(settings.runs.glob("*.json"))
     markdown = render_markdown(json.loads(run_file.read_text(encoding="utf-8")))
     assert "**REJECTED**" in markdown and str(text) in markdown
+    assert "- 内容: 受信フォルダの外を指すシンボリックリンク" in markdown  # English, then Japanese
 
 
 @pytest.mark.parametrize("kind", LINK_KINDS)

@@ -73,6 +73,7 @@ def test_a_rejected_file_is_told_once_with_its_line_and_what_to_do(
     text = body["text"]
     assert "3 行目、列「罪名」" in text and "At line 3, column 罪名" in text
     assert "a quoted value is followed by other text" in text and "Fix the quoting" in text
+    assert "引用符で囲んだ値の後" in text and "その行の引用符を直して" in text  # and in Japanese
     assert "drop the corrected file into the inbox again" in text
     assert body["file"] == report.files[0].quarantined_as
     assert f"{report.files[0].quarantined_as}.report.txt" in text

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from warehouse.errors import RejectedFile
+from warehouse.errors import reject
 from warehouse.ingest.crime.format import BLANKS, is_crime_file
 from warehouse.ingest.text import normalise_header, sniff_delimiter, xlsx_value
 
@@ -52,23 +52,14 @@ def _delimiter(path: Path, data: bytes) -> tuple[str, str]:
     """The delimiter and the first line; rejects a first line that is no table header."""
     end = data.find(b"\n")
     if end < 0 and b"\r" in data.rstrip(b"\r"):
-        raise RejectedFile(
-            path,
-            "the lines end with a CR alone (old Mac line ends), so the whole file reads as "
-            "one line",
-            "Save the file again with Windows (CRLF) or Unix (LF) line ends and put it in the "
-            "inbox again",
+        raise reject(
+            path, "cr_line_ends",
             line=1,
         )
     first_line = (data if end < 0 else data[:end]).decode("utf-8").rstrip("\r")
     delimiter = sniff_delimiter(first_line)
     if first_line.count(delimiter) == 0:
-        raise RejectedFile(
-            path,
-            "line 1 is not a table header (no comma or tab between columns)",
-            "Check that this is a crime open-data CSV with its header on line 1",
-            line=1,
-        )
+        raise reject(path, "no_header_delimiter", line=1)
     return delimiter, first_line
 
 
@@ -216,19 +207,8 @@ def _read_plain(
 
 def _reject_ragged(path: Path, line: int, found: int, expected: int, *, last: bool) -> None:
     if last and found < expected:
-        raise RejectedFile(
-            path,
-            f"the file is truncated: its last line {line} stops after {found} of {expected} fields",
-            "Download the file again in full and put it in the inbox again",
-            line=line,
-        )
-    raise RejectedFile(
-        path,
-        f"line {line} has {found} fields where the header has {expected}",
-        "Fix that line (a stray or missing comma/tab, or an unquoted comma inside a value) "
-        "and put the file in the inbox again",
-        line=line,
-    )
+        raise reject(path, "truncated_last_line", found=found, expected=expected, line=line)
+    raise reject(path, "field_count", found=found, expected=expected, line=line)
 
 
 def _read_text_slow(path: Path, text: str, delimiter: str) -> tuple[list[str], pl.DataFrame]:
@@ -248,24 +228,15 @@ def _read_text_slow(path: Path, text: str, delimiter: str) -> tuple[list[str], p
             break
         except csv.Error as exc:
             if "unexpected end of data" in str(exc):
-                raise RejectedFile(
-                    path,
-                    f"the file is truncated: a quoted value opened on line {start} is never closed",
-                    "Download the file again in full (or close the quote) and put it in the "
-                    "inbox again",
-                    line=start,
-                ) from exc
+                raise reject(path, "unclosed_quote", line=start) from exc
             line = reader.line_num
             lines = text.splitlines()
             field, found = _bad_quote(lines[line - 1] if line <= len(lines) else "", delimiter)
             column = header[field] if field is not None and field < len(header) else None
-            where = f", column {column}" if column else ""
-            raise RejectedFile(
-                path,
-                f"line {line}{where}: a quoted value is followed by other text before the next "
-                f"delimiter ({found!r}); a '\"' inside a value must be written twice",
-                "Fix the quoting on that line (write \"\" for a quote inside a quoted value, or "
-                "remove the stray quote) and put the file in the inbox again",
+            raise reject(
+                path, "text_after_quote", found=repr(found),
+                where_ja=f"の「{column}」列" if column else "",
+                where_en=f", column {column}" if column else "",
                 line=line,
                 column=column,
             ) from None
@@ -340,11 +311,7 @@ def read_xlsx(path: Path, content: bytes) -> tuple[list[str], pl.DataFrame]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any failure means: not a readable workbook
-        raise RejectedFile(
-            path,
-            f"the file is not a readable Excel workbook ({type(exc).__name__})",
-            "Open it in Excel and save it again as .xlsx, or as CP932 or UTF-8 CSV",
-        ) from exc
+        raise reject(path, "xlsx_not_workbook", error=type(exc).__name__) from exc
 
     try:
         sheet = workbook.worksheets[0]
@@ -363,12 +330,7 @@ def read_xlsx(path: Path, content: bytes) -> tuple[list[str], pl.DataFrame]:
             width = len(header)
             if len(cells) > width and any(c is not None and c.strip() for c in cells[width:]):
                 found = max(i for i, c in enumerate(cells) if c is not None and c.strip()) + 1
-                raise RejectedFile(
-                    path,
-                    f"sheet row {number} has {found} filled cells where the header has {width}",
-                    "Remove the cells beyond the header's columns and save again",
-                    line=number,
-                )
+                raise reject(path, "sheet_row_too_wide", found=found, width=width, line=number)
             cells = (cells + [None] * width)[:width]
             rows.append(cells)
             starts.append(number)
@@ -376,20 +338,13 @@ def read_xlsx(path: Path, content: bytes) -> tuple[list[str], pl.DataFrame]:
     finally:
         workbook.close()
     if ignored and header is not None:
-        raise RejectedFile(
-            path,
-            f"incidents are on more than one sheet: the first sheet ({sheet.title}) is read, "
-            f"and the sheet(s) {', '.join(ignored)} would be left out / 複数のシートに発生情報が"
-            f"あります（{', '.join(ignored)} は読み込まれません）",
-            "Put every incident on the first sheet (or deliver one file per sheet) and save "
-            "again / すべての行を最初のシートにまとめるか、シートごとに別のファイルにしてください",
+        raise reject(
+            path, "incidents_on_several_sheets", sheet=sheet.title, ignored=", ".join(ignored),
             details=[f"sheet left out: {name}" for name in ignored],
         )
     if header is None:
-        raise RejectedFile(
-            path,
-            "the first sheet is empty: no incidents",
-            "Put the crime table on the first sheet and save again",
+        raise reject(
+            path, "first_sheet_empty",
         )
     names = [f"c{i}" for i in range(len(header))]
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]

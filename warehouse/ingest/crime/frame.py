@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from warehouse.errors import Finding, RejectedFile
+from warehouse.errors import Finding, reject
 from warehouse.ingest.crime.format import (
     HEADER_BY_KEY,
     HEADER_TO_FIELD,
@@ -78,12 +78,8 @@ def to_frame(
         bad = body.filter(conflict)
         if bad.height:
             line = int(bad["line_number"][0])
-            raise RejectedFile(
-                path,
-                f"the header repeats its {half} columns side by side, but on line {line} the "
-                "two halves hold different values, so it is not clear which is right",
-                "Keep one copy of the columns (check that line against the source) and put the "
-                "file in the inbox again",
+            raise reject(
+                path, "conflicting_halves", half=half,
                 line=line,
                 details=[f"{bad.height} line(s) with conflicting halves"],
             )
@@ -126,10 +122,8 @@ def to_frame(
             mapping[c] = "place_attribute"
             continue
         if k in seen:
-            raise RejectedFile(
-                path,
-                f"column {h!r} appears twice in the header",
-                "Keep one of the two columns and put the file in the inbox again",
+            raise reject(
+                path, "duplicate_column",
                 column=h,
             )
         seen[k] = c
@@ -140,12 +134,10 @@ def to_frame(
             mapping[c] = name
     missing = [orig for k, orig in REQUIRED_KEYS.items() if k not in seen]
     if missing:
-        raise RejectedFile(
-            path,
-            f"required column {missing[0]} is missing"
-            + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
-            "Use the header of the NPA crime open-data format (罪名, 手口, … 発生時（始期）) "
-            "and put the file in the inbox again",
+        raise reject(
+            path, "missing_column",
+            more_ja=f"（ほか {len(missing) - 1} 列）" if len(missing) > 1 else "",
+            more_en=f" (and {len(missing) - 1} more)" if len(missing) > 1 else "",
             line=1,
             column=missing[0],
             details=[f"missing: {m}" for m in missing],
@@ -187,10 +179,8 @@ def to_frame(
             )
         )
     if body.height == 0:
-        raise RejectedFile(
-            path,
-            "the file has a header but no incidents",
-            "Check that the download completed; an empty file is not loaded",
+        raise reject(
+            path, "no_incidents",
         )
     frame = body.select(pl.col("line_number"), *(pl.col(c).alias(n) for c, n in mapping.items()))
     return frame, original

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from warehouse.errors import Finding, RejectedFile
+from warehouse.errors import Finding, reject
 from warehouse.ingest.crime.findings import count_findings
 from warehouse.ingest.crime.format import (
     FRAME_SCHEMA,
@@ -97,12 +97,8 @@ def data_year_of(path: Path, years: pl.Series, findings: list[Finding]) -> int:
     named = int(match.group(1)) if match else None
     if not years.len():
         if named is None:
-            raise RejectedFile(
-                path,
-                "the data year cannot be told: no year in the file name and no readable "
-                "date in 発生年月日（始期）",
-                "Put the year in the file name (e.g. hokkaido_2018zitensyatou.csv) and put the "
-                "file in the inbox again",
+            raise reject(
+                path, "no_data_year",
                 column="発生年月日（始期）",
             )
         return named
@@ -151,18 +147,14 @@ def normalise(
     canonical = {v: MODUS_BY_KEY.get(match_key(v)) for v in distinct}
     unknown = [v for v, m in canonical.items() if m is None]
     if not distinct:
-        raise RejectedFile(
-            path,
-            "the 手口 column is empty on every line",
-            "Fill 手口 (one modus per file) and put the file in the inbox again",
+        raise reject(
+            path, "modus_empty",
             column="手口",
         )
     if unknown:
         line = _first_line(frame, pl.col("modus") == unknown[0])
-        raise RejectedFile(
-            path,
-            f"line {line}: 手口 {unknown[0]!r} is not one of the 7 modus of the format",
-            "Use one of " + "、".join(MODI) + " and put the file in the inbox again",
+        raise reject(
+            path, "modus_unknown", value=repr(unknown[0]), modi="、".join(MODI),
             line=line,
             column="手口",
         )
@@ -170,11 +162,8 @@ def normalise(
     if len(modi) > 1:
         other = [v for v in distinct if canonical[v] != modi[0]][0]
         line = _first_line(frame, pl.col("modus") == other)
-        raise RejectedFile(
-            path,
-            f"line {line}: 手口 is {other!r} but earlier lines are {modi[0]!r}; a file holds "
-            "one modus",
-            "Split the file by 手口 (one modus per file) and put the files in the inbox again",
+        raise reject(
+            path, "modus_mixed", other=repr(other), first=repr(modi[0]),
             line=line,
             column="手口",
             details=[f"modus found: {', '.join(modi)}"],
@@ -198,11 +187,8 @@ def normalise(
     bad_names = [n for n, c in pref_of.items() if c is None]
     if bad_names:
         line = _first_line(frame, pl.col("prefecture_name") == bad_names[0])
-        raise RejectedFile(
-            path,
-            f"line {line}: {bad_names[0]!r} is not a prefecture name",
-            "Write the prefecture as in JIS X 0401 (e.g. 北海道, 東京都) and put the file in the "
-            "inbox again",
+        raise reject(
+            path, "prefecture_unknown", value=repr(bad_names[0]),
             line=line,
             column="都道府県（発生地）",
         )
@@ -211,29 +197,21 @@ def normalise(
         codes = frame["lg_code"].drop_nulls().str.slice(0, 2).unique(maintain_order=True).to_list()
         if len(codes) > 1:
             line = _first_line(frame, pl.col("lg_code").str.slice(0, 2) == codes[1])
-            raise RejectedFile(
-                path,
-                f"line {line}: 市区町村コード of another prefecture ({codes[1]} after "
-                f"{codes[0]}); a file holds one prefecture",
-                "Split the file by prefecture and put the files in the inbox again",
+            raise reject(
+                path, "lg_code_other_prefecture", other=codes[1], first=codes[0],
                 line=line,
                 column="市区町村コード（発生地）",
             )
     if not codes:
-        raise RejectedFile(
-            path,
-            "the prefecture cannot be told: 都道府県 and 市区町村コード are empty on every line",
-            "Fill 都道府県（発生地） and put the file in the inbox again",
+        raise reject(
+            path, "prefecture_empty",
             column="都道府県（発生地）",
         )
     if len(codes) > 1:
         other = [n for n in names if pref_of[n] != codes[0]][0]
         line = _first_line(frame, pl.col("prefecture_name") == other)
-        raise RejectedFile(
-            path,
-            f"line {line}: 都道府県 is {other!r} but earlier lines are "
-            f"{prefecture_names()[codes[0]]!r}; a file holds one prefecture",
-            "Split the file by prefecture and put the files in the inbox again",
+        raise reject(
+            path, "prefecture_mixed", other=repr(other), first=repr(prefecture_names()[codes[0]]),
             line=line,
             column="都道府県（発生地）",
         )

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
-from warehouse.errors import Finding, RejectedFile
+from warehouse.errors import Finding, reject
 from warehouse.ingest.contract import DatasetIdentity, Parsed
 from warehouse.ingest.crime.cells import read_text, read_xlsx
 from warehouse.ingest.crime.format import (
@@ -34,7 +34,6 @@ from warehouse.ingest.crime.frame import to_frame
 from warehouse.ingest.crime.normalise import normalise
 from warehouse.ingest.text import (
     MAX_CELL_CHARS,
-    RESAVE,
     byte_position,
     decode_pieces,
     long_cell,
@@ -118,12 +117,8 @@ def _sample_mark(path: Path, frame: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
     bad = frame.filter((kind == "bad") | (kind != first))
     if bad.height:
         line, value = int(bad["line_number"][0]), bad["data_class"][0]
-        raise RejectedFile(
-            path,
-            f"line {line}: {DATA_CLASS_COLUMN} is {value!r} but {SAMPLE_MARK!r} marks sample data "
-            "on every line of a sample file, and real data leaves it blank or writes 実データ",
-            "Deliver sample data and real data in separate files, with データ区分 サンプル on "
-            "every line of the sample, and put the file in the inbox again",
+        raise reject(
+            path, "sample_mixed", value=repr(value), mark=SAMPLE_MARK,
             line=line,
             column=DATA_CLASS_COLUMN,
         )
@@ -134,36 +129,25 @@ def _sample_mark(path: Path, frame: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
 def _sniff(path: Path, content: bytes) -> str:
     """'xlsx' or 'text'; rejects empty and binary files."""
     if not content or content.isspace():
-        raise RejectedFile(
-            path,
-            "the file is empty: no incidents",
-            "Check that the download completed and put the full file in the inbox again",
+        raise reject(
+            path, "empty_crime_file",
         )
     if content.startswith(b"PK\x03\x04"):
         return "xlsx"
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        raise RejectedFile(
-            path,
-            "the file is named .xlsx but is not an Excel workbook",
-            "Open it in Excel and save it again as .xlsx, or as CP932 or UTF-8 CSV",
+        raise reject(
+            path, "xlsx_named_not_workbook",
         )
     if content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise RejectedFile(
-            path,
-            "the file is an old Excel 97-2003 (.xls) workbook, which is not read",
-            "Open it in Excel and save it as .xlsx or as CP932 or UTF-8 CSV",
+        raise reject(
+            path, "xls_workbook",
         )
     nul = content.find(b"\x00")
     if nul >= 0:
         line, col = byte_position(content, nul)
         column = _column_at(content, nul) or f"byte {col}"
-        raise RejectedFile(
-            path,
-            "the file is binary or damaged, not a clean text table: a NUL byte (0x00) at line "
-            f"{line}, column {column} "
-            f"(byte {col} of the line)",
-            "Check that this is the CSV you meant and that it was copied whole, or "
-            + RESAVE[0].lower() + RESAVE[1:],
+        raise reject(
+            path, "nul_byte", byte=col,
             line=line,
             column=column,
         )

@@ -44,8 +44,7 @@ def parse_edition(text: object) -> int | None:
         return None
     match = re.match(r"^(?:第)?([0-9]+|[一二三四五六七八九十])(?:次|期)?", value)
     if match is None:
-        raise ValueProblem(f"{value!r} is not a plan edition",
-                           "Write the edition of the Recidivism Prevention Plan as 第二次 or 2")
+        raise ValueProblem("not_a_plan_edition", value=repr(value))
     number = match[1]
     return int(number) if number.isdigit() else _KANJI_NUMBERS[number]
 
@@ -59,8 +58,7 @@ def parse_indicator_number(text: object) -> str | None:
     if value.endswith(".0") and value[:-2].isdigit():
         value = value[:-2]
     if not re.fullmatch(r"\d+(?:-\d+)*", value):
-        raise ValueProblem(f"{nfkc(text)!r} is not an indicator number",
-                           "Write the number as in the plan (3, 1-1) or leave it blank")
+        raise ValueProblem("not_an_indicator_number", value=repr(nfkc(text)))
     return value
 
 
@@ -92,26 +90,23 @@ def _indicator_record(line: int, cells: dict[str, str], problems: Problems,
     number = read(line, "indicator_number", parse_indicator_number, cells)
     name = nfkc(cells.get("indicator_name"))
     if not name:
-        problems.add(line, "indicator_name", "the indicator's name is empty",
-                     "Write the indicator's name")
+        problems.add(line, "indicator_name", "indicator_name_empty")
     pref_code = read(line, "prefecture",
                      lambda t: parse_prefecture(t, allow_national=True), cells)
     if pref_code is None and is_blank(cells.get("prefecture")):
-        problems.add(line, "prefecture", "the prefecture is empty",
-                     "Write the prefecture (or 全国 for the national figure)")
+        problems.add(line, "prefecture", "indicator_prefecture_empty")
     period = read(line, "period", parse_period, cells)
     if period is None and is_blank(cells.get("period")):
-        problems.add(line, "period", "the period is empty", "Write the year or fiscal year")
+        problems.add(line, "period", "period_empty")
     unit = normalise_unit(cells.get("unit"))
     if not unit:
-        problems.add(line, "unit", "the unit is empty", "Write the unit (%, 人, 件, ...)")
+        problems.add(line, "unit", "unit_empty")
     value_raw = nfkc(cells.get("value"))
     note = special_value_meaning(value_raw)
     value = None
     if note is None:
         if not value_raw:
-            problems.add(line, "value", "the value is empty",
-                         "Write the value, or X (suppressed), - (none) or … (not available)")
+            problems.add(line, "value", "value_empty")
         else:
             value = read(line, "value", parse_number, cells)
     numerator = read(line, "numerator", parse_number, cells)
@@ -138,25 +133,21 @@ def _check_rate(line: int, value: float | None, value_raw: str, numerator: float
                 denominator: float | None, problems: Problems) -> None:
     """A rate in percent lies in 0-100 and agrees with its numerator and denominator."""
     if value is not None and not 0 <= value <= 100:
-        problems.add(line, "value", f"the rate {value_raw} is outside 0-100",
-                     "Write rates in percent between 0 and 100 (23.4, not 0.234 or 234)")
+        problems.add(line, "value", "rate_out_of_range", value=value_raw)
         return
     if (numerator is None) != (denominator is None):
         given = "numerator" if numerator is not None else "denominator"
-        problems.add(line, given, f"only the {given} of the rate is given",
-                     "Give both numerator and denominator, or neither")
+        problems.add(line, given, f"rate_{given}_only")
         return
     if numerator is None or denominator is None:
         return
     if denominator <= 0 or numerator < 0:
-        problems.add(line, "denominator",
-                     f"numerator {numerator:g} / denominator {denominator:g} is not a rate",
-                     "The denominator must be above 0 and the numerator 0 or more")
+        problems.add(line, "denominator", "rate_not_a_rate", numerator=f"{numerator:g}",
+                     denominator=f"{denominator:g}")
         return
     if numerator > denominator:
-        problems.add(line, "numerator",
-                     f"the numerator {numerator:g} is larger than the denominator {denominator:g}",
-                     "Check which is which: the rate is numerator / denominator x 100")
+        problems.add(line, "numerator", "rate_numerator_larger", numerator=f"{numerator:g}",
+                     denominator=f"{denominator:g}")
         return
     if value is None:
         return
@@ -164,10 +155,9 @@ def _check_rate(line: int, value: float | None, value_raw: str, numerator: float
     decimals = _decimals(value_raw)
     tolerance = 0.5 * 10 ** -(decimals if decimals is not None and decimals <= 6 else 1) + 1e-9
     if abs(computed - value) > tolerance:
-        problems.add(line, "value",
-                     f"the rate {value_raw} does not match numerator / denominator = "
-                     f"{numerator:g} / {denominator:g} = {computed:.2f}%",
-                     "Correct the rate, the numerator or the denominator")
+        problems.add(line, "value", "rate_mismatch", value=value_raw,
+                     numerator=f"{numerator:g}", denominator=f"{denominator:g}",
+                     computed=f"{computed:.2f}")
 
 
 def parse_indicators(path: Path, content: bytes) -> Parsed:

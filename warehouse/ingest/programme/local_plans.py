@@ -53,7 +53,7 @@ _FORM = {"plan": {"計画", "plan"}, "ordinance": {"条例", "ordinance"},
          "policy": {"実施方針", "方針", "policy"}}
 
 
-def _choice(options: dict[str, set[str]], label: str, todo: str) -> Callable[[str], str | None]:
+def _choice(options: dict[str, set[str]], code: str) -> Callable[[str], str | None]:
     table = {canon(word): key for key, words in options.items() for word in words}
 
     def parse(text: str) -> str | None:
@@ -62,13 +62,13 @@ def _choice(options: dict[str, set[str]], label: str, todo: str) -> Callable[[st
             return None
         if value in table:
             return table[value]
-        raise ValueProblem(f"{nfkc(text)!r} is not a {label}", todo)
+        raise ValueProblem(code, value=repr(nfkc(text)))
     return parse
 
 
-parse_status = _choice(_STATUS, "plan status", "Write 策定済, 策定中 or 未策定")
-parse_method = _choice(_METHOD, "way of adopting the plan", "Write 単独 or 他計画に包含")
-parse_form = _choice(_FORM, "plan form", "Write 計画, 条例 or 実施方針 (blank means 計画)")
+parse_status = _choice(_STATUS, "not_a_plan_status")
+parse_method = _choice(_METHOD, "not_a_plan_method")
+parse_form = _choice(_FORM, "not_a_plan_form")
 
 
 def _period_bound(end: bool) -> Callable[[str], date | None]:
@@ -82,9 +82,10 @@ def _period_bound(end: bool) -> Callable[[str], date | None]:
             try:
                 year = parse_fiscal_year(text)
             except ValueProblem:
-                raise ValueProblem(
-                    date_problem.what.replace("is not a date", "is not a date or fiscal year"),
-                    "Write a date (2024-04-01) or a fiscal year (令和6年度)") from None
+                if date_problem.said.code == "not_a_date":
+                    raise ValueProblem("not_a_date_or_fiscal_year",
+                                       value=date_problem.said.params["value"]) from None
+                raise ValueProblem("period_bound_problem", problem=date_problem.said) from None
             return date(year + 1, 3, 31) if end else date(year, 4, 1)
     return parse
 
@@ -92,9 +93,7 @@ def _period_bound(end: bool) -> Callable[[str], date | None]:
 def _split_period(text: str) -> tuple[str, str]:
     parts = re.split(r"\s*[~〜～]\s*|\s+-\s+|\s*から\s*", nfkc(text).replace("〜", "~"))
     if len(parts) != 2:
-        raise ValueProblem(f"{nfkc(text)!r} is not a period from ... to ...",
-                           "Write the period as 令和6年度～令和10年度, or use the 計画期間（開始）"
-                           "and 計画期間（終了） columns")
+        raise ValueProblem("not_a_period_range", value=repr(nfkc(text)))
     return parts[0], parts[1].removesuffix("まで")
 
 
@@ -114,13 +113,11 @@ def _local_plan_record(line: int, cells: dict[str, str], problems: Problems,
     read = problems.read
     as_of = read(line, "as_of", parse_date, cells)
     if as_of is None and is_blank(cells.get("as_of")):
-        problems.add(line, "as_of", "the as-of date is empty",
-                     "Write the date the status refers to (e.g. 2024-04-01)")
+        problems.add(line, "as_of", "as_of_empty")
     name = nfkc(cells.get("name"))
     lg_code = read(line, "lg_code", lambda t: parse_lg_code(t, name or None), cells)
     if lg_code is None and is_blank(cells.get("lg_code")):
-        problems.add(line, "lg_code", "the local-government code is empty",
-                     "Write the 6-digit 団体コード")
+        problems.add(line, "lg_code", "lg_code_empty")
     government = local_governments().get(lg_code) if lg_code else None
     pref_code = government.pref_code if government else None
     if government is not None:
@@ -128,37 +125,32 @@ def _local_plan_record(line: int, cells: dict[str, str], problems: Problems,
             parent = next((g for g in local_governments().values()
                            if g.kind == "designated_city" and g.pref_code == government.pref_code
                            and government.full_name_ja.startswith(g.name_ja)), None)
-            problems.add(line, "lg_code",
-                         f"{lg_code} is {government.full_name_ja}, a ward of a designated city; "
-                         "wards do not adopt plans",
-                         "Report the city instead"
-                         + (f" ({parent.lg_code} {parent.name_ja})" if parent else ""))
+            problems.add(line, "lg_code", "lg_ward", lg_code=lg_code,
+                         name=government.full_name_ja,
+                         parent=f" ({parent.lg_code} {parent.name_ja})" if parent else "")
         elif government.is_northern_territories:
-            problems.add(line, "lg_code",
-                         f"{lg_code} ({government.name_ja}) has a code but no functioning "
-                         "government", "Remove this row")
+            problems.add(line, "lg_code", "lg_northern_territories", lg_code=lg_code,
+                         name=government.name_ja)
         if name and not name_matches(name, government):
-            problems.add(line, "name", f"{lg_code} is {government.full_name_ja}, but the name "
-                         f"says {name!r}", "Correct the code or the name")
+            problems.add(line, "name", "lg_name_mismatch", lg_code=lg_code,
+                         full_name=government.full_name_ja, name=repr(name))
         written_pref = read(line, "prefecture", parse_prefecture, cells)
         if written_pref is not None and written_pref != government.pref_code:
-            problems.add(line, "prefecture",
-                         f"{lg_code} ({government.full_name_ja}) is in "
-                         f"{prefecture_names()[government.pref_code]}, but the prefecture says "
-                         f"{nfkc(cells.get('prefecture'))!r}", "Correct the code or the prefecture")
+            problems.add(line, "prefecture", "lg_prefecture_mismatch", lg_code=lg_code,
+                         full_name=government.full_name_ja,
+                         prefecture=prefecture_names()[government.pref_code],
+                         written=repr(nfkc(cells.get("prefecture"))))
     status = read(line, "status", parse_status, cells)
     if status is None and is_blank(cells.get("status")):
-        problems.add(line, "status", "the plan status is empty", "Write 策定済, 策定中 or 未策定")
+        problems.add(line, "status", "plan_status_empty")
     method = read(line, "method", parse_method, cells)
     included_in = nfkc(cells.get("included_in")) or None
     if method is None and included_in and status == "adopted":
         method = "included_in_other"
     if status == "adopted" and method is None and is_blank(cells.get("method")):
-        problems.add(line, "method", "the plan is adopted but the way it was adopted is empty",
-                     "Write 単独 or 他計画に包含")
+        problems.add(line, "method", "plan_method_empty")
     if status == "none" and (method or included_in or nfkc(cells.get("plan_name"))):
-        problems.add(line, "status", "the status is 未策定 but a plan is described",
-                     "Set the status to 策定済 (or 策定中), or clear the plan's details")
+        problems.add(line, "status", "plan_none_described")
     if method == "standalone" and included_in:
         findings.append(Finding("standalone_with_included_in",
                                 "standalone plan with a 包含先の計画; the 包含先 is kept as a note",
@@ -172,12 +164,11 @@ def _local_plan_record(line: int, cells: dict[str, str], problems: Problems,
         try:
             start_text, end_text = _split_period(cells["plan_period"])
         except ValueProblem as problem:
-            problems.add(line, "plan_period", problem.what, problem.todo)
+            problems.said(line, "plan_period", problem.said)
     start = read(line, "period_start", _period_bound(False), {"period_start": start_text})
     end = read(line, "period_end", _period_bound(True), {"period_end": end_text})
     if start and end and start > end:
-        problems.add(line, "period_end", f"the plan period ends ({end}) before it starts ({start})",
-                     "Correct the start or the end of the period")
+        problems.add(line, "period_end", "plan_period_reversed", start=start, end=end)
     if adopted_on and as_of and adopted_on > as_of:
         findings.append(Finding("adopted_after_as_of", "adoption date after the as-of date",
                                 line=line, column="adopted_on"))

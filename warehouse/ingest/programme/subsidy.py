@@ -66,9 +66,7 @@ def parse_menu_list(text: object) -> set[str]:
             continue
         keys = {key for word, key in _MENU_WORDS if word in token.lower()}
         if not keys:
-            raise ValueProblem(f"{token!r} is not one of the programme's menus",
-                               "Use 市町村間調整会議, 職員研修, 就労・住居支援, 専門的支援 "
-                               "or 相談支援")
+            raise ValueProblem("not_a_menu", value=repr(token))
         menus |= keys
     return menus
 
@@ -89,18 +87,17 @@ def _subsidy_record(line: int, cells: dict[str, str], headers: dict[str, str],
     read = problems.read
     fiscal_year = read(line, "fiscal_year", parse_fiscal_year, cells)
     if fiscal_year is None and is_blank(cells.get("fiscal_year")):
-        problems.add(line, "fiscal_year", "the fiscal year is empty", "Write the fiscal year")
+        problems.add(line, "fiscal_year", "fiscal_year_empty")
     elif fiscal_year is not None and fiscal_year < 2023:
         findings.append(Finding("before_programme", f"fiscal year {fiscal_year} is before the "
                                 "programme began (FY2023)", line=line,
                                 column=headers.get("fiscal_year")))
     pref_code = read(line, "prefecture", parse_prefecture, cells)
     if pref_code is None and is_blank(cells.get("prefecture")):
-        problems.add(line, "prefecture", "the prefecture is empty", "Write the prefecture")
+        problems.add(line, "prefecture", "prefecture_cell_empty")
     participating = read(line, "participating", parse_flag, cells)
     if participating is None and is_blank(cells.get("participating")):
-        problems.add(line, "participating", "participation is empty",
-                     "Write ○ if the prefecture ran the programme that year, else ×")
+        problems.add(line, "participating", "participation_empty")
     menus = {m: read(line, m, parse_flag, cells) for m in MENU_COLUMNS}
     listed = read(line, "menus", parse_menu_list, cells) or set()
     menus = {m: bool(menus[m]) or m in listed for m in MENU_COLUMNS}
@@ -108,30 +105,18 @@ def _subsidy_record(line: int, cells: dict[str, str], headers: dict[str, str],
     share = read(line, "national_share_yen", _yen_parser(headers.get("national_share_yen")), cells)
     for key, amount in (("project_cost_yen", cost), ("national_share_yen", share)):
         if amount is not None and amount < 0:
-            problems.add(line, key,
-                         f"the amount {cells.get(key)!r} is below zero ({amount:,} yen); "
-                         "a cost or a national share cannot be / 金額がマイナスです",
-                         "Write the amount spent in yen without a minus sign (-, △ or ▲); if "
-                         "the amount was corrected or refunded, write the corrected total, or 0 "
-                         "if nothing was spent / 符号を付けずに実際の金額（返還・減額後の額、"
-                         "なければ0）を書いてください")
+            problems.add(line, key, "amount_negative", value=repr(cells.get(key)),
+                         amount=f"{amount:,}")
     if participating is False and (any(menus.values()) or cost or share):
-        problems.add(line, "participating",
-                     "participation is × but menus or amounts are filled in",
-                     "Set 事業実施 to ○, or clear the menus and amounts of this row")
+        problems.add(line, "participating", "not_participating_but_filled")
     if share is not None and share > NATIONAL_SHARE_CAP_YEN:
-        problems.add(line, "national_share_yen",
-                     f"the national share {share:,} yen is above the cap of "
-                     f"{NATIONAL_SHARE_CAP_YEN:,} yen",
-                     "The state pays at most 1,500,000 yen: correct the national share")
+        problems.add(line, "national_share_yen", "share_above_cap", share=f"{share:,}",
+                     cap=f"{NATIONAL_SHARE_CAP_YEN:,}")
     if share is not None and cost is None and share > 0:
-        problems.add(line, "project_cost_yen", "the national share is given without the cost",
-                     "Write the project cost so the 1/2 rule can be checked")
+        problems.add(line, "project_cost_yen", "share_without_cost")
     if share is not None and cost is not None and share * 2 > cost:
-        problems.add(line, "national_share_yen",
-                     f"the national share {share:,} yen is more than half the cost {cost:,} yen",
-                     f"The state pays at most half: correct the share (at most {cost // 2:,} "
-                     "yen) or the cost")
+        problems.add(line, "national_share_yen", "share_over_half", share=f"{share:,}",
+                     cost=f"{cost:,}", half=f"{cost // 2:,}")
     if participating:
         gaps = [m for m in REQUIRED_MENUS if not menus[m]]
         if not any(menus[m] for m in DIRECT_SUPPORT_MENUS):

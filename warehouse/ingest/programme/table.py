@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from warehouse.errors import Finding, RejectedFile
+from warehouse.errors import Finding, reject
 from warehouse.ingest.contract import DatasetIdentity
 from warehouse.ingest.programme.templates import (
     DATA_CLASS_REAL,
@@ -40,6 +40,7 @@ from warehouse.ingest.text import (
     xlsx_cell,
 )
 from warehouse.ingest.values import ValueProblem, is_blank, nfkc
+from warehouse.reasons import Said
 from warehouse.reference import ALL_PREFECTURES
 
 MAX_PROBLEMS_LISTED = 200
@@ -76,9 +77,7 @@ def read_table(path: Path, content: bytes, spec: TemplateSpec) -> Table:
         try:
             workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as exc:
-            raise RejectedFile(path, reason="the workbook cannot be opened (damaged or "
-                               "unusual) / ブックを開けません",
-                               action="Open it in Excel and save it again as .xlsx") from exc
+            raise reject(path, "workbook_unopenable") from exc
         found: Table | None = None
         others: list[str] = []
         try:
@@ -100,29 +99,19 @@ def read_table(path: Path, content: bytes, spec: TemplateSpec) -> Table:
         finally:
             workbook.close()
         if others:
-            raise RejectedFile(
-                path,
-                reason=f"rows of {spec.title_ja} are on more than one sheet: {found.sheet} is "
-                f"read, and {', '.join(others)} would be left out / 複数のシートに行があります"
-                f"（{', '.join(others)} は読み込まれません）",
-                action="Put every row on one sheet (or deliver one file per sheet) and save "
-                "again / 行を1つのシートにまとめてください",
+            raise reject(
+                path, "rows_on_several_sheets", title=spec.title_ja, sheet=found.sheet,
+                ignored=", ".join(others),
                 details=[f"sheet left out: {name}" for name in others],
             )
         if found is not None:
             return found
-        raise RejectedFile(
-            path, reason=f"no sheet has a header row with {_identifying(spec)}",
-            action=f"Put the header of the {spec.title_ja} template in the first rows of a sheet",
-        )
+        raise reject(path, "template_no_header_sheet", identifying=_identifying(spec),
+                     title=spec.title_ja)
     nul = content.find(b"\x00")
     if nul >= 0:
         line, byte = byte_position(content, nul)
-        raise RejectedFile(path, reason=f"a NUL byte (0x00) at line {line}, byte {byte} of the "
-                           "line: the file is damaged, not a clean text table / 破損しています",
-                           line=line, column=f"byte {byte}",
-                           action="Check that the file was copied whole, or open it in Excel "
-                           "and save it again as CSV")
+        raise reject(path, "nul_byte_template", byte=byte, line=line, column=f"byte {byte}")
     text, encoding = decode_strict(path, content)
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = sniff_delimiter(first)
@@ -137,9 +126,7 @@ def read_table(path: Path, content: bytes, spec: TemplateSpec) -> Table:
         if "field larger than field limit" in str(exc):
             raise long_cell(path, line, None,
                             f"more than {csv.field_size_limit():,}") from None
-        raise RejectedFile(path, reason="the CSV cannot be read: a quote is not closed or "
-                           "is followed by text / 引用符の対応が崩れています", line=line,
-                           action="Check the quotes on this line and save the file again") from None
+        raise reject(path, "csv_quote_broken", line=line) from None
     for number, cells in rows:
         for position, value in enumerate(cells):
             if len(value) > MAX_CELL_CHARS:
@@ -147,8 +134,8 @@ def read_table(path: Path, content: bytes, spec: TemplateSpec) -> Table:
                 raise long_cell(path, number, column or f"column {position + 1}", len(value))
     index = _find_header(spec, rows)
     if index is None:
-        raise RejectedFile(path, reason=f"no header row with {_identifying(spec)}", line=1,
-                           action=f"Use the header of the {spec.title_ja} template")
+        raise reject(path, "template_no_header", identifying=_identifying(spec),
+                     title=spec.title_ja, line=1)
     header_line, header = rows[index]
     return Table(header, header_line, rows[index + 1:], encoding, delimiter)
 
@@ -166,11 +153,16 @@ class Problems:
 
     path: Path
     headers: dict[str, str]  # column key -> header as written in the file
-    items: list[tuple[int | None, str | None, str, str]] = field(default_factory=list)
+    items: list[tuple[int | None, str | None, Said]] = field(default_factory=list)
 
-    def add(self, line: int | None, key: str | None, what: str, todo: str) -> None:
-        """Record a problem on a line and column (column key or None)."""
-        self.items.append((line, key, what, todo))
+    def add(self, line: int | None, key: str | None, code: str, **params: object) -> None:
+        """Record a problem (a reason code of warehouse.reasons and its parameters) on a line
+        and column (column key or None)."""
+        self.said(line, key, Said(code, params))
+
+    def said(self, line: int | None, key: str | None, problem: Said) -> None:
+        """Record a problem already put as a :class:`Said` (a cell's ValueProblem)."""
+        self.items.append((line, key, problem))
 
     def column_label(self, key: str | None) -> str | None:
         """The column as the file names it."""
@@ -183,29 +175,33 @@ class Problems:
         try:
             return parser(cells.get(key, ""))
         except ValueProblem as problem:
-            self.add(line, key, problem.what, problem.todo)
+            self.said(line, key, problem.said)
             return None
 
     def raise_if_any(self) -> None:
         """Reject the file with every problem listed (line, column, what, what to do)."""
         if not self.items:
             return
-        line, key, what, todo = self.items[0]
-        details = [
-            (f"line {ln}" if ln is not None else "file")
-            + (f", column {self.column_label(k)}" if k else "") + f": {w} -> {t}"
-            for ln, k, w, t in self.items[:MAX_PROBLEMS_LISTED]
-        ]
+        line, key, first = self.items[0]
+        details = []
+        for ln, k, problem in self.items[:MAX_PROBLEMS_LISTED]:
+            japanese, english = problem.text("ja"), problem.text("en")
+            label = self.column_label(k)
+            details.append((f"line {ln}" if ln is not None else "file")
+                           + (f", column {label}" if k else "")
+                           + f": {english.found} -> {english.todo} / "
+                           + (f"{ln}行目" if ln is not None else "ファイル")
+                           + (f"「{label}」列" if k else "")
+                           + f": {japanese.found} {japanese.todo}")
         if len(self.items) > MAX_PROBLEMS_LISTED:
-            details.append(f"... and {len(self.items) - MAX_PROBLEMS_LISTED} more")
+            details.append(f"... and {len(self.items) - MAX_PROBLEMS_LISTED} more / ほか "
+                           f"{len(self.items) - MAX_PROBLEMS_LISTED} 件")
         count = len(self.items)
-        raise RejectedFile(
-            self.path,
-            reason=f"{count} problem{'s' if count > 1 else ''} in the file; the first: {what}",
-            action=f"{todo}. Correct every line listed in the report and deliver the whole file "
-            "again (nothing of it was loaded)",
-            line=line, column=self.column_label(key), details=details,
-        )
+        label = self.column_label(key)
+        where_ja = "このファイル" if line is None else f"{line}行目"
+        where_ja += f"の「{label}」列" if label else ""
+        raise reject(self.path, "cell_problems", count=count, plural="s" if count > 1 else "",
+                     first=first, where_ja=where_ja, line=line, column=label, details=details)
 
 
 # ----------------------------------------------------------------------------- shared steps
@@ -234,10 +230,8 @@ def read_rows(path: Path, table: Table, spec: TemplateSpec) -> Rows:
             line=table.header_line, count=len(ignored), severity="info"))
     missing = [spec.column(c.key).ja for c in spec.columns if c.required and c.key not in headers]
     if missing:
-        raise RejectedFile(
-            path, reason=f"the header has no column {', '.join(missing)}",
-            action="Add the missing columns (see the notes sheet of the template) and deliver the "
-            "file again", line=table.header_line)
+        raise reject(path, "template_missing_columns", columns="、".join(missing),
+                     line=table.header_line)
     records = []
     notes = 0
     ragged: list[int] = []
@@ -260,10 +254,8 @@ def read_rows(path: Path, table: Table, spec: TemplateSpec) -> Rows:
         findings.append(Finding("note_rows", f"{notes} note row(s) below the table were skipped",
                                 count=notes, severity="info"))
     if ragged:
-        raise RejectedFile(
-            path, reason=f"{len(ragged)} row(s) have more cells than the header "
-            f"(lines {', '.join(map(str, ragged[:10]))})", line=ragged[0],
-            action="Remove the extra cells or add a header for them, then deliver the file again")
+        raise reject(path, "template_ragged_rows", count=len(ragged),
+                     lines=", ".join(map(str, ragged[:10])), line=ragged[0])
     return Rows(table, columns, headers, records, findings)
 
 
@@ -283,12 +275,10 @@ def sample_flag(rows: Rows, problems: Problems) -> bool:
         elif value in {w.lower() for w in _REAL_WORDS}:
             seen.setdefault(False, line)
         else:
-            problems.add(line, "data_class", f"{value!r} is neither {DATA_CLASS_REAL} nor "
-                         f"{DATA_CLASS_SAMPLE}", f"Write {DATA_CLASS_REAL} or {DATA_CLASS_SAMPLE}")
+            problems.add(line, "data_class", "data_class_unknown", value=repr(value),
+                         real=DATA_CLASS_REAL, sample=DATA_CLASS_SAMPLE)
     if len(seen) > 1:
-        problems.add(max(seen.values()), "data_class",
-                     "the file mixes real rows and sample rows",
-                     "Deliver sample data and real data in separate files")
+        problems.add(max(seen.values()), "data_class", "data_class_mixed")
     return seen.get(True) is not None and len(seen) == 1
 
 
@@ -321,10 +311,9 @@ def duplicates(records: list[dict], key: tuple[str, ...], compared: tuple[str, .
         if differs:
             column = differs[0]
             problems.add(
-                record["line_number"], _display_key(column),
-                f"this row repeats line {earlier['line_number']} ({describe(record)}) with a "
-                f"different {column} ({earlier[column]!r} there, {record[column]!r} here)",
-                "Keep one row per " + " / ".join(key) + " and deliver the file again")
+                record["line_number"], _display_key(column), "duplicate_conflict",
+                earlier=earlier["line_number"], row=describe(record), column=column,
+                there=repr(earlier[column]), here=repr(record[column]), per=" / ".join(key))
         else:
             identical.append(record["line_number"])
     if not identical:
