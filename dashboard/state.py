@@ -259,8 +259,9 @@ def url_multiselect(label: str, options: list, key: str, *, format_func=str, whe
 def table(frame: pl.DataFrame, *, column_config: dict | None = None, **kwargs: Any) -> None:
     """``st.dataframe`` of ``frame`` written for people (dates, empty cells, separators)."""
     current = lang()
-    config = {**tables.number_columns(frame), **(column_config or {})}
-    st.dataframe(tables.for_display(frame, current), column_config=config, **kwargs)
+    shown = tables.for_display(frame, current)
+    config = {**tables.number_columns(shown), **(column_config or {})}
+    st.dataframe(shown, column_config=config, **kwargs)
 
 
 # --- downloads ---------------------------------------------------------------------------------

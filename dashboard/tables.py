@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from dashboard.i18n import date_label, t
+from dashboard.i18n import date_label, number_label, t
 
 JST = ZoneInfo("Asia/Tokyo")
 _YEARLIKE = ("year", "年", "code", "コード", "id")
@@ -56,6 +56,12 @@ def for_display(frame: pl.DataFrame, lang: str = "ja") -> pl.DataFrame:
                            .otherwise(pl.lit("")).alias(name))
         elif dtype == pl.String:
             columns.append(col.fill_null("").alias(name))
+        elif dtype.is_numeric() and frame[name].null_count():  # an empty cell, not "None"
+            plain = any(w in name.lower() for w in _YEARLIKE)
+            columns.append(col.map_elements(
+                lambda v, plain=plain: "" if v is None else str(v) if plain
+                else number_label(v, lang), return_dtype=pl.String, skip_nulls=False)
+                .alias(name))
         else:
             columns.append(col)
     return frame.select(columns)

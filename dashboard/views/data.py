@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import queries, state, tables
-from dashboard.i18n import source_kind_label, t
+from dashboard.i18n import STRINGS, source_kind_label, t
 from warehouse.expected import Coverage, assess
 from warehouse.ingest.programme.templates import TEMPLATES, template_bytes
 
@@ -33,6 +33,21 @@ state.table(
     hide_index=True,
 )
 
+
+
+def for_people(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """A system table (runs, files, findings) with column names and recorded values (status,
+    trigger, severity, source kind) in the page's language; others stay as recorded."""
+    def value(v: str | None) -> str | None:
+        return t(f"sysval_{v}", lang) if f"sysval_{v}" in STRINGS else v
+
+    worded = [pl.col(c).map_elements(value, return_dtype=pl.String) for c in
+              ("status", "trigger", "severity") if c in frame.columns]
+    if "source_kind" in frame.columns:
+        worded.append(pl.col("source_kind").map_elements(lambda k: source_kind_label(k, lang),
+                                                         return_dtype=pl.String))
+    return frame.with_columns(worded).rename(
+        {c: t(f"sys_{c}", lang) for c in frame.columns if f"sys_{c}" in STRINGS})
 
 
 def coverage_cell(cell: Coverage, lang: str) -> str:
@@ -118,9 +133,9 @@ for kind in TEMPLATES:
 
 st.subheader(t("runs_title", lang))
 runs = state.load(queries.runs)
-state.table(runs.drop("run_id"), hide_index=True)
+state.table(for_people(runs.drop("run_id"), lang), hide_index=True)
 with st.expander(t("raw_ids", lang)):
-    state.table(runs.select("started_at", "run_id"), hide_index=True)
+    state.table(for_people(runs.select("started_at", "run_id"), lang), hide_index=True)
 
 st.subheader(t("sample_title", lang))
 files = state.load(queries.source_files)
@@ -129,7 +144,8 @@ if sample.height == 0:
     st.info(t("sample_none", lang))
 else:
     st.caption(f":orange-badge[{t('sample_mark', lang)}] {t('sample_some', lang)}")
-    state.table(sample.select("file_name", "source_kind", "rows", "loaded_at"), hide_index=True)
+    state.table(for_people(sample.select("file_name", "source_kind", "rows", "loaded_at"), lang),
+                hide_index=True)
 
 st.subheader(t("lineage_title", lang))
 lineage = pl.DataFrame({
@@ -144,11 +160,12 @@ lineage = pl.DataFrame({
 state.table(lineage, hide_index=True)
 
 st.subheader(t("files_title", lang))
-state.table(files.drop("dataset_key", "sha256"), hide_index=True)
+state.table(for_people(files.drop("dataset_key", "sha256"), lang), hide_index=True)
 with st.expander(t("raw_ids", lang)):
-    state.table(files.select("file_name", "dataset_key", "sha256"), hide_index=True)
+    state.table(for_people(files.select("file_name", "dataset_key", "sha256"), lang),
+                hide_index=True)
 state.download_buttons(files, "loaded_files", key="files", provenance=state.provenance(
     t("files_title", lang), t("source_run_records", lang)))
 
 st.subheader(t("findings_title", lang))
-state.table(state.load(queries.file_findings), hide_index=True)
+state.table(for_people(state.load(queries.file_findings), lang), hide_index=True)

@@ -393,7 +393,8 @@ def everything_shown(at: AppTest) -> list[tuple[str, str]]:
         frame = table.value
         shown += [("column", str(c)) for c in frame.columns]
         for column in frame.columns:
-            if column != "dataset_key":  # raw identifiers, for operators (behind an expander)
+            # raw identifiers, for operators (behind an expander)
+            if column not in ("dataset_key", t("sys_dataset_key", "en")):
                 shown += [(f"cell {column}", v) for v in frame[column].dropna().unique()
                           if isinstance(v, str)]
     for chart_element in at.get("plotly_chart"):

@@ -165,7 +165,7 @@ def test_data_page_lists_sources_runs_and_findings(app) -> None:
     frames = [df.value for df in at.dataframe]
     freshness = frames[0]
     assert set(freshness["データの種類"]) >= {"犯罪オープンデータ", "白書等の公表値"}
-    assert any("duplicated_layout" in set(f.get("code", [])) for f in frames if "code" in f)
+    assert any("duplicated_layout" in set(f["コード"]) for f in frames if "コード" in f)
 
 
 def test_subsidy_page_fiscal_years_and_sample_marks(app) -> None:

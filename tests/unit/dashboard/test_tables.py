@@ -9,16 +9,16 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from dashboard.i18n import status_labels
+from dashboard.i18n import status_labels, t
 from dashboard.tables import datetime_label, for_display, number_columns
 from tests.unit.dashboard.test_pages import app_on
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
     ("ja", {"adopted_on": ["2024年4月1日", ""], "plan_name": ["計画", ""], "is_x": ["○", ""],
-            "national_share_yen": [1_500_000, None]}),
+            "national_share_yen": ["1,500,000", ""]}),
     ("en", {"adopted_on": ["2024-04-01", ""], "plan_name": ["計画", ""], "is_x": ["yes", ""],
-            "national_share_yen": [1_500_000, None]}),
+            "national_share_yen": ["1,500,000", ""]}),
 ])
 def test_for_display_writes_dates_flags_and_empty_cells(lang, expected) -> None:
     frame = pl.DataFrame({"adopted_on": [date(2024, 4, 1), None], "plan_name": ["計画", None],
@@ -73,3 +73,24 @@ def test_data_and_extracts_pages_show_no_server_path(sample_home, monkeypatch, l
         assert "+00:00" not in text, view
         if view == "views/data.py":  # published at, in Japan Standard Time
             assert any(("JST" if lang == "en" else "日 ") in c.value for c in at.caption)
+
+
+def test_an_empty_number_is_an_empty_cell_not_none() -> None:
+    frame = pl.DataFrame({"line": [5, None], "rows": [1234.0, None], "data_year": [2018, None]})
+    shown = for_display(frame, "ja")
+    assert shown.to_dicts() == [{"line": "5", "rows": "1,234", "data_year": "2018"},
+                                {"line": "", "rows": "", "data_year": ""}]
+    assert number_columns(pl.DataFrame({"line": [5]}))  # a full column keeps its type
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_data_pages_system_tables_speak_the_pages_language(sample_home, monkeypatch,
+                                                               lang) -> None:
+    at = app_on(sample_home, monkeypatch)("views/data.py", lang=lang)
+    at.query_params["lang"] = lang
+    at.run()
+    headers = {c for df in at.dataframe for c in df.value.columns}
+    assert not headers & {"started_at", "files_seen", "rows_loaded", "file_name", "loaded_at",
+                          "severity", "message"}, headers
+    runs = next(df.value for df in at.dataframe if t("sys_files_seen", lang) in df.value.columns)
+    assert set(runs[t("sys_status", lang)]) == {t("sysval_published", lang)}
