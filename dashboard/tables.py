@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from dashboard.i18n import date_label, number_label, t
+from dashboard.i18n import date_label, t
 
 JST = ZoneInfo("Asia/Tokyo")
 _YEARLIKE = ("year", "年", "code", "コード", "id")
@@ -56,15 +56,17 @@ def for_display(frame: pl.DataFrame, lang: str = "ja") -> pl.DataFrame:
                            .otherwise(pl.lit("")).alias(name))
         elif dtype == pl.String:
             columns.append(col.fill_null("").alias(name))
-        elif dtype.is_numeric() and frame[name].null_count():  # an empty cell, not "None"
-            plain = any(w in name.lower() for w in _YEARLIKE)
-            columns.append(col.map_elements(
-                lambda v, plain=plain: "" if v is None else str(v) if plain
-                else number_label(v, lang), return_dtype=pl.String, skip_nulls=False)
-                .alias(name))
+
         else:
             columns.append(col)
     return frame.select(columns)
+
+
+def line_numbers(frame: pl.DataFrame, *names: str) -> pl.DataFrame:
+    """Line (and other position) numbers as text, empty where unknown: a place in a file is
+    read, not summed or sorted, and a number column would show a missing one as "None"."""
+    return frame.with_columns(pl.col(n).cast(pl.String).fill_null("") for n in names
+                              if n in frame.columns)
 
 
 def number_columns(frame: pl.DataFrame) -> dict[str, dict]:

@@ -101,7 +101,8 @@ else:
         "reason": t("col_reason", lang), "action": t("col_action", lang),
         "quarantined_path": t("col_kept_as", lang)})
     # The quarantine folder is a path on the server: in the download, not on the page.
-    state.table(table.drop(t("col_kept_as", lang)), hide_index=True)
+    state.table(tables.line_numbers(table.drop(t("col_kept_as", lang)), t("col_line", lang)),
+                hide_index=True)
     state.download_buttons(table, "rejected_files", key="rejected", provenance=state.provenance(
         t("rejected_title", lang), t("source_run_records", lang)))
 
@@ -168,4 +169,5 @@ state.download_buttons(files, "loaded_files", key="files", provenance=state.prov
     t("files_title", lang), t("source_run_records", lang)))
 
 st.subheader(t("findings_title", lang))
-state.table(for_people(state.load(queries.file_findings), lang), hide_index=True)
+state.table(for_people(tables.line_numbers(state.load(queries.file_findings), "line"), lang),
+            hide_index=True)

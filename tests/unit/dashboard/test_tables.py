@@ -10,15 +10,15 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from dashboard.i18n import status_labels, t
-from dashboard.tables import datetime_label, for_display, number_columns
+from dashboard.tables import datetime_label, for_display, line_numbers, number_columns
 from tests.unit.dashboard.test_pages import app_on
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
     ("ja", {"adopted_on": ["2024年4月1日", ""], "plan_name": ["計画", ""], "is_x": ["○", ""],
-            "national_share_yen": ["1,500,000", ""]}),
+            "national_share_yen": [1_500_000, None]}),
     ("en", {"adopted_on": ["2024-04-01", ""], "plan_name": ["計画", ""], "is_x": ["yes", ""],
-            "national_share_yen": ["1,500,000", ""]}),
+            "national_share_yen": [1_500_000, None]}),
 ])
 def test_for_display_writes_dates_flags_and_empty_cells(lang, expected) -> None:
     frame = pl.DataFrame({"adopted_on": [date(2024, 4, 1), None], "plan_name": ["計画", None],
@@ -75,12 +75,11 @@ def test_data_and_extracts_pages_show_no_server_path(sample_home, monkeypatch, l
             assert any(("JST" if lang == "en" else "日 ") in c.value for c in at.caption)
 
 
-def test_an_empty_number_is_an_empty_cell_not_none() -> None:
-    frame = pl.DataFrame({"line": [5, None], "rows": [1234.0, None], "data_year": [2018, None]})
-    shown = for_display(frame, "ja")
-    assert shown.to_dicts() == [{"line": "5", "rows": "1,234", "data_year": "2018"},
-                                {"line": "", "rows": "", "data_year": ""}]
-    assert number_columns(pl.DataFrame({"line": [5]}))  # a full column keeps its type
+def test_an_unknown_line_is_an_empty_cell_not_none() -> None:
+    frame = pl.DataFrame({"line": [5, None], "lines": [3, None], "rows": [1234, None]})
+    shown = for_display(line_numbers(frame, "line", "lines"), "ja")
+    assert shown.to_dicts() == [{"line": "5", "lines": "3", "rows": 1234},
+                                {"line": "", "lines": "", "rows": None}]
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
