@@ -105,6 +105,20 @@ def parse_thresholds(text: str | None) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(entries.items()))
 
 
+def _number_within(env: Mapping[str, str], name: str, default: str, most: float,
+                   what: str) -> float:
+    """The setting ``name`` as a number from 0 to ``most``; ValueError saying ``what`` it must
+    be otherwise."""
+    text = env.get(name, default)
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= most:
+        raise ValueError(f"{name} must be {what}, not {text!r}")
+    return value
+
+
 def parse_late_after(text: str | None) -> tuple[tuple[str, int], ...]:
     """Read ``SAIHAN_LATE_AFTER_DAYS``: ``N`` or ``off`` for every source, ``source=N`` or
     ``source=off`` for one, comma-separated (off is stored as LATE_OFF). Raises ValueError for
@@ -170,24 +184,10 @@ class Settings:
         keep = env.get("SAIHAN_KEEP_SNAPSHOTS", "3")
         if not keep.isdigit() or int(keep) < 1:
             raise ValueError(f"SAIHAN_KEEP_SNAPSHOTS must be a whole number >= 1, not {keep!r}")
-        stable = env.get("SAIHAN_STABLE_SECONDS", "2")
-        try:
-            stable_seconds = float(stable)
-        except ValueError:
-            stable_seconds = -1.0
-        if not 0 <= stable_seconds <= 3600:
-            raise ValueError(
-                f"SAIHAN_STABLE_SECONDS must be a number of seconds from 0 to 3600, not {stable!r}"
-            )
-        share = env.get("SAIHAN_HOLD_SHRINK_SHARE", "0.2")
-        try:
-            hold_shrink_share = float(share)
-        except ValueError:
-            hold_shrink_share = -1.0
-        if not 0 <= hold_shrink_share <= 1:
-            raise ValueError(
-                f"SAIHAN_HOLD_SHRINK_SHARE must be a share from 0 to 1, e.g. 0.2, not {share!r}"
-            )
+        stable_seconds = _number_within(env, "SAIHAN_STABLE_SECONDS", "2", 3600,
+                                        "a number of seconds from 0 to 3600")
+        hold_shrink_share = _number_within(env, "SAIHAN_HOLD_SHRINK_SHARE", "0.2", 1,
+                                           "a share from 0 to 1, e.g. 0.2")
         smtp_port = env.get("SAIHAN_SMTP_PORT") or "587"
         if not smtp_port.isdigit() or not 0 < int(smtp_port) < 65536:
             raise ValueError(f"SAIHAN_SMTP_PORT must be a port number, e.g. 587, not {smtp_port!r}")

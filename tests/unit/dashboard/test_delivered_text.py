@@ -18,7 +18,7 @@ import pytest
 
 from dashboard import charts, maps
 from dashboard.safe import markdown_text, plotly_text
-from tests.unit.dashboard.test_pages import app_on
+from tests.unit.dashboard.conftest import app_on
 from warehouse.settings import Settings
 
 LINK = '<a href="https://evil.example/">駅前</a>'

@@ -8,7 +8,6 @@ import io
 import json
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import openpyxl
 import polars as pl
@@ -18,31 +17,9 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import queries
 from dashboard.i18n import LANGUAGES, t
-from tests.conftest import make_settings
-from tests.unit.dashboard.test_pages import app_on, texts
+from tests.unit.dashboard.test_pages import texts
 from warehouse.ingest.crime.format import KNOWN_HEADERS, UNKNOWN
-from warehouse.run import run_pipeline
 from warehouse.settings import Settings
-
-
-@pytest.fixture
-def app(sample_home: Settings, monkeypatch: pytest.MonkeyPatch):
-    """The app pointed at the session's sample warehouse."""
-    return app_on(sample_home, monkeypatch)
-
-
-@pytest.fixture(scope="module")
-def hokkaido_home(hokkaido_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """A home with only the real Hokkaido 2018 police files (read from ../shared/data)."""
-    settings = make_settings(tmp_path_factory.mktemp("hokkaido") / "home")
-    assert run_pipeline(settings, [hokkaido_dir]).status == "published"
-    return settings
-
-
-@pytest.fixture
-def real_app(hokkaido_home: Settings, monkeypatch: pytest.MonkeyPatch):
-    """The app pointed at the warehouse of the real Hokkaido files."""
-    return app_on(hokkaido_home, monkeypatch)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ others: one holding only the marts, one with crime data of two years and no subs
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -14,51 +13,13 @@ from streamlit.testing.v1 import AppTest
 from dashboard import queries
 from dashboard.i18n import t, year_range_label
 from tests.conftest import SAMPLE_CRIME_BY_PREFECTURE, make_settings
+from tests.unit.dashboard.conftest import app_on
 from warehouse.ingest.programme.templates import TEMPLATES
 from warehouse.run import run_pipeline
 from warehouse.settings import PROJECT_ROOT, Settings
 
-APP = str(PROJECT_ROOT / "dashboard" / "app.py")
 DASHBOARD = PROJECT_ROOT / "dashboard"
 VIEWS = sorted(f"views/{p.name}" for p in (DASHBOARD / "views").glob("*.py"))
-
-
-def app_on(home: Settings, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
-    """A function opening a page of the app (after the default one) on ``home``'s warehouse."""
-    monkeypatch.setenv("SAIHAN_HOME", str(home.home))
-    monkeypatch.delenv("SAIHAN_LANG", raising=False)
-
-    def open_page(page: str | None = None, **params: str) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=30)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-        if page is not None:
-            at.switch_page(page).run()
-        assert not at.exception, [e.message for e in at.exception]
-        return at
-
-    return open_page
-
-
-@pytest.fixture
-def app(sample_home: Settings, monkeypatch: pytest.MonkeyPatch):
-    """The app pointed at the session's sample warehouse."""
-    return app_on(sample_home, monkeypatch)
-
-
-@pytest.fixture(scope="module")
-def hokkaido_home(hokkaido_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """A home with only the real Hokkaido 2018 police files (read from ../shared/data) loaded."""
-    settings = make_settings(tmp_path_factory.mktemp("hokkaido") / "home")
-    assert run_pipeline(settings, [hokkaido_dir]).status == "published"
-    return settings
-
-
-@pytest.fixture
-def real_app(hokkaido_home: Settings, monkeypatch: pytest.MonkeyPatch):
-    """The app pointed at the warehouse of the real Hokkaido files."""
-    return app_on(hokkaido_home, monkeypatch)
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,12 @@ import pytest
 
 from dashboard import ranking
 from dashboard.i18n import t
-from tests.unit.dashboard.test_pages import app, app_on, texts  # noqa: F401  (fixture)
+from tests.unit.dashboard.test_pages import texts
 
 RANKING = "views/ranking.py"
 
 
-def open_with(app, page: str, **params: str):  # noqa: F811
+def open_with(app, page: str, **params: str):
     """A page opened as a shared link with ``params`` would open it."""
     at = app(**params)
     at.switch_page(page)
@@ -24,7 +24,7 @@ def open_with(app, page: str, **params: str):  # noqa: F811
     return at
 
 
-def test_ranking_orders_the_47_prefectures_on_plan_coverage(app) -> None:  # noqa: F811
+def test_ranking_orders_the_47_prefectures_on_plan_coverage(app) -> None:
     at = open_with(app, RANKING)
     metrics = {m.label: m.value for m in at.metric}
     # 748 / 1,721 municipalities, designated cities excluded, as every page counts it
@@ -40,7 +40,7 @@ def test_ranking_orders_the_47_prefectures_on_plan_coverage(app) -> None:  # noq
     assert len(at.get("plotly_chart")) == 1
 
 
-def test_ranking_on_crime_ranks_only_prefectures_with_data(app) -> None:  # noqa: F811
+def test_ranking_on_crime_ranks_only_prefectures_with_data(app) -> None:
     at = open_with(app, RANKING, measure="crime_incidents")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["値のある都道府県"] == "2 / 47"
@@ -54,7 +54,7 @@ def test_ranking_on_crime_ranks_only_prefectures_with_data(app) -> None:  # noqa
     assert "出典：都道府県警察 犯罪オープンデータ" in page
 
 
-def test_ranking_smallest_first_in_english(app) -> None:  # noqa: F811
+def test_ranking_smallest_first_in_english(app) -> None:
     at = open_with(app, RANKING, measure="subsidy_project_cost_yen", order="asc", lang="en")
     table = at.dataframe[0].value
     ranked = table.dropna(subset=["Value (yen)"])
@@ -66,7 +66,7 @@ def test_ranking_smallest_first_in_english(app) -> None:  # noqa: F811
                                             "Prefectures with a value"}
 
 
-def test_ranking_choice_goes_into_the_url(app) -> None:  # noqa: F811
+def test_ranking_choice_goes_into_the_url(app) -> None:
     at = open_with(app, RANKING)
     at.selectbox(key="url_measure").set_value("subsidy_direct_support_menus").run()
     assert at.query_params["measure"] in ("subsidy_direct_support_menus",
@@ -74,7 +74,7 @@ def test_ranking_choice_goes_into_the_url(app) -> None:  # noqa: F811
     assert "メニュー" in at.dataframe[0].value.columns[3]
 
 
-def test_progress_compares_with_the_prefectures_of_the_same_region(app) -> None:  # noqa: F811
+def test_progress_compares_with_the_prefectures_of_the_same_region(app) -> None:
     at = open_with(app, "views/progress.py", pref="40")
     page = texts(at)
     assert "同じ地方の都道府県との比較（九州）" in page

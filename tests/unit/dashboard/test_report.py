@@ -4,13 +4,13 @@ tests/browser/test_report.py)."""
 from __future__ import annotations
 
 from dashboard.i18n import t
-from tests.unit.dashboard.test_pages import app, texts  # noqa: F401  (fixture)
+from tests.unit.dashboard.test_pages import texts
 from tests.unit.dashboard.test_ranking import open_with
 
 REPORT = "views/report.py"
 
 
-def test_report_holds_plan_coverage_subsidy_indicators_and_crime(app) -> None:  # noqa: F811
+def test_report_holds_plan_coverage_subsidy_indicators_and_crime(app) -> None:
     at = open_with(app, REPORT, pref="40")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"自らの計画": "策定済", "市区町村の計画策定率": "27.6%",
@@ -30,7 +30,7 @@ def test_report_holds_plan_coverage_subsidy_indicators_and_crime(app) -> None:  
     assert page.count("サンプルデータ（実データではありません）") == 3  # under every panel
 
 
-def test_report_of_a_prefecture_without_crime_data_says_so(app) -> None:  # noqa: F811
+def test_report_of_a_prefecture_without_crime_data_says_so(app) -> None:
     at = open_with(app, REPORT, pref="13", lang="en")
     page = texts(at)
     assert "Recidivism prevention in Tokyo" in page

@@ -11,7 +11,7 @@ from polars.testing import assert_frame_equal
 
 from dashboard.i18n import status_labels, t
 from dashboard.tables import datetime_label, for_display, line_numbers, number_columns
-from tests.unit.dashboard.test_pages import app_on
+from tests.unit.dashboard.conftest import app_on
 
 
 @pytest.mark.parametrize(("lang", "expected"), [

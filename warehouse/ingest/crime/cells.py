@@ -63,6 +63,14 @@ def _delimiter(path: Path, data: bytes) -> tuple[str, str]:
     return delimiter, first_line
 
 
+def _lines_as_text(data: bytes, delimiter: str, *, cut_long_lines: bool) -> pl.DataFrame:
+    """Every line of ``data`` as text columns (no header, no types); a line with more fields
+    than the table is wide is cut (``cut_long_lines``) or raises."""
+    return pl.read_csv(data, has_header=False, separator=delimiter, quote_char='"',
+                       infer_schema=False, raise_if_empty=False,
+                       truncate_ragged_lines=cut_long_lines)
+
+
 def _read_checked(
     path: Path, data: bytes, pieces: list[str], delimiter: str, first_line: str
 ) -> TextCells:
@@ -77,15 +85,7 @@ def _read_checked(
     # Every physical line is one record now. Parse them all as text; a line with too many fields
     # is cut by polars here but caught by the field count below.
     try:
-        table = pl.read_csv(
-            data,
-            has_header=False,
-            separator=delimiter,
-            quote_char='"',
-            infer_schema=False,
-            raise_if_empty=False,
-            truncate_ragged_lines=True,
-        )
+        table = _lines_as_text(data, delimiter, cut_long_lines=True)
     except pl.exceptions.PolarsError:  # e.g. text after a closing quote: said exactly below
         return (*_read_text_slow(path, text, delimiter), delimiter, False)
     if table.height != lines.len():  # should not happen; be exact anyway
@@ -164,15 +164,7 @@ def _read_plain(
     other threads get the GIL between pieces).
     """
     try:
-        table = pl.read_csv(
-            data,
-            has_header=False,
-            separator=delimiter,
-            quote_char='"',
-            infer_schema=False,
-            raise_if_empty=False,
-            truncate_ragged_lines=False,
-        )
+        table = _lines_as_text(data, delimiter, cut_long_lines=False)
     except Exception:  # noqa: BLE001 - anything unusual goes the general way
         return None
     ends_with_newline = data.endswith(b"\n")

@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from saihan.cli import app
-from tests.helpers import REPO
+from tests.helpers import REPO, estat_pages
 from warehouse.errors import RejectedFile
 from warehouse.estat_api import EstatError, fetch_stats_data, save_response
 from warehouse.ingest.contract import DatasetIdentity
@@ -175,24 +175,8 @@ class FakeApi:
         return json.dumps(self.pages[len(self.urls) - 1], ensure_ascii=False).encode("utf-8")
 
 
-def paged(document: dict, size: int) -> list[dict]:
-    """The document split into API pages of ``size`` values, with NEXT_KEY as the API sets it."""
-    values = document["GET_STATS_DATA"]["STATISTICAL_DATA"]["DATA_INF"]["VALUE"]
-    pages = []
-    for start in range(0, len(values), size):
-        page = json.loads(json.dumps(document))
-        statistical = page["GET_STATS_DATA"]["STATISTICAL_DATA"]
-        statistical["DATA_INF"]["VALUE"] = values[start:start + size]
-        statistical["RESULT_INF"] = {"TOTAL_NUMBER": len(values), "FROM_NUMBER": start + 1,
-                                     "TO_NUMBER": min(start + size, len(values))}
-        if start + size < len(values):
-            statistical["RESULT_INF"]["NEXT_KEY"] = start + size + 1
-        pages.append(page)
-    return pages
-
-
 def test_fetch_follows_next_key_and_saves_one_response(tmp_path: Path) -> None:
-    api = FakeApi(paged(load(LIST_FORM), 8))
+    api = FakeApi(estat_pages(load(LIST_FORM), 8))
     document = fetch_stats_data("my-app-id", "0000010111", opener=api)
     assert len(api.urls) == 3
     assert "appId=my-app-id" in api.urls[0] and "statsDataId=0000010111" in api.urls[0]
