@@ -1,0 +1,272 @@
+"""Municipal and ward boundaries from the public files in ``SAIHAN_GEO_DIR``, checked against
+the bundled local-government list.
+
+Why this module exists: the prefecture maps ship with saihan (``data/geo``), but municipal maps
+need boundary files the project does not ship (they are public, but large and licensed with a
+credit line). Whoever installs saihan puts them in one folder; this module finds them there,
+reads them with ``topojson`` and ``shapely`` (no hand-written geometry), checks their codes
+against ``data/reference`` and hands the dashboard GeoJSON features keyed by local-government
+code:
+
+* デジタル庁 ``ja_municipality_area.json`` (TopoJSON, N03-2025, CC BY 4.0): every municipality,
+  designated cities as one area each; the source of every municipality drawn.
+* SmartNews ``N03-21_210101.json`` (GeoJSON, N03 as of 2021-01-01): the wards of designated
+  cities. A ward is drawn from it only when its code and name are in the reference list
+  (2024-01-01); a city with a ward that is not (浜松市 reorganised its wards on 2024-01-01) is
+  drawn whole from the デジタル庁 file.
+
+Nothing here imports DuckDB or Streamlit; the messages are in ``warehouse.boundary_text``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import shapely
+import topojson
+from shapely.geometry import mapping, shape
+
+from warehouse.boundary_text import GeoFileError
+from warehouse.reference import check_digit, local_governments
+
+MUNICIPAL_FILE = "ja_municipality_area.json"
+MUNICIPAL_OBJECT = "ja_municipality_area_simplified_1741"
+WARD_FILE = "N03-21_210101.json"
+# ~10 m: finer than the デジタル庁 file's own quantisation (0.00014° x 0.00011°).
+PREFECTURE_DECIMALS = 4
+# The whole country: arcs simplified once (shared borders stay shared), ~100 m coordinates.
+JAPAN_TOLERANCE = 0.004
+JAPAN_DECIMALS = 3
+
+
+@dataclass(frozen=True)
+class BoundaryFiles:
+    """Where the two public files were found in the folder (None: not there)."""
+
+    folder: Path
+    municipal: Path | None
+    wards: Path | None
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One code of a boundary file that differs from the reference list, and what is done."""
+
+    source: str  # "municipal" or "wards"
+    lg_code: str
+    name: str
+    kind: str  # not_in_reference, not_in_file, name_differs
+    handling: str  # key of the handling text (warehouse.boundary_text.HANDLING)
+
+
+@dataclass(frozen=True)
+class Boundaries:
+    """Features (GeoJSON dicts, properties lg_code, pref_code, name) by 6-digit code."""
+
+    files: BoundaryFiles
+    municipalities: dict[str, dict[str, Any]]
+    wards: dict[str, dict[str, Any]]
+    differences: tuple[Difference, ...] = field(default=())
+    # Designated cities drawn by ward (every ward of the reference has a boundary).
+    cities_by_ward: frozenset[str] = frozenset()
+
+
+def find_files(folder: Path) -> BoundaryFiles:
+    """The public files anywhere below ``folder`` (by their published names)."""
+    def first(name: str) -> Path | None:
+        if not folder.is_dir():
+            return None
+        return next(iter(sorted(folder.rglob(name))), None)
+
+    return BoundaryFiles(folder, first(MUNICIPAL_FILE), first(WARD_FILE))
+
+
+def _read_json(path: Path) -> Any:
+    """A JSON file, or a GeoFileError naming the file, line and column."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise GeoFileError("not_utf8", path, byte=exc.start) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise GeoFileError("not_json", path, line=exc.lineno, column=exc.colno) from None
+
+
+def _clockwise(geometry: Any, decimals: int) -> dict[str, Any]:
+    """GeoJSON geometry with exteriors clockwise (plotly.js's d3-geo convention; the other
+    winding fills the globe), rounded to ``decimals``."""
+    geom = shapely.orient_polygons(shapely.make_valid(geometry), exterior_cw=True)
+    geom = shapely.set_precision(geom, 10 ** -decimals)
+    return mapping(geom)
+
+
+def _feature(lg_code: str, geometry: Any, decimals: int) -> dict[str, Any]:
+    government = local_governments()[lg_code]
+    return {
+        "type": "Feature",
+        "id": lg_code,
+        "properties": {"lg_code": lg_code, "pref_code": government.pref_code,
+                       "name": government.full_name_ja},
+        "geometry": _clockwise(geometry, decimals),
+    }
+
+
+def _municipal_geometries(path: Path) -> dict[str, tuple[str, Any]]:
+    """lg_code -> (name as in the file, shapely geometry) of the デジタル庁 TopoJSON."""
+    topo = _read_json(path)
+    objects = topo.get("objects") if isinstance(topo, dict) else None
+    if not isinstance(objects, dict) or MUNICIPAL_OBJECT not in objects:
+        raise GeoFileError("no_object", path, name=MUNICIPAL_OBJECT)
+    collection = topojson.utils.serialize_as_geojson(topo, objectname=MUNICIPAL_OBJECT)
+    found = {}
+    for feature in collection["features"]:
+        props = feature.get("properties") or {}
+        code = str(props.get("lg_code") or "")
+        if feature.get("geometry") and code:
+            found[code] = (str(props.get("city_name") or ""), shape(feature["geometry"]))
+    return found
+
+
+def _ward_geometries(path: Path) -> dict[str, tuple[str, Any]]:
+    """lg_code (with its check digit) -> (ward name, geometry) of the N03 GeoJSON; a code's
+    parts (islands published as separate features) are joined."""
+    collection = _read_json(path)
+    if not isinstance(collection, dict) or not isinstance(collection.get("features"), list):
+        raise GeoFileError("no_features", path)
+    parts: dict[str, list[Any]] = {}
+    names: dict[str, str] = {}
+    for feature in collection["features"]:
+        props = feature.get("properties") or {}
+        code5, ward = str(props.get("N03_007") or ""), props.get("N03_004") or ""
+        city = props.get("N03_003") or ""
+        # Wards of designated cities: a ward name under a city name (東京23区 have no city).
+        if not (len(code5) == 5 and code5.isdigit() and city.endswith("市")
+                and ward.endswith("区")) or not feature.get("geometry"):
+            continue
+        code = f"{code5}{check_digit(code5)}"
+        parts.setdefault(code, []).append(shape(feature["geometry"]))
+        names[code] = f"{city}{ward}"
+    return {code: (names[code], shapely.union_all(geoms)) for code, geoms in parts.items()}
+
+
+def _compare(source: str, found: dict[str, tuple[str, Any]], expected: Iterable[str],
+             handling: dict[str, str]) -> list[Difference]:
+    """Codes of a file against the reference codes of the same kind."""
+    expected = set(expected)
+    governments = local_governments()
+    out = []
+    for code in sorted(set(found) - expected):
+        out.append(Difference(source, code, found[code][0], "not_in_reference",
+                              handling["not_in_reference"]))
+    for code in sorted(expected - set(found)):
+        out.append(Difference(source, code, governments[code].full_name_ja, "not_in_file",
+                              handling["not_in_file"]))
+    for code in sorted(expected & set(found)):
+        written = found[code][0]
+        own = governments[code]
+        if written and written not in (own.name_ja, own.full_name_ja):
+            out.append(Difference(source, code, written, "name_differs",
+                                  handling["name_differs"]))
+    return out
+
+
+def _load(files: BoundaryFiles) -> Boundaries:
+    governments = local_governments()
+    municipal_codes = [c for c, g in governments.items() if g.kind not in ("prefecture", "ward")]
+    ward_codes = [c for c, g in governments.items() if g.kind == "ward"]
+    municipal = _municipal_geometries(files.municipal) if files.municipal else {}
+    wards = _ward_geometries(files.wards) if files.wards else {}
+    differences = _compare("municipal", municipal, municipal_codes, {
+        "not_in_reference": "dropped", "not_in_file": "not_drawn",
+        "name_differs": "drawn_by_code"})
+    if files.wards:
+        differences += _compare("wards", wards, ward_codes, {
+            "not_in_reference": "dropped", "not_in_file": "city_whole",
+            "name_differs": "drawn_by_code"})
+    parent: dict[str, list[str]] = {}
+    for code in ward_codes:
+        parent.setdefault(_city_of(code), []).append(code)
+    by_ward = frozenset(city for city, codes in parent.items()
+                        if all(code in wards for code in codes))
+    return Boundaries(
+        files,
+        {code: _feature(code, geom, PREFECTURE_DECIMALS)
+         for code, (_, geom) in municipal.items() if code in governments},
+        {code: _feature(code, geom, PREFECTURE_DECIMALS)
+         for code, (_, geom) in wards.items()
+         if code in governments and _city_of(code) in by_ward},
+        tuple(differences),
+        by_ward,
+    )
+
+
+def _city_of(ward_code: str) -> str:
+    government = local_governments().get(ward_code)
+    return government.parent_lg_code if government and government.kind == "ward" else ""
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(files: BoundaryFiles, stamps: tuple[tuple[int, int], ...]) -> Boundaries:
+    return _load(files)
+
+
+def load(folder: Path) -> Boundaries | None:
+    """The boundaries in ``folder``, read once per process while the files stay unchanged;
+    None when the municipal file is not there (the maps then stay at prefecture level)."""
+    files = find_files(folder)
+    if files.municipal is None:
+        return None
+    stamps = tuple((p.stat().st_size, p.stat().st_mtime_ns)
+                   for p in (files.municipal, files.wards) if p is not None)
+    return _load_cached(files, stamps)
+
+
+def city_of(ward_code: str) -> str:
+    """The designated city of a ward ('' for a code that is not a ward)."""
+    return _city_of(ward_code)
+
+
+def prefecture_features(boundaries: Boundaries, pref_code: str, *,
+                        by_ward: bool) -> list[dict[str, Any]]:
+    """The features of one prefecture: its municipalities, and with ``by_ward`` the wards in
+    place of each designated city drawn by ward."""
+    out = []
+    for code, feature in boundaries.municipalities.items():
+        if feature["properties"]["pref_code"] != pref_code:
+            continue
+        if by_ward and code in boundaries.cities_by_ward:
+            out.extend(f for c, f in boundaries.wards.items() if _city_of(c) == code)
+        else:
+            out.append(feature)
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def _japan(files: BoundaryFiles, stamps: tuple[tuple[int, int], ...]) -> tuple[dict, ...]:
+    topo = _read_json(files.municipal)
+    simplified = topojson.Topology(topo, object_name=MUNICIPAL_OBJECT).toposimplify(
+        JAPAN_TOLERANCE)
+    collection = simplified.to_dict()
+    geojson = topojson.utils.serialize_as_geojson(collection, objectname=MUNICIPAL_OBJECT)
+    governments = local_governments()
+    out = []
+    for feature in geojson["features"]:
+        code = str((feature.get("properties") or {}).get("lg_code") or "")
+        if code in governments and feature.get("geometry"):
+            out.append(_feature(code, shape(feature["geometry"]), JAPAN_DECIMALS))
+    return tuple(out)
+
+
+def japan_features(boundaries: Boundaries) -> list[dict[str, Any]]:
+    """Every municipality of Japan, simplified for one national map (arcs simplified once, so
+    neighbours keep one shared border) and rounded to ~100 m."""
+    files = boundaries.files
+    stamps = tuple((p.stat().st_size, p.stat().st_mtime_ns)
+                   for p in (files.municipal, files.wards) if p is not None)
+    return list(_japan(files, stamps))
