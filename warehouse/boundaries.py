@@ -31,7 +31,14 @@ import shapely
 import topojson
 from shapely.geometry import mapping, shape
 
-from warehouse.boundary_text import GeoFileError
+from warehouse.boundary_text import (
+    DIFFERENCE_KINDS,
+    HANDLING,
+    REPORT,
+    SOURCES,
+    GeoFileError,
+    say,
+)
 from warehouse.reference import check_digit, local_governments
 
 MUNICIPAL_FILE = "ja_municipality_area.json"
@@ -40,7 +47,7 @@ WARD_FILE = "N03-21_210101.json"
 # ~10 m: finer than the デジタル庁 file's own quantisation (0.00014° x 0.00011°).
 PREFECTURE_DECIMALS = 4
 # The whole country: arcs simplified once (shared borders stay shared), ~100 m coordinates.
-JAPAN_TOLERANCE = 0.004
+JAPAN_TOLERANCE = 0.01
 JAPAN_DECIMALS = 3
 
 
@@ -270,3 +277,44 @@ def japan_features(boundaries: Boundaries) -> list[dict[str, Any]]:
     stamps = tuple((p.stat().st_size, p.stat().st_mtime_ns)
                    for p in (files.municipal, files.wards) if p is not None)
     return list(_japan(files, stamps))
+
+
+def report(files: BoundaryFiles, found: Boundaries | None, lang: str) -> list[str]:
+    """The boundary check in words (``saihan geo check``): where the files are, what can be
+    drawn, and each difference from the reference list with how it is handled."""
+    lines = [say(REPORT, "folder", lang, folder=files.folder)]
+    for source, path, name in (("municipal", files.municipal, MUNICIPAL_FILE),
+                               ("wards", files.wards, WARD_FILE)):
+        what = say(SOURCES, source, lang)
+        lines.append(say(REPORT, "found", lang, what=what, path=path) if path
+                     else say(REPORT, "missing" if source == "municipal" else "missing_wards",
+                              lang, what=what, file=name))
+    if found is None:
+        return lines
+    lines.append(say(REPORT, "counts", lang, municipalities=len(found.municipalities),
+                     wards=len(found.wards), cities=len(found.cities_by_ward)))
+    if not found.differences:
+        return [*lines, say(REPORT, "no_differences", lang)]
+    lines.append(say(REPORT, "differences", lang, n=len(found.differences)))
+    for d in found.differences:
+        lines.append(say(REPORT, "difference", lang, source=say(SOURCES, d.source, lang),
+                         lg_code=d.lg_code, name=d.name, kind=say(DIFFERENCE_KINDS, d.kind, lang),
+                         handling=say(HANDLING, d.handling, lang)))
+    return lines
+
+
+def report_json(files: BoundaryFiles, found: Boundaries | None) -> dict[str, Any]:
+    """The same check as data: files, counts and differences."""
+    return {
+        "folder": str(files.folder),
+        "municipal_file": str(files.municipal) if files.municipal else None,
+        "ward_file": str(files.wards) if files.wards else None,
+        "municipalities": len(found.municipalities) if found else 0,
+        "wards": len(found.wards) if found else 0,
+        "cities_by_ward": sorted(found.cities_by_ward) if found else [],
+        "differences": [
+            {"source": d.source, "lg_code": d.lg_code, "name": d.name, "kind": d.kind,
+             "handling": d.handling,
+             "handling_ja": HANDLING[d.handling]["ja"], "handling_en": HANDLING[d.handling]["en"]}
+            for d in (found.differences if found else ())],
+    }

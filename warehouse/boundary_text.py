@@ -66,6 +66,10 @@ REPORT: dict[str, dict[str, str]] = {
         "en": "{what}: {file} not found (maps stay at prefecture level). Where to get it: the "
               "README, “Bundled data and its sources”.",
     },
+    "missing_wards": {
+        "ja": "{what}: {file} が見つかりません（指定都市は区に分けず市全体で描きます）。取得先は README の「Bundled data and its sources」を参照。",
+        "en": "{what}: {file} not found (designated cities are drawn whole, not by ward). Where to get it: the README, “Bundled data and its sources”.",
+    },
     "counts": {"ja": "描画できる市区町村 {municipalities:,}、区 {wards:,}（区で描く指定都市 {cities}）",
                "en": "Drawable: {municipalities:,} municipalities, {wards:,} wards "
                      "({cities} designated cities drawn by ward)"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, queries, state
+from dashboard import charts, municipal_panels, queries, state
 from dashboard.i18n import modus_label, number_label, place_type_label, t
 from warehouse.export.suppression import mark_suppressed, suppress_small_counts, threshold_for
 
@@ -94,6 +94,10 @@ state.chart(charts.stacked_bars(top, "police_station", lang), "crime_top",
 
 st.subheader(t("crime_municipality_title", lang))
 by_municipality = state.load(queries.crime_by_municipality, *key)
+found = municipal_panels.loaded(lang)
+if found is not None:
+    municipal_panels.crime_map(found, pref_code, by_municipality, source=source,
+                               is_sample=is_sample, lang=lang)
 threshold = threshold_for(state.settings().suppress_below, "crime_open_data")
 if threshold > 1:
     # Small counts hidden the same way as in the extracts (SAIHAN_SUPPRESS_BELOW).
@@ -119,3 +123,7 @@ state.download_buttons(table, f"crime_by_municipality_{pref_code}", key="crime_m
                                                    is_sample=is_sample, filters=filter_text))
 st.caption(t("crime_rates_note", lang))
 state.panel_footer(source, None, is_sample=is_sample)
+
+st.subheader(t("station_map_title", lang))
+state.ignores_filters(t("filter_years", lang), t("filter_modus", lang), t("filter_stations", lang))
+municipal_panels.station_map(found, pref_code, source=source, is_sample=is_sample, lang=lang)

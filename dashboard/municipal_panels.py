@@ -1,0 +1,132 @@
+"""The municipal map panels the pages share: plan status per municipality (計画策定, 地域別進捗),
+incidents per municipality and ward, and the estimated police-station areas (犯罪統計).
+
+Each panel finds the boundary files through the settings (``SAIHAN_GEO_DIR``); without them,
+or when they cannot be read, it says why and the page keeps its prefecture maps. Every map
+carries the boundaries' credit line, on the figure and under it.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import queries, state
+from dashboard.i18n import number_label, status_labels, t
+from dashboard.maps import MapStyle
+from dashboard.maps import municipal as areas
+from warehouse import boundaries
+from warehouse.boundary_text import GeoFileError
+
+STATUS_ORDER = ("adopted", "in_preparation", "none", "not_reported")
+
+
+def loaded(lang: str) -> boundaries.Boundaries | None:
+    """The boundaries, or None after saying why there are none (missing, unreadable)."""
+    folder = state.settings().geo_dir
+    try:
+        found = boundaries.load(folder)
+    except GeoFileError as exc:
+        st.info(t("municipal_unreadable", lang, error=exc.text(lang)))
+        return None
+    if found is None:
+        st.info(t("municipal_missing", lang, folder=folder))
+    return found
+
+
+def _credit(lang: str) -> str:
+    return t("municipal_credit", lang)
+
+
+def plan_status_map(found: boundaries.Boundaries, pref_code: str | None, key: str, *,
+                    title: str, lang: str) -> None:
+    """Each municipality's plan status: one prefecture, or all of Japan (simplified)."""
+    features = (boundaries.japan_features(found) if pref_code is None
+                else boundaries.prefecture_features(found, pref_code, by_ward=False))
+    rows = state.load(queries.municipal_plan_status, pref_code)
+    labels = status_labels(lang)
+    status = dict(zip(rows["lg_code"], rows["status"], strict=True))
+    names = areas.names_of(features)
+    hover = {code: areas.hover_lines(names[code], [(t("hover_status", lang),
+                                                    labels.get(status.get(code), "–"))])
+             for code in names}
+    style = MapStyle(categorical=True, category_order=STATUS_ORDER, category_labels=labels,
+                     lang=lang)
+    is_sample = bool(rows["is_sample"].any())
+    as_of = rows["as_of_on"].drop_nulls().max() if rows.height else None
+    source = t("plan_records_source" if is_sample else "source_kind_local_plans", lang)
+    state.chart(areas.area_map(features, status, hover, style=style, credit=_credit(lang)),
+                key, title=title, source=source, as_of=as_of, is_sample=is_sample,
+                footer=False)
+    st.caption(_credit(lang))
+    state.panel_footer(source, as_of, is_sample=is_sample)
+
+
+def crime_map(found: boundaries.Boundaries, pref_code: str, by_municipality: pl.DataFrame,
+              *, source: str, is_sample: bool, lang: str) -> None:
+    """Incidents per municipality, and per ward where the codes are wards' (the page's
+    filters already applied to ``by_municipality``)."""
+    features = boundaries.prefecture_features(found, pref_code, by_ward=True)
+    totals = by_municipality.group_by("lg_code").agg(pl.col("incidents").sum())
+    placed = areas.place(dict(zip(totals["lg_code"], totals["incidents"], strict=True)),
+                         features)
+    names = areas.names_of(features)
+    hover = {code: areas.hover_lines(names[code], [(t("hover_incidents", lang),
+                                                    number_label(placed.values.get(code, 0)))])
+             for code in names}
+    style = MapStyle(value_label=t("hover_incidents", lang), lang=lang)
+    title = t("crime_municipal_map_title", lang)
+    state.chart(areas.area_map(features, placed.values, hover, style=style,
+                               credit=_credit(lang)),
+                "crime_municipal_map", title=title, source=source, is_sample=is_sample,
+                footer=False)
+    if placed.unplaced:
+        st.caption(t("crime_unplaced_note", lang, n=number_label(placed.unplaced)))
+    st.caption(_credit(lang))
+    state.panel_footer(source, None, is_sample=is_sample)
+
+
+def station_map(found: boundaries.Boundaries | None, pref_code: str, *, source: str,
+                is_sample: bool, lang: str) -> None:
+    """The estimated police-station areas (推定管轄), the method, and each station's
+    municipalities with their share of its incidents."""
+    rows = state.load(queries.police_station_area, pref_code)
+    st.caption(t("station_method", lang))
+    if found is not None and rows.height:
+        features = boundaries.prefecture_features(found, pref_code, by_ward=True)
+        estimated = areas.station_areas(rows.to_dicts(), features)
+        names = areas.names_of(features)
+        incidents = dict(zip(rows["police_station"], rows["station_incidents"], strict=False))
+        values, hover = {}, {}
+        for i, station in enumerate(estimated.stations):
+            values[str(i)] = incidents[station]
+            hover[str(i)] = areas.hover_lines(
+                t("station_hover_title", lang, station=station),
+                [(t("hover_incidents", lang), number_label(incidents[station])),
+                 (t("hover_main_areas", lang), t("list_separator", lang).join(
+                     names[c] for c in estimated.areas[station]))])
+        style = MapStyle(value_label=t("hover_incidents", lang), lang=lang)
+        state.chart(areas.area_map(estimated.features, values, hover, style=style,
+                                   credit=_credit(lang)),
+                    "station_map", title=t("station_map_title", lang), source=source,
+                    is_sample=is_sample, footer=False)
+        if estimated.undrawn:
+            st.caption(t("station_undrawn_note", lang, n=len(estimated.undrawn),
+                         stations=t("list_separator", lang).join(estimated.undrawn)))
+        st.caption(_credit(lang))
+    st.subheader(t("station_share_title", lang))
+    yes, no = t("yes", lang), t("no", lang)
+    table = rows.select(
+        pl.col("police_station").alias(t("col_station", lang)),
+        pl.col("lg_code").alias(t("col_lg_code", lang)),
+        pl.col("municipality_name").alias(t("col_municipality", lang)),
+        pl.col("incidents").alias(t("col_incidents", lang)),
+        (pl.col("share_of_station") * 100).round(1).alias(t("col_share_of_station", lang)),
+        pl.when(pl.col("is_main_station")).then(pl.lit(yes)).otherwise(pl.lit(no))
+        .alias(t("col_main_station", lang)),
+    )
+    state.table(table, hide_index=True, height=320)
+    state.download_buttons(table, f"police_station_area_{pref_code}", key="station_area",
+                           provenance=state.provenance(t("station_share_title", lang), source,
+                                                       is_sample=is_sample))
+    state.panel_footer(source, None, is_sample=is_sample)
