@@ -25,7 +25,7 @@ def loaded(lang: str) -> boundaries.Boundaries | None:
     """The boundaries, or None after saying why there are none (missing, unreadable)."""
     folder = state.settings().geo_dir
     try:
-        found = boundaries.load(folder)
+        found = boundaries.load(folder, state.settings().geo_cache)
     except GeoFileError as exc:
         st.info(t("municipal_unreadable", lang, error=exc.text(lang)))
         return None

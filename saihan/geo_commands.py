@@ -25,7 +25,7 @@ def geo_check(
     settings = load_settings()
     files = boundaries.find_files(settings.geo_dir)
     try:
-        found = boundaries.load(settings.geo_dir)
+        found = boundaries.load(settings.geo_dir, settings.geo_cache)
     except GeoFileError as exc:
         typer.secho(str(exc), err=True, fg="red")
         raise typer.Exit(EXIT_ERROR) from None

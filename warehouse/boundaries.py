@@ -20,8 +20,9 @@ Nothing here imports DuckDB or Streamlit; the messages are in ``warehouse.bounda
 
 from __future__ import annotations
 
-import functools
+import hashlib
 import json
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ from typing import Any
 
 import shapely
 import topojson
-from shapely.geometry import mapping, shape
+from shapely.geometry import shape
 
 from warehouse.boundary_text import (
     DIFFERENCE_KINDS,
@@ -49,6 +50,7 @@ PREFECTURE_DECIMALS = 4
 # The whole country: arcs simplified once (shared borders stay shared), ~100 m coordinates.
 JAPAN_TOLERANCE = 0.01
 JAPAN_DECIMALS = 3
+CACHE_VERSION = 1  # raise when the prepared features change shape
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ class Boundaries:
     differences: tuple[Difference, ...] = field(default=())
     # Designated cities drawn by ward (every ward of the reference has a boundary).
     cities_by_ward: frozenset[str] = frozenset()
+    # Every municipality, simplified for one national map.
+    japan: tuple[dict[str, Any], ...] = ()
 
 
 def find_files(folder: Path) -> BoundaryFiles:
@@ -110,7 +114,7 @@ def _clockwise(geometry: Any, decimals: int) -> dict[str, Any]:
     winding fills the globe), rounded to ``decimals``."""
     geom = shapely.orient_polygons(shapely.make_valid(geometry), exterior_cw=True)
     geom = shapely.set_precision(geom, 10 ** -decimals)
-    return mapping(geom)
+    return json.loads(shapely.to_geojson(geom))
 
 
 def _feature(lg_code: str, geometry: Any, decimals: int) -> dict[str, Any]:
@@ -210,6 +214,7 @@ def _load(files: BoundaryFiles) -> Boundaries:
          if code in governments and _city_of(code) in by_ward},
         tuple(differences),
         by_ward,
+        _japan(files.municipal),
     )
 
 
@@ -218,20 +223,76 @@ def _city_of(ward_code: str) -> str:
     return government.parent_lg_code if government and government.kind == "ward" else ""
 
 
-@functools.lru_cache(maxsize=4)
-def _load_cached(files: BoundaryFiles, stamps: tuple[tuple[int, int], ...]) -> Boundaries:
-    return _load(files)
+def _digest(files: BoundaryFiles) -> str:
+    """What a prepared copy is valid for: the files' contents and this module's processing."""
+    digest = hashlib.sha256(f"{CACHE_VERSION}|{JAPAN_TOLERANCE}|{JAPAN_DECIMALS}".encode())
+    for path in (files.municipal, files.wards):
+        digest.update(hashlib.sha256(path.read_bytes()).digest() if path else b"-")
+    return digest.hexdigest()[:16]
 
 
-def load(folder: Path) -> Boundaries | None:
-    """The boundaries in ``folder``, read once per process while the files stay unchanged;
-    None when the municipal file is not there (the maps then stay at prefecture level)."""
+def _from_cache(files: BoundaryFiles, path: Path) -> Boundaries | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return Boundaries(
+        files, data["municipalities"], data["wards"],
+        tuple(Difference(**d) for d in data["differences"]),
+        frozenset(data["cities_by_ward"]), tuple(data["japan"]))
+
+
+def _to_cache(found: Boundaries, path: Path) -> None:
+    """Write the prepared boundaries atomically; a folder that cannot be written is skipped
+    (the next process prepares them again)."""
+    data = {"municipalities": found.municipalities, "wards": found.wards,
+            "differences": [d.__dict__ for d in found.differences],
+            "cities_by_ward": sorted(found.cities_by_ward), "japan": list(found.japan)}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".part")
+        temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                             encoding="utf-8")
+        temporary.replace(path)
+    except OSError:
+        return
+
+
+def _prepare(files: BoundaryFiles, cache_dir: Path | None) -> Boundaries:
+    """The prepared copy in ``cache_dir`` when it is there for these files, else built (and
+    written there)."""
+    if cache_dir is None:
+        return _load(files)
+    path = cache_dir / f"boundaries-{_digest(files)}.json"
+    found = _from_cache(files, path) if path.is_file() else None
+    if found is None:
+        found = _load(files)
+        _to_cache(found, path)
+    return found
+
+
+# Boundaries prepared in this process, by files and their (size, mtime): a page asks for them
+# on every rerun. The lock keeps two sessions from preparing the same files at once.
+_MEMORY: dict[tuple[BoundaryFiles, tuple[tuple[int, int], ...]], Boundaries] = {}
+_MEMORY_LOCK = threading.Lock()
+
+
+def load(folder: Path, cache_dir: Path | None = None) -> Boundaries | None:
+    """The boundaries in ``folder``, prepared once per process while the files stay unchanged;
+    None when the municipal file is not there (the maps then stay at prefecture level).
+    With ``cache_dir``, a process that prepares them keeps them there (one JSON file per
+    content of the boundary files), so the next process reads them in a fraction of a second."""
     files = find_files(folder)
     if files.municipal is None:
         return None
     stamps = tuple((p.stat().st_size, p.stat().st_mtime_ns)
                    for p in (files.municipal, files.wards) if p is not None)
-    return _load_cached(files, stamps)
+    with _MEMORY_LOCK:
+        if (files, stamps) not in _MEMORY:
+            if len(_MEMORY) >= 4:
+                _MEMORY.clear()
+            _MEMORY[files, stamps] = _prepare(files, cache_dir)
+        return _MEMORY[files, stamps]
 
 
 def city_of(ward_code: str) -> str:
@@ -254,13 +315,14 @@ def prefecture_features(boundaries: Boundaries, pref_code: str, *,
     return out
 
 
-@functools.lru_cache(maxsize=4)
-def _japan(files: BoundaryFiles, stamps: tuple[tuple[int, int], ...]) -> tuple[dict, ...]:
-    topo = _read_json(files.municipal)
+def _japan(path: Path) -> tuple[dict[str, Any], ...]:
+    """Every municipality for one national map: the TopoJSON's arcs simplified once (so
+    neighbours keep one shared border; topojson's toposimplify), rounded to ~100 m."""
+    topo = _read_json(path)
     simplified = topojson.Topology(topo, object_name=MUNICIPAL_OBJECT).toposimplify(
         JAPAN_TOLERANCE)
-    collection = simplified.to_dict()
-    geojson = topojson.utils.serialize_as_geojson(collection, objectname=MUNICIPAL_OBJECT)
+    geojson = topojson.utils.serialize_as_geojson(simplified.to_dict(),
+                                                  objectname=MUNICIPAL_OBJECT)
     governments = local_governments()
     out = []
     for feature in geojson["features"]:
@@ -271,12 +333,8 @@ def _japan(files: BoundaryFiles, stamps: tuple[tuple[int, int], ...]) -> tuple[d
 
 
 def japan_features(boundaries: Boundaries) -> list[dict[str, Any]]:
-    """Every municipality of Japan, simplified for one national map (arcs simplified once, so
-    neighbours keep one shared border) and rounded to ~100 m."""
-    files = boundaries.files
-    stamps = tuple((p.stat().st_size, p.stat().st_mtime_ns)
-                   for p in (files.municipal, files.wards) if p is not None)
-    return list(_japan(files, stamps))
+    """Every municipality of Japan, simplified for one national map."""
+    return list(boundaries.japan)
 
 
 def report(files: BoundaryFiles, found: Boundaries | None, lang: str) -> list[str]:

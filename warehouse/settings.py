@@ -287,6 +287,12 @@ class Settings:
         return self.geo_folder or self.home / "geo"
 
     @property
+    def geo_cache(self) -> Path:
+        """The boundaries prepared for the maps (warehouse.boundaries), one file per content
+        of the boundary files; safe to delete."""
+        return self.home / "geo-cache"
+
+    @property
     def warehouse(self) -> Path:
         """The published, read-only warehouse that the dashboard and extracts open."""
         return self.home / "warehouse.duckdb"
