@@ -15,8 +15,15 @@ from dashboard import queries, state
 from dashboard.i18n import number_label, status_labels, t
 from dashboard.maps import MapStyle
 from dashboard.maps import municipal as areas
+from dashboard.safe import markdown_text
 from warehouse import boundaries
 from warehouse.boundary_text import GeoFileError
+from warehouse.export.suppression import (
+    SUPPRESSED_MARK,
+    mark_suppressed,
+    suppress_small_counts,
+    threshold_for,
+)
 
 STATUS_ORDER = ("adopted", "in_preparation", "none", "not_reported")
 
@@ -36,6 +43,21 @@ def loaded(lang: str) -> boundaries.Boundaries | None:
 
 def _credit(lang: str) -> str:
     return t("municipal_credit", lang)
+
+
+def _threshold() -> int:
+    """Small-count suppression of crime counts (SAIHAN_SUPPRESS_BELOW), as in the extracts."""
+    return threshold_for(state.settings().suppress_below, "crime_open_data")
+
+
+def _shown(count: float, threshold: int) -> str:
+    """A count as the map shows it: X when suppressed (1 to threshold-1)."""
+    return SUPPRESSED_MARK if 0 < count < threshold else number_label(count)
+
+
+def _unsuppressed(values: dict[str, float], threshold: int) -> dict[str, float]:
+    """The counts a map may colour by: suppressed ones are left grey, like an empty cell."""
+    return {code: v for code, v in values.items() if not 0 < v < threshold}
 
 
 def plan_status_map(found: boundaries.Boundaries, pref_code: str | None, key: str, *,
@@ -71,17 +93,19 @@ def crime_map(found: boundaries.Boundaries, pref_code: str, by_municipality: pl.
     placed = areas.place(dict(zip(totals["lg_code"], totals["incidents"], strict=True)),
                          features)
     names = areas.names_of(features)
+    threshold = _threshold()
     hover = {code: areas.hover_lines(names[code], [(t("hover_incidents", lang),
-                                                    number_label(placed.values.get(code, 0)))])
+                                                    _shown(placed.values.get(code, 0), threshold))])
              for code in names}
     style = MapStyle(value_label=t("hover_incidents", lang), lang=lang)
     title = t("crime_municipal_map_title", lang)
-    state.chart(areas.area_map(features, placed.values, hover, style=style,
+    state.chart(areas.area_map(features, _unsuppressed(placed.values, threshold), hover,
+                               style=style,
                                credit=_credit(lang)),
                 "crime_municipal_map", title=title, source=source, is_sample=is_sample,
                 footer=False)
     if placed.unplaced:
-        st.caption(t("crime_unplaced_note", lang, n=number_label(placed.unplaced)))
+        st.caption(t("crime_unplaced_note", lang, n=_shown(placed.unplaced, threshold)))
     st.caption(_credit(lang))
     state.panel_footer(source, None, is_sample=is_sample)
 
@@ -91,6 +115,7 @@ def station_map(found: boundaries.Boundaries | None, pref_code: str, *, source: 
     """The estimated police-station areas (推定管轄), the method, and each station's
     municipalities with their share of its incidents."""
     rows = state.load(queries.police_station_area, pref_code)
+    threshold = _threshold()
     st.caption(t("station_method", lang))
     if found is not None and rows.height:
         features = boundaries.prefecture_features(found, pref_code, by_ward=True)
@@ -99,10 +124,11 @@ def station_map(found: boundaries.Boundaries | None, pref_code: str, *, source: 
         incidents = dict(zip(rows["police_station"], rows["station_incidents"], strict=False))
         values, hover = {}, {}
         for i, station in enumerate(estimated.stations):
-            values[str(i)] = incidents[station]
+            if not 0 < incidents[station] < threshold:
+                values[str(i)] = incidents[station]
             hover[str(i)] = areas.hover_lines(
                 t("station_hover_title", lang, station=station),
-                [(t("hover_incidents", lang), number_label(incidents[station])),
+                [(t("hover_incidents", lang), _shown(incidents[station], threshold)),
                  (t("hover_main_areas", lang), t("list_separator", lang).join(
                      names[c] for c in estimated.areas[station]))])
         style = MapStyle(value_label=t("hover_incidents", lang), lang=lang)
@@ -112,10 +138,13 @@ def station_map(found: boundaries.Boundaries | None, pref_code: str, *, source: 
                     is_sample=is_sample, footer=False)
         if estimated.undrawn:
             st.caption(t("station_undrawn_note", lang, n=len(estimated.undrawn),
-                         stations=t("list_separator", lang).join(estimated.undrawn)))
+                         stations=markdown_text(t("list_separator", lang).join(
+                             estimated.undrawn))))
         st.caption(_credit(lang))
     st.subheader(t("station_share_title", lang))
     yes, no = t("yes", lang), t("no", lang)
+    # Small counts hidden as in the extracts; a share would give the count back, so it goes too.
+    rows = suppress_small_counts(rows, ["incidents"], threshold, dependents=["share_of_station"])
     table = rows.select(
         pl.col("police_station").alias(t("col_station", lang)),
         pl.col("lg_code").alias(t("col_lg_code", lang)),
@@ -125,6 +154,10 @@ def station_map(found: boundaries.Boundaries | None, pref_code: str, *, source: 
         pl.when(pl.col("is_main_station")).then(pl.lit(yes)).otherwise(pl.lit(no))
         .alias(t("col_main_station", lang)),
     )
+    if threshold > 1:
+        table = mark_suppressed(table.with_columns(rows["is_suppressed"]),
+                                [t("col_incidents", lang)]).drop("is_suppressed")
+        st.caption(t("suppressed_note", lang, n=threshold))
     state.table(table, hide_index=True, height=320)
     state.download_buttons(table, f"police_station_area_{pref_code}", key="station_area",
                            provenance=state.provenance(t("station_share_title", lang), source,

@@ -92,9 +92,13 @@ top = state.load(queries.crime_top_stations, *key)
 state.chart(charts.stacked_bars(top, "police_station", lang), "crime_top",
             title=t("crime_top_title", lang), source=source, is_sample=is_sample)
 
+found = municipal_panels.loaded(lang)
+st.subheader(t("station_map_title", lang))
+state.ignores_filters(t("filter_years", lang), t("filter_modus", lang), t("filter_stations", lang))
+municipal_panels.station_map(found, pref_code, source=source, is_sample=is_sample, lang=lang)
+
 st.subheader(t("crime_municipality_title", lang))
 by_municipality = state.load(queries.crime_by_municipality, *key)
-found = municipal_panels.loaded(lang)
 if found is not None:
     municipal_panels.crime_map(found, pref_code, by_municipality, source=source,
                                is_sample=is_sample, lang=lang)
@@ -123,7 +127,3 @@ state.download_buttons(table, f"crime_by_municipality_{pref_code}", key="crime_m
                                                    is_sample=is_sample, filters=filter_text))
 st.caption(t("crime_rates_note", lang))
 state.panel_footer(source, None, is_sample=is_sample)
-
-st.subheader(t("station_map_title", lang))
-state.ignores_filters(t("filter_years", lang), t("filter_modus", lang), t("filter_stations", lang))
-municipal_panels.station_map(found, pref_code, source=source, is_sample=is_sample, lang=lang)

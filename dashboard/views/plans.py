@@ -120,8 +120,8 @@ if found is not None:
     state.ignores_filters(*LIST_FILTERS)
     municipal_panels.plan_status_map(
         found, None if scope == "all" else scope, "plans_municipal_map",
-        title=f"{t('plans_municipal_title', lang)}（{scopes[scope]}）" if lang == "ja"
-        else f"{t('plans_municipal_title', lang)} ({scopes[scope]})", lang=lang)
+        title=t("title_for", lang, title=t("plans_municipal_title", lang), what=scopes[scope]),
+        lang=lang)
     st.caption(t("plans_municipal_note", lang))
 
 st.subheader(t("plans_list_title", lang))

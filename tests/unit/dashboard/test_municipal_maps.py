@@ -82,6 +82,7 @@ def chart_keys(at) -> str:
 def test_crime_page_draws_wards_and_estimated_station_areas_with_the_method(
         hokkaido_sample_home, geo_dir, geo_cache, monkeypatch) -> None:
     monkeypatch.setenv("SAIHAN_GEO_DIR", str(geo_dir))
+    monkeypatch.setenv("SAIHAN_SUPPRESS_BELOW", "crime_open_data=3")
     at = app_on(hokkaido_sample_home, monkeypatch)("views/crime.py", pref="01")
     keys = chart_keys(at)
     assert "crime_municipal_map" in keys and "station_map" in keys
@@ -92,6 +93,18 @@ def test_crime_page_draws_wards_and_estimated_station_areas_with_the_method(
              if "station_map" in c.proto.id]
     hover = " ".join(" ".join(trace.get("hovertext") or []) for trace in specs[0]["data"])
     assert "中央（推定管轄）" in hover and "札幌市中央区" in hover
+    # Small counts are hidden as in the extracts, on the maps and in the station table (its
+    # share would give the count back).
+    [stations] = [d.value for d in at.dataframe if "警察署" in d.value.columns]
+    counts = set(stations["件数"].astype(str))
+    assert "X" in counts and not counts & {"1", "2"}
+    hidden = stations[stations["件数"].astype(str) == "X"]
+    assert hidden["署の件数に占める割合（%）"].isna().all()
+    municipal = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                 if "crime_municipal_map" in c.proto.id][0]
+    shown = {text.rsplit(": ", 1)[-1] for trace in municipal["data"]
+             for text in trace.get("hovertext") or []}
+    assert "X" in shown and not shown & {"1", "2"}
 
 
 def test_plans_page_maps_every_municipality_of_japan(sample_home, geo_dir, geo_cache,
