@@ -110,6 +110,23 @@ def crime_map(found: boundaries.Boundaries, pref_code: str, by_municipality: pl.
     state.panel_footer(source, None, is_sample=is_sample)
 
 
+# Estimated areas already drawn, by prefecture and the mart's rows: joining a station's areas
+# (shapely) is the slowest step of the crime page, and the rows change only with a publish.
+_ESTIMATED: dict[tuple, tuple[boundaries.Boundaries, areas.StationAreas]] = {}
+
+
+def _station_areas(found: boundaries.Boundaries, pref_code: str, rows: pl.DataFrame,
+                   features: list[dict]) -> areas.StationAreas:
+    key = (id(found), pref_code,
+           tuple(rows.select("police_station", "lg_code", "incidents").iter_rows()))
+    cached = _ESTIMATED.get(key)
+    if cached is None or cached[0] is not found:  # the same boundaries, not a namesake
+        if len(_ESTIMATED) >= 64:
+            _ESTIMATED.clear()
+        cached = _ESTIMATED[key] = (found, areas.station_areas(rows.to_dicts(), features))
+    return cached[1]
+
+
 def station_map(found: boundaries.Boundaries | None, pref_code: str, *, source: str,
                 is_sample: bool, lang: str) -> None:
     """The estimated police-station areas (推定管轄), the method, and each station's
@@ -119,7 +136,7 @@ def station_map(found: boundaries.Boundaries | None, pref_code: str, *, source: 
     st.caption(t("station_method", lang))
     if found is not None and rows.height:
         features = boundaries.prefecture_features(found, pref_code, by_ward=True)
-        estimated = areas.station_areas(rows.to_dicts(), features)
+        estimated = _station_areas(found, pref_code, rows, features)
         names = areas.names_of(features)
         incidents = dict(zip(rows["police_station"], rows["station_incidents"], strict=False))
         values, hover = {}, {}

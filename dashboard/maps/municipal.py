@@ -55,8 +55,12 @@ def place(counts: Mapping[str | None, float], features: Sequence[dict[str, Any]]
 
 
 def _subset(features: Sequence[dict[str, Any]], codes: Sequence[str]) -> dict[str, Any]:
+    """The features of ``codes`` as the browser needs them: id and geometry (names go in the
+    hover text, so properties would only add bytes)."""
     wanted = set(codes)
-    return {"type": "FeatureCollection", "features": [f for f in features if f["id"] in wanted]}
+    return {"type": "FeatureCollection",
+            "features": [{"type": "Feature", "id": f["id"], "geometry": f["geometry"]}
+                         for f in features if f["id"] in wanted]}
 
 
 def _trace(features: Sequence[dict[str, Any]], codes: list[str], z: list[float],
