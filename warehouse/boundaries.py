@@ -232,14 +232,16 @@ def _digest(files: BoundaryFiles) -> str:
 
 
 def _from_cache(files: BoundaryFiles, path: Path) -> Boundaries | None:
+    """The prepared copy, or None when it cannot be read back whole (it is then prepared
+    again)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return Boundaries(
+            files, data["municipalities"], data["wards"],
+            tuple(Difference(**d) for d in data["differences"]),
+            frozenset(data["cities_by_ward"]), tuple(data["japan"]))
+    except (OSError, ValueError, KeyError, TypeError):
         return None
-    return Boundaries(
-        files, data["municipalities"], data["wards"],
-        tuple(Difference(**d) for d in data["differences"]),
-        frozenset(data["cities_by_ward"]), tuple(data["japan"]))
 
 
 def _to_cache(found: Boundaries, path: Path) -> None:
