@@ -478,7 +478,7 @@ STRINGS.update({
     },
     "hover_incidents": {"ja": "認知件数", "en": "Incidents"},
     "hover_status": {"ja": "計画", "en": "Plan"},
-    "station_map_title": {"ja": "警察署の推定管轄（推定）", "en": "Estimated police-station areas (estimated)"},
+    "station_map_title": {"ja": "警察署の推定管轄（公開境界がないため発生地から推定）", "en": "Estimated police-station areas (推定管轄), from where incidents occurred"},
     "station_hover_title": {"ja": "{station}（推定管轄）", "en": "{station} (estimated area, 推定管轄)"},
     "station_method": {
         "ja": "推定の方法：警察署の管轄区域の境界は公開されていないため、犯罪オープンデータの発生地から推定しています。各市区町村（指定都市は区）を、読み込んだ全年次でその地域の認知件数を最も多く計上した警察署の区域とし、署ごとにそれらの区域を合わせて描いています。正式な管轄区域ではありません。",
@@ -486,7 +486,7 @@ STRINGS.update({
     },
     "station_undrawn_note": {
         "ja": "次の {n} 署は、どの市区町村でも最多ではないため地図に区域がありません：{stations}",
-        "en": "These {n} stations lead in no municipality, so they have no area on the map: {stations}",
+        "en": "Stations that lead in no municipality, and so have no area on the map ({n}): {stations}",
     },
     "station_share_title": {"ja": "警察署ごとの市区町村と件数の割合", "en": "Each station's municipalities and their share of its incidents"},
     "col_station": {"ja": "警察署", "en": "Police station"},
