@@ -20,8 +20,9 @@ app.add_typer(geo_app, name="geo")
 def geo_check(
     as_json: Annotated[bool, typer.Option("--json", help="Print the check as JSON.")] = False,
 ) -> None:
-    """Check the boundary files' codes against data/reference and say how differences are
-    handled (exit 1 when the municipal file is missing or a file cannot be read)."""
+    """Check the public boundary files in SAIHAN_GEO_DIR against data/reference, say how each
+    difference is handled and prepare them for the maps (exit 1 when the municipal file is
+    missing or a file cannot be read)."""
     settings = load_settings()
     files = boundaries.find_files(settings.geo_dir)
     try:
