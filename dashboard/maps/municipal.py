@@ -18,6 +18,8 @@ Texts (titles, labels, the credit) come from the caller; delivered names are mad
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -87,6 +89,7 @@ def area_map(features: Sequence[dict[str, Any]], values: Mapping[str, Any],
              height: int = 560) -> go.Figure:
     """A choropleth of the given areas: ``values`` by feature id (categorical or numeric as
     ``style`` says), ``hover`` by id (already inert), the ``credit`` line drawn on the map."""
+    credit_lines = wrap_credit(credit)
     codes = [f["id"] for f in features]
     with_value = [c for c in codes if c in values and not is_missing(values[c])]
     missing = [c for c in codes if c not in with_value]
@@ -126,14 +129,31 @@ def area_map(features: Sequence[dict[str, Any]], values: Mapping[str, Any],
     fig.update_layout(
         geo={"visible": False, "fitbounds": "locations", "projection": {"type": "mercator"},
              "bgcolor": theme.TRANSPARENT},
-        height=height, margin={"l": 0, "r": 0, "t": 0, "b": 24}, dragmode=False,
-        font={"family": theme.FONT}, paper_bgcolor=theme.TRANSPARENT,
-        annotations=[{"text": plotly_text(credit), "showarrow": False, "xref": "paper",
+        height=height, margin={"l": 0, "r": 0, "t": 0, "b": 8 + 14 * len(credit_lines)},
+        dragmode=False, font={"family": theme.FONT}, paper_bgcolor=theme.TRANSPARENT,
+        annotations=[{"text": "<br>".join(map(plotly_text, credit_lines)), "showarrow": False,
+                      "xref": "paper",
                       "yref": "paper", "x": 0, "y": 0, "xanchor": "left", "yanchor": "top",
                       "yshift": -4, "font": {"size": 11, "color": theme.NONE_TEXT}}],
         **layout,
     )
     return fig
+
+
+def _display_width(text: str) -> int:
+    """Columns a text takes: two for a full-width character, one for any other."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap_credit(text: str, width: int = 90) -> list[str]:
+    """The credit line in lines of at most about ``width`` columns, broken after its list
+    separators (、 or a comma), so a narrow map does not cut it off (Plotly does not wrap)."""
+    lines = [""]
+    for part in re.split(r"(?<=、)|(?<=, )", text):
+        if lines[-1] and _display_width(lines[-1] + part) > width:
+            lines.append("")
+        lines[-1] += part
+    return [line.strip() for line in lines if line.strip()]
 
 
 def hover_lines(title: str, pairs: Sequence[tuple[str, str]]) -> str:

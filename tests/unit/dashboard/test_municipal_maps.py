@@ -69,7 +69,10 @@ def test_a_prefecture_map_carries_the_credit_keeps_names_inert_and_stays_under_1
                             credit=t("municipal_credit", "ja"))
     sent = figure.to_json()
     assert len(sent.encode()) < 1_000_000
-    assert figure.layout.annotations[0].text.startswith("出典：デジタル庁")
+    credit = figure.layout.annotations[0].text
+    # The whole credit line, in three lines (Plotly does not wrap; a narrow map would cut it).
+    assert credit.startswith("出典：デジタル庁") and credit.endswith("を加工して作成")
+    assert credit.count("<br>") == 2
     assert "<b onmouseover" not in sent and "&lt;b onmouseover=x&gt;" in sent
     # An empty Scattergeo first: plotly.js then draws offline (data/geo/SOURCE.md).
     assert figure.data[0].type == "scattergeo" and not figure.data[0].lon
