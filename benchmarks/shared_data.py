@@ -18,3 +18,13 @@ def hokkaido_dir() -> Path:
         sys.exit(f"the real Hokkaido police files are not at {folder}; they live in "
                  "../shared/data beside the checkout (or set SAIHAN_SHARED_DATA)")
     return folder
+
+
+def geo_dir() -> Path:
+    """The public municipal boundary files (../shared/data/geo); exits saying so when absent."""
+    shared = Path(os.environ.get("SAIHAN_SHARED_DATA") or ROOT.parent / "shared" / "data")
+    folder = shared / "geo"
+    if not (folder / "digital-agency-2025" / "ja_municipality_area.json").is_file():
+        sys.exit(f"the public boundary files are not at {folder}; they live in ../shared/data "
+                 "beside the checkout (or set SAIHAN_SHARED_DATA)")
+    return folder

@@ -449,6 +449,53 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+# Municipal and ward maps, and estimated police-station areas (dashboard.maps.municipal).
+STRINGS.update({
+    "municipal_credit": {
+        "ja": "出典：デジタル庁「政策ダッシュボード」地図データ（CC BY 4.0）、SmartNews Media Research Institute「japan-topography」（区）、「国土数値情報（行政区域データ）」（国土交通省）を加工して作成",
+        "en": "Source: Digital Agency policy-dashboard map data (CC BY 4.0), SmartNews Media Research Institute japan-topography (wards), MLIT National Land Numerical Information (Administrative Areas), processed",
+    },
+    "municipal_missing": {
+        "ja": "市区町村の境界ファイル（ja_municipality_area.json）が {folder} にないため、都道府県単位の地図だけを表示しています。取得先は README の「Bundled data and its sources」、置き場所は設定 SAIHAN_GEO_DIR です。",
+        "en": "The municipal boundary file (ja_municipality_area.json) is not in {folder}, so only prefecture maps are shown. Where to get it: the README, “Bundled data and its sources”; where to put it: the SAIHAN_GEO_DIR setting.",
+    },
+    "municipal_unreadable": {
+        "ja": "市区町村の境界ファイルを読めないため、都道府県単位の地図だけを表示しています：{error}",
+        "en": "The municipal boundary files cannot be read, so only prefecture maps are shown: {error}",
+    },
+    "map_scope": {"ja": "地図の範囲", "en": "Map area"},
+    "map_scope_japan": {"ja": "全国（市区町村別）", "en": "All of Japan (by municipality)"},
+    "plans_municipal_title": {"ja": "市区町村ごとの計画策定状況", "en": "Plan status of each municipality"},
+    "plans_municipal_note": {
+        "ja": "指定都市は市全体で1区域、東京23区は区ごと。全国表示は境界を約1 kmの精度に簡略化しています。",
+        "en": "Designated cities are one area each; Tokyo's 23 special wards are drawn one by one. The national view simplifies borders to about 1 km.",
+    },
+    "progress_municipal_title": {"ja": "{pref}の市区町村の計画策定状況", "en": "Plan status of the municipalities of {pref}"},
+    "crime_municipal_map_title": {"ja": "市区町村・区ごとの認知件数（発生地）", "en": "Incidents per municipality and ward (place of occurrence)"},
+    "crime_unplaced_note": {
+        "ja": "{n} 件は地図上に置けません（市区町村コードが空欄・不正、または区ごとに描く指定都市の市全体のコード）。表には含まれています。",
+        "en": "{n} incidents cannot be placed on the map (a blank or invalid municipal code, or a designated city's own code where the city is drawn by ward). The table includes them.",
+    },
+    "hover_incidents": {"ja": "認知件数", "en": "Incidents"},
+    "hover_status": {"ja": "計画", "en": "Plan"},
+    "station_map_title": {"ja": "警察署の推定管轄（公開境界がないため発生地から推定）", "en": "Estimated police-station areas (推定管轄), from where incidents occurred"},
+    "station_hover_title": {"ja": "{station}（推定管轄）", "en": "{station} (estimated area, 推定管轄)"},
+    "station_method": {
+        "ja": "推定の方法：警察署の管轄区域の境界は公開されていないため、犯罪オープンデータの発生地から推定しています。各市区町村（指定都市は区）を、読み込んだ全年次でその地域の認知件数を最も多く計上した警察署の区域とし、署ごとにそれらの区域を合わせて描いています。正式な管轄区域ではありません。",
+        "en": "Method: no public boundaries of police-station jurisdictions exist, so they are estimated from where the crime open data's incidents occurred. Each municipality (ward, in designated cities) is given to the station that recorded most of its incidents over every data year loaded, and each station is drawn as the union of its areas. These are not the official jurisdictions.",
+    },
+    "station_undrawn_note": {
+        "ja": "次の {n} 署は、どの市区町村でも最多ではないため地図に区域がありません：{stations}",
+        "en": "Stations that lead in no municipality, and so have no area on the map ({n}): {stations}",
+    },
+    "station_share_title": {"ja": "警察署ごとの市区町村と件数の割合", "en": "Each station's municipalities and their share of its incidents"},
+    "col_station": {"ja": "警察署", "en": "Police station"},
+    "col_share_of_station": {"ja": "署の件数に占める割合（%）", "en": "Share of the station's incidents (%)"},
+    "col_main_station": {"ja": "推定管轄に含む", "en": "In its estimated area"},
+    "hover_main_areas": {"ja": "区域", "en": "Areas"},
+})
+
+
 # The subsidy menus' names are the reference data's (data/reference/subsidy_menu.csv).
 STRINGS.update({f"menu_{menu.menu}": {"ja": menu.name_ja, "en": menu.name_en}
                 for menu in subsidy_menus()})

@@ -228,6 +228,19 @@ def crime_by_municipality(con: duckdb.DuckDBPyConnection, pref_code: str,
     )
 
 
+
+def police_station_area(con: duckdb.DuckDBPyConnection, pref_code: str) -> pl.DataFrame:
+    """Each police station's municipalities with their share of its incidents, and whether the
+    municipality is in its estimated area (mart.police_station_area, every data year)."""
+    return frame(
+        con,
+        "select police_station, lg_code, municipality_name, incidents, station_incidents, "
+        "share_of_station, is_main_station, first_data_year, last_data_year "
+        "from mart.police_station_area where pref_code = ? "
+        "order by station_incidents desc, police_station, incidents desc, lg_code",
+        [pref_code],
+    )
+
 # --- data status -------------------------------------------------------------------------------
 
 def source_freshness(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -376,6 +389,18 @@ def plan_status_list(con: duckdb.DuckDBPyConnection, pref_codes: tuple[str, ...]
         {"prefs": list(pref_codes), "levels": list(levels), "statuses": list(statuses)},
     )
 
+
+
+def municipal_plan_status(con: duckdb.DuckDBPyConnection, pref_code: str | None
+                          ) -> pl.DataFrame:
+    """Every municipality's latest plan status (of one prefecture, or all with None)."""
+    return frame(
+        con,
+        "select lg_code, pref_code, full_name_ja, status, as_of_on, is_sample "
+        "from mart.plan_status where level in ('designated_city', 'municipality') "
+        "and ($pref is null or pref_code = $pref) order by lg_code",
+        {"pref": pref_code},
+    )
 
 # --- indicators ----------------------------------------------------------------------------------
 

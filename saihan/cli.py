@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gc
 
+import saihan.geo_commands  # noqa: F401
+
 # Imported for their commands, in the order ``saihan --help`` lists them.
 import saihan.run_commands  # noqa: F401
 import saihan.serve_commands  # noqa: F401

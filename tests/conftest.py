@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import build_crime_fixtures, require_hokkaido
+from tests.helpers import build_crime_fixtures, require_geo, require_hokkaido
+from warehouse import boundaries
 from warehouse.run import run_pipeline
 from warehouse.sample import bundled_files, copy_files, copy_from, copy_sample
 from warehouse.settings import PROJECT_ROOT, Settings
@@ -74,6 +75,21 @@ def hokkaido_sample_home(hokkaido_dir: Path, tmp_path_factory: pytest.TempPathFa
 def hokkaido_sample_copy(hokkaido_sample_home: Settings, tmp_path: Path) -> Settings:
     """A private copy of the home with the real Hokkaido files that a test may change."""
     return private_copy(hokkaido_sample_home, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def geo_dir() -> Path:
+    """The public boundary files in ../shared/data/geo (skips where they are absent)."""
+    return require_geo()
+
+
+@pytest.fixture(scope="session")
+def geo_cache(geo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder where the boundaries were prepared once this session (warehouse.boundaries
+    keeps them in memory too, so every test after the first reads them for nothing)."""
+    cache = tmp_path_factory.mktemp("geo-cache")
+    assert boundaries.load(geo_dir, cache) is not None
+    return cache
 
 
 @pytest.fixture(scope="session")

@@ -96,6 +96,23 @@ def require_hokkaido() -> Path:
     return HOKKAIDO_DIR
 
 
+GEO_DIR = SHARED_DATA / "geo"
+GEO_MISSING = (
+    f"the public municipal boundary files (SOURCE.md there) are not at {GEO_DIR}; they live in "
+    f"../shared/data beside the checkout (or set {SHARED_DATA_ENV}) and are not copied into the "
+    "project"
+)
+
+
+def require_geo() -> Path:
+    """The folder of the public boundary files; skips the test when they are absent."""
+    names = ("digital-agency-2025/ja_municipality_area.json",
+             "smartnews-n03-2021/N03-21_210101.json")
+    if not all((GEO_DIR / name).is_file() for name in names):
+        pytest.skip(GEO_MISSING)
+    return GEO_DIR
+
+
 # ----------------------------------------------------------------------------- trimmed fixtures
 
 # file -> physical line numbers (1-based, header excluded) of the real lines to keep

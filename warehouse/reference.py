@@ -100,6 +100,7 @@ class LocalGovernment:
     full_name_ja: str
     kind: str
     is_northern_territories: bool
+    parent_lg_code: str = ""  # a ward's designated city
 
 
 @functools.cache
@@ -108,7 +109,7 @@ def local_governments() -> dict[str, LocalGovernment]:
     return {
         row["lg_code"]: LocalGovernment(
             row["lg_code"], row["pref_code"], row["name_ja"], row["full_name_ja"], row["kind"],
-            row["northern_territories"] == "true",
+            row["northern_territories"] == "true", row["parent_lg_code"],
         )
         for row in _read("local_government")
     }

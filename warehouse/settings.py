@@ -72,6 +72,9 @@ SETTINGS_DOC: dict[str, str] = {
     "SAIHAN_SMTP_FROM": "Sender address of notification e-mails. Default: saihan@<host name>",
     "SAIHAN_SMTP_TO": "Operators' addresses for notification e-mails, comma-separated. "
     "Default: unset",
+    "SAIHAN_GEO_DIR": "Folder holding the public municipal boundary files (デジタル庁 "
+    "ja_municipality_area.json, SmartNews N03-21_210101.json for wards), in any subfolders; "
+    "without them the maps stay at prefecture level. Default: $SAIHAN_HOME/geo",
     "SAIHAN_SMTP_STARTTLS": "Whether to switch the SMTP connection to TLS (STARTTLS) before "
     "logging in: true or false. Default: true",
 }
@@ -172,6 +175,8 @@ class Settings:
     smtp_starttls: bool = True
     # Prefecture officers' subscriptions to their extract (warehouse.subscribers).
     subscribers_file: Path | None = None
+    # The public municipal and ward boundary files (warehouse.boundaries); None = home/geo.
+    geo_folder: Path | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -226,6 +231,8 @@ class Settings:
             smtp_user=env.get("SAIHAN_SMTP_USER") or None,
             smtp_password=env.get("SAIHAN_SMTP_PASSWORD") or None,
             smtp_from=env.get("SAIHAN_SMTP_FROM") or None,
+            geo_folder=Path(env["SAIHAN_GEO_DIR"]).expanduser().resolve()
+            if env.get("SAIHAN_GEO_DIR") else None,
             smtp_to=tuple(a.strip() for a in (env.get("SAIHAN_SMTP_TO") or "").split(",")
                           if a.strip()),
             smtp_starttls=starttls in ("true", "1", "yes"),
@@ -273,6 +280,17 @@ class Settings:
         """What was notified (sent.json, the dedup log; sent.jsonl, every message sent): beside
         the warehouse, so that publishes and rollbacks leave it alone."""
         return self.home / "notifications"
+
+    @property
+    def geo_dir(self) -> Path:
+        """Where the public municipal and ward boundary files are looked for."""
+        return self.geo_folder or self.home / "geo"
+
+    @property
+    def geo_cache(self) -> Path:
+        """The boundaries prepared for the maps (warehouse.boundaries), one file per content
+        of the boundary files; safe to delete."""
+        return self.home / "geo-cache"
 
     @property
     def warehouse(self) -> Path:

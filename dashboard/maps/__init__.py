@@ -12,6 +12,8 @@ time), so figures render offline and can be built in tests:
   with Okinawa in an inset at the top left so the main map stays large;
 * ``tile_grid`` - one equal-sized square per prefecture (geofacet ``jp_prefs_grid2``
   layout), where Tokyo and Osaka get the same weight as Hokkaido.
+* ``municipal`` - municipalities and wards, and estimated police-station areas, on the public
+  boundary files that ``warehouse.boundaries`` reads from ``SAIHAN_GEO_DIR`` (not shipped).
 
 Colours come from ``dashboard.theme``. No Streamlit import and no UI strings: titles and
 labels come from the caller; the only text defaults are the prefecture names in the data.

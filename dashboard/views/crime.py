@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, queries, state
+from dashboard import charts, municipal_panels, queries, state
 from dashboard.i18n import modus_label, number_label, place_type_label, t
 from warehouse.export.suppression import mark_suppressed, suppress_small_counts, threshold_for
 
@@ -92,8 +92,16 @@ top = state.load(queries.crime_top_stations, *key)
 state.chart(charts.stacked_bars(top, "police_station", lang), "crime_top",
             title=t("crime_top_title", lang), source=source, is_sample=is_sample)
 
+found = municipal_panels.loaded(lang)
+st.subheader(t("station_map_title", lang))
+state.ignores_filters(t("filter_years", lang), t("filter_modus", lang), t("filter_stations", lang))
+municipal_panels.station_map(found, pref_code, source=source, is_sample=is_sample, lang=lang)
+
 st.subheader(t("crime_municipality_title", lang))
 by_municipality = state.load(queries.crime_by_municipality, *key)
+if found is not None:
+    municipal_panels.crime_map(found, pref_code, by_municipality, source=source,
+                               is_sample=is_sample, lang=lang)
 threshold = threshold_for(state.settings().suppress_below, "crime_open_data")
 if threshold > 1:
     # Small counts hidden the same way as in the extracts (SAIHAN_SUPPRESS_BELOW).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, maps, queries, state
+from dashboard import charts, maps, municipal_panels, queries, state
 from dashboard.i18n import (
     PLAN_LEVELS,
     date_label,
@@ -109,9 +109,22 @@ with right:
     state.ignores_filters(*LIST_FILTERS)
     state.panel_footer(source, as_of, is_sample=is_sample)
 
-st.subheader(t("plans_list_title", lang))
 prefectures = state.load(queries.prefectures)
 names = state.prefecture_names(prefectures, lang)
+st.subheader(t("plans_municipal_title", lang))
+found = municipal_panels.loaded(lang)
+if found is not None:
+    scopes = {"all": t("map_scope_japan", lang), **names}
+    scope = state.url_selectbox(t("map_scope", lang), list(scopes), "map_pref",
+                                format_func=scopes.get, where=st.columns([1, 3])[0])
+    state.ignores_filters(*LIST_FILTERS)
+    municipal_panels.plan_status_map(
+        found, None if scope == "all" else scope, "plans_municipal_map",
+        title=t("title_for", lang, title=t("plans_municipal_title", lang), what=scopes[scope]),
+        lang=lang)
+    st.caption(t("plans_municipal_note", lang))
+
+st.subheader(t("plans_list_title", lang))
 filters = st.columns(3)
 chosen_prefs = state.url_multiselect(
     t("filter_prefecture", lang),

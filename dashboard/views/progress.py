@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, queries, ranking, ranking_queries, state
+from dashboard import charts, municipal_panels, queries, ranking, ranking_queries, state
 from dashboard.i18n import (
     data_unit_label,
     date_label,
@@ -148,6 +148,13 @@ for i, (_, rows) in enumerate(history.group_by("series_key", maintain_order=True
                 title=t("title_for", lang, title=name, what=names[pref_code]),
                 source=t("lineage_source_templates", lang),
                 is_sample=bool(rows["is_sample"].any()))
+
+progress_map_title = t("progress_municipal_title", lang, pref=names[pref_code])
+st.subheader(progress_map_title)
+found = municipal_panels.loaded(lang)
+if found is not None:
+    municipal_panels.plan_status_map(found, pref_code, "progress_municipal_map",
+                                     title=progress_map_title, lang=lang)
 
 st.subheader(t("detail_municipalities", lang))
 listing = state.load(queries.plan_status_list, (pref_code,), (), ())

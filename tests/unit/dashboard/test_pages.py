@@ -86,7 +86,8 @@ def test_crime_page_marks_the_generated_sample(app) -> None:
     assert metrics["警察署数"] == "16"
     page = texts(at)
     assert "サンプル（架空）の犯罪オープンデータ：北海道（2021・2022年）" in page
-    assert page.count("サンプルデータ（実データではありません）") == 5  # under every panel
+    # under every panel (trend, hour × weekday, places, stations, municipalities, station areas)
+    assert page.count("サンプルデータ（実データではありません）") == 6
 
 
 def test_overview_marks_the_sample_crime_data(app) -> None:

@@ -14,7 +14,7 @@ from tests.helpers import invoke
 from warehouse.sample import bundled_files
 
 COMMANDS = ["init", "sample", "run", "ingest", "accept", "dashboard", "demo", "status", "rollback",
-            "serve", "template", "check", "extract", "estat fetch"]
+            "serve", "template", "check", "extract", "estat fetch", "geo check"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
