@@ -204,7 +204,10 @@ def reconcile(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
     plans = reconcile_plans(con)
     with_records = {c.fact_id for c in plans if c.status != NO_DATA}
     series = [c for c in reconcile_series(con) if c.fact_id not in with_records]
-    in_series = {c.fact_id for c in series}
+    # Every edition's count of all governments with a plan at a level is a series point.
+    in_series = {row[0] for row in con.execute(
+        "select fact_id from mart.published_total "
+        "where topic = 'local_plans' and method = 'all'").fetchall()}
     plans = [c for c in plans if c.status != NO_DATA or c.fact_id not in in_series]
     return [*plans, *series, *reconcile_subsidy(con), *reconcile_subsidy_rule(con)]
 
@@ -214,6 +217,8 @@ def not_compared(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
     return con.execute(
         "select topic, count(*) from mart.published_total "
         "where topic not in ('local_plans', 'subsidy_participation', 'subsidy_rule') "
+        "and fact_id not in (select fact_id from mart.national_series "
+        "where topic = 'councils') "
         "group by topic order by topic").fetchall()
 
 
