@@ -435,3 +435,8 @@ def region_subsidy_history(con: duckdb.DuckDBPyConnection, pref_code: str) -> pl
         "from mart.subsidy_uptake where pref_code = ? order by fiscal_year",
         [pref_code],
     )
+
+
+def national_series(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The white papers' national series (local plans by level, council members) by date."""
+    return frame(con, "select * from mart.national_series order by series_id, as_of_on")
