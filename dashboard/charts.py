@@ -100,15 +100,18 @@ def within_data_years(monthly: pl.DataFrame, first_year: int
     return monthly.filter(pl.col("year_month") >= start), earlier, start
 
 
-def crime_trend(frame: pl.DataFrame, lang: str) -> go.Figure:
-    """Monthly incidents per modus as lines."""
+def crime_trend(frame: pl.DataFrame, lang: str, *, value_title: str | None = None
+                ) -> go.Figure:
+    """Monthly incidents per modus as lines (``value_title`` names another unit, e.g. per
+    100,000 residents)."""
     fig = go.Figure()
     for i, modus in enumerate(frame["modus"].unique(maintain_order=True).to_list()):
         rows = frame.filter(pl.col("modus") == modus).sort("year_month")
         fig.add_scatter(x=rows["year_month"].to_list(), y=rows["incidents"].to_list(),
                         name=escape(modus_label(modus, lang)), mode="lines+markers",
                         line_color=category_colour(i))
-    fig.update_layout(yaxis_title=t("incidents", lang), legend_title_text=t("modus", lang),
+    fig.update_layout(yaxis_title=value_title or t("incidents", lang),
+                      legend_title_text=t("modus", lang),
                       height=320, xaxis_type="date", xaxis_tickformat="%Y-%m")
     return _layout(fig)
 

@@ -440,3 +440,17 @@ def region_subsidy_history(con: duckdb.DuckDBPyConnection, pref_code: str) -> pl
 def national_series(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """The white papers' national series (local plans by level, council members) by date."""
     return frame(con, "select * from mart.national_series order by series_id, as_of_on")
+
+
+def prefecture_population(con: duckdb.DuckDBPyConnection, pref_code: str) -> dict | None:
+    """A prefecture's census population with its source and date, or None where unknown."""
+    rows = frame(con, "select population, census_year, as_of_on, source, source_url "
+                 "from mart.prefecture_population where pref_code = ?", [pref_code])
+    return rows.row(0, named=True) if rows.height else None
+
+
+def municipality_population(con: duckdb.DuckDBPyConnection, pref_code: str) -> pl.DataFrame:
+    """The census population of a prefecture's municipalities and wards (where loaded)."""
+    return frame(con, "select lg_code, population, census_year, source "
+                 "from mart.municipality_population where pref_code = ? order by lg_code",
+                 [pref_code])

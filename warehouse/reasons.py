@@ -730,6 +730,7 @@ SOURCE_KINDS_JA: dict[str, str] = {
     "subsidy_records": "地域再犯防止推進事業の実績（年度, 都道府県, 事業実施, …, 国庫補助額）",
     "local_plans": "地方再犯防止推進計画の策定状況（基準日, 団体コード, 策定状況, 策定方法, …）",
     "estat": "e-Stat の getStatsData の応答（GET_STATS_DATA）",
+    "estat_dashboard": "統計ダッシュボードの getData の応答（GET_STATS）",
 }
 
 LANGUAGES = ("ja", "en")

@@ -15,7 +15,8 @@ from warehouse.export.tables import TABLES_BY_KEY
 from warehouse.ingest.estat import parse_estat
 from warehouse.load import insert_frame
 
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "estat" / "census_2020_population_0003445078.json"
+FIXTURE = (Path(__file__).parents[1] / "fixtures" / "estat"
+           / "census_2020_population_0003445078.json")
 
 
 def incident(lg_code: str, name: str) -> dict:
