@@ -145,7 +145,8 @@ if series.height:
             pl.col("as_of_on").alias(t("col_as_of", lang)),
             pl.col("value").alias(t("col_value", lang)),
             pl.col("source").replace_strict(cited).alias(t("col_source", lang)),
-            pl.col("quote").alias(t("col_quote", lang)),
+            # The quote is the Japanese text as published: on the Japanese page only.
+            *([pl.col("quote").alias(t("col_quote", lang))] if lang == "ja" else []),
             pl.col("source_url").alias(t("col_page", lang)),
         ), hide_index=True)
         state.panel_footer(sources, rows["as_of_on"].max())
