@@ -182,6 +182,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "時間帯・発生場所・警察署別の件数は、警察署の管轄区域の人口が分からないため件数のままです。",
         "en": "Counts by hour, place and police station stay counts: a station's area has no known population.",
     },
+    "indicator_real_count": {
+        "ja": "この指標の実データがある都道府県：{n}（{names}）。ほかの都道府県の値はサンプルです。",
+        "en": "Prefectures with real values of this indicator: {n} ({names}). The other prefectures' values are sample data.",
+    },
+    "indicator_real_none": {
+        "ja": "この指標の実データがある都道府県：0。都道府県の値はすべてサンプルです。",
+        "en": "Prefectures with real values of this indicator: 0. Every prefecture's value is sample data.",
+    },
     "per_100k_ranking": {
         "ja": "犯罪の件数を人口10万人当たりで示しています（人口：{source}、{as_of}現在。人口が分かる都道府県のみ）。",
         "en": "Crime shown per 100,000 residents (population: {source}, as of {as_of}; prefectures whose population is known).",

@@ -454,3 +454,12 @@ def municipality_population(con: duckdb.DuckDBPyConnection, pref_code: str) -> p
     return frame(con, "select lg_code, population, census_year, source "
                  "from mart.municipality_population where pref_code = ? order by lg_code",
                  [pref_code])
+
+
+def indicator_real_prefectures(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Per indicator series, the prefectures (codes) that have real (not sample) values."""
+    rows = con.sql(
+        "select series_key, list(distinct pref_code order by pref_code) "
+        "filter (where not is_sample and pref_code <> '00') "
+        "from mart.indicator_value group by series_key").fetchall()
+    return {key: list(codes or []) for key, codes in rows}

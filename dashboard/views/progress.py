@@ -143,6 +143,7 @@ st.page_link("views/ranking.py", label=t("ranking_link", lang), icon=":material/
 
 st.subheader(t("detail_indicators", lang))
 history = state.load(queries.region_indicator_history, pref_code)
+real = state.load(queries.indicator_real_prefectures)
 if history.height == 0:
     st.info(t("indicator_none", lang))
 for i, (_, rows) in enumerate(history.group_by("series_key", maintain_order=True)):
@@ -158,6 +159,11 @@ for i, (_, rows) in enumerate(history.group_by("series_key", maintain_order=True
                 title=t("title_for", lang, title=name, what=names[pref_code]),
                 source=t("lineage_source_templates", lang),
                 is_sample=bool(rows["is_sample"].any()))
+    # For how many prefectures the indicator is real (published by them), not sample.
+    codes = real.get(first["series_key"], [])
+    st.caption(t("indicator_real_count", lang, n=len(codes),
+                 names=t("list_separator", lang).join(names.get(c, c) for c in codes))
+               if codes else t("indicator_real_none", lang))
 
 st.subheader(t("detail_municipalities", lang))
 listing = state.load(queries.plan_status_list, (pref_code,), (), ())

@@ -70,7 +70,13 @@ def test_indicator_values_national_real_prefectures_sample(mart) -> None:
     rows = mart.execute(
         "select is_national, bool_and(is_sample), bool_or(is_sample), count(*) "
         "from mart.indicator_value group by is_national order by is_national").fetchall()
-    assert rows == [(False, True, True, 282), (True, False, False, 7)]
+    # Prefectures: sample, but for 鹿児島県's own published 2014-2021 values (its 2021 replaces
+    # the sample's 2021): 282 - 1 + 8.
+    assert rows == [(False, False, True, 289), (True, False, False, 7)]
+    real = mart.execute("select pref_code, min(period), max(period), count(*) "
+                        "from mart.indicator_value where not is_national and not is_sample "
+                        "group by pref_code").fetchall()
+    assert real == [("46", "2014", "2021", 8)]
     national = mart.execute(
         "select value from mart.indicator_value where is_national and indicator_number = '3' "
         "and unit = '%' and period = '2022'").fetchone()

@@ -4,6 +4,8 @@ with its quote and the page that prints it; and a bad page address rejected with
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 
@@ -85,3 +87,16 @@ def test_a_source_address_that_is_not_a_web_page_is_rejected_with_its_line(
     assert "javascript:alert(1)" in rejected.reason and "https://" in rejected.action
     assert not japanese_problems(rejected.reason_ja, rejected.action_ja)
     assert "https://" in rejected.action_ja
+
+
+def test_kagoshima_published_values_are_real_rows_whose_rates_follow_from_their_counts() -> None:
+    """鹿児島県's own series (its material for the ministry's council): 再犯者数 / 検挙者数 gives
+    the printed 再犯者率 in every year, and 備考 quotes the figures."""
+    text = (PUBLISHED / "kagoshima_recidivism_2014_2021.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["期間"] for r in rows] == [f"{y}年" for y in range(2014, 2022)]
+    for row in rows:
+        assert row["都道府県"] == "鹿児島県" and row["データ区分"] == "実データ"
+        assert round(int(row["分子"]) * 100 / int(row["分母"]), 1) == float(row["値"])
+        assert f"{int(row['分母']):,}" in row["備考"] and row["値"] in row["備考"]
+        assert "https://www.moj.go.jp/content/001405376.pdf" in row["出典"]
