@@ -684,6 +684,8 @@ SOURCE_PHRASES_EN: tuple[tuple[str, str], ...] = (
     ("令和3年版再犯防止推進白書 ", "White Paper on Recidivism Prevention 2021, "),
     ("令和4年版再犯防止推進白書 ", "White Paper on Recidivism Prevention 2022, "),
     ("令和2年版犯罪白書", "White Paper on Crime 2020"),
+    ("鹿児島県「再犯防止の推進について」", "Kagoshima Prefecture, “Promoting recidivism prevention”"),
+    ("法務省 協議会資料2-1", "Ministry of Justice council material 2-1"),
     ("令和2年国勢調査 人口等基本集計", "2020 Population Census, basic complete tabulation"),
     ("国勢調査 2020年", "Population Census 2020"),
     ("特集", "special feature"),

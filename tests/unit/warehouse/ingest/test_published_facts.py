@@ -99,4 +99,5 @@ def test_kagoshima_published_values_are_real_rows_whose_rates_follow_from_their_
         assert row["都道府県"] == "鹿児島県" and row["データ区分"] == "実データ"
         assert round(int(row["分子"]) * 100 / int(row["分母"]), 1) == float(row["値"])
         assert f"{int(row['分母']):,}" in row["備考"] and row["値"] in row["備考"]
-        assert "https://www.moj.go.jp/content/001405376.pdf" in row["出典"]
+        assert row["出典"] == "鹿児島県「再犯防止の推進について」（法務省 協議会資料2-1）"
+        assert row["備考"].endswith("出典 https://www.moj.go.jp/content/001405376.pdf")
