@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import theme
-from dashboard.i18n import PLAN_LEVELS, modus_label, t
+from dashboard.i18n import PLAN_LEVELS, modus_label, source_label, t
 from dashboard.safe import plotly_text as escape
 from dashboard.safe import plotly_texts
 from dashboard.theme import OKABE_ITO, category_colour
@@ -47,6 +47,37 @@ def plan_counts_bar(plans: pl.DataFrame, governments: dict[str, int], lang: str)
     return _layout(fig)
 
 
+SERIES_ORDER: tuple[str, ...] = (
+    "plans_all_governments", "plans_prefecture", "plans_designated_city", "plans_municipality",
+    "plans_all_municipalities", "municipal_council_members", "correctional_host_members")
+
+
+def series_label(series_id: str, lang: str) -> str:
+    """A national series' name: a level of local plans, or a council's members."""
+    if series_id.startswith("plans_"):
+        return t(f"level_{series_id.removeprefix('plans_')}", lang)
+    return t(f"series_{series_id}", lang)
+
+
+def national_series(frame: pl.DataFrame, lang: str) -> go.Figure:
+    """One line per series over the dates the white papers published it; each point's hover
+    names its source (delivered text, escaped)."""
+    fig = go.Figure()
+    present = set(frame["series_id"].to_list())
+    for i, series_id in enumerate(s for s in SERIES_ORDER if s in present):
+        rows = frame.filter(pl.col("series_id") == series_id).sort("as_of_on")
+        fig.add_scatter(
+            x=rows["as_of_on"].to_list(), y=rows["value"].to_list(),
+            name=series_label(series_id, lang), mode="lines+markers",
+            line_color=category_colour(i), customdata=plotly_texts(
+                [source_label(s, lang) for s in rows["source"].to_list()]),
+            hovertemplate="%{x|%Y-%m-%d}: %{y:,}<br>%{customdata}<extra></extra>")
+    fig.update_layout(yaxis_title=t("governments", lang), height=320, xaxis_type="date",
+                      xaxis_tickformat="%Y-%m", legend_orientation="h", legend_y=-0.2,
+                      yaxis_rangemode="tozero")
+    return _layout(fig)
+
+
 def with_provenance(fig: go.Figure, title: str, note: str) -> go.Figure:
     """The figure with its title and a line saying source, as-of and sample mark: what an image
     exported with Plotly's camera button keeps (the page's heading and footer stay behind)."""
@@ -69,15 +100,18 @@ def within_data_years(monthly: pl.DataFrame, first_year: int
     return monthly.filter(pl.col("year_month") >= start), earlier, start
 
 
-def crime_trend(frame: pl.DataFrame, lang: str) -> go.Figure:
-    """Monthly incidents per modus as lines."""
+def crime_trend(frame: pl.DataFrame, lang: str, *, value_title: str | None = None
+                ) -> go.Figure:
+    """Monthly incidents per modus as lines (``value_title`` names another unit, e.g. per
+    100,000 residents)."""
     fig = go.Figure()
     for i, modus in enumerate(frame["modus"].unique(maintain_order=True).to_list()):
         rows = frame.filter(pl.col("modus") == modus).sort("year_month")
         fig.add_scatter(x=rows["year_month"].to_list(), y=rows["incidents"].to_list(),
                         name=escape(modus_label(modus, lang)), mode="lines+markers",
                         line_color=category_colour(i))
-    fig.update_layout(yaxis_title=t("incidents", lang), legend_title_text=t("modus", lang),
+    fig.update_layout(yaxis_title=value_title or t("incidents", lang),
+                      legend_title_text=t("modus", lang),
                       height=320, xaxis_type="date", xaxis_tickformat="%Y-%m")
     return _layout(fig)
 

@@ -460,3 +460,31 @@ def region_subsidy_history(con: duckdb.DuckDBPyConnection, pref_code: str) -> pl
         "from mart.subsidy_uptake where pref_code = ? order by fiscal_year",
         [pref_code],
     )
+
+
+def national_series(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The white papers' national series (local plans by level, council members) by date."""
+    return frame(con, "select * from mart.national_series order by series_id, as_of_on")
+
+
+def prefecture_population(con: duckdb.DuckDBPyConnection, pref_code: str) -> dict | None:
+    """A prefecture's census population with its source and date, or None where unknown."""
+    rows = frame(con, "select population, census_year, as_of_on, source, source_url "
+                 "from mart.prefecture_population where pref_code = ?", [pref_code])
+    return rows.row(0, named=True) if rows.height else None
+
+
+def municipality_population(con: duckdb.DuckDBPyConnection, pref_code: str) -> pl.DataFrame:
+    """The census population of a prefecture's municipalities and wards (where loaded)."""
+    return frame(con, "select lg_code, population, census_year, source "
+                 "from mart.municipality_population where pref_code = ? order by lg_code",
+                 [pref_code])
+
+
+def indicator_real_prefectures(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Per indicator series, the prefectures (codes) that have real (not sample) values."""
+    rows = con.sql(
+        "select series_key, list(distinct pref_code order by pref_code) "
+        "filter (where not is_sample and pref_code <> '00') "
+        "from mart.indicator_value group by series_key").fetchall()
+    return {key: list(codes or []) for key, codes in rows}

@@ -18,6 +18,7 @@ FIXED_MEASURES: tuple[str, ...] = (
     "subsidy_project_cost_yen",
     "subsidy_national_share_yen",
     "crime_incidents",
+    "crime_incidents_per_100k",
 )
 
 
@@ -34,7 +35,7 @@ def measure_label(measure: dict, lang: str) -> str:
 def unit_title(unit: str, lang: str) -> str:
     """The unit as an axis title wants it (％, 円, 件, or the indicator's own unit)."""
     key = f"measure_unit_{unit}"
-    return t(key, lang) if unit in ("ratio", "yen", "menus", "incidents") else unit
+    return t(key, lang) if unit in ("ratio", "yen", "menus", "incidents", "per_100k") else unit
 
 
 def scaled(value: float | None, unit: str) -> float | None:

@@ -72,6 +72,60 @@ def estat_fetch(
     )
 
 
+@estat_app.command("search", cls=PlainHelp)
+def estat_search(
+    words: Annotated[list[str], typer.Argument(help="Words to look for, e.g. 国勢調査 人口.")],
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000,
+                                       help="How many tables to list.")] = 20,
+) -> None:
+    """Search e-Stat's tables (getStatsList, appId from SAIHAN_ESTAT_APP_ID): statsDataId,
+    survey, title, survey date."""
+    from warehouse.estat_api import EstatError, search_stats_list
+
+    settings = load_settings()
+    try:
+        found, tables = search_stats_list(settings.estat_app_id, " ".join(words), limit=limit,
+                                          api_url=settings.estat_api_url)
+    except EstatError as exc:
+        typer.secho(str(exc), err=True, fg="red")
+        raise typer.Exit(EXIT_ERROR) from None
+    typer.echo(f"{found:,} tables found; {len(tables)} shown "
+               "(fetch one with `saihan estat fetch --stats-data-id ID`)")
+    for table in tables:
+        typer.echo(f"{table['id']}  {table['stat_name']} / {table['statistics_name']}")
+        typer.echo(f"    {table['title']}  (survey {table['survey_date'] or '-'}, "
+                   f"published {table['open_date'] or '-'})")
+
+
+@estat_app.command("dashboard", cls=PlainHelp)
+def estat_dashboard(
+    indicator: Annotated[str, typer.Option(
+        "--indicator", metavar="CODE",
+        help="The 統計ダッシュボード indicator code (19 digits).")],
+    regions: Annotated[str | None, typer.Option(
+        "--regions", metavar="CODES",
+        help="Region codes, comma-separated (default: Japan and the 47 prefectures).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", metavar="FILE",
+        help="File to write (default: inbox/estat/dashboard_<CODE>.json).")] = None,
+) -> None:
+    """Fetch one series of the 統計ダッシュボード (no key needed) for the prefectures as JSON,
+    which loads as an indicator like an e-Stat table."""
+    from warehouse.estat_api import EstatError, fetch_dashboard_into_inbox, prefecture_regions
+
+    settings = load_settings()
+    codes = ([c.strip() for c in regions.split(",") if c.strip()] if regions
+             else prefecture_regions())
+    try:
+        target, values = fetch_dashboard_into_inbox(settings, indicator, codes, out)
+    except EstatError as exc:
+        typer.secho(str(exc), err=True, fg="red")
+        raise typer.Exit(EXIT_ERROR) from None
+    typer.echo(f"saved {values:,} values to {target}"
+               + ("; `saihan run` loads it" if settings.inbox in target.resolve().parents
+                  else f"; load it with `saihan ingest {target}`"))
+
+
 @app.command(cls=PlainHelp)
 def check(
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparisons as JSON.")] = False,

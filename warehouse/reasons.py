@@ -448,16 +448,23 @@ REASONS: dict[str, tuple[Text, Text]] = {
     "fact_not_date": (
         Text("{value} は 2024-04-01 の形の日付ではありません。", "2024-04-01 の形で書いてください。"),
         Text("{value} is not a date like 2024-04-01", "Write the date as 2024-04-01")),
+    "fact_not_url": (
+        Text("{value} はウェブページのアドレス（https://…）ではありません。",
+             "出典のページのアドレスを https:// から書くか、空欄にしてください。"),
+        Text("{value} is not a web address (https://...)",
+             "Write the address of the source page starting with https://, or leave it empty")),
     "fact_duplicate": (
         Text("{value} が2回あります。", "id を1つずつにしてください。"),
         Text("{value} appears twice", "Give each fact its own id")),
     "fact_problem": (
         Text("「{column}」列: {problem.found}",
              "セルを直して（どの項目にも id、数値、単位、出典が必要で、as_of は書く場合 "
-             "2024-04-01 の形の日付です）、もう一度提出してください。"),
+             "2024-04-01 の形の日付、source_url は書く場合 https:// で始まる出典ページのアドレス"
+             "です）、もう一度提出してください。"),
         Text("{column} {problem.found}",
              "Correct the cell (every fact needs an id, a number, a unit and its source; as_of, "
-             "when given, is an ISO date) and deliver the file again")),
+             "when given, is an ISO date; source_url, when given, is the address of the source "
+             "page starting with https://) and deliver the file again")),
     "facts_mixed_sources": (
         Text("1つのファイルに複数の刊行物の数値が入っています（{sources}）。",
              "刊行物ごとに1つのファイルにして提出してください。"),
@@ -723,6 +730,7 @@ SOURCE_KINDS_JA: dict[str, str] = {
     "subsidy_records": "地域再犯防止推進事業の実績（年度, 都道府県, 事業実施, …, 国庫補助額）",
     "local_plans": "地方再犯防止推進計画の策定状況（基準日, 団体コード, 策定状況, 策定方法, …）",
     "estat": "e-Stat の getStatsData の応答（GET_STATS_DATA）",
+    "estat_dashboard": "統計ダッシュボードの getData の応答（GET_STATS）",
 }
 
 LANGUAGES = ("ja", "en")

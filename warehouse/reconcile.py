@@ -18,7 +18,13 @@ import duckdb
 
 MATCH, EXPLAINED, NO_DATA, DIFFERS = "match", "explained", "no_data", "differs"
 LEVEL_LABELS = {"prefecture": "prefectures", "designated_city": "designated cities",
-                "municipality": "other municipalities"}
+                "municipality": "other municipalities", "all_governments": "all governments",
+                "all_municipalities": "municipalities (designated cities included)"}
+SERIES_LABELS = {"municipal_council_members": "市町村再犯防止等推進会議 members",
+                 "correctional_host_members": "矯正施設所在自治体会議 members"}
+# A complete breakdown of all governments by level: either one adds up to the total.
+LEVEL_BREAKDOWNS = (("prefecture", "all_municipalities"),
+                    ("prefecture", "designated_city", "municipality"))
 METHOD_LABELS = {"all": "with a plan", "standalone": "standalone",
                  "included_in_other": "included in another plan"}
 
@@ -143,9 +149,67 @@ def reconcile_subsidy_rule(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
     return results
 
 
+def _series_label(series_id: str) -> str:
+    if series_id.startswith("plans_"):
+        return f"series: local plans, {LEVEL_LABELS.get(series_id[6:], series_id[6:])}"
+    return f"series: {SERIES_LABELS.get(series_id, series_id)}"
+
+
+def reconcile_series(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
+    """Each point of mart.national_series against the other figures published for it: the
+    editions that print the same date must agree, and all governments with a plan must equal
+    its levels where a source gives a complete breakdown. A point published once, with nothing
+    to add up, is ``no_data`` (its quote and page are in data/published/)."""
+    rows = con.execute(
+        "select series_id, level, as_of_on, value, editions, editions_agree, source, fact_id "
+        "from mart.national_series order by series_id, as_of_on").fetchall()
+    by_source: dict[tuple, float] = {}
+    for level, as_of_on, value, source in con.execute(
+            "select level, as_of_on, value, source from mart.published_total "
+            "where topic = 'local_plans' and method = 'all'").fetchall():
+        by_source[(level, as_of_on, source)] = value
+    results = []
+    for series_id, level, as_of_on, value, editions, agree, source, fact_id in rows:
+        what = _series_label(series_id)
+        if not agree:
+            results.append(Comparison(
+                what, fact_id, as_of_on, value, None, DIFFERS,
+                f"{editions} editions print different figures for this date; the newest "
+                f"({source}) is shown: check which one revised it"))
+            continue
+        if level == "all_governments":
+            sums = [sum(by_source[(part, as_of_on, source)] for part in parts)
+                    for parts in LEVEL_BREAKDOWNS
+                    if all((part, as_of_on, source) in by_source for part in parts)]
+            if sums:
+                results.append(Comparison(
+                    what, fact_id, as_of_on, value, sums[0],
+                    MATCH if sums[0] == value else DIFFERS,
+                    f"the levels {source} gives add up to the total" if sums[0] == value
+                    else f"the levels {source} gives do not add up to its total"))
+                continue
+        if editions > 1:
+            results.append(Comparison(what, fact_id, as_of_on, value, value, MATCH,
+                                      f"{editions} editions print the same figure"))
+            continue
+        results.append(Comparison(what, fact_id, as_of_on, value, None, NO_DATA,
+                                  f"published once ({source}); nothing to add it up with"))
+    return results
+
+
 def reconcile(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
-    """Every comparison between published totals and the warehouse."""
-    return [*reconcile_plans(con), *reconcile_subsidy(con), *reconcile_subsidy_rule(con)]
+    """Every comparison between published totals and the warehouse. A series point that the
+    local-plan records compare is shown once, with the records; one they cannot compare (no
+    records on its date) once, as a series point."""
+    plans = reconcile_plans(con)
+    with_records = {c.fact_id for c in plans if c.status != NO_DATA}
+    series = [c for c in reconcile_series(con) if c.fact_id not in with_records]
+    # Every edition's count of all governments with a plan at a level is a series point.
+    in_series = {row[0] for row in con.execute(
+        "select fact_id from mart.published_total "
+        "where topic = 'local_plans' and method = 'all'").fetchall()}
+    plans = [c for c in plans if c.status != NO_DATA or c.fact_id not in in_series]
+    return [*plans, *series, *reconcile_subsidy(con), *reconcile_subsidy_rule(con)]
 
 
 def not_compared(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
@@ -153,6 +217,8 @@ def not_compared(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
     return con.execute(
         "select topic, count(*) from mart.published_total "
         "where topic not in ('local_plans', 'subsidy_participation', 'subsidy_rule') "
+        "and fact_id not in (select fact_id from mart.national_series "
+        "where topic = 'councils') "
         "group by topic order by topic").fetchall()
 
 

@@ -27,6 +27,7 @@ ALL_SOURCES = "*"
 EXPECTED_SOURCES = ("crime_open_data", "local_plans", "subsidy_records", "indicators")
 LATE_OFF = -1  # SAIHAN_LATE_AFTER_DAYS: source=off, never late
 ESTAT_API_URL = "https://api.e-stat.go.jp/rest/3.0/app/json/getStatsData"
+ESTAT_DASHBOARD_URL = "https://dashboard.e-stat.go.jp/api/1.0/Json/getData"
 
 # Every setting a user can give, with its meaning. README.md documents each of them and a
 # test fails when one is missing there.
@@ -41,8 +42,10 @@ SETTINGS_DOC: dict[str, str] = {
     "SAIHAN_ESTAT_TABLES": "e-Stat tables (statsDataId, comma-separated) that `saihan serve` "
     "fetches into inbox/estat/ on SAIHAN_ESTAT_CRON, to load like any delivery. Default: unset",
     "SAIHAN_ESTAT_CRON": "Cron expression (Asia/Tokyo) of the e-Stat fetch. Default: 0 1 * * *",
-    "SAIHAN_ESTAT_API_URL": "The getStatsData endpoint. Default: "
+    "SAIHAN_ESTAT_API_URL": "The getStatsData endpoint (getStatsList is beside it). Default: "
     "https://api.e-stat.go.jp/rest/3.0/app/json/getStatsData",
+    "SAIHAN_ESTAT_DASHBOARD_URL": "The 統計ダッシュボード getData endpoint (no key needed). "
+    "Default: https://dashboard.e-stat.go.jp/api/1.0/Json/getData",
     "SAIHAN_STABLE_SECONDS": "Seconds a file in the inbox must keep the same size and modification "
     "time before `saihan serve` (arrivals and the nightly run) treats it as complete and ingests "
     "it. Default: 2",
@@ -157,6 +160,7 @@ class Settings:
     estat_tables: tuple[str, ...] = ()
     estat_cron: str = "0 1 * * *"
     estat_api_url: str = ESTAT_API_URL
+    estat_dashboard_url: str = ESTAT_DASHBOARD_URL
     stable_seconds: float = 2.0
     # (source kind, threshold) pairs; see parse_thresholds and warehouse.export.suppression.
     suppress_below: tuple[tuple[str, int], ...] = ()
@@ -209,6 +213,9 @@ class Settings:
         estat_url = env.get("SAIHAN_ESTAT_API_URL") or ESTAT_API_URL
         if not estat_url.startswith(("http://", "https://")):
             raise ValueError("SAIHAN_ESTAT_API_URL must be an http:// or https:// URL")
+        dashboard_url = env.get("SAIHAN_ESTAT_DASHBOARD_URL") or ESTAT_DASHBOARD_URL
+        if not dashboard_url.startswith(("http://", "https://")):
+            raise ValueError("SAIHAN_ESTAT_DASHBOARD_URL must be an http:// or https:// URL")
         webhook = env.get("SAIHAN_NOTIFY_WEBHOOK") or None
         if webhook and not webhook.startswith(("http://", "https://")):
             raise ValueError("SAIHAN_NOTIFY_WEBHOOK must be an http:// or https:// URL")
@@ -221,6 +228,7 @@ class Settings:
             estat_tables=tables,
             estat_cron=env.get("SAIHAN_ESTAT_CRON") or "0 1 * * *",
             estat_api_url=estat_url,
+            estat_dashboard_url=dashboard_url,
             stable_seconds=stable_seconds,
             suppress_below=parse_thresholds(env.get("SAIHAN_SUPPRESS_BELOW")),
             hold_shrink_share=hold_shrink_share,

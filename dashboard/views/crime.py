@@ -5,8 +5,15 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, municipal_panels, queries, state
-from dashboard.i18n import modus_label, number_label, place_type_label, t
+from dashboard import charts, municipal_panels, queries, rates, state
+from dashboard.i18n import (
+    date_label,
+    modus_label,
+    number_label,
+    place_type_label,
+    source_label,
+    t,
+)
 from warehouse.export.suppression import mark_suppressed, suppress_small_counts, threshold_for
 
 lang = state.lang()
@@ -48,22 +55,49 @@ joiner = t("list_separator", lang)
 source = t("crime_sample_source" if is_sample else "crime_source", lang, pref=names[pref_code],
            years=joiner.join(str(y) for y in sorted(years)))
 
+# Per 100,000 residents where the area's population is known: the prefecture (census), not a
+# police station's area (no population is published for it).
+population = state.load(queries.prefecture_population, pref_code)
+per_100k = st.toggle(t("per_100k_toggle", lang), key="per_100k", help=t("per_100k_help", lang))
+rate_base = population["population"] if per_100k and population and not stations else None
+
 kpis = st.columns(3)
-kpis[0].metric(t("kpi_incidents", lang), number_label(totals["incidents"]))
+if rate_base:
+    kpis[0].metric(t("kpi_incidents_per_100k", lang),
+                   number_label(rates.per_100k(totals["incidents"], rate_base), lang),
+                   help=t("per_100k_help", lang))
+else:
+    kpis[0].metric(t("kpi_incidents", lang), number_label(totals["incidents"]))
 kpis[1].metric(t("kpi_unknown_month", lang), number_label(totals["unknown_month"]))
 kpis[2].metric(t("kpi_stations", lang), number_label(totals["stations"]))
+if per_100k:
+    if stations:
+        st.caption(t("per_100k_stations", lang))
+    elif population is None:
+        st.caption(t("per_100k_no_population", lang, area=names[pref_code]))
+    else:
+        st.caption(t("per_100k_population", lang, source=source_label(population["source"], lang),
+                     as_of=date_label(population["as_of_on"], lang), area=names[pref_code],
+                     population=f"{population['population']:,}"))
 
 st.subheader(t("crime_trend_title", lang))
 monthly = state.load(queries.crime_monthly, *key)
 # Incidents are published in the year they are recorded; a few occurred years before. The
 # chart shows the data years and says how many occurred earlier.
 shown, earlier, start = charts.within_data_years(monthly, min(years))
-state.chart(charts.crime_trend(shown, lang), "crime_trend", title=t("crime_trend_title", lang),
+if rate_base:
+    shown = rates.with_per_100k(shown.with_columns(pl.lit(rate_base).alias("population")),
+                                "incidents", "population", "incidents").drop("population")
+state.chart(charts.crime_trend(shown, lang, value_title=t("incidents_per_100k", lang)
+                               if rate_base else None),
+            "crime_trend", title=t("crime_trend_title", lang),
             source=source, is_sample=is_sample, footer=False)
 if earlier:
     st.caption(t("crime_earlier_note", lang, n=f"{earlier:,}", start=f"{start:%Y-%m}"))
 state.panel_footer(source, None, is_sample=is_sample)
 
+if per_100k:
+    st.caption(t("per_100k_station_panels", lang))
 left, right = st.columns(2)
 with left:
     st.subheader(t("crime_heatmap_title", lang))
@@ -121,9 +155,21 @@ else:
         .rename({"lg_code": t("col_lg_code", lang),
                  "municipality_name": t("col_municipality", lang),
                  **{m: modus_label(m, lang) for m in by_municipality["modus"].unique()}})
+municipal = state.load(queries.municipality_population, pref_code)
+if per_100k and threshold <= 1 and municipal.height:
+    # Per 100,000 residents where the municipality's population is known; empty elsewhere.
+    counted = t("col_incidents", lang)
+    table = rates.with_per_100k(
+        table.join(municipal.select(pl.col("lg_code").alias(t("col_lg_code", lang)),
+                                    pl.col("population").alias(t("col_population", lang))),
+                   on=t("col_lg_code", lang), how="left"),
+        counted, t("col_population", lang), t("col_per_100k", lang))
+    st.caption(t("crime_rates_municipal_note", lang,
+                 source=source_label(municipal["source"][0], lang)))
 state.table(table, hide_index=True, height=320)
 state.download_buttons(table, f"crime_by_municipality_{pref_code}", key="crime_muni",
                        provenance=state.provenance(t("crime_municipality_title", lang), source,
                                                    is_sample=is_sample, filters=filter_text))
-st.caption(t("crime_rates_note", lang))
+if municipal.height == 0:
+    st.caption(t("crime_rates_note", lang))
 state.panel_footer(source, None, is_sample=is_sample)

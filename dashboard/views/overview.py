@@ -34,8 +34,16 @@ def total(topic: str, measure: str, **where: str) -> pl.DataFrame:
     return rows
 
 
+def latest(rows: pl.DataFrame) -> pl.DataFrame:
+    """The rows of the latest as-of date (earlier editions' figures are the series below)."""
+    if rows.height == 0 or rows["as_of_on"].null_count() == rows.height:
+        return rows
+    return rows.filter(pl.col("as_of_on") == rows["as_of_on"].max())
+
+
 # --- headline figures ------------------------------------------------------------------------
-plans_all = total("local_plans", "governments_with_plan", method="all")
+plans_all = latest(total("local_plans", "governments_with_plan", method="all")
+                   .filter(pl.col("level").is_in(PLAN_LEVELS)))
 columns = st.columns(4)
 participating = total("subsidy_participation", "participating_prefectures")
 if participating.height:
@@ -87,7 +95,8 @@ with left:
 # --- local plans by level and method ---------------------------------------------------------
 with right:
     st.subheader(t("plans_title", lang))
-    plans = total("local_plans", "governments_with_plan")
+    plans = latest(total("local_plans", "governments_with_plan")
+                   .filter(pl.col("level").is_in(PLAN_LEVELS)))
     if plans.height:
         state.chart(charts.plan_counts_bar(plans, governments, lang), "overview_plans",
                     title=t("plans_title", lang), source=source_label(plans["source"][0], lang),
@@ -112,6 +121,36 @@ with right:
         state.table(table, hide_index=True)
         state.panel_footer(source_label(plans["source"][0], lang), plans["as_of_on"][0])
 
+# --- national series over the years (real published figures) --------------------------------
+series = state.load(queries.national_series)
+if series.height:
+    for key, title, rows in (
+            ("overview_series_plans", "series_plans_title",
+             series.filter(pl.col("topic") == "local_plans")),
+            ("overview_series_councils", "series_councils_title",
+             series.filter(pl.col("topic") == "councils"))):
+        if rows.height == 0:
+            continue
+        st.subheader(t(title, lang))
+        st.caption(t("series_caption", lang))
+        sources = t("list_separator", lang).join(
+            source_label(s, lang) for s in rows.sort("as_of_on")["source"].unique(
+                maintain_order=True).to_list())
+        state.chart(charts.national_series(rows, lang), key, title=t(title, lang),
+                    source=sources, as_of=rows["as_of_on"].max(), footer=False)
+        names = {sid: charts.series_label(sid, lang) for sid in rows["series_id"].unique()}
+        cited = {src: source_label(src, lang) for src in rows["source"].unique()}
+        state.table(rows.sort("series_id", "as_of_on").select(
+            pl.col("series_id").replace_strict(names).alias(t("col_series", lang)),
+            pl.col("as_of_on").alias(t("col_as_of", lang)),
+            pl.col("value").alias(t("col_value", lang)),
+            pl.col("source").replace_strict(cited).alias(t("col_source", lang)),
+            # The quote is the Japanese text as published: on the Japanese page only.
+            *([pl.col("quote").alias(t("col_quote", lang))] if lang == "ja" else []),
+            pl.col("source_url").alias(t("col_page", lang)),
+        ), hide_index=True)
+        state.panel_footer(sources, rows["as_of_on"].max())
+
 # --- national programme figures --------------------------------------------------------------
 st.subheader(t("programmes_title", lang))
 PROGRAMME_ROWS = (
@@ -130,7 +169,8 @@ PROGRAMME_ROWS = (
 )
 records = []
 for topic, measure, where, key in PROGRAMME_ROWS:
-    for row in total(topic, measure, **where).sort("as_of_on", descending=True,
+    rows = total(topic, measure, **where)
+    for row in (latest(rows) if topic == "councils" else rows).sort("as_of_on", descending=True,
                                                    nulls_last=True).iter_rows(named=True):
         records.append({
             t("col_measure", lang): t(key, lang),

@@ -12,6 +12,7 @@ from dashboard.i18n import (
     indicator_label,
     level_labels,
     percent_label,
+    source_label,
     status_labels,
     t,
 )
@@ -126,6 +127,15 @@ st.subheader(t("region_compare_title", lang, region=region_name))
 st.caption(t("region_compare_caption", lang))
 region_rows = state.load(ranking_queries.region_ranking, pref_code)
 measures = state.load(ranking_queries.ranking_measures)
+# Crime as a count, or per 100,000 residents for the prefectures whose population is known.
+per_100k = st.toggle(t("per_100k_toggle", lang), key="per_100k", help=t("per_100k_help", lang))
+hidden = "crime_incidents" if per_100k else "crime_incidents_per_100k"
+region_rows = region_rows.filter(pl.col("measure_key") != hidden)
+measures = measures.filter(pl.col("measure_key") != hidden)
+population = state.load(queries.prefecture_population, pref_code)
+if per_100k and population:
+    st.caption(t("per_100k_ranking", lang, source=source_label(population["source"], lang),
+                 as_of=date_label(population["as_of_on"], lang)))
 state.table(ranking.region_table(region_rows, measures, names, lang), hide_index=True)
 state.panel_footer(t("lineage_source_templates", lang), None,
                    is_sample=bool(region_rows["is_sample"].any()))
@@ -133,6 +143,7 @@ st.page_link("views/ranking.py", label=t("ranking_link", lang), icon=":material/
 
 st.subheader(t("detail_indicators", lang))
 history = state.load(queries.region_indicator_history, pref_code)
+real = state.load(queries.indicator_real_prefectures)
 if history.height == 0:
     st.info(t("indicator_none", lang))
 for i, (_, rows) in enumerate(history.group_by("series_key", maintain_order=True)):
@@ -148,6 +159,11 @@ for i, (_, rows) in enumerate(history.group_by("series_key", maintain_order=True
                 title=t("title_for", lang, title=name, what=names[pref_code]),
                 source=t("lineage_source_templates", lang),
                 is_sample=bool(rows["is_sample"].any()))
+    # For how many prefectures the indicator is real (published by them), not sample.
+    codes = real.get(first["series_key"], [])
+    st.caption(t("indicator_real_count", lang, n=len(codes),
+                 names=t("list_separator", lang).join(names.get(c, c) for c in codes))
+               if codes else t("indicator_real_none", lang))
 
 progress_map_title = t("progress_municipal_title", lang, pref=names[pref_code])
 st.subheader(progress_map_title)

@@ -1,6 +1,8 @@
 -- The prefecture extract's table 犯罪_市区町村別: incidents per municipality of occurrence, modus
 -- and data year (mart.crime_by_municipality summed over its police stations). row_order is the
--- row's place in its prefecture's file.
+-- row's place in its prefecture's file. Where the municipality's census population is known
+-- (mart.municipality_population, from e-Stat), the incidents per 100,000 residents beside it,
+-- with the population's source and year; empty where it is not.
 -- A view: an extract reads the marts as they are published, one prefecture at a time.
 -- materialized: view
 with crime as (
@@ -15,6 +17,11 @@ prefectures as (
     select pref_code, name_ja as pref_name_ja from mart.prefecture
 ),
 
+population as (
+    select lg_code, population, source as population_source
+    from mart.municipality_population
+),
+
 joined as (
     select
         crime.pref_code,
@@ -24,6 +31,10 @@ joined as (
         crime.modus,
         crime.data_year,
         crime.incidents,
+        population.population,
+        population.population_source,
+        round(crime.incidents * 100000.0 / nullif(population.population, 0), 1)
+            as incidents_per_100k,
         row_number() over (
             partition by crime.pref_code
             order by crime.lg_code nulls last, crime.municipality_name nulls last, crime.modus,
@@ -31,6 +42,7 @@ joined as (
         ) as row_order
     from crime
     inner join prefectures using (pref_code)
+    left join population on crime.lg_code = population.lg_code
 )
 
 select * from joined

@@ -11,6 +11,9 @@
 --   crime_incidents           police open data incidents in the latest data year; national:
 --                             the mean of the prefectures with data (not every prefecture's
 --                             files may be loaded)
+--   crime_incidents_per_100k  the same incidents per 100,000 residents, for the prefectures
+--                             whose census population is known (mart.prefecture_population:
+--                             令和2年国勢調査); national: the mean of their rates
 with prefectures as (
     select pref_code, name_ja, short_name_ja, name_en, region_ja, region_en
     from core.dim_prefecture
@@ -125,11 +128,33 @@ crime_measure as (
     from crime
 ),
 
+population as (
+    select pref_code, population from mart.prefecture_population
+),
+
+crime_rate_measure as (
+    select
+        crime.pref_code,
+        'crime_incidents_per_100k' as measure_key,
+        'crime' as measure_group,
+        cast(null as varchar) as indicator_name,
+        'per_100k' as unit,
+        cast(crime.data_year as varchar) as period,
+        crime.incidents * 100000.0 / population.population as value,
+        avg(crime.incidents * 100000.0 / population.population) over () as national_value,
+        'mean' as national_basis,
+        cast(null as date) as as_of_on,
+        crime.is_sample
+    from crime
+    inner join population using (pref_code)
+),
+
 measured as (
     select * from plan_measure
     union all by name select * from subsidy_measure
     union all by name select * from indicator_measure
     union all by name select * from crime_measure
+    union all by name select * from crime_rate_measure
 ),
 
 measures as (

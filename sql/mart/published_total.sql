@@ -24,6 +24,7 @@ dated as (
         facts.source,
         facts.section,
         facts.quote,
+        facts.source_url,
         facts.source_file
     from facts
     left join fiscal_years on facts.as_of_on between fiscal_years.starts_on and fiscal_years.ends_on

@@ -20,6 +20,7 @@ select
     cast(nullif(p.as_of, '') as date) as as_of_on,
     p.source,
     p.section,
-    p.quote
+    p.quote,
+    nullif(p.source_url, '') as source_url
 from raw.published_fact as p
 inner join current_files as f using (file_id)

@@ -49,6 +49,11 @@ def con():
             record("01", 2023, 9_000_000, True),
             record("01", 2024, 3_000_000, True), record("13", 2024, 1_000_000, False),
         ], start=1)])
+    # the census population of 北海道 and 青森県 (not of the others)
+    given.add_published(con, 6, [
+        {"topic": "population", "measure": "population", "pref_name": name, "value": value,
+         "unit": "persons", "as_of": "2020-10-01", "source": "令和2年国勢調査 人口等基本集計"}
+        for name, value in (("北海道", "5224614"), ("青森県", "1237984"))])
     given.build(con)
     yield con
     con.close()
@@ -79,6 +84,18 @@ def test_crime_ranks_the_latest_data_year_against_the_mean(con) -> None:
         "select rank, national_value from mart.prefecture_ranking "
         "where measure_key = 'crime_incidents' and pref_code = '13'").fetchall()
     assert rank is None and national == 2.0  # no data: listed, unranked, the mean beside it
+
+
+def test_crime_per_100k_ranks_the_prefectures_whose_population_is_known(con) -> None:
+    rows = ranking(con, "crime_incidents_per_100k")
+    assert [(r[0], round(r[1], 4), r[2], r[4], r[5]) for r in rows] == [
+        ("02", round(100000 / 1237984, 4), 1, "mean", "2022"),  # 0.0808 per 100,000
+        ("01", round(300000 / 5224614, 4), 2, "mean", "2022"),  # 0.0574
+    ]
+    [(unit, value)] = con.execute(
+        "select unit, value from mart.prefecture_ranking "
+        "where measure_key = 'crime_incidents_per_100k' and pref_code = '13'").fetchall()
+    assert unit == "per_100k" and value is None  # no crime data there
 
 
 def test_indicators_rank_latest_values_beside_the_nation_of_the_same_period(con) -> None:

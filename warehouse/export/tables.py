@@ -303,7 +303,8 @@ TABLES: tuple[Table, ...] = (
         description="都道府県警察の犯罪オープンデータを、発生地の市区町村（指定都市は区）と手口ごとに"
         "数えたもの。",
         model="extract_crime_municipality",
-        requires=("extract_crime_municipality", "crime_by_municipality", "prefecture"),
+        requires=("extract_crime_municipality", "crime_by_municipality", "prefecture",
+                  "municipality_population"),
         columns=(
             *PREF_COLUMNS,
             Column("lg_code", "団体コード", "code",
@@ -314,10 +315,18 @@ TABLES: tuple[Table, ...] = (
             MODUS,
             DATA_YEAR,
             INCIDENTS,
+            Column("population", "人口", "count",
+                   "発生地の市区町村（指定都市は区）の国勢調査人口（e-Stat から取り込んだ場合）。"
+                   "出典と調査年は「人口の出典」列。分からない市区町村は空欄。"),
+            Column("population_source", "人口の出典", "text",
+                   "人口の出典と調査年（例：国勢調査 2020年（e-Stat 0003445078））。"),
+            Column("incidents_per_100k", "人口10万人当たり件数", "number",
+                   "件数 ÷ 人口 × 100,000（小数第1位まで）。人口が分からない市区町村は空欄。"),
         ),
         source="crime_open_data",
         as_of=_crime_period,
         counts=("incidents",),
+        dependents=("incidents_per_100k",),
     ),
 )
 TABLES_BY_KEY: dict[str, Table] = {table.key: table for table in TABLES}

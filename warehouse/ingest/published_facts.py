@@ -27,6 +27,8 @@ PUBLISHED_FACT_COLUMNS = (
     "section",
     "quote",
 )
+# Optional columns after the twelve: the address of the page that prints the quote.
+OPTIONAL_COLUMNS = ("source_url",)
 
 
 def is_published_facts(header: list[str]) -> bool:
@@ -39,7 +41,10 @@ def parse_published_facts(path: Path, content: bytes) -> Parsed:
     text, encoding = decode_strict(path, content)
     frame = pl.read_csv(io.StringIO(text), infer_schema=False)
     frame = frame.rename({c: normalise_header(c) for c in frame.columns})
-    frame = frame.select(PUBLISHED_FACT_COLUMNS).with_row_index("line_number", offset=2)
+    frame = frame.with_columns(
+        pl.lit(None, pl.String).alias(c) for c in OPTIONAL_COLUMNS if c not in frame.columns)
+    frame = frame.select(*PUBLISHED_FACT_COLUMNS, *OPTIONAL_COLUMNS).with_row_index(
+        "line_number", offset=2)
     problems = []
     for row in frame.iter_rows(named=True):
         line = row["line_number"]
@@ -51,6 +56,9 @@ def parse_published_facts(path: Path, content: bytes) -> Parsed:
             float(value)
         except ValueError:
             problems.append((line, "value", Said("fact_not_number", {"value": repr(row["value"])})))
+        url = row["source_url"]
+        if url and not url.startswith(("https://", "http://")):
+            problems.append((line, "source_url", Said("fact_not_url", {"value": repr(url)})))
         try:
             if row["as_of"]:
                 pl.Series([row["as_of"]]).str.to_date("%Y-%m-%d", strict=True)

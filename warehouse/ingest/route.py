@@ -18,6 +18,7 @@ from warehouse.ingest.contract import Parsed, SourceKind
 from warehouse.ingest.crime.format import REQUIRED_COLUMNS, header_key, is_crime_file
 from warehouse.ingest.crime.read import parse_crime
 from warehouse.ingest.estat import is_estat_response, parse_estat
+from warehouse.ingest.estat_dashboard import is_dashboard_response, parse_dashboard
 from warehouse.ingest.programme.indicators import is_indicator_file, parse_indicators
 from warehouse.ingest.programme.local_plans import is_local_plan_file, parse_local_plans
 from warehouse.ingest.programme.subsidy import is_subsidy_file, parse_subsidy
@@ -92,6 +93,8 @@ class JsonKind:
 JSON_KINDS: tuple[JsonKind, ...] = (
     JsonKind("estat", "e-Stat getStatsData response (GET_STATS_DATA)", is_estat_response,
              parse_estat),
+    JsonKind("estat_dashboard", "統計ダッシュボード getData response (GET_STATS)",
+             is_dashboard_response, parse_dashboard),
 )
 
 

@@ -381,9 +381,9 @@ def everything_shown(at: AppTest) -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def proper_names(sample_home: Settings) -> set[str]:
-    """Japanese words an English page may show: names of governments, police stations and
-    plans as the data have them, and the police format's column names and 不明 that findings
-    quote."""
+    """Japanese words an English page may show: names of governments, police stations, plans
+    and indicators as the data have them, and the police format's column names and 不明 that
+    findings quote."""
     con = queries.open_warehouse(sample_home.warehouse)
     try:
         names = [r[0] for sql in (
@@ -392,6 +392,8 @@ def proper_names(sample_home: Settings) -> set[str]:
             "select municipality_name from mart.crime_by_municipality",
             "select plan_name from mart.plan_status where plan_name is not null",
             "select included_in from mart.plan_status where included_in is not null",
+            # an indicator's name as delivered, which a finding quotes
+            "select distinct indicator_name from mart.indicator_value",
         ) for r in con.sql(sql).fetchall()]
     finally:
         con.close()

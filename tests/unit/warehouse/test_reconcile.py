@@ -70,7 +70,13 @@ def test_indicator_values_national_real_prefectures_sample(mart) -> None:
     rows = mart.execute(
         "select is_national, bool_and(is_sample), bool_or(is_sample), count(*) "
         "from mart.indicator_value group by is_national order by is_national").fetchall()
-    assert rows == [(False, True, True, 282), (True, False, False, 7)]
+    # Prefectures: sample, but for 鹿児島県's own published 2014-2021 values (its 2021 replaces
+    # the sample's 2021): 282 - 1 + 8.
+    assert rows == [(False, False, True, 289), (True, False, False, 7)]
+    real = mart.execute("select pref_code, min(period), max(period), count(*) "
+                        "from mart.indicator_value where not is_national and not is_sample "
+                        "group by pref_code").fetchall()
+    assert real == [("46", "2014", "2021", 8)]
     national = mart.execute(
         "select value from mart.indicator_value where is_national and indicator_number = '3' "
         "and unit = '%' and period = '2022'").fetchone()
@@ -101,12 +107,17 @@ def test_region_progress_one_row_per_prefecture_against_national(mart) -> None:
 def test_saihan_check_reports_no_unexplained_difference_on_the_sample(sample_home) -> None:
     result = invoke(sample_home.home, "check")
     assert result.exit_code == 0, result.output
-    assert "13 compared: 13 match, 0 explained, 0 without data, 0 unexplained" in result.output
+    # 13 against the records, 12 points of the national series that no records compare (3 add
+    # up or agree across editions, 9 are published once).
+    assert "25 compared: 16 match, 0 explained, 9 without data, 0 unexplained" in result.output
     assert "local plans: other municipalities with a plan" in result.output
+    assert "series: local plans, all governments" in result.output
     as_json = json.loads(invoke(sample_home.home, "check", "--json").output)
     assert as_json["unexplained"] == 0
-    assert {c["status"] for c in as_json["comparisons"]} == {"match"}
-    assert as_json["not_compared"]["councils"] == 3
+    assert {c["status"] for c in as_json["comparisons"]} == {"match", "no_data"}
+    assert {c["status"] for c in as_json["comparisons"]
+            if not c["what"].startswith("series:")} == {"match"}
+    assert as_json["not_compared"]["councils"] == 1  # the block conferences
 
 
 def test_saihan_check_without_a_warehouse_says_what_to_do(tmp_path: Path) -> None:
@@ -120,7 +131,9 @@ def test_saihan_check_on_facts_only_has_no_data_but_no_difference(settings: Sett
     run_pipeline(settings, [DATA_DIR / "published" / "white_paper_2024_facts.csv"])
     result = invoke(settings.home, "check")
     assert result.exit_code == 0, result.output
-    assert "12 without data" in result.output
+    # Without records: 6 plan counts by method, 5 series points (3 levels, 2 councils), the
+    # subsidy records and the subsidy rule (3).
+    assert "14 without data" in result.output
 
 
 def test_real_records_over_the_sample_are_an_explained_difference(sample_copy: Settings,
