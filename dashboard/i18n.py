@@ -530,8 +530,8 @@ STRINGS.update({
     },
     "hover_incidents": {"ja": "認知件数", "en": "Incidents"},
     "hover_status": {"ja": "計画", "en": "Plan"},
-    "station_map_title": {"ja": "警察署の推定管轄（公開境界がないため発生地から推定）", "en": "Estimated police-station areas (推定管轄), from where incidents occurred"},
-    "station_hover_title": {"ja": "{station}（推定管轄）", "en": "{station} (estimated area, 推定管轄)"},
+    "station_map_title": {"ja": "警察署の推定管轄（公開境界がないため発生地から推定）", "en": "Estimated police-station areas, from where incidents occurred"},
+    "station_hover_title": {"ja": "{station}（推定管轄）", "en": "{station} (estimated area)"},
     "station_method": {
         "ja": "推定の方法：警察署の管轄区域の境界は公開されていないため、犯罪オープンデータの発生地から推定しています。各市区町村（指定都市は区）を、読み込んだ全年次でその地域の認知件数を最も多く計上した警察署の区域とし、署ごとにそれらの区域を合わせて描いています。正式な管轄区域ではありません。",
         "en": "Method: no public boundaries of police-station jurisdictions exist, so they are estimated from where the crime open data's incidents occurred. Each municipality (ward, in designated cities) is given to the station that recorded most of its incidents over every data year loaded, and each station is drawn as the union of its areas. These are not the official jurisdictions.",
