@@ -115,7 +115,7 @@ names = state.prefecture_names(prefectures, lang)
 filters = st.columns(3)
 chosen_prefs = state.url_multiselect(
     t("filter_prefecture", lang),
-    list(names),
+    list(state.prefecture_names(state.visible_prefectures(prefectures), lang)),
     "pref",
     format_func=names.get,
     where=filters[0],
