@@ -29,6 +29,8 @@ from warehouse.settings import Settings
 
 ROLES = ("ministry", "prefecture", "viewer")
 NATIONAL = "00"  # the nation's rows (indicator values) sit under this code
+# Means over a region's few prefectures: with one's own value, another's can be worked out.
+REGIONAL_COLUMNS = ("region_mean_value",)
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class Viewer:
 
 OPEN_VIEWER = Viewer("ministry", user="local", mode="open")
 PUBLIC_VIEWER = Viewer("viewer", user="anonymous", mode="public")
-NOBODY = Viewer("viewer", mode="none")  # before login: reads nothing at all
+NOBODY = Viewer("viewer", mode="none")  # before login: nothing but public data
 
 
 class Tier(Enum):
@@ -129,25 +131,31 @@ class Scope:
     prefectures: frozenset[str] | None = None
 
 
-def scope(viewer: Viewer, query: str, args: tuple = ()) -> Scope:
-    """THE decision: what ``viewer`` may read of query ``query`` called with ``args``."""
+def scope(viewer: Viewer | Callable[[], Viewer], query: str, args: tuple = ()) -> Scope:
+    """THE decision: what ``viewer`` may read of query ``query`` called with ``args``.
+
+    Public data is anyone's, so the reader is only asked for (``viewer`` may be a function)
+    when the query is not public: a value formatted on a worker thread (a polars UDF), where
+    Streamlit knows no session, can still read labels and reference data."""
     tier = POLICY.get(query)
+    if tier is Tier.PUBLIC:
+        return Scope(True)
+    viewer = viewer() if callable(viewer) else viewer
     if viewer.mode == "none":
         return Scope(False)
     if viewer.role == "ministry":
         return Scope(True)
     if tier is None or tier is Tier.MINISTRY:
         return Scope(False)
-    if tier is Tier.PUBLIC:
-        return Scope(True)
     if viewer.role == "viewer":
         # the nation's published indicator values are the white paper's: public
         return Scope(query == "indicator_values", frozenset({NATIONAL}))
     if tier is Tier.NATIONAL:
         return Scope(True)
-    if tier is Tier.PREF_ARG:
-        return Scope(bool(args) and viewer.may_see(str(args[0])))
-    return Scope(True, viewer.prefectures | {NATIONAL})
+    rows = viewer.prefectures | {NATIONAL}
+    if tier is Tier.PREF_ARG:  # its own prefecture's rows only (a region holds others)
+        return Scope(bool(args) and viewer.may_see(str(args[0])), rows)
+    return Scope(True, rows)
 
 
 def narrow(result: Any, allowed: Scope) -> Any:
@@ -156,15 +164,18 @@ def narrow(result: Any, allowed: Scope) -> Any:
     if isinstance(result, pl.DataFrame):
         if not allowed.allowed:
             return result.clear()
-        if allowed.prefectures is not None and "pref_code" in result.columns:
-            return result.filter(pl.col("pref_code").is_in(sorted(allowed.prefectures)))
-        return result
+        if allowed.prefectures is None:
+            return result
+        if "pref_code" in result.columns:
+            result = result.filter(pl.col("pref_code").is_in(sorted(allowed.prefectures)))
+        return result.with_columns(pl.lit(None, dtype=result.schema[c]).alias(c)
+                                   for c in REGIONAL_COLUMNS if c in result.columns)
     if allowed.allowed:
         return result
     return type(result)() if isinstance(result, (dict, list, tuple)) else None
 
 
-def read(viewer: Viewer, query: Callable[..., Any], args: tuple,
+def read(viewer: Viewer | Callable[[], Viewer], query: Callable[..., Any], args: tuple,
          run: Callable[[], Any]) -> Any:
     """Run a query for a reader (``run`` returns its full, cached result) and narrow it."""
     return narrow(run(), scope(viewer, query.__name__, args))

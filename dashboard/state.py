@@ -89,7 +89,7 @@ def load(query: Callable, *args: Any) -> Any:
     published warehouse, cached, and narrowed to what this session may read
     (``dashboard.access.scope``: the one decision, whatever the URL asks for)."""
     path = settings().warehouse
-    return access.read(viewer() or access.NOBODY, query, args,
+    return access.read(lambda: viewer() or access.NOBODY, query, args,
                        lambda: _cached(query.__module__, query.__name__, _stamp(path), args))
 
 
