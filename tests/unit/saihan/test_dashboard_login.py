@@ -39,7 +39,8 @@ def test_another_address_without_login_is_refused(sample_home, started) -> None:
     assert result.exit_code == 1 and started == []
     assert "ログインが設定されていない" in result.output
     assert "without login settings" in result.output
-    assert ".streamlit/secrets.toml" in result.output and "SAIHAN_PUBLIC_VIEWER=true" in result.output
+    assert ".streamlit/secrets.toml" in result.output
+    assert "SAIHAN_PUBLIC_VIEWER=true" in result.output
 
 
 def test_streamlit_settings_count_as_the_address(sample_home, started) -> None:
