@@ -553,6 +553,7 @@ STRINGS.update({
     "role_ministry": {"ja": "法務省", "en": "Ministry"},
     "role_prefecture": {"ja": "{pref}の担当者", "en": "{pref} officer"},
     "role_viewer": {"ja": "公開データの閲覧者", "en": "Public viewer"},
+    "role_operator": {"ja": "運用担当者（saihan extract）", "en": "Operator (saihan extract)"},
     "access_not_yours": {"ja": "この都道府県の詳細は表示できません。自都道府県のデータのみ表示します。", "en": "This prefecture's detail is not yours to see; only your own prefecture is shown."},
     "access_trail_title": {"ja": "アクセス記録", "en": "Access trail"},
     "access_trail_caption": {

@@ -49,7 +49,8 @@ elif st.button(t("extracts_build", lang), type="primary", key="extract_build"):
     st.session_state["extract_zip"] = {"key": wanted, "data": data, "name": name,
                                        "manifest": manifest}
     state.record_access("extract", pref_codes=(pref_code,),
-                        files=tuple(f["path"] for f in manifest["files"]))
+                        files=tuple(f"{manifest['folder']}/{f['path']}"
+                                    for f in manifest["files"]))
 
 built = st.session_state.get("extract_zip")
 if formats and built and built["key"] == wanted:

@@ -76,3 +76,14 @@ def test_the_documented_secrets_example_configures_a_login(sample_home, started,
 def test_loopback_needs_no_login(sample_home, started) -> None:
     assert invoke(sample_home.home, "dashboard").exit_code == 0
     assert started[0][1]["STREAMLIT_SERVER_ADDRESS"] == "127.0.0.1"
+
+
+def test_saihan_extract_writes_the_access_trail(sample_copy, tmp_path: Path) -> None:
+    from warehouse import access_log
+
+    result = invoke(sample_copy.home, "extract", "--pref", "福岡県", "--format", "csv",
+                    "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    (event,) = access_log.read(sample_copy)
+    assert (event.event, event.role, event.pref_codes) == ("extract", "operator", ("40",))
+    assert event.files and all(path.startswith("40_") for path in event.files)
