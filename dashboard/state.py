@@ -130,9 +130,9 @@ def login_problem() -> str | None:
 
 
 def visible_prefectures(frame: pl.DataFrame) -> pl.DataFrame:
-    """The rows of a prefectures frame whose detail this session may see (for choosers)."""
-    shown = viewer()
-    allowed = None if shown is None else shown.prefectures
+    """The rows of a prefectures frame whose detail this session may see (for choosers);
+    none when no one is logged in."""
+    allowed = (viewer() or access.NOBODY).prefectures
     return frame if allowed is None else frame.filter(pl.col("pref_code").is_in(sorted(allowed)))
 
 
