@@ -109,10 +109,10 @@ def _gate(lang: str) -> access.Viewer:
         st.sidebar.caption(t("access_signed_in", lang, user=who.user,
                              role=_role_label(who, lang)))
         st.sidebar.button(t("access_logout", lang), key="access_logout", on_click=st.logout)
-    elif mode == "open":
-        st.warning(t("access_open_banner", lang), icon=":material/lock_open:")
-    else:
-        st.info(t("access_public_banner", lang), icon=":material/public:")
+    else:  # a banner across the top of every page (not an alert: pages keep theirs)
+        colour, icon = ("orange", "lock_open") if mode == "open" else ("blue", "public")
+        st.markdown(f":{colour}-background[:material/{icon}: "
+                    f"{t(f'access_{mode}_banner', lang)}]")
     return who
 
 

@@ -261,4 +261,6 @@ def test_another_address_without_login_refuses(open_as, monkeypatch) -> None:
 
 def test_the_open_mode_says_so_on_every_page(app) -> None:
     at = app("views/subsidy.py")
-    assert "ローカル公開モード" in at.warning[0].value
+    assert "ローカル公開モード" in at.main.markdown[0].value  # on top of the page
+    at = app("views/crime.py", lang="en")
+    assert "Local open mode" in at.main.markdown[0].value
