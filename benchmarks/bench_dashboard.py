@@ -157,9 +157,11 @@ PAGES = ("overview", "progress", "subsidy", "plans", "indicators", "crime", "dat
 def time_page_runs(settings: Settings) -> dict[str, tuple[float, float]]:
     """Server time of each whole page script (Streamlit AppTest): first visit and a rerun."""
 
+    from streamlit import config
     from streamlit.testing.v1 import AppTest
 
     os.environ["SAIHAN_HOME"] = str(settings.home)
+    config.set_option("server.address", "127.0.0.1")  # as `saihan dashboard`: open mode
     timings = {}
     for page in PAGES:
         at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)

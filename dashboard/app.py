@@ -10,12 +10,26 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import links, state
+from dashboard import access, links, state
 from dashboard.i18n import t
+from warehouse.reference import prefecture_english_names, prefecture_names
+
+# What a viewer of public data may open: the white paper's figures and the police open data.
+PUBLIC_PAGES = ("overview", "crime")
 
 
-def _pages(lang: str) -> dict[str, list[st.Page]]:
-    """The pages in their navigation groups (paths are relative to this file)."""
+def _pages(lang: str, who: access.Viewer) -> dict[str, list[st.Page]]:
+    """The pages this reader may open, in their navigation groups (paths are relative to this
+    file); another page's address lands on the overview."""
+    pages = _all_pages(lang)
+    if who.role != "viewer":
+        return pages
+    shown = {group: [p for p in group_pages if p.url_path in PUBLIC_PAGES]
+             for group, group_pages in pages.items()}
+    return {group: group_pages for group, group_pages in shown.items() if group_pages}
+
+
+def _all_pages(lang: str) -> dict[str, list[st.Page]]:
     return {
         t("nav_national", lang): [
             st.Page("views/overview.py", title=t("page_overview", lang), url_path="overview",
@@ -58,10 +72,55 @@ def _sidebar_navigation(pages: dict[str, list[st.Page]], lang: str) -> None:
             st.sidebar.page_link(target, label=target.title, query_params=carried)
 
 
+def _role_label(who: access.Viewer, lang: str) -> str:
+    if who.role == "prefecture":
+        names = prefecture_names() if lang == "ja" else prefecture_english_names()
+        return t("role_prefecture", lang, pref=names.get(who.pref_code, who.pref_code))
+    return t(f"role_{who.role}", lang)
+
+
+def _gate(lang: str) -> access.Viewer:
+    """Who is reading, or stop the page: refused on a public address without login, the
+    login button when no one is logged in, a message when the claims give no role. The open
+    and public modes say so in a banner on every page."""
+    mode = state.serving_mode()
+    if mode == "refuse":
+        address = st.get_option("server.address") or t("access_every_interface", lang)
+        st.error(t("access_refused", lang, address=address))
+        st.stop()
+    if mode == "oidc" and not st.user.is_logged_in:
+        st.title(t("access_login_title", lang))
+        st.caption(t("access_login_caption", lang))
+        provider = state.settings().auth_provider
+        st.button(t("access_login", lang), type="primary", key="access_login", on_click=st.login,
+                  args=(provider,) if provider else ())
+        st.stop()
+    who = state.viewer()
+    if who is None:
+        settings = state.settings()
+        st.error(t("access_no_role", lang, problem=state.login_problem(),
+                   role_claim=settings.auth_role_claim, pref_claim=settings.auth_pref_claim))
+        st.button(t("access_logout", lang), key="access_logout", on_click=st.logout)
+        st.stop()
+    if mode == "oidc":
+        if not st.session_state.get("access_login_recorded"):
+            state.record_access("login")
+            st.session_state["access_login_recorded"] = True
+        st.sidebar.caption(t("access_signed_in", lang, user=who.user,
+                             role=_role_label(who, lang)))
+        st.sidebar.button(t("access_logout", lang), key="access_logout", on_click=st.logout)
+    else:  # a banner across the top of every page (not an alert: pages keep theirs)
+        colour, icon = ("orange", "lock_open") if mode == "open" else ("blue", "public")
+        st.markdown(f":{colour}-background[:material/{icon}: "
+                    f"{t(f'access_{mode}_banner', lang)}]")
+    return who
+
+
 st.set_page_config(page_title=t("app_title", "ja"), layout="wide")
 lang = state.language_switch()
 st.sidebar.markdown(f"**{t('app_title', lang)}**")  # the product's name, on every page
-pages = _pages(lang)
+reader = _gate(lang)
+pages = _pages(lang, reader)
 landing = _landing(pages, lang)
 page = st.navigation({**pages, **({"": [landing]} if landing else {})}, position="hidden")
 if page is landing:  # show the overview at its own address, with the link's parameters

@@ -624,6 +624,56 @@ STRINGS.update({
 })
 
 
+# Login, roles and the access trail (dashboard.access).
+STRINGS.update({
+    "access_open_banner": {
+        "ja": "ローカル公開モード：ログインなしで全データを表示しています。この画面はこのコンピューター（127.0.0.1）からしか開けません。ほかの人に公開するときはログインを設定してください（README「ログインと権限」）。",
+        "en": "Local open mode: all data is shown without login. Only this computer (127.0.0.1) can open this page. Configure login before serving others (README, \"Login and roles\").",
+    },
+    "access_public_banner": {
+        "ja": "公開データのみを表示しています（白書の公表値と警察の犯罪オープンデータ）。都道府県別の指標・補助事業・計画の詳細とダウンロードはログインが必要です。",
+        "en": "Public data only (the white paper's figures and the police crime open data). Prefecture indicators, subsidy and plan details and their downloads need a login.",
+    },
+    "access_refused": {
+        "ja": "このダッシュボードは 127.0.0.1 以外のアドレス（{address}）で起動されましたが、ログインが設定されていないため表示しません。.streamlit/secrets.toml に [auth]（redirect_uri、cookie_secret、client_id、client_secret、server_metadata_url）を設定するか、公開データだけを匿名で見せる場合は SAIHAN_PUBLIC_VIEWER=true を設定してください。",
+        "en": "This dashboard was started on an address other than 127.0.0.1 ({address}) without login settings, so it shows nothing. Configure [auth] (redirect_uri, cookie_secret, client_id, client_secret, server_metadata_url) in .streamlit/secrets.toml, or set SAIHAN_PUBLIC_VIEWER=true to show only public data to anyone.",
+    },
+    "access_every_interface": {"ja": "すべてのネットワーク", "en": "every network interface"},
+    "access_login_title": {"ja": "ログインしてください", "en": "Please log in"},
+    "access_login_caption": {
+        "ja": "所属組織のアカウントでログインします。法務省の担当者はすべてのデータを、都道府県の担当者は全国の集計と自都道府県の詳細・ダウンロードを見られます。",
+        "en": "Log in with your organisation's account. Ministry staff see all data; prefecture officers see national aggregates and the detail and downloads of their own prefecture.",
+    },
+    "access_login": {"ja": "ログイン", "en": "Log in"},
+    "access_logout": {"ja": "ログアウト", "en": "Log out"},
+    "access_no_role": {
+        "ja": "ログインしましたが、権限を決められません（{problem}）。管理者に、役割（{role_claim}）または都道府県（{pref_claim}）の設定を確認するよう依頼してください。",
+        "en": "You are logged in, but no role can be given ({problem}). Ask your administrator to check your role ({role_claim}) or prefecture ({pref_claim}).",
+    },
+    "access_signed_in": {"ja": "{user}（{role}）", "en": "{user} ({role})"},
+    "role_ministry": {"ja": "法務省", "en": "Ministry"},
+    "role_prefecture": {"ja": "{pref}の担当者", "en": "{pref} officer"},
+    "role_viewer": {"ja": "公開データの閲覧者", "en": "Public viewer"},
+    "role_operator": {"ja": "運用担当者（saihan extract）", "en": "Operator (saihan extract)"},
+    "access_not_yours": {"ja": "この都道府県の詳細は表示できません。自都道府県のデータのみ表示します。", "en": "This prefecture's detail is not yours to see; only your own prefecture is shown."},
+    "access_trail_title": {"ja": "アクセス記録", "en": "Access trail"},
+    "access_trail_caption": {
+        "ja": "ログイン、ダウンロード、都道府県別データの作成の記録です（追記のみ。公開やロールバックでは変わりません）。新しい順に最大500件。",
+        "en": "Logins, downloads and extracts, recorded append-only (publishes and rollbacks leave it alone). Newest first, up to 500.",
+    },
+    "access_trail_none": {"ja": "記録はまだありません。", "en": "Nothing recorded yet."},
+    "col_event": {"ja": "操作", "en": "Event"},
+    "col_user": {"ja": "利用者", "en": "User"},
+    "col_role": {"ja": "役割", "en": "Role"},
+    "col_prefectures": {"ja": "都道府県", "en": "Prefectures"},
+    "col_page": {"ja": "ページ", "en": "Page"},
+    "event_login": {"ja": "ログイン", "en": "Login"},
+    "event_download": {"ja": "ダウンロード", "en": "Download"},
+    "event_extract": {"ja": "都道府県別データの作成", "en": "Extract"},
+    "data_own_only": {"ja": "自都道府県から届いたファイルとその指摘だけを表示しています。", "en": "Only the files delivered by your prefecture and their findings are shown."},
+})
+
+
 def t(key: str, lang: str = "ja", **values: object) -> str:
     """The string for ``key`` in ``lang`` with ``values`` filled in."""
     text = STRINGS[key].get(lang) or STRINGS[key]["ja"]

@@ -270,7 +270,7 @@ def source_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return frame(
         con,
         "select file_name, source_kind, dataset_key, status, rows, encoding, is_sample, "
-        "findings, loaded_at, sha256 from mart.source_file",
+        "findings, loaded_at, sha256, pref_code from mart.source_file",
     )
 
 
@@ -278,7 +278,7 @@ def file_findings(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Findings per file."""
     return frame(
         con,
-        "select file_name, severity, code, message, line, column_name, lines "
+        "select file_name, severity, code, message, line, column_name, lines, pref_code "
         "from mart.file_finding",
     )
 
@@ -377,7 +377,7 @@ def plan_status_list(con: duckdb.DuckDBPyConnection, pref_codes: tuple[str, ...]
     """Every government's plan status, filtered (empty tuple = no filter)."""
     return frame(
         con,
-        "select s.lg_code, p.name_ja as pref_name_ja, p.name_en as pref_name_en, "
+        "select s.pref_code, s.lg_code, p.name_ja as pref_name_ja, p.name_en as pref_name_en, "
         "s.full_name_ja, s.level, s.status, "
         "s.method, s.included_in, s.plan_name, s.adopted_on, s.period_start_on, "
         "s.period_end_on, s.as_of_on, s.is_sample "

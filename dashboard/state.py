@@ -1,5 +1,6 @@
-"""Streamlit-side plumbing shared by the pages: language, cached connection and results,
-the source/as-of/sample footer under each panel.
+"""Streamlit-side plumbing shared by the pages: language, the session's reader (login and
+role, dashboard.access), cached connection and results narrowed to that reader, the
+source/as-of/sample footer under each panel, downloads recorded in the access trail.
 
 The connection is cached per published file (inode and mtime), so a newly published warehouse
 is picked up on the next interaction while readers of the old one finish undisturbed.
@@ -18,9 +19,9 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, downloads, links, queries, tables, theme
+from dashboard import access, charts, downloads, links, queries, tables, theme
 from dashboard.i18n import LANGUAGES, date_label, t
-from warehouse import db
+from warehouse import access_log, db
 from warehouse.settings import Settings
 
 
@@ -85,9 +86,84 @@ def _cached(module: str, name: str, stamp: tuple[int, int], args: tuple) -> Any:
 
 def load(query: Callable, *args: Any) -> Any:
     """Run a query function (``dashboard.queries``, ``dashboard.ranking_queries``) on the
-    published warehouse, cached."""
+    published warehouse, cached, and narrowed to what this session may read
+    (``dashboard.access.scope``: the one decision, whatever the URL asks for)."""
     path = settings().warehouse
-    return _cached(query.__module__, query.__name__, _stamp(path), args)
+    return access.read(lambda: viewer() or access.NOBODY, query, args,
+                       lambda: _cached(query.__module__, query.__name__, _stamp(path), args))
+
+
+# --- who is reading ----------------------------------------------------------------------------
+
+def serving_mode() -> str:
+    """open, oidc, public or refuse (``dashboard.access.serving_mode``) for this server."""
+    auth = st.secrets.get("auth") if st.secrets.load_if_toml_exists() else None
+    return access.serving_mode(st.get_option("server.address"), access.has_login(auth),
+                               settings().public_viewer)
+
+
+def viewer() -> access.Viewer | None:
+    """This session's reader; None when no one is logged in yet (or the claims give no role;
+    ``login_problem`` says why)."""
+    mode = serving_mode()
+    if mode == "open":
+        return access.OPEN_VIEWER
+    if mode == "public":
+        return access.PUBLIC_VIEWER
+    if mode != "oidc" or not st.user.is_logged_in:
+        return None
+    try:
+        return access.viewer_from_claims(st.user.to_dict(), settings())
+    except access.ClaimError:
+        return None
+
+
+def login_problem() -> str | None:
+    """Why a logged-in user has no role (their claims disagree), for the message."""
+    if serving_mode() != "oidc" or not st.user.is_logged_in:
+        return None
+    try:
+        access.viewer_from_claims(st.user.to_dict(), settings())
+    except access.ClaimError as problem:
+        return str(problem)
+    return None
+
+
+def visible_prefectures(frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows of a prefectures frame whose detail this session may see (for choosers);
+    none when no one is logged in."""
+    allowed = (viewer() or access.NOBODY).prefectures
+    return frame if allowed is None else frame.filter(pl.col("pref_code").is_in(sorted(allowed)))
+
+
+def record_access(event: str, *, files: tuple[str, ...] = (),
+                  pref_codes: tuple[str, ...] = ()) -> None:
+    """Append a login, download or extract to the access trail (``warehouse.access_log``)."""
+    who = viewer()
+    if who is None:
+        return
+    access_log.record(settings(), access_log.AccessEvent(
+        event=event, user=who.user, role=who.role,
+        pref_codes=pref_codes or ((who.pref_code,) if who.pref_code else ()), files=files,
+        page=links.asked_path(st.context.url) or ""))
+
+
+def recorded(make: Callable[[], bytes], file_name: str,
+             pref_codes: tuple[str, ...] = ()) -> Callable[[], bytes]:
+    """A download's callable that writes the access trail before handing over the bytes. The
+    reader is taken now: the callable runs outside the page's script."""
+    who, home, page = viewer(), settings(), links.asked_path(st.context.url) or ""
+
+    def run() -> bytes:
+        data = make()
+        if who is not None:
+            access_log.record(home, access_log.AccessEvent(
+                event="download", user=who.user, role=who.role,
+                pref_codes=pref_codes or ((who.pref_code,) if who.pref_code else ()),
+                files=(file_name,), page=page))
+        return data
+
+    return run
 
 
 def name_column(lang: str) -> str:
@@ -277,9 +353,11 @@ def provenance(title: str, source: str, as_of: date | None = None, *, is_sample:
 
 
 def download_buttons(frame: pl.DataFrame, name: str, *, key: str,
-                     provenance: downloads.Provenance) -> None:
+                     provenance: downloads.Provenance,
+                     pref_codes: tuple[str, ...] = ()) -> None:
     """CSV (UTF-8 with BOM, opens in Excel) and XLSX downloads that do not reset the page, each
-    carrying the panel's provenance (CSV columns, an XLSX 説明 sheet).
+    carrying the panel's provenance (CSV columns, an XLSX 説明 sheet). Each download is
+    recorded in the access trail (who, which prefectures, which file, when).
 
     The files are made only when a button is clicked (a callable as ``data``), so a page with
     large tables renders as fast as one without.
@@ -287,10 +365,12 @@ def download_buttons(frame: pl.DataFrame, name: str, *, key: str,
     current = lang()
     row = st.container(horizontal=True)
     row.download_button(t("download_csv", current),
-                        lambda: downloads.csv_bytes(frame, provenance, current), f"{name}.csv",
+                        recorded(lambda: downloads.csv_bytes(frame, provenance, current),
+                                 f"{name}.csv", pref_codes), f"{name}.csv",
                         "text/csv", key=f"{key}_csv", on_click="ignore")
     row.download_button(t("download_xlsx", current),
-                        lambda: downloads.xlsx_bytes(frame, name, provenance, current),
+                        recorded(lambda: downloads.xlsx_bytes(frame, name, provenance, current),
+                                 f"{name}.xlsx", pref_codes),
                         f"{name}.xlsx",
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         key=f"{key}_xlsx", on_click="ignore")

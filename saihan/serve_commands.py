@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from dashboard import access
+from dashboard.i18n import t
 from saihan.app import EXIT_ERROR, PlainHelp, app, is_published, load_settings, run_and_report
 from warehouse import resources
 from warehouse.files import ensure_home
@@ -19,8 +22,9 @@ from warehouse.sample import copy_sample
 from warehouse.settings import Settings
 
 
-def dashboard_url(env: dict[str, str], extra: list[str]) -> str:
-    """Where Streamlit will listen, from its command-line options or STREAMLIT_* settings."""
+def server_options(env: Mapping[str, str], extra: list[str]) -> dict[str, str]:
+    """The address and port Streamlit will listen on, from its command-line options or
+    STREAMLIT_* settings (an empty address: every interface)."""
     options = {
         "address": env.get("STREAMLIT_SERVER_ADDRESS", "127.0.0.1"),
         "port": env.get("STREAMLIT_SERVER_PORT", "8501"),
@@ -32,8 +36,43 @@ def dashboard_url(env: dict[str, str], extra: list[str]) -> str:
                 options[name] = extra[i + 1]
             elif arg.startswith(flag + "="):
                 options[name] = arg.split("=", 1)[1]
+    return options
+
+
+def dashboard_url(env: dict[str, str], extra: list[str]) -> str:
+    """Where Streamlit will listen, from its command-line options or STREAMLIT_* settings."""
+    options = server_options(env, extra)
     host = "localhost" if options["address"] in ("", "0.0.0.0", "::") else options["address"]
     return f"http://{host}:{options['port']}"
+
+
+def secrets_auth(cwd: Path, user_home: Path) -> dict[str, Any] | None:
+    """The [auth] section Streamlit will read: ~/.streamlit/secrets.toml, then
+    ./.streamlit/secrets.toml over it (Streamlit's default secrets.files)."""
+    section: dict[str, Any] = {}
+    for path in (user_home / ".streamlit" / "secrets.toml", cwd / ".streamlit" / "secrets.toml"):
+        try:
+            section.update(tomllib.loads(path.read_text(encoding="utf-8")).get("auth") or {})
+        except FileNotFoundError:
+            continue
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as problem:
+            raise typer.BadParameter(f"{path} does not read as TOML ({problem}); fix it or "
+                                     f"remove it. / {path} を TOML として読めません。") from None
+    return section or None
+
+
+def refusal(env: Mapping[str, str], extra: list[str], settings: Settings,
+            cwd: Path, user_home: Path) -> str | None:
+    """Why the dashboard must not start as asked (another address without login and without
+    SAIHAN_PUBLIC_VIEWER), in Japanese and English; None when it may."""
+    address = server_options(env, extra)["address"]
+    mode = access.serving_mode(address, access.has_login(secrets_auth(cwd, user_home)),
+                               settings.public_viewer)
+    if mode != "refuse":
+        return None
+    shown = address or "0.0.0.0"
+    return t("access_refused", "ja", address=shown) + "\n" + t("access_refused", "en",
+                                                                address=shown)
 
 
 # Defaults that keep the dashboard on this machine, quiet on the network and a product rather
@@ -57,6 +96,10 @@ def _streamlit(settings: Settings, extra: list[str]) -> int:
     if not is_published(settings):
         return EXIT_ERROR
     env = streamlit_env(os.environ, settings.home)
+    refused = refusal(env, extra, settings, Path.cwd(), Path.home())
+    if refused:
+        typer.secho(refused, err=True, fg="red")
+        return EXIT_ERROR
     command = [sys.executable, "-m", "streamlit", "run", str(resources.dashboard_app()), *extra]
     typer.echo(
         f"The dashboard is at {dashboard_url(env, extra)} and keeps running; "

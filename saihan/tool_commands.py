@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 from pathlib import Path
 from typing import Annotated
@@ -9,7 +10,7 @@ from typing import Annotated
 import typer
 
 from saihan.app import EXIT_DIFFERENCES, EXIT_ERROR, PlainHelp, app, is_published, load_settings
-from warehouse import db
+from warehouse import access_log, db
 
 # --- templates, e-Stat, reconciliation ----------------------------------------------------------
 
@@ -222,6 +223,10 @@ def extract(
     target = out or default_out_dir(settings)
 
     def done(manifest: dict) -> None:
+        access_log.record(settings, access_log.AccessEvent(  # the trail the ministry reads
+            event="extract", user=getpass.getuser(), role="operator",
+            pref_codes=(manifest["pref_code"],), page="saihan extract",
+            files=tuple(f"{manifest['folder']}/{f['path']}" for f in manifest["files"])))
         rows = ", ".join(f"{t['sheet']} {t['rows']:,}" for t in manifest["tables"])
         typer.echo(f"  {manifest['folder']}: {len(manifest['files'])} files ({rows})")
         for skipped in manifest["skipped_tables"]:

@@ -80,6 +80,17 @@ SETTINGS_DOC: dict[str, str] = {
     "without them the maps stay at prefecture level. Default: $SAIHAN_HOME/geo",
     "SAIHAN_SMTP_STARTTLS": "Whether to switch the SMTP connection to TLS (STARTTLS) before "
     "logging in: true or false. Default: true",
+    "SAIHAN_AUTH_PROVIDER": "The provider of .streamlit/secrets.toml ([auth.NAME]) the login "
+    "button uses. Default: unset (the [auth] section's own provider)",
+    "SAIHAN_AUTH_ROLE_CLAIM": "The ID-token claim that holds a user's role: ministry, prefecture "
+    "or viewer. Default: saihan_role",
+    "SAIHAN_AUTH_PREF_CLAIM": "The claim that holds a prefecture officer's prefecture (code, "
+    "e.g. 01). Default: pref_code",
+    "SAIHAN_AUTH_GROUPS_CLAIM": "The claim that holds a user's groups (a list). Default: groups",
+    "SAIHAN_AUTH_GROUPS": "Groups mapped to a role: group=ministry, group=viewer or group=CODE "
+    "(a prefecture officer of that prefecture), comma-separated. Default: unset",
+    "SAIHAN_PUBLIC_VIEWER": "true lets the dashboard serve an address other than 127.0.0.1 "
+    "without login settings, as an anonymous viewer of public data only. Default: false",
 }
 
 
@@ -147,6 +158,30 @@ def parse_late_after(text: str | None) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(entries.items()))
 
 
+_FLAGS = ("true", "false", "1", "0", "yes", "no")
+AUTH_ROLES = ("ministry", "viewer")  # besides a prefecture code, what a group may map to
+
+
+def parse_auth_groups(text: str | None) -> tuple[tuple[str, str], ...]:
+    """SAIHAN_AUTH_GROUPS ("moj-analysts=ministry,hokkaido-staff=01") as (group, role or
+    prefecture code) pairs."""
+    pairs = []
+    for item in (text or "").split(","):
+        if not item.strip():
+            continue
+        group, _, target = item.rpartition("=")
+        group, target = group.strip(), target.strip()
+        if target.isdigit() and len(target) <= 2:
+            target = target.zfill(2)
+        if not group or not (target in AUTH_ROLES or (len(target) == 2 and target.isdigit()
+                                                       and 1 <= int(target) <= 47)):
+            raise ValueError(f"SAIHAN_AUTH_GROUPS: {item.strip()!r} needs group=ministry, "
+                             "group=viewer or group=prefecture code (01 to 47), e.g. "
+                             "moj-analysts=ministry,hokkaido-staff=01")
+        pairs.append((group, target))
+    return tuple(pairs)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Paths and options of one saihan installation."""
@@ -181,6 +216,14 @@ class Settings:
     subscribers_file: Path | None = None
     # The public municipal and ward boundary files (warehouse.boundaries); None = home/geo.
     geo_folder: Path | None = None
+    # Login (dashboard.access): which claims carry a role, a prefecture and groups, groups
+    # mapped to a role or a prefecture, the secrets.toml provider, the public viewer mode.
+    auth_provider: str | None = None
+    auth_role_claim: str = "saihan_role"
+    auth_pref_claim: str = "pref_code"
+    auth_groups_claim: str = "groups"
+    auth_groups: tuple[tuple[str, str], ...] = ()
+    public_viewer: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -216,6 +259,9 @@ class Settings:
         dashboard_url = env.get("SAIHAN_ESTAT_DASHBOARD_URL") or ESTAT_DASHBOARD_URL
         if not dashboard_url.startswith(("http://", "https://")):
             raise ValueError("SAIHAN_ESTAT_DASHBOARD_URL must be an http:// or https:// URL")
+        public_viewer = (env.get("SAIHAN_PUBLIC_VIEWER") or "false").strip().lower()
+        if public_viewer not in _FLAGS:
+            raise ValueError(f"SAIHAN_PUBLIC_VIEWER must be true or false, not {public_viewer!r}")
         webhook = env.get("SAIHAN_NOTIFY_WEBHOOK") or None
         if webhook and not webhook.startswith(("http://", "https://")):
             raise ValueError("SAIHAN_NOTIFY_WEBHOOK must be an http:// or https:// URL")
@@ -246,6 +292,12 @@ class Settings:
             smtp_starttls=starttls in ("true", "1", "yes"),
             subscribers_file=Path(env["SAIHAN_SUBSCRIBERS"]).expanduser().resolve()
             if env.get("SAIHAN_SUBSCRIBERS") else None,
+            auth_provider=env.get("SAIHAN_AUTH_PROVIDER") or None,
+            auth_role_claim=env.get("SAIHAN_AUTH_ROLE_CLAIM") or "saihan_role",
+            auth_pref_claim=env.get("SAIHAN_AUTH_PREF_CLAIM") or "pref_code",
+            auth_groups_claim=env.get("SAIHAN_AUTH_GROUPS_CLAIM") or "groups",
+            auth_groups=parse_auth_groups(env.get("SAIHAN_AUTH_GROUPS")),
+            public_viewer=public_viewer in ("true", "1", "yes"),
         )
 
     @property
@@ -299,6 +351,10 @@ class Settings:
         """The boundaries prepared for the maps (warehouse.boundaries), one file per content
         of the boundary files; safe to delete."""
         return self.home / "geo-cache"
+    def audit(self) -> Path:
+        """The access trail (logins, downloads, extracts: warehouse.access_log), beside the
+        warehouse so that publishes and rollbacks leave it alone."""
+        return self.home / "audit"
 
     @property
     def warehouse(self) -> Path:

@@ -8,15 +8,20 @@ from datetime import datetime
 import polars as pl
 import streamlit as st
 
-from dashboard import queries, state, tables
+from dashboard import access, queries, state, tables
 from dashboard.i18n import STRINGS, source_kind_label, t
+from warehouse import access_log
 from warehouse.expected import Coverage, assess
 from warehouse.ingest.programme.templates import TEMPLATES, template_bytes
 
 lang = state.lang()
+reader = state.viewer() or access.NOBODY
+system = access.may_see_system(reader)  # run records, rejections, holds, the access trail
 
 st.title(t("page_data", lang))
 st.caption(t("data_caption", lang))
+if not system:
+    st.info(t("data_own_only", lang))
 published = state.load(queries.published_at)
 if published:  # ISO 8601 in UTC, shown in Japan Standard Time
     when = tables.datetime_label(datetime.fromisoformat(published), lang)
@@ -85,42 +90,43 @@ for cell in cells:
 if matrix:
     state.table(pl.DataFrame(list(matrix.values())), hide_index=True)
 
-st.subheader(t("rejected_title", lang))
-rejected = state.load(queries.rejected_files)
-if rejected.height == 0:
-    st.success(t("rejected_none", lang))
-else:
-    st.warning(t("rejected_help", lang))
-    if lang == "ja":  # the reason in the page's language (English where no Japanese was kept)
-        rejected = rejected.with_columns(reason=pl.coalesce("reason_ja", "reason"),
-                                         action=pl.coalesce("action_ja", "action"))
-    rejected = rejected.drop("reason_ja", "action_ja")
-    table = rejected.rename({
-        "rejected_at": t("col_when", lang), "file_name": t("col_file", lang),
-        "line": t("col_line", lang), "column_name": t("col_column", lang),
-        "reason": t("col_reason", lang), "action": t("col_action", lang),
-        "quarantined_path": t("col_kept_as", lang)})
-    # The quarantine folder is a path on the server: in the download, not on the page.
-    state.table(tables.line_numbers(table.drop(t("col_kept_as", lang)), t("col_line", lang)),
-                hide_index=True)
-    state.download_buttons(table, "rejected_files", key="rejected", provenance=state.provenance(
-        t("rejected_title", lang), t("source_run_records", lang)))
+if system:  # server paths and every prefecture's deliveries: the ministry only
+    st.subheader(t("rejected_title", lang))
+    rejected = state.load(queries.rejected_files)
+    if rejected.height == 0:
+        st.success(t("rejected_none", lang))
+    else:
+        st.warning(t("rejected_help", lang))
+        if lang == "ja":  # the reason in the page's language (English where no Japanese was kept)
+            rejected = rejected.with_columns(reason=pl.coalesce("reason_ja", "reason"),
+                                             action=pl.coalesce("action_ja", "action"))
+        rejected = rejected.drop("reason_ja", "action_ja")
+        table = rejected.rename({
+            "rejected_at": t("col_when", lang), "file_name": t("col_file", lang),
+            "line": t("col_line", lang), "column_name": t("col_column", lang),
+            "reason": t("col_reason", lang), "action": t("col_action", lang),
+            "quarantined_path": t("col_kept_as", lang)})
+        # The quarantine folder is a path on the server: in the download, not on the page.
+        state.table(tables.line_numbers(table.drop(t("col_kept_as", lang)), t("col_line", lang)),
+                    hide_index=True)
+        state.download_buttons(table, "rejected_files", key="rejected", provenance=state.provenance(
+            t("rejected_title", lang), t("source_run_records", lang)))
 
-st.subheader(t("held_title", lang))
-held = state.load(queries.held_files)
-if held.height == 0:
-    st.success(t("held_none", lang))
-else:
-    st.warning(t("held_help", lang))
-    table = held.rename({
-        "held_at": t("col_when", lang), "file_name": t("col_file", lang),
-        "dataset_key": t("col_dataset", lang), "rows_before": t("col_rows_before", lang),
-        "rows_after": t("col_rows_after", lang), "reason": t("col_reason", lang),
-        "held_path": t("col_kept_as", lang)})
-    # As for rejected files: the held/ folder is a path on the server, in the download only.
-    state.table(table.drop(t("col_kept_as", lang)), hide_index=True)
-    state.download_buttons(table, "held_files", key="held", provenance=state.provenance(
-        t("held_title", lang), t("source_run_records", lang)))
+    st.subheader(t("held_title", lang))
+    held = state.load(queries.held_files)
+    if held.height == 0:
+        st.success(t("held_none", lang))
+    else:
+        st.warning(t("held_help", lang))
+        table = held.rename({
+            "held_at": t("col_when", lang), "file_name": t("col_file", lang),
+            "dataset_key": t("col_dataset", lang), "rows_before": t("col_rows_before", lang),
+            "rows_after": t("col_rows_after", lang), "reason": t("col_reason", lang),
+            "held_path": t("col_kept_as", lang)})
+        # As for rejected files: the held/ folder is a path on the server, in the download only.
+        state.table(table.drop(t("col_kept_as", lang)), hide_index=True)
+        state.download_buttons(table, "held_files", key="held", provenance=state.provenance(
+            t("held_title", lang), t("source_run_records", lang)))
 
 st.subheader(t("templates_title", lang))
 st.caption(t("templates_caption", lang))
@@ -132,11 +138,12 @@ for kind in TEMPLATES:
         row.download_button(f"{fmt.upper()}", lambda k=kind, f=fmt: template_bytes(k, f)[1],
                             file_name, key=f"template_{kind}_{fmt}", on_click="ignore")
 
-st.subheader(t("runs_title", lang))
-runs = state.load(queries.runs)
-state.table(for_people(runs.drop("run_id"), lang), hide_index=True)
-with st.expander(t("raw_ids", lang)):
-    state.table(for_people(runs.select("started_at", "run_id"), lang), hide_index=True)
+if system:
+    st.subheader(t("runs_title", lang))
+    runs = state.load(queries.runs)
+    state.table(for_people(runs.drop("run_id"), lang), hide_index=True)
+    with st.expander(t("raw_ids", lang)):
+        state.table(for_people(runs.select("started_at", "run_id"), lang), hide_index=True)
 
 st.subheader(t("sample_title", lang))
 files = state.load(queries.source_files)
@@ -161,13 +168,42 @@ lineage = pl.DataFrame({
 state.table(lineage, hide_index=True)
 
 st.subheader(t("files_title", lang))
-state.table(for_people(files.drop("dataset_key", "sha256"), lang), hide_index=True)
+state.table(for_people(files.drop("dataset_key", "sha256", "pref_code"), lang),
+            hide_index=True)
 with st.expander(t("raw_ids", lang)):
     state.table(for_people(files.select("file_name", "dataset_key", "sha256"), lang),
                 hide_index=True)
-state.download_buttons(files, "loaded_files", key="files", provenance=state.provenance(
-    t("files_title", lang), t("source_run_records", lang)))
+state.download_buttons(files.drop("pref_code"), "loaded_files", key="files",
+                       provenance=state.provenance(t("files_title", lang),
+                                                   t("source_run_records", lang)))
 
 st.subheader(t("findings_title", lang))
-state.table(for_people(tables.line_numbers(state.load(queries.file_findings), "line"), lang),
+findings = state.load(queries.file_findings).drop("pref_code")
+state.table(for_people(tables.line_numbers(findings, "line"), lang),
             hide_index=True)
+
+
+def trail_table(events: list[access_log.AccessEvent], lang: str) -> pl.DataFrame:
+    """The access trail in the page's language (times in JST)."""
+    return pl.DataFrame({
+        t("col_when", lang): [tables.datetime_label(datetime.fromisoformat(e.at), lang)
+                              for e in events],
+        t("col_event", lang): [t(f"event_{e.event}", lang) for e in events],
+        t("col_user", lang): [e.user for e in events],
+        t("col_role", lang): [t(f"role_{e.role}", lang, pref="") for e in events],
+        t("col_prefectures", lang): [", ".join(e.pref_codes) for e in events],
+        t("col_file", lang): [", ".join(e.files) for e in events],
+        t("col_page", lang): [e.page for e in events],
+    }, schema={name: pl.String for name in (
+        t("col_when", lang), t("col_event", lang), t("col_user", lang), t("col_role", lang),
+        t("col_prefectures", lang), t("col_file", lang), t("col_page", lang))})
+
+
+if system:
+    st.subheader(t("access_trail_title", lang))
+    st.caption(t("access_trail_caption", lang))
+    trail = access_log.read(state.settings(), limit=500)
+    if trail:
+        state.table(trail_table(trail, lang), hide_index=True)
+    else:
+        st.info(t("access_trail_none", lang))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import queries, state
+from dashboard import access, queries, state
 from dashboard.i18n import t
 from warehouse import db
 from warehouse.export.extract import CSV_ENCODINGS, FORMATS, extract_zip
@@ -16,7 +16,8 @@ settings = state.settings()
 st.title(t("page_extracts", lang))
 st.caption(t("extracts_caption", lang))
 
-prefectures = state.load(queries.prefectures)
+# Only the prefectures this reader may extract (an officer: their own), whatever ?pref= says.
+prefectures = state.visible_prefectures(state.load(queries.prefectures))
 names = {code: f"{code} {name}" for code, name in state.prefecture_names(prefectures, lang).items()}
 left, middle, right = st.columns([1, 2, 1])
 pref_code = state.url_selectbox(t("filter_prefecture", lang), list(names), "pref",
@@ -38,17 +39,25 @@ wanted = (pref_code, tuple(f for f in FORMATS if f in formats), encoding, publis
 if not formats:
     st.info(t("extracts_no_format", lang))
 elif st.button(t("extracts_build", lang), type="primary", key="extract_build"):
+    if not access.may_extract(state.viewer() or access.NOBODY, pref_code):
+        st.error(t("access_not_yours", lang))
+        st.stop()
     with st.spinner(t("extracts_building", lang)):
         data, name, manifest = extract_zip(db.cursor(state.connection()), pref_code, wanted[1],
                                            csv_encoding=encoding,
                                            suppress_below=settings.suppress_below)
     st.session_state["extract_zip"] = {"key": wanted, "data": data, "name": name,
                                        "manifest": manifest}
+    state.record_access("extract", pref_codes=(pref_code,),
+                        files=tuple(f"{manifest['folder']}/{f['path']}"
+                                    for f in manifest["files"]))
 
 built = st.session_state.get("extract_zip")
 if formats and built and built["key"] == wanted:
     manifest = built["manifest"]
-    st.download_button(t("extracts_download", lang, name=built["name"]), built["data"],
+    zipped = built["data"]
+    st.download_button(t("extracts_download", lang, name=built["name"]),
+                       state.recorded(lambda: zipped, built["name"], (pref_code,)),
                         built["name"], "application/zip", on_click="ignore", type="primary",
                         key="extract_download")
     for skipped in manifest["skipped_tables"]:

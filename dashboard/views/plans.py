@@ -128,7 +128,7 @@ st.subheader(t("plans_list_title", lang))
 filters = st.columns(3)
 chosen_prefs = state.url_multiselect(
     t("filter_prefecture", lang),
-    list(names),
+    list(state.prefecture_names(state.visible_prefectures(prefectures), lang)),
     "pref",
     format_func=names.get,
     where=filters[0],

@@ -68,7 +68,7 @@ state.panel_footer(t("lineage_source_templates", lang), None, is_sample=is_sampl
 st.divider()
 pref_code = state.url_selectbox(
     t("choose_prefecture", lang),
-    list(names),
+    list(state.prefecture_names(state.visible_prefectures(prefectures), lang)),  # yours only
     "pref",
     format_func=names.get,
     where=st.columns([1, 3])[0],

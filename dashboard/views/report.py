@@ -22,7 +22,8 @@ names = state.prefecture_names(prefectures, lang)
 with st.container(key="report_controls"):
     st.caption(t("report_caption", lang))
     pick, button = st.columns([3, 1], vertical_alignment="bottom")
-    pref_code = state.url_selectbox(t("choose_prefecture", lang), list(names), "pref",
+    chooser = state.prefecture_names(state.visible_prefectures(prefectures), lang)
+    pref_code = state.url_selectbox(t("choose_prefecture", lang), list(chooser), "pref",
                                     format_func=names.get, where=pick)
     with button:
         st.html(

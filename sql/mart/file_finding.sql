@@ -1,9 +1,10 @@
 -- Non-blocking findings per accepted file (dates after the data year, repaired or unknown
--- codes, police stations seen for the first time, ...), with the file they belong to.
+-- codes, police stations seen for the first time, ...), with the file they belong to and its prefecture (null: a file of several).
 select
     f.file_id,
     f.file_name,
     f.source_kind,
+    f.pref_code,
     n.code,
     n.severity,
     n.message,

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import make_settings
@@ -16,10 +17,20 @@ from warehouse.settings import PROJECT_ROOT, Settings
 APP = str(PROJECT_ROOT / "dashboard" / "app.py")
 
 
+def serve_on(monkeypatch: pytest.MonkeyPatch, address: str | None) -> None:
+    """Make the app believe it serves on ``address`` (Streamlit's server.address), as
+    ``saihan dashboard`` does on 127.0.0.1: the local open mode without login."""
+    real = st.get_option
+    monkeypatch.setattr(st, "get_option",
+                        lambda key: address if key == "server.address" else real(key))
+
+
 def app_on(home: Settings, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
-    """A function opening a page of the app (after the default one) on ``home``'s warehouse."""
+    """A function opening a page of the app (after the default one) on ``home``'s warehouse,
+    served on 127.0.0.1 without login (the local open mode)."""
     monkeypatch.setenv("SAIHAN_HOME", str(home.home))
     monkeypatch.delenv("SAIHAN_LANG", raising=False)
+    serve_on(monkeypatch, "127.0.0.1")
 
     def open_page(page: str | None = None, **params: str) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=30)

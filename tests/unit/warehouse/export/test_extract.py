@@ -548,8 +548,11 @@ def test_dashboard_page_builds_a_zip_to_download(hokkaido_sample_home: Settings,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from streamlit.testing.v1 import AppTest
 
+    from tests.unit.dashboard.conftest import serve_on
+
     monkeypatch.setenv("SAIHAN_HOME", str(hokkaido_sample_home.home))
     monkeypatch.delenv("SAIHAN_LANG", raising=False)
+    serve_on(monkeypatch, "127.0.0.1")  # the local open mode, as `saihan dashboard` serves
     at = AppTest.from_file(str(PROJECT_ROOT / "dashboard" / "views" / "extracts.py"),
                            default_timeout=60)
     at.query_params["pref"] = "01"
