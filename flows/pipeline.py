@@ -23,7 +23,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from warehouse.errors import RejectedFile
 from warehouse.estat_api import EstatError, fetch_into_inbox
-from warehouse.export.extract import write_all_extracts
+from warehouse.export.nightly import NightlyExtracts, write_nightly_extracts
 from warehouse.files import WriterBusy
 from warehouse.ingest.contract import Parsed
 from warehouse.notify import notify_flow_failed
@@ -140,9 +140,10 @@ def report_artifact(report: dict[str, Any]) -> None:
 
 @task(retries=1, retry_delay_seconds=30, retry_condition_fn=transient_io_error,
       cache_policy=NO_CACHE, persist_result=False)
-def write_extracts(settings: Settings) -> Any:
-    """Write every prefecture's extracts from the published warehouse (a dated folder)."""
-    return write_all_extracts(settings)
+def write_extracts(settings: Settings) -> NightlyExtracts:
+    """Write every prefecture's extracts from the published warehouse into today's folder,
+    unless the newest set was made from the same build; keep SAIHAN_KEEP_EXTRACTS sets."""
+    return write_nightly_extracts(settings)
 
 
 class _Parsing:
@@ -216,9 +217,15 @@ def locked_run(
         get_run_logger().warning("%d file(s) rejected and quarantined; see the run report",
                                  rejected)
     if extracts:
-        manifest = write_extracts(settings)
-        print(f"extracts written: {manifest}")
-        for notice in notify_subscribers(settings, Path(manifest)):
+        extracts_done = write_extracts(settings)
+        print(f"extracts written: {extracts_done.manifest}" if extracts_done.written else
+              f"extracts unchanged (same published build): {extracts_done.manifest}")
+        for old in extracts_done.removed:
+            print(f"removed old extracts {old} (SAIHAN_KEEP_EXTRACTS={settings.keep_extracts})")
+        report["extracts"] = {"manifest": str(extracts_done.manifest),
+                              "written": extracts_done.written,
+                              "removed": [str(p) for p in extracts_done.removed]}
+        for notice in notify_subscribers(settings, extracts_done.manifest):
             print(f"told {notice.values['pref_en']}'s subscriber that its extract is ready")
     return report
 
