@@ -23,13 +23,12 @@ from pathlib import Path
 from shared_data import hokkaido_dir  # a sibling module of the script
 
 from dashboard import queries
-from warehouse import db
+from warehouse import build, db
 from warehouse.run import run_pipeline
 from warehouse.sample import copy_from, copy_sample
 from warehouse.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-
 
 
 def build_big_warehouse(settings: Settings, copies: int, years: int) -> int:
@@ -65,13 +64,9 @@ def build_big_warehouse(settings: Settings, copies: int, years: int) -> int:
         from plan
     """)
     con.execute("""
-        insert into raw.crime_incident
-        select p.file_id, t.line_number, t.crime_type, t.modus, t.police_station, t.koban,
-            t.lg_code_raw, t.lg_code, t.lg_code_status, t.prefecture_name, t.municipality_name,
-            t.town, t.occurred_on_raw, t.occurred_on + to_years(p.year - 2018),
-            t.occurred_hour_raw, t.occurred_hour, t.place_type, t.place_detail, t.victim_sex,
-            t.victim_age, t.victim_occupation, t.locking, t.cash_damage, t.anti_theft_device,
-            t.stolen_item
+        insert into raw.crime_incident by name
+        select t.* exclude (file_id, file_modus, occurred_on), p.file_id,
+            t.occurred_on + to_years(p.year - 2018) as occurred_on
         from plan as p
         join template as t on t.file_modus = p.modus
         cross join range(0, ?) as c
@@ -82,7 +77,7 @@ def build_big_warehouse(settings: Settings, copies: int, years: int) -> int:
         where raw.file.file_id = n.file_id
     """)
     started = time.perf_counter()
-    db.build_models(con)
+    build.build(con, full=True)  # records what the crime models were built from
     db.audit(con)
     build_seconds = time.perf_counter() - started
     total = con.execute("select count(*) from raw.crime_incident").fetchone()[0]
