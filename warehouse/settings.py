@@ -7,6 +7,7 @@ default) to :meth:`Settings.from_env`, so tests can build settings from a plain 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,9 @@ SETTINGS_DOC: dict[str, str] = {
     "Default: 3",
     "SAIHAN_KEEP_EXTRACTS": "How many dated extract folders (extracts/YYYY-MM-DD/) the nightly "
     "run keeps; older ones are removed after it writes a new set. 0 keeps every one. Default: 14",
+    "SAIHAN_DASK_ADDRESS": "Address of a Dask scheduler (tcp://host:8786) on which `saihan "
+    "serve` runs its parse and extract tasks (prefect-dask's DaskTaskRunner); the run itself and "
+    "the publish stay in the flow's process. Default: unset (threads in the flow's process)",
     "SAIHAN_ESTAT_APP_ID": "e-Stat API application ID for `saihan estat fetch`. Default: unset",
     "SAIHAN_ESTAT_TABLES": "e-Stat tables (statsDataId, comma-separated) that `saihan serve` "
     "fetches into inbox/estat/ on SAIHAN_ESTAT_CRON, to load like any delivery. Default: unset",
@@ -152,6 +156,7 @@ class Settings:
     nightly_cron: str = "0 2 * * *"
     keep_snapshots: int = 3
     keep_extracts: int = 14  # dated extract folders the nightly run keeps (0: all)
+    dask_address: str | None = None  # a Dask scheduler for the flows' parse and extract tasks
     estat_app_id: str | None = field(default=None, repr=False)
     # e-Stat tables fetched by `saihan serve` (statsDataIds), when, and from where.
     estat_tables: tuple[str, ...] = ()
@@ -211,6 +216,10 @@ class Settings:
         estat_url = env.get("SAIHAN_ESTAT_API_URL") or ESTAT_API_URL
         if not estat_url.startswith(("http://", "https://")):
             raise ValueError("SAIHAN_ESTAT_API_URL must be an http:// or https:// URL")
+        dask_address = (env.get("SAIHAN_DASK_ADDRESS") or "").strip() or None
+        if dask_address and not re.fullmatch(r"(tcp|tls|ucx|inproc)://\S+", dask_address):
+            raise ValueError("SAIHAN_DASK_ADDRESS must be a Dask scheduler address such as "
+                             f"tcp://10.0.0.5:8786, not {dask_address!r}")
         webhook = env.get("SAIHAN_NOTIFY_WEBHOOK") or None
         if webhook and not webhook.startswith(("http://", "https://")):
             raise ValueError("SAIHAN_NOTIFY_WEBHOOK must be an http:// or https:// URL")
@@ -220,6 +229,7 @@ class Settings:
             nightly_cron=env.get("SAIHAN_NIGHTLY_CRON", "0 2 * * *"),
             keep_snapshots=int(keep),
             keep_extracts=int(keep_extracts),
+            dask_address=dask_address,
             estat_app_id=env.get("SAIHAN_ESTAT_APP_ID") or None,
             estat_tables=tables,
             estat_cron=env.get("SAIHAN_ESTAT_CRON") or "0 1 * * *",

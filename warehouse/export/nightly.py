@@ -13,23 +13,30 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from warehouse import db
 from warehouse.export.extract import (
     EXTRACT_VERSION,
     FORMATS,
+    build_extract,
     build_info,
     default_out_dir,
-    write_all_extracts,
+    prefectures,
+    write_manifest,
 )
 from warehouse.export.suppression import describe_thresholds
 from warehouse.settings import Settings
 
 DATED = re.compile(r"\d{4}-\d{2}-\d{2}")
 PREFECTURES = 47
+# Writes the given prefectures' extracts into a folder: in turn here, as Prefect tasks on the
+# flow's task runner in flows/pipeline.py (threads, or a Dask cluster).
+WritePrefectures = Callable[[Settings, list[str], Path], Any]
 
 
 @dataclass
@@ -93,9 +100,28 @@ def prune_sets(settings: Settings, keep: Path) -> list[Path]:
     return removed
 
 
-def write_nightly_extracts(settings: Settings, today: date | None = None) -> NightlyExtracts:
-    """Every prefecture's extracts into today's folder, unless the newest set is current; then
-    the dated sets beyond SAIHAN_KEEP_EXTRACTS are removed."""
+def write_prefecture(settings: Settings, pref_code: str, out_dir: Path) -> dict[str, Any]:
+    """One prefecture's nightly extract (every format, UTF-8) from the published warehouse,
+    opened read-only here: safe in another thread, process or machine that sees the home."""
+    con = db.open_published(settings.warehouse)
+    try:
+        return build_extract(con, pref_code, FORMATS, out_dir,
+                             suppress_below=settings.suppress_below)
+    finally:
+        con.close()
+
+
+def write_in_turn(settings: Settings, pref_codes: list[str], out_dir: Path) -> None:
+    """Each prefecture's extract, one after another, in this process."""
+    for code in pref_codes:
+        write_prefecture(settings, code, out_dir)
+
+
+def write_nightly_extracts(settings: Settings, today: date | None = None, *,
+                           write: WritePrefectures = write_in_turn) -> NightlyExtracts:
+    """Every prefecture's extracts into today's folder (``write`` writes them; the folder's
+    manifest.json comes last), unless the newest set is current; then the dated sets beyond
+    SAIHAN_KEEP_EXTRACTS are removed."""
     if not settings.warehouse.exists():
         raise FileNotFoundError(f"No published warehouse at {settings.warehouse}; "
                                 "run `saihan run` first.")
@@ -103,5 +129,13 @@ def write_nightly_extracts(settings: Settings, today: date | None = None) -> Nig
     newest = next((s for s in dated_sets(settings) if (s / "manifest.json").exists()), None)
     if newest is not None and is_current(settings, newest, build):
         return NightlyExtracts(newest / "manifest.json", False, prune_sets(settings, newest))
-    manifest = write_all_extracts(settings, default_out_dir(settings, today))
-    return NightlyExtracts(manifest, True, prune_sets(settings, manifest.parent))
+    out_dir = default_out_dir(settings, today)
+    con = db.open_published(settings.warehouse)
+    try:
+        codes = [p["pref_code"] for p in prefectures(con)]
+    finally:
+        con.close()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write(settings, codes, out_dir)
+    manifest = write_manifest(out_dir, build)
+    return NightlyExtracts(manifest, True, prune_sets(settings, out_dir))
