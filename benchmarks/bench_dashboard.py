@@ -7,6 +7,9 @@ data only: it never leaves the temporary folder), rebuilds every model, and time
 queries from ``dashboard.queries`` uncached (the cold case; the dashboard caches results).
 
     uv run python benchmarks/bench_dashboard.py [--copies 4] [--years 8] [--repeat 5]
+    uv run python benchmarks/bench_dashboard.py --scale 50     # ~50 million incidents
+
+The warehouse lives in a temporary folder that is removed at the end, whatever the scale.
 """
 
 from __future__ import annotations
@@ -31,9 +34,11 @@ from warehouse.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def build_big_warehouse(settings: Settings, copies: int, years: int) -> int:
+def build_big_warehouse(settings: Settings, copies: int, years: int,
+                        scale: float | None = None) -> int:
     """Publish the sample and the real Hokkaido files, then add synthetic deliveries of the
-    Hokkaido incidents until ~10M incidents; rebuild."""
+    Hokkaido incidents, ``copies`` times each (or as many as make ``scale`` million incidents);
+    rebuild."""
     copy_sample(settings)
     copy_from(settings, hokkaido_dir())
     run_pipeline(settings)
@@ -53,6 +58,10 @@ def build_big_warehouse(settings: Settings, copies: int, years: int) -> int:
         cross join (select 2018 - range as year from range(0, ?)) as y
         where not (p.pref_code = '01' and y.year = 2018)
     """, [years])
+    if scale is not None:
+        per_copy = con.execute("select count(*) from template as t join plan as p "
+                               "on t.file_modus = p.modus").fetchall()[0][0]
+        copies = max(1, round(scale * 1e6 / per_copy))
     con.execute("""
         insert into raw.file (file_id, file_name, source_path, sha256, size_bytes, source_kind,
             dataset_key, encoding, delimiter, row_count, is_sample, status, loaded_at, run_id,
@@ -176,10 +185,12 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=4)
     parser.add_argument("--years", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--scale", type=float, default=None, metavar="MILLIONS",
+                        help="incidents to build, in millions (e.g. 50); sets --copies")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as base:
         settings = Settings.from_env({"SAIHAN_HOME": str(Path(base) / "home")})
-        total = build_big_warehouse(settings, args.copies, args.years)
+        total = build_big_warehouse(settings, args.copies, args.years, args.scale)
         con = queries.open_warehouse(settings.warehouse)
         results: dict[str, dict[str, float]] = {}
         for page, calls in page_queries(con).items():
