@@ -34,15 +34,15 @@ class BuildOutcome:
     models: list[str]
 
 
+CURRENT_DATASETS = (
+    "select pref_code, modus, data_year, list(file_id order by file_id) as file_ids "
+    "from raw.file where source_kind = 'crime_open_data' and status = 'loaded' group by all")
+
+
 def current_datasets(con: duckdb.DuckDBPyConnection) -> dict[db.Partition, list[int]]:
     """Each crime dataset with current files, and those files (ascending ids)."""
-    return {
-        (pref_code, modus, data_year): list(file_ids)
-        for pref_code, modus, data_year, file_ids in con.execute(
-            "select pref_code, modus, data_year, list(file_id order by file_id) "
-            "from raw.file where source_kind = 'crime_open_data' and status = 'loaded' "
-            "group by all").fetchall()
-    }
+    return {(pref_code, modus, data_year): list(file_ids)
+            for pref_code, modus, data_year, file_ids in con.execute(CURRENT_DATASETS).fetchall()}
 
 
 def _recorded_datasets(con: duckdb.DuckDBPyConnection) -> dict[db.Partition, list[int]]:
@@ -60,11 +60,11 @@ def changed_datasets(con: duckdb.DuckDBPyConnection) -> list[db.Partition]:
     return [key for key in {*now, *before} if now.get(key) != before.get(key)]
 
 
-def _record(con: duckdb.DuckDBPyConnection, datasets: dict[db.Partition, list[int]]) -> None:
+def _record(con: duckdb.DuckDBPyConnection) -> None:
+    """Record the current files of every crime dataset (one statement: row by row from Python
+    it took 1.8 s for 376 datasets on the busy machine)."""
     con.execute("delete from meta.crime_build_state")
-    if datasets:
-        con.executemany("insert into meta.crime_build_state values (?, ?, ?, ?)",
-                        [[*key, files] for key, files in datasets.items()])
+    con.execute(f"insert into meta.crime_build_state {CURRENT_DATASETS}")
 
 
 def build(con: duckdb.DuckDBPyConnection, sql_dir: Path = db.SQL_DIR, *, full: bool,
@@ -81,7 +81,7 @@ def build(con: duckdb.DuckDBPyConnection, sql_dir: Path = db.SQL_DIR, *, full: b
         # An incremental build has the reference lists of its fingerprint already.
         built = db.build_models(con, sql_dir, own_transaction=False, changed=changed,
                                 reference=full)
-        _record(con, current_datasets(con))
+        _record(con)
         if own_transaction:
             con.execute("commit")
     except Exception:
