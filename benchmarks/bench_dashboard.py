@@ -7,6 +7,9 @@ data only: it never leaves the temporary folder), rebuilds every model, and time
 queries from ``dashboard.queries`` uncached (the cold case; the dashboard caches results).
 
     uv run python benchmarks/bench_dashboard.py [--copies 4] [--years 8] [--repeat 5]
+    uv run python benchmarks/bench_dashboard.py --scale 50     # ~50 million incidents
+
+The warehouse lives in a temporary folder that is removed at the end, whatever the scale.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pathlib import Path
 from shared_data import hokkaido_dir  # a sibling module of the script
 
 from dashboard import queries
-from warehouse import db
+from warehouse import build, db
 from warehouse.run import run_pipeline
 from warehouse.sample import copy_from, copy_sample
 from warehouse.settings import Settings
@@ -31,10 +34,11 @@ from warehouse.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
-
-def build_big_warehouse(settings: Settings, copies: int, years: int) -> int:
+def build_big_warehouse(settings: Settings, copies: int, years: int,
+                        scale: float | None = None) -> int:
     """Publish the sample and the real Hokkaido files, then add synthetic deliveries of the
-    Hokkaido incidents until ~10M incidents; rebuild."""
+    Hokkaido incidents, ``copies`` times each (or as many as make ``scale`` million incidents);
+    rebuild."""
     copy_sample(settings)
     copy_from(settings, hokkaido_dir())
     run_pipeline(settings)
@@ -54,6 +58,10 @@ def build_big_warehouse(settings: Settings, copies: int, years: int) -> int:
         cross join (select 2018 - range as year from range(0, ?)) as y
         where not (p.pref_code = '01' and y.year = 2018)
     """, [years])
+    if scale is not None:
+        per_copy = con.execute("select count(*) from template as t join plan as p "
+                               "on t.file_modus = p.modus").fetchall()[0][0]
+        copies = max(1, round(scale * 1e6 / per_copy))
     con.execute("""
         insert into raw.file (file_id, file_name, source_path, sha256, size_bytes, source_kind,
             dataset_key, encoding, delimiter, row_count, is_sample, status, loaded_at, run_id,
@@ -65,13 +73,9 @@ def build_big_warehouse(settings: Settings, copies: int, years: int) -> int:
         from plan
     """)
     con.execute("""
-        insert into raw.crime_incident
-        select p.file_id, t.line_number, t.crime_type, t.modus, t.police_station, t.koban,
-            t.lg_code_raw, t.lg_code, t.lg_code_status, t.prefecture_name, t.municipality_name,
-            t.town, t.occurred_on_raw, t.occurred_on + to_years(p.year - 2018),
-            t.occurred_hour_raw, t.occurred_hour, t.place_type, t.place_detail, t.victim_sex,
-            t.victim_age, t.victim_occupation, t.locking, t.cash_damage, t.anti_theft_device,
-            t.stolen_item
+        insert into raw.crime_incident by name
+        select t.* exclude (file_id, file_modus, occurred_on), p.file_id,
+            t.occurred_on + to_years(p.year - 2018) as occurred_on
         from plan as p
         join template as t on t.file_modus = p.modus
         cross join range(0, ?) as c
@@ -82,7 +86,7 @@ def build_big_warehouse(settings: Settings, copies: int, years: int) -> int:
         where raw.file.file_id = n.file_id
     """)
     started = time.perf_counter()
-    db.build_models(con)
+    build.build(con, full=True)  # records what the crime models were built from
     db.audit(con)
     build_seconds = time.perf_counter() - started
     total = con.execute("select count(*) from raw.crime_incident").fetchone()[0]
@@ -183,10 +187,12 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=4)
     parser.add_argument("--years", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--scale", type=float, default=None, metavar="MILLIONS",
+                        help="incidents to build, in millions (e.g. 50); sets --copies")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as base:
         settings = Settings.from_env({"SAIHAN_HOME": str(Path(base) / "home")})
-        total = build_big_warehouse(settings, args.copies, args.years)
+        total = build_big_warehouse(settings, args.copies, args.years, args.scale)
         con = queries.open_warehouse(settings.warehouse)
         results: dict[str, dict[str, float]] = {}
         for page, calls in page_queries(con).items():

@@ -19,11 +19,12 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.settings import PREFECT_UI_URL
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import unmapped
 
 from warehouse.errors import RejectedFile
 from warehouse.estat_api import EstatError, fetch_into_inbox
-from warehouse.export.extract import write_all_extracts
+from warehouse.export.nightly import NightlyExtracts, write_nightly_extracts, write_prefecture
 from warehouse.files import WriterBusy
 from warehouse.ingest.contract import Parsed
 from warehouse.notify import notify_flow_failed
@@ -138,11 +139,37 @@ def report_artifact(report: dict[str, Any]) -> None:
     )
 
 
+def task_runner(settings: Settings) -> TaskRunner:
+    """Where the flows' parse and extract tasks run: threads in the flow's process, or the
+    Dask cluster SAIHAN_DASK_ADDRESS names (its workers must see SAIHAN_HOME at the same path
+    and run this code)."""
+    if settings.dask_address:
+        # Imported only then: prefect_dask pulls in dask.distributed, which a flow on threads
+        # never needs.
+        from prefect_dask import DaskTaskRunner
+
+        return DaskTaskRunner(address=settings.dask_address)
+    return ThreadPoolTaskRunner(max_workers=PARSE_WORKERS)
+
+
 @task(retries=1, retry_delay_seconds=30, retry_condition_fn=transient_io_error,
-      cache_policy=NO_CACHE, persist_result=False)
-def write_extracts(settings: Settings) -> Any:
-    """Write every prefecture's extracts from the published warehouse (a dated folder)."""
-    return write_all_extracts(settings)
+      cache_policy=NO_CACHE, persist_result=False, task_run_name="extract {pref_code}")
+def extract_prefecture(settings: Settings, pref_code: str, out_dir: Path) -> str:
+    """One prefecture's extract from the published warehouse (read-only; any worker)."""
+    write_prefecture(settings, pref_code, out_dir)
+    return pref_code
+
+
+def extracts_on_task_runner(settings: Settings, pref_codes: list[str], out_dir: Path) -> None:
+    """Every given prefecture's extract as a task on the flow's task runner; raises when one
+    fails (after the others finished)."""
+    extract_prefecture.map(unmapped(settings), pref_codes, unmapped(out_dir)).result()
+
+
+def write_extracts(settings: Settings) -> NightlyExtracts:
+    """Every prefecture's extracts from the published warehouse into today's folder, unless
+    the newest set was made from the same build; keep SAIHAN_KEEP_EXTRACTS sets."""
+    return write_nightly_extracts(settings, write=extracts_on_task_runner)
 
 
 class _Parsing:
@@ -216,11 +243,21 @@ def locked_run(
         get_run_logger().warning("%d file(s) rejected and quarantined; see the run report",
                                  rejected)
     if extracts:
-        manifest = write_extracts(settings)
-        print(f"extracts written: {manifest}")
-        for notice in notify_subscribers(settings, Path(manifest)):
+        extracts_done = write_extracts(settings)
+        print(f"extracts written: {extracts_done.manifest}" if extracts_done.written else
+              f"extracts unchanged (same published build): {extracts_done.manifest}")
+        for old in extracts_done.removed:
+            print(f"removed old extracts {old} (SAIHAN_KEEP_EXTRACTS={settings.keep_extracts})")
+        report["extracts"] = {"manifest": str(extracts_done.manifest),
+                              "written": extracts_done.written,
+                              "removed": [str(p) for p in extracts_done.removed]}
+        for notice in notify_subscribers(settings, extracts_done.manifest):
             print(f"told {notice.values['pref_en']}'s subscriber that its extract is ready")
     return report
+
+
+# Chosen when the flows are imported (by `saihan serve` or a worker), from SAIHAN_DASK_ADDRESS.
+TASK_RUNNER = task_runner(Settings.from_env())
 
 
 def tell_failure(flow: Any, run: Any, state: Any) -> None:
@@ -247,7 +284,7 @@ def ingest_run_name() -> str:
 
 
 @flow(name="saihan-ingest", log_prints=True, flow_run_name=ingest_run_name,
-      task_runner=ThreadPoolTaskRunner(max_workers=PARSE_WORKERS),
+      task_runner=TASK_RUNNER,
       on_failure=[tell_failure], on_crashed=[tell_failure])
 def ingest_flow(
     paths: list[str] | None = None,
@@ -268,7 +305,7 @@ def ingest_flow(
 
 
 @flow(name="saihan-nightly", log_prints=True,
-      task_runner=ThreadPoolTaskRunner(max_workers=PARSE_WORKERS),
+      task_runner=TASK_RUNNER,
       on_failure=[tell_failure], on_crashed=[tell_failure])
 def nightly_flow(wait_seconds: float = 3600.0, extracts: bool = True) -> dict[str, Any]:
     """Take in what is new in the inbox, publish, then write every prefecture's extracts.

@@ -61,6 +61,12 @@ WaitOption = Annotated[
     typer.Option("--wait", metavar="SECONDS", help="Seconds to wait if another run is writing."),
 ]
 
+FullRefreshOption = Annotated[
+    bool,
+    typer.Option("--full-refresh", help="Rebuild every model whole (normally only the crime "
+                 "datasets a run's files changed are recomputed), even with nothing new."),
+]
+
 
 def load_settings() -> Settings:
     try:
@@ -132,8 +138,16 @@ def _print_report(report: RunReport) -> None:
         f"({summary['rows_loaded']:,} rows), {summary['unchanged']} unchanged, "
         f"{summary['superseded']} superseded, {summary['rejected']} rejected, "
         f"{summary['held']} held, {summary['ignored']} ignored (not data); "
-        f"{report.data_tests_run} data tests passed; {report.duration_seconds:.1f} s"
+        f"{report.data_tests_run} data tests passed; {_built(report)}; "
+        f"{report.duration_seconds:.1f} s"
     )
+
+
+def _built(report: RunReport) -> str:
+    """How the models were built: whole, or which crime datasets were recomputed."""
+    if report.build == "incremental":
+        return f"models rebuilt for {report.changed_datasets} changed crime dataset(s)"
+    return "every model rebuilt"
 
 
 def run_and_report(
@@ -144,13 +158,14 @@ def run_and_report(
     wait: float,
     as_json: bool = False,
     force_build: bool = False,
+    full_refresh: bool = False,
     accept: list[Path] | None = None,
 ) -> RunReport:
     """Run the pipeline and turn its outcome into output and an exit status."""
     try:
         report = run_pipeline(
             settings, paths, trigger=trigger, wait_seconds=wait, force_build=force_build,
-            accept=accept or [],
+            full_refresh=full_refresh, accept=accept or [],
         )
     except WriterBusy as exc:
         typer.secho(str(exc), err=True, fg="yellow")

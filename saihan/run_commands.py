@@ -11,6 +11,7 @@ import typer
 from saihan.app import (
     EXIT_BUSY,
     EXIT_ERROR,
+    FullRefreshOption,
     PlainHelp,
     WaitOption,
     app,
@@ -71,10 +72,10 @@ def sample(
 
 
 @app.command(cls=PlainHelp)
-def run(wait: WaitOption = 0) -> None:
+def run(wait: WaitOption = 0, full_refresh: FullRefreshOption = False) -> None:
     """Take in what is new in the inbox, rebuild the marts, check them and publish."""
     settings = load_settings()
-    report = run_and_report(settings, None, trigger="run", wait=wait)
+    report = run_and_report(settings, None, trigger="run", wait=wait, full_refresh=full_refresh)
     exit_for(report)
 
 
@@ -87,11 +88,13 @@ def ingest(
         bool, typer.Option("--json", help="Print a per-file summary as JSON.")
     ] = False,
     wait: WaitOption = 0,
+    full_refresh: FullRefreshOption = False,
 ) -> None:
     """Take in the given files and folders, rebuild, check and publish (exit 3 if any rejected,
     6 if any held)."""
     settings = load_settings()
-    report = run_and_report(settings, paths, trigger="ingest", wait=wait, as_json=as_json)
+    report = run_and_report(settings, paths, trigger="ingest", wait=wait, as_json=as_json,
+                            full_refresh=full_refresh)
     exit_for(report)
 
 

@@ -28,6 +28,8 @@ MODEL_LAYERS: tuple[tuple[str, str], ...] = (("stg", "view"), ("core", "table"),
 # (codes keep their leading zeros) but for the columns typed in SEED_TYPES.
 REFERENCE_SEEDS: tuple[str, ...] = ("prefecture", "local_government", "subsidy_menu")
 SEED_TYPES: dict[str, dict[str, str]] = {"subsidy_menu": {"sort_order": "integer"}}
+# A crime dataset, as the incremental models group by it; its values come from raw.file.
+PARTITION_COLUMNS: tuple[str, ...] = ("pref_code", "modus", "data_year")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,9 @@ class Model:
     name: str
     path: Path
     materialized: str
+    # Columns of a crime dataset (PARTITION_COLUMNS) that every row of the model carries, when
+    # the model can be refreshed one dataset at a time; empty: always rebuilt whole.
+    incremental: tuple[str, ...] = ()
 
     @property
     def qualified(self) -> str:
@@ -158,7 +163,7 @@ def migrate(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[int
             )
             con.execute("commit")
         except Exception:
-            _rollback_quietly(con)
+            rollback_quietly(con)
             raise
         applied.append(version)
     return applied
@@ -169,10 +174,10 @@ def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:
     models = {}
     for layer, materialized in MODEL_LAYERS:
         for path in _sql_files(sql_dir, layer):
-            override = re.search(
-                r"^-- materialized: (view|table)$", path.read_text(encoding="utf-8"), re.MULTILINE
-            )
-            model = Model(layer, path.stem, path, override.group(1) if override else materialized)
+            text = path.read_text(encoding="utf-8")
+            override = re.search(r"^-- materialized: (view|table)$", text, re.MULTILINE)
+            model = Model(layer, path.stem, path, override.group(1) if override else materialized,
+                          _incremental_columns(path, text))
             models[model.qualified] = model
     layer_rank = {layer: i for i, (layer, _) in enumerate(MODEL_LAYERS)}
     graph: dict[str, set[str]] = {}
@@ -188,6 +193,18 @@ def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:
         graph[name] = refs
     order = TopologicalSorter(graph).static_order()
     return [models[name] for name in order]
+
+
+def _incremental_columns(path: Path, text: str) -> tuple[str, ...]:
+    """The dataset columns of a ``-- incremental: ...`` line (empty without one)."""
+    declared = re.search(r"^-- incremental: (.+)$", text, re.MULTILINE)
+    if not declared:
+        return ()
+    columns = tuple(c.strip() for c in declared.group(1).split(","))
+    if not columns or set(columns) - set(PARTITION_COLUMNS):
+        raise ValueError(f"{path}: '-- incremental:' names columns of {PARTITION_COLUMNS}, "
+                         f"not {columns}")
+    return columns
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = REFERENCE_DIR) -> None:
@@ -207,25 +224,36 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = REFEREN
         )
 
 
+Partition = tuple  # one crime dataset's values of PARTITION_COLUMNS
+
+
 def build_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR, *,
-                 own_transaction: bool = True) -> list[str]:
+                 own_transaction: bool = True, changed: list[Partition] | None = None,
+                 reference: bool = True) -> list[str]:
     """Rebuild reference seeds and every stg/core/mart model in one transaction (the caller's,
-    when ``own_transaction`` is false: a trial build that is rolled back)."""
+    when ``own_transaction`` is false: a trial build that is rolled back).
+
+    With ``changed`` (the crime datasets whose current files changed since the models were
+    built), an incremental model that exists keeps the rows of every other dataset and has only
+    those of ``changed`` recomputed; every other model is rebuilt whole. ``reference=False``
+    keeps the reference lists the database has (they are those of the same fingerprint)."""
     if not own_transaction:
-        return _build_models(con, sql_dir)
+        return _build_models(con, sql_dir, changed, reference)
     con.execute("begin transaction")
     try:
-        built = _build_models(con, sql_dir)
+        built = _build_models(con, sql_dir, changed, reference)
         con.execute("commit")
     except Exception:
-        _rollback_quietly(con)
+        rollback_quietly(con)
         raise
     return built
 
 
-def _build_models(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> list[str]:
+def _build_models(con: duckdb.DuckDBPyConnection, sql_dir: Path,
+                  changed: list[Partition] | None, reference: bool) -> list[str]:
     built = []
-    load_reference(con)
+    if reference:
+        load_reference(con)
     for layer, _ in MODEL_LAYERS:
         con.execute(f"create schema if not exists {layer}")
     existing = _model_kinds(con)
@@ -235,12 +263,37 @@ def _build_models(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> list[str]:
         # Object names come from file names in sql/, never from user input.
         if existing.get(model.qualified, kind) != kind:  # a table became a view or back
             con.execute(f"drop {existing[model.qualified]} {model.qualified}")
+        elif (changed is not None and model.incremental and kind == "table"
+              and model.qualified in existing):
+            _refresh(con, model, body, changed)
+            built.append(model.qualified)
+            continue
         con.execute(f"create or replace {kind} {model.qualified} as\n{body}")
         built.append(model.qualified)
     return built
 
 
-def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
+def _refresh(con: duckdb.DuckDBPyConnection, model: Model, body: str,
+             changed: list[Partition]) -> None:
+    """Replace an incremental model's rows of the changed datasets by their rows recomputed.
+
+    The datasets are bound as parameters (their values come from delivered files); a filter of
+    constants reaches the scan of raw.crime_incident, so only the changed files are read."""
+    positions = [PARTITION_COLUMNS.index(c) for c in model.incremental]
+    keys = sorted({tuple(p[i] for i in positions) for p in changed},
+                  key=lambda k: tuple((v is None, v) for v in k))
+    if not keys:
+        return
+    # Column names come from PARTITION_COLUMNS, never from input.
+    one = " and ".join(f"{c} is not distinct from ?" for c in model.incremental)
+    where = " or ".join(f"({one})" for _ in keys)
+    values = [v for key in keys for v in key]
+    con.execute(f"delete from {model.qualified} where {where}", values)
+    con.execute(f"insert into {model.qualified} by name select * from (\n{body}\n) "
+                f"where {where}", values)
+
+
+def rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
     """Roll back after a failure without hiding it: when the commit itself failed (a full
     disk), there is no transaction left and DuckDB's "cannot rollback" would replace the cause."""
     with contextlib.suppress(duckdb.Error):

@@ -52,6 +52,9 @@ class RunReport:
     files: list[FileResult] = field(default_factory=list)
     models_built: int = 0
     data_tests_run: int = 0
+    # "full" or "incremental" (only the crime datasets that changed were recomputed: how many).
+    build: str | None = None
+    changed_datasets: int | None = None
     data_test_failures: list[str] = field(default_factory=list)
     published_snapshot_of: str | None = None
     published_as: str | None = None

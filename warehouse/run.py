@@ -21,7 +21,7 @@ from typing import Protocol
 
 import duckdb
 
-from warehouse import db, run_state
+from warehouse import build, db, run_state
 from warehouse.arrivals import settled_unseen_inbox_files, unseen_inbox_files
 from warehouse.audit_hold import hold_failing_files
 from warehouse.errors import RejectedFile, disk_full
@@ -63,15 +63,6 @@ def _file_sha(seen: SeenCache, path: Path) -> str:
     return cached if cached is not None else sha256_of(path)
 
 
-def _remember_seen(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> None:
-    stat = path.stat()
-    con.execute(
-        "insert or replace into meta.file_seen values (?, ?, ?, ?)",
-        [str(path), stat.st_size, stat.st_mtime_ns, sha],
-    )
-
-
-
 @dataclass
 class Run:
     """One run in progress: the plan (files and their hashes) and, once opened, the build."""
@@ -105,6 +96,8 @@ class Run:
     unrecorded_rejections: list[dict] = field(default_factory=list)
     # Symlinks resolving outside their folder not rejected yet as they are (never followed).
     links: list[Path] = field(default_factory=list)
+    full_refresh: bool = False  # `--full-refresh`: every model rebuilt whole
+    seen_now: list[tuple[str, int, int, str]] = field(default_factory=list)  # for meta.file_seen
 
     @property
     def still_held(self) -> set[str]:
@@ -169,7 +162,8 @@ def open_run(run: Run) -> None:
     run.build_path = open_build(run.settings, run.report.run_id)
     run.con = db.connect(run.build_path)
     run.migrations_applied = db.migrate(run.con, run.sql_dir)
-    db.load_reference(run.con)
+    if not run.up_to_date:  # else the copy holds the reference lists of the same fingerprint
+        db.load_reference(run.con)
     run.known = run_state.known_hashes(run.con)
     _begin_loads(run)
 
@@ -185,6 +179,8 @@ def end_loads(run: Run) -> None:
     """Write what the loads still hold back and commit their transaction (idempotent)."""
     if run.con is not None and run.appender is not None:
         run.appender.flush()
+        run_state.remember_seen(run.con, run.seen_now)
+        run.seen_now = []
         run.con.execute("commit")
         run.appender = None
 
@@ -212,7 +208,7 @@ def ingest_file(run: Run, path: Path, prepared: Parsed | RejectedFile | None = N
     run.report.files.append(result)
     if result.sha256 in run.known:
         result.status = "unchanged"
-        _remember_seen(run.con, path, result.sha256)
+        run.seen_now.append(run_state.seen_row(path, result.sha256))
         return result
     if result.sha256 in run.rolled_back:
         result.status = "rolled_back"  # removed by `saihan rollback`: not loaded again
@@ -238,7 +234,7 @@ def ingest_file(run: Run, path: Path, prepared: Parsed | RejectedFile | None = N
     file_id, superseded = load_parsed(run.con, path, result.sha256, parsed, run.report.run_id,
                                       run.appender)
     run.known.add(result.sha256)
-    _remember_seen(run.con, path, result.sha256)
+    run.seen_now.append(run_state.seen_row(path, result.sha256))
     _commit_large_loads(run)
     result.status = "loaded"
     result.source_kind = parsed.source_kind
@@ -250,7 +246,8 @@ def ingest_file(run: Run, path: Path, prepared: Parsed | RejectedFile | None = N
 
 
 def build_and_audit(run: Run) -> None:
-    """Rebuild every model in the build file and run the data tests (raises AuditFailed)."""
+    """Rebuild the models (the crime ones only for the datasets that changed, unless the code
+    changed or a full refresh is asked) and run the data tests (raises AuditFailed)."""
     assert run.con is not None, "open_run first"
     end_loads(run)
     # Recorded first so that mart.run includes this run; if the audit fails, the whole build
@@ -258,7 +255,9 @@ def build_and_audit(run: Run) -> None:
     run.report.models_built = len(db.discover_models(run.sql_dir))
     run.report.data_tests_run = len(db.data_tests(run.sql_dir))
     run_state.record_run(run.con, run.report, run.fingerprint)
-    db.build_models(run.con, run.sql_dir)
+    outcome = build.build(run.con, run.sql_dir, full=run.full_refresh or not run.up_to_date)
+    run.report.build = outcome.mode
+    run.report.changed_datasets = outcome.changed_datasets
     db.audit(run.con, run.sql_dir)
     run.con.execute("checkpoint")
 
@@ -457,6 +456,7 @@ def run_pipeline(
     trigger: str = "run",
     wait_seconds: float = 0,
     force_build: bool = False,
+    full_refresh: bool = False,
     with_settled_inbox: bool = False,
     sql_dir: Path = db.SQL_DIR,
     steps: RunSteps | None = None,
@@ -470,7 +470,8 @@ def run_pipeline(
     report is written either way.
 
     ``accept`` names held files (under held/) a person accepts: each is moved back into the
-    inbox and run with the hold waived, and the acceptance is recorded."""
+    inbox and run with the hold waived, and the acceptance is recorded. ``full_refresh``
+    rebuilds every model whole, even with nothing new."""
     steps = steps or RunSteps()
     ensure_home(settings)
     with writer_lock(settings, wait_seconds=wait_seconds):
@@ -482,11 +483,12 @@ def run_pipeline(
             chosen = _with_settled_inbox(settings, chosen or [])
         clear_stale_work(settings)
         run = steps.plan(settings, chosen, trigger=trigger, sql_dir=sql_dir)
+        run.full_refresh = full_refresh
         if returned:
             run.accepted = {sha256_of(path) for path in returned}
             run.accepted_by = getpass.getuser()
         try:
-            execute(run, steps, force_build=force_build)
+            execute(run, steps, force_build=force_build or full_refresh)
         except BaseException as exc:
             steps.finish(run, exc)
             raise

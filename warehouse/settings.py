@@ -7,6 +7,7 @@ default) to :meth:`Settings.from_env`, so tests can build settings from a plain 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,11 @@ SETTINGS_DOC: dict[str, str] = {
     "SAIHAN_NIGHTLY_CRON": "Cron expression (Asia/Tokyo) of the nightly run. Default: 0 2 * * *",
     "SAIHAN_KEEP_SNAPSHOTS": "How many earlier published snapshots to keep for rollback. "
     "Default: 3",
+    "SAIHAN_KEEP_EXTRACTS": "How many dated extract folders (extracts/YYYY-MM-DD/) the nightly "
+    "run keeps; older ones are removed after it writes a new set. 0 keeps every one. Default: 14",
+    "SAIHAN_DASK_ADDRESS": "Address of a Dask scheduler (tcp://host:8786) on which `saihan "
+    "serve` runs its parse and extract tasks (prefect-dask's DaskTaskRunner); the run itself and "
+    "the publish stay in the flow's process. Default: unset (threads in the flow's process)",
     "SAIHAN_ESTAT_APP_ID": "e-Stat API application ID for `saihan estat fetch`. Default: unset",
     "SAIHAN_ESTAT_TABLES": "e-Stat tables (statsDataId, comma-separated) that `saihan serve` "
     "fetches into inbox/estat/ on SAIHAN_ESTAT_CRON, to load like any delivery. Default: unset",
@@ -190,6 +196,8 @@ class Settings:
     lang: str = "ja"
     nightly_cron: str = "0 2 * * *"
     keep_snapshots: int = 3
+    keep_extracts: int = 14  # dated extract folders the nightly run keeps (0: all)
+    dask_address: str | None = None  # a Dask scheduler for the flows' parse and extract tasks
     estat_app_id: str | None = field(default=None, repr=False)
     # e-Stat tables fetched by `saihan serve` (statsDataIds), when, and from where.
     estat_tables: tuple[str, ...] = ()
@@ -236,6 +244,10 @@ class Settings:
         keep = env.get("SAIHAN_KEEP_SNAPSHOTS", "3")
         if not keep.isdigit() or int(keep) < 1:
             raise ValueError(f"SAIHAN_KEEP_SNAPSHOTS must be a whole number >= 1, not {keep!r}")
+        keep_extracts = (env.get("SAIHAN_KEEP_EXTRACTS") or "14").strip()
+        if not keep_extracts.isdigit():
+            raise ValueError("SAIHAN_KEEP_EXTRACTS must be a whole number of dated extract "
+                             f"folders to keep (0 keeps all), not {keep_extracts!r}")
         stable_seconds = _number_within(env, "SAIHAN_STABLE_SECONDS", "2", 3600,
                                         "a number of seconds from 0 to 3600")
         hold_shrink_share = _number_within(env, "SAIHAN_HOLD_SHRINK_SHARE", "0.2", 1,
@@ -262,6 +274,10 @@ class Settings:
         public_viewer = (env.get("SAIHAN_PUBLIC_VIEWER") or "false").strip().lower()
         if public_viewer not in _FLAGS:
             raise ValueError(f"SAIHAN_PUBLIC_VIEWER must be true or false, not {public_viewer!r}")
+        dask_address = (env.get("SAIHAN_DASK_ADDRESS") or "").strip() or None
+        if dask_address and not re.fullmatch(r"(tcp|tls|ucx|inproc)://\S+", dask_address):
+            raise ValueError("SAIHAN_DASK_ADDRESS must be a Dask scheduler address such as "
+                             f"tcp://10.0.0.5:8786, not {dask_address!r}")
         webhook = env.get("SAIHAN_NOTIFY_WEBHOOK") or None
         if webhook and not webhook.startswith(("http://", "https://")):
             raise ValueError("SAIHAN_NOTIFY_WEBHOOK must be an http:// or https:// URL")
@@ -270,6 +286,8 @@ class Settings:
             lang=lang,
             nightly_cron=env.get("SAIHAN_NIGHTLY_CRON", "0 2 * * *"),
             keep_snapshots=int(keep),
+            keep_extracts=int(keep_extracts),
+            dask_address=dask_address,
             estat_app_id=env.get("SAIHAN_ESTAT_APP_ID") or None,
             estat_tables=tables,
             estat_cron=env.get("SAIHAN_ESTAT_CRON") or "0 1 * * *",

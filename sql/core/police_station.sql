@@ -1,5 +1,7 @@
 -- Police stations as they appear in the data: per prefecture, the name as published, the
 -- municipalities seen in its area and the years it appears in.
+-- Refreshed one prefecture at a time (warehouse/build.py): every row is one prefecture's.
+-- incremental: pref_code
 with incidents as (
     select pref_code, police_station, lg_code, municipality_name, data_year
     from core.fact_crime_incident

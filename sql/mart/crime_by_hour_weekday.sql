@@ -1,5 +1,7 @@
 -- Incidents per police station, hour of day (0-23) and ISO weekday (1 = Monday), modus and data
 -- year; null hour or weekday when unknown.
+-- Refreshed one crime dataset at a time (warehouse/build.py): every row is one dataset's.
+-- incremental: pref_code, modus, data_year
 select
     pref_code,
     police_station,

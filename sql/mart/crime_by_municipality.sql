@@ -1,6 +1,8 @@
 -- Incidents per municipality of occurrence, police station, modus and data year (the station,
 -- so that the crime page's station filter applies to it too). lg_code is null when the
 -- published code was blank or invalid; the municipality name is then as written.
+-- Refreshed one crime dataset at a time (warehouse/build.py): every row is one dataset's.
+-- incremental: pref_code, modus, data_year
 with incidents as (
     select
         pref_code,

@@ -16,8 +16,12 @@ prefectures as (
     select pref_code from mart.prefecture
 ),
 
+-- A crime file is one prefecture's (raw.file's pref_code, as for its incidents); one without
+-- incidents is behind no extract. Read from the file list, not from every incident.
 crime_file_prefectures as (
-    select distinct file_id, pref_code from core.fact_crime_incident
+    select file_id, pref_code
+    from mart.source_file
+    where source_kind = 'crime_open_data' and status = 'loaded' and rows > 0
 ),
 
 national_files as (

@@ -1,11 +1,18 @@
 -- Each loaded crime file has as many raw rows as it declared, and at most one delivery per
 -- dataset (prefecture, modus, data year; the scope of other kinds) is current.
-with per_file as (
-    select f.file_id, f.file_name, f.row_count, count(i.file_id) as raw_rows
+with raw_counts as (
+    -- Raw rows counted per file first, then matched to the files: joining every incident to
+    -- its file before counting took eight times as long on 10 million incidents.
+    select file_id, count(*) as raw_rows
+    from raw.crime_incident
+    group by file_id
+),
+
+per_file as (
+    select f.file_id, f.file_name, f.row_count, coalesce(r.raw_rows, 0) as raw_rows
     from raw.file as f
-    left join raw.crime_incident as i using (file_id)
+    left join raw_counts as r using (file_id)
     where f.source_kind = 'crime_open_data'
-    group by all
 ),
 
 current_per_dataset as (

@@ -1,0 +1,32 @@
+"""The build file: a copy of the published warehouse (a reflink clone where the file system can)
+that the run writes while the published file, its snapshots and its readers stay as they are."""
+
+from __future__ import annotations
+
+from tests.helpers import sha
+from warehouse import db
+from warehouse.publish import clone_file, open_build
+from warehouse.settings import Settings
+
+
+def test_the_build_file_is_the_published_warehouse_and_writing_it_changes_only_itself(
+        sample_copy: Settings) -> None:
+    published = sha(sample_copy.warehouse)
+    reader = db.open_published(sample_copy.warehouse)  # a dashboard reading meanwhile
+    build = open_build(sample_copy, "test")
+    assert sha(build) == published
+    con = db.connect(build)
+    con.execute("delete from raw.crime_incident")
+    con.execute("checkpoint")
+    con.close()
+    assert sha(sample_copy.warehouse) == published
+    assert reader.execute("select count(*) from raw.crime_incident").fetchall()[0][0] > 0
+    reader.close()
+
+
+def test_a_clone_is_made_or_refused_never_half_made(sample_copy: Settings, tmp_path) -> None:
+    target = tmp_path / "clone.duckdb"
+    if clone_file(sample_copy.warehouse, target):  # XFS, btrfs: the blocks are shared
+        assert sha(target) == sha(sample_copy.warehouse)
+    else:  # ext4, tmpfs: nothing copied, and open_build copies the bytes instead
+        assert target.stat().st_size == 0
