@@ -369,6 +369,8 @@ class Settings:
         """The boundaries prepared for the maps (warehouse.boundaries), one file per content
         of the boundary files; safe to delete."""
         return self.home / "geo-cache"
+
+    @property
     def audit(self) -> Path:
         """The access trail (logins, downloads, extracts: warehouse.access_log), beside the
         warehouse so that publishes and rollbacks leave it alone."""
