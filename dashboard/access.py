@@ -98,15 +98,21 @@ POLICY: dict[str, Tier] = {
     "crime_by_municipality": Tier.PUBLIC,
     "prefecture_crime_by_month": Tier.PUBLIC,
     "plan_coverage_reconciliation": Tier.PUBLIC,  # white paper beside national sums
+    "police_station_area": Tier.PUBLIC,  # worked out from the police open data
+    "national_series": Tier.PUBLIC,  # the white papers' figures
+    "prefecture_population": Tier.PUBLIC,  # the census
+    "municipality_population": Tier.PUBLIC,  # the census
     "subsidy_by_year": Tier.NATIONAL,
     "plan_coverage_national": Tier.NATIONAL,
     "source_freshness": Tier.NATIONAL,
     "indicator_series": Tier.PREF_ROWS,  # names only; no pref_code column: kept whole
     "ranking_measures": Tier.NATIONAL,
+    "indicator_real_prefectures": Tier.NATIONAL,  # which prefectures publish, not values
     "subsidy_uptake": Tier.PREF_ROWS,
     "subsidy_detail": Tier.PREF_ROWS,
     "plan_coverage_by_prefecture": Tier.PREF_ROWS,
     "plan_status_list": Tier.PREF_ROWS,
+    "municipal_plan_status": Tier.PREF_ROWS,
     "indicator_values": Tier.PREF_ROWS,
     "region_progress": Tier.PREF_ROWS,
     "prefecture_ranking": Tier.PREF_ROWS,

@@ -49,6 +49,14 @@ def test_every_string_has_every_language_and_every_key_used_exists() -> None:
     assert (missing, extra, unknown) == ([], [], [])
 
 
+def test_no_string_key_is_written_twice() -> None:
+    """A key written twice in dashboard/i18n.py (two blocks merged into STRINGS) silently keeps
+    only the later text, so one page would show another page's words."""
+    source = (PROJECT_ROOT / "dashboard" / "i18n.py").read_text(encoding="utf-8")
+    keys = re.findall(r"""^\s*["']([a-z0-9_]+)["']\s*:\s*\{\s*["']ja["']""", source, re.M)
+    assert sorted({key for key in keys if keys.count(key) > 1}) == []
+
+
 def test_code_passes_the_linter() -> None:
     import shutil
     import subprocess

@@ -193,10 +193,10 @@ def trail_table(events: list[access_log.AccessEvent], lang: str) -> pl.DataFrame
         t("col_role", lang): [t(f"role_{e.role}", lang, pref="") for e in events],
         t("col_prefectures", lang): [", ".join(e.pref_codes) for e in events],
         t("col_file", lang): [", ".join(e.files) for e in events],
-        t("col_page", lang): [e.page for e in events],
+        t("col_visited_page", lang): [e.page for e in events],
     }, schema={name: pl.String for name in (
         t("col_when", lang), t("col_event", lang), t("col_user", lang), t("col_role", lang),
-        t("col_prefectures", lang), t("col_file", lang), t("col_page", lang))})
+        t("col_prefectures", lang), t("col_file", lang), t("col_visited_page", lang))})
 
 
 if system:
