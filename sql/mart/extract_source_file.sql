@@ -1,5 +1,7 @@
 -- The files behind each prefecture's extract (its README and 説明 sheet list them): every
--- current file of the national sources, and of the police crime open data only the files whose
+-- current file of the national sources; of an indicator, subsidy or plan-status file only for
+-- the prefectures whose rows it holds (or every prefecture when it holds national rows: the
+-- extract compares against them); of the police crime open data only the files whose
 -- incidents are in that prefecture. row_order is the row's place in its prefecture's list.
 with files as (
     select
@@ -24,11 +26,28 @@ crime_file_prefectures as (
     where source_kind = 'crime_open_data' and status = 'loaded' and rows > 0
 ),
 
+-- The prefectures each programme file has rows of ('00' the nation).
+programme_rows as (
+    select distinct file_id, pref_code from stg.indicator_value
+    union
+    select distinct file_id, pref_code from stg.subsidy_record
+    union
+    select distinct file_id, pref_code from stg.local_plan
+),
+
 national_files as (
     select prefectures.pref_code, files.*
     from files
     cross join prefectures
     where files.source_kind <> 'crime_open_data'
+        and (
+            files.file_id not in (select file_id from programme_rows)
+            or exists (
+                select 1 from programme_rows
+                where programme_rows.file_id = files.file_id
+                    and programme_rows.pref_code in (prefectures.pref_code, '00')
+            )
+        )
 ),
 
 crime_files as (

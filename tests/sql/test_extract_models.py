@@ -33,6 +33,14 @@ def con():
     given.add_crime(con, 21, "02", "ひったくり", 2018, [incident("青森", "2018-02-01", "022012"),
                                                    incident("弘前", "2018-03-01", "022021")],
                     file_name="aomori_2018.csv")
+    # indicator files: one of 鹿児島県's own values, one of the nation's
+    given.add_file(con, 30, "indicators", "indicators/46", file_name="kagoshima.csv", row_count=1)
+    given.add_file(con, 31, "indicators", "indicators/00", file_name="national.csv", row_count=1)
+    given.insert(con, "raw.indicator_value", [
+        {"file_id": file_id, "line_number": 1, "edition": 2, "indicator_number": "1-1",
+         "indicator_name": "刑法犯検挙者中の再犯者率", "indicator_key": "1-1", "pref_code": pref,
+         "period": "2018", "period_kind": "year", "period_year": 2018, "value": 48.0,
+         "unit": "%", "source": "テスト"} for file_id, pref in ((30, "46"), (31, "00"))])
     given.build(con)
     yield con
     con.close()
@@ -56,10 +64,15 @@ def test_crime_by_station_and_month_for_one_prefecture_in_file_order(con) -> Non
 @pytest.mark.parametrize(("pref_code", "files"), [
     ("01", [("hokkaido_2018hittakuri.csv", "crime_open_data"),
             ("hokkaido_2018zitensyatou.csv", "crime_open_data"),
+            ("national.csv", "indicators"),  # not 鹿児島県's own file
             ("file_1.csv", "published_facts")]),
     ("02", [("aomori_2018.csv", "crime_open_data"),  # not the superseded delivery
+            ("national.csv", "indicators"),
             ("file_1.csv", "published_facts")]),
-    ("13", [("file_1.csv", "published_facts")]),  # no crime data: national sources only
+    ("13", [("national.csv", "indicators"),  # no crime data: national sources only
+            ("file_1.csv", "published_facts")]),
+    ("46", [("kagoshima.csv", "indicators"), ("national.csv", "indicators"),
+            ("file_1.csv", "published_facts")]),
 ])
 def test_source_files_are_the_national_ones_and_the_prefectures_crime_files(
         con, pref_code, files) -> None:
