@@ -31,10 +31,13 @@ def measure_label(measure: dict, lang: str) -> str:
     return t("measure_indicator", lang, number=number or "-", name=name)
 
 
-def unit_title(unit: str, lang: str) -> str:
-    """The unit as an axis title wants it (％, 円, 件, or the indicator's own unit)."""
+def unit_title(unit: str, lang: str, n: float | None = None) -> str:
+    """The unit as an axis title wants it (％, 円, 件, or the indicator's own unit); for a
+    count of ``n``, in the number English wants (1 menu, 3 menus)."""
     key = f"measure_unit_{unit}"
-    return t(key, lang) if unit in ("ratio", "yen", "menus", "incidents") else unit
+    if unit not in ("ratio", "yen", "menus", "incidents"):
+        return unit
+    return t(key, lang, n=n) if n is not None else t(key, lang)
 
 
 def scaled(value: float | None, unit: str) -> float | None:
@@ -53,7 +56,7 @@ def value_text(value: float | None, unit: str, lang: str) -> str:
         return f"{shown:.1f}%"
     if unit == "yen":
         return t("yen_amount", lang, v=f"{round(shown):,}")
-    return f"{number_label(round(shown, 1), lang)} {unit_title(unit, lang)}".strip()
+    return f"{number_label(round(shown, 1), lang)} {unit_title(unit, lang, shown)}".strip()
 
 
 def national_label(basis: str, lang: str) -> str:

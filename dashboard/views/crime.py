@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, queries, state
+from dashboard import alt_text, charts, queries, state
 from dashboard.i18n import modus_label, number_label, place_type_label, t
 from warehouse.export.suppression import mark_suppressed, suppress_small_counts, threshold_for
 
@@ -59,7 +59,10 @@ monthly = state.load(queries.crime_monthly, *key)
 # chart shows the data years and says how many occurred earlier.
 shown, earlier, start = charts.within_data_years(monthly, min(years))
 state.chart(charts.crime_trend(shown, lang), "crime_trend", title=t("crime_trend_title", lang),
-            source=source, is_sample=is_sample, footer=False)
+            source=source, is_sample=is_sample, footer=False,
+            alternative=alt_text.monthly(shown.with_columns(
+                pl.col("modus").map_elements(lambda m: modus_label(m, lang),
+                                             return_dtype=pl.String)), lang))
 if earlier:
     st.caption(t("crime_earlier_note", lang, n=f"{earlier:,}", start=f"{start:%Y-%m}"))
 state.panel_footer(source, None, is_sample=is_sample)
@@ -70,7 +73,7 @@ with left:
     heat = state.load(queries.crime_hour_weekday, *key)
     state.chart(charts.hour_weekday_heatmap(heat, lang), "crime_heatmap",
                 title=t("crime_heatmap_title", lang), source=source, is_sample=is_sample,
-                footer=False)
+                alternative=alt_text.hour_weekday(heat, lang), footer=False)
     st.caption(t("crime_heatmap_note", lang))
     state.panel_footer(source, None, is_sample=is_sample)
 with right:
@@ -85,12 +88,19 @@ with right:
     state.chart(charts.simple_bars(places["place_type"].to_list(),
                                    places["incidents"].to_list(), lang, height=320),
                 "crime_places", title=t("crime_place_title", lang), source=source,
-                is_sample=is_sample)
+                is_sample=is_sample,
+                alternative=alt_text.bars(places["place_type"].to_list(),
+                                          places["incidents"].to_list(),
+                                          t("col_place_type", lang), t("col_incidents", lang),
+                                          lang))
 
 st.subheader(t("crime_top_title", lang))
 top = state.load(queries.crime_top_stations, *key)
 state.chart(charts.stacked_bars(top, "police_station", lang), "crime_top",
-            title=t("crime_top_title", lang), source=source, is_sample=is_sample)
+            title=t("crime_top_title", lang), source=source, is_sample=is_sample,
+            alternative=alt_text.stacked(top.with_columns(pl.col("modus").map_elements(
+                lambda m: modus_label(m, lang), return_dtype=pl.String)),
+                "police_station", t("col_station", lang), lang))
 
 st.subheader(t("crime_municipality_title", lang))
 by_municipality = state.load(queries.crime_by_municipality, *key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, queries, ranking, ranking_queries, state
+from dashboard import alt_text, charts, queries, ranking, ranking_queries, state
 from dashboard.i18n import (
     data_unit_label,
     date_label,
@@ -53,6 +53,7 @@ state.table(
     scorecard,
     hide_index=True,
     height=420,
+    decimals={t("col_vs_national", lang): 1},  # -11.0 beside -1.3: one precision
     column_config={
         state.measure_name(COVERAGE): st.column_config.ProgressColumn(
             format="%.1f%%", min_value=0, max_value=100, help=state.measure_help(COVERAGE)
@@ -146,6 +147,8 @@ for i, (_, rows) in enumerate(history.group_by("series_key", maintain_order=True
     )
     state.chart(figure, f"progress_indicator_{i}",
                 title=t("title_for", lang, title=name, what=names[pref_code]),
+                alternative=alt_text.series_change(
+                    rows, {"00": t("national", lang), pref_code: names[pref_code]}, lang),
                 source=t("lineage_source_templates", lang),
                 is_sample=bool(rows["is_sample"].any()))
 
