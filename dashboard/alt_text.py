@@ -27,6 +27,11 @@ def series_change(frame: pl.DataFrame, names: dict[str, str], lang: str,
     for code in sorted(codes, key=lambda c: (c != "00", c)):  # the nation first
         series = rows.filter(pl.col("pref_code") == code)
         first, last = series.row(0, named=True), series.row(-1, named=True)
+        if series.height == 1:
+            parts.append(t("alt_point", lang, period=first["period"],
+                           value=_count(first["value"], lang) + unit,
+                           name=names.get(code, code)))
+            continue
         parts.append(t("alt_series", lang, first=first["period"], last=last["period"],
                        start=_count(first["value"], lang) + unit,
                        end=_count(last["value"], lang) + unit, name=names.get(code, code)))
@@ -107,8 +112,9 @@ def hour_weekday(frame: pl.DataFrame, lang: str) -> tuple[str, pl.DataFrame]:
         .rename({"weekday": t("col_weekday", lang)}))
     if frame.height == 0:
         return t("alt_no_data", lang), table
-    ranked = cells.sort(["incidents", "weekday", "hour"], descending=[True, False, False])
-    high, low = ranked.row(0, named=True), ranked.row(-1, named=True)
+    high = cells.sort(["incidents", "weekday", "hour"], descending=[True, False, False]).row(
+        0, named=True)
+    low = cells.sort(["incidents", "weekday", "hour"]).row(0, named=True)
     summary = t("alt_heatmap", lang, weekday=t(f"weekday_{high['weekday']}", lang),
                 hour=high["hour"], n=_count(high["incidents"], lang),
                 low_weekday=t(f"weekday_{low['weekday']}", lang), low_hour=low["hour"],

@@ -510,6 +510,7 @@ STRINGS.update({
     "col_value": {"ja": "値", "en": "Value"},
     "table_view": {"ja": "データ表で見る", "en": "See the data as a table"},
     "alt_series": {"ja": "{first}から{last}に {start} → {end}（{name}）", "en": "{start} → {end} from {first} to {last} ({name})"},
+    "alt_point": {"ja": "{period}に {value}（{name}）", "en": "{value} in {period} ({name})"},
     "alt_sentence_separator": {"ja": "。", "en": "; "},
     "alt_sentence_end": {"ja": "。", "en": "."},
     "alt_no_data": {"ja": "表示するデータはありません。", "en": "There are no data to show."},

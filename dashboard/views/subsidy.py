@@ -54,14 +54,16 @@ with left:
         .otherwise(pl.lit(t("not_participating", lang))),
         label=state.short_name(lang),
     )
+    map_title = t("title_for", lang, title=t("kpi_participating", lang),
+                  what=state.fiscal_year_label(fiscal_year, lang))
+    st.subheader(map_title)  # the figure's own title is for its exported image
     kind = state.map_kind("subsidy_map_kind")
     order = [t("participating", lang), t("not_participating", lang)]
     drawer = maps.choropleth if kind == "geo" else maps.tile_grid
     label_arg = {"label_col": "label"} if kind == "geo" else {"text_col": "label"}
     state.chart(drawer(labelled, "status", categorical=True, category_order=order, lang=lang,
                        **label_arg), "subsidy_map",
-                title=t("title_for", lang, title=t("kpi_participating", lang),
-                        what=state.fiscal_year_label(fiscal_year, lang)),
+                title=map_title,
                 alternative=alt_text.categories(
                     labelled, state.prefecture_names(detail, lang), "status",
                     t("col_participating", lang), order, lang),
