@@ -34,8 +34,8 @@ def test_a_monthly_chart_says_its_months_total_mean_and_busiest_month() -> None:
         "incidents": [3, 1_200, 50],
     })
     summary, table = alt_text.monthly(frame, "ja")
-    assert summary == ("2022年1月〜2022年2月の認知件数 1,253 件（月平均 626.5 件、最多は2022年1月の "
-                       "1,203 件）。")
+    assert summary == ("2022年1月〜2022年2月の認知件数 1,253 件"
+                       "（月平均 626.5 件、最多は2022年1月の 1,203 件）。")
     assert table.columns == ["発生月", "ひったくり", "自転車盗"]
     assert table.row(1) == ("2022年2月", 0, 50)  # a modus without incidents that month: 0
 
@@ -72,8 +72,8 @@ def test_a_map_of_values_names_the_highest_the_lowest_and_the_nation() -> None:
     frame = pl.DataFrame({"pref_code": ["13", "40"], "value": [0.5, 0.276]})
     summary, table = alt_text.prefecture_values(frame, {"13": "東京都", "40": "福岡県"},
                                                 "市区町村の計画策定率", "ratio", 0.435, "ja")
-    assert summary == ("市区町村の計画策定率：値のある 2 都道府県のうち最も大きいのは東京都（50.0%）、"
-                       "最も小さいのは福岡県（27.6%）。全国値は43.5%。")
+    assert summary == ("市区町村の計画策定率：値のある 2 都道府県のうち"
+                       "最も大きいのは東京都（50.0%）、最も小さいのは福岡県（27.6%）。全国値は43.5%。")
     assert table.columns == ["都道府県", "市区町村の計画策定率（%）"]
     assert table["市区町村の計画策定率（%）"].to_list() == [50.0, 27.6]
 
