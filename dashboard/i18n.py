@@ -521,6 +521,12 @@ STRINGS.update({
     "alt_categories": {"ja": "{total} 都道府県のうち {parts}。", "en": "Of {total} prefectures: {parts}."},
     "alt_plan_level": {"ja": "{level}：{total} 団体中 {n} 団体が策定済み", "en": "{level}: {n} of {total} have a plan"},
     "col_weekday": {"ja": "曜日", "en": "Weekday"},
+    "axis_incidents": {"ja": "認知件数（件）", "en": "Incidents (number)"},
+    "axis_month": {"ja": "発生月", "en": "Month of occurrence"},
+    "axis_year": {"ja": "年", "en": "Year"},
+    "axis_prefectures": {"ja": "都道府県数", "en": "Prefectures (number)"},
+    "axis_share_of_governments": {"ja": "団体数に占める割合（%）", "en": "Share of the governments (%)"},
+    "scale_national": {"ja": "全国 {value}", "en": "Japan {value}"},
     "col_menu": {"ja": "メニュー", "en": "Menu"},
     "region_compare_title": {"ja": "同じ地方の都道府県との比較（{region}）", "en": "Compared with the prefectures of the same region ({region})"},
     "region_compare_caption": {

@@ -92,13 +92,14 @@ def summary(frame: pl.DataFrame, names: dict[str, str], label: str, unit: str,
     )
 
 
-def region_table(rows: pl.DataFrame, measures: pl.DataFrame, names: dict[str, str],
-                 lang: str) -> pl.DataFrame:
-    """The prefectures of one region (rows of ``mart.prefecture_ranking``) with a column per
-    measure, then the region's mean and the national value: values written with their unit
-    and the rank in the region in brackets."""
-    labels = {m["measure_key"]: measure_label(m, lang) for m in measures.iter_rows(named=True)}
-    keys = [k for k in labels if k in set(rows["measure_key"])]
+def region_table(rows: pl.DataFrame, names: dict[str, str], lang: str) -> pl.DataFrame:
+    """The prefectures of one region (``ranking_queries.region_ranking``, measures in order)
+    with a column per measure, then the region's mean and the national value: values written
+    with their unit and the rank in the region in brackets."""
+    labels = {m["measure_key"]: measure_label(m, lang)
+              for m in rows.unique("measure_key", keep="first", maintain_order=True)
+              .iter_rows(named=True)}
+    keys = list(labels)
     prefecture = t("col_prefecture", lang)
     codes = rows["pref_code"].unique().sort().to_list()
     out: dict[str, list[str]] = {prefecture: [names.get(c, c) for c in codes]

@@ -57,7 +57,8 @@ def language_switch() -> str:
 def page_chrome(current: str) -> None:
     """What every page needs in its document: ``<html lang>`` in the page's language (Streamlit
     always writes ``en``) and a visible keyboard-focus outline."""
-    st.html(theme.FOCUS_CSS + theme.CONTRAST_CSS + theme.CHART_TITLE_CSS)
+    st.html(theme.FOCUS_CSS + theme.CONTRAST_CSS + theme.CHART_TITLE_CSS + theme.TABLE_SCROLL_CSS
+            + theme.WIDE_CHART_CSS)
     st.html(theme.NAV_LIST_SCRIPT, unsafe_allow_javascript=True, width="content")
     st.html(f"<script>document.documentElement.lang = {json.dumps(current)};</script>",
             unsafe_allow_javascript=True, width="content")
@@ -132,12 +133,14 @@ def require_warehouse() -> None:
 
 
 def chart(figure: Any, key: str, *, title: str, source: str, alternative: tuple[str, pl.DataFrame],
-          as_of: date | None = None, is_sample: bool = False, footer: bool = True) -> None:
+          as_of: date | None = None, is_sample: bool = False, footer: bool = True,
+          wide: bool = False) -> None:
     """A panel's chart with its text alternative (``dashboard.alt_text``): the one-line summary
     above it and its data as a table in an expander under it. The figure carries its title,
     source, as-of date and sample mark (so an exported image has them); on the page they are
     hidden (``theme.CHART_TITLE_CSS``), the panel's heading and footer saying them once. Then
-    the panel's footer."""
+    the panel's footer. A ``wide`` chart (a tile map) keeps 660 px on a phone and scrolls
+    inside its box (``theme.WIDE_CHART_CSS``)."""
     current = lang()
     note = t("chart_source_note", current, source=source)
     if as_of is not None:
@@ -146,8 +149,9 @@ def chart(figure: Any, key: str, *, title: str, source: str, alternative: tuple[
         note += t("note_separator", current) + t("sample_mark", current)
     summary, data = alternative
     st.markdown(markdown_text(summary))
-    st.plotly_chart(charts.with_provenance(figure, title, note), key=key,
-                    config={"toImageButtonOptions": {"filename": key}})
+    with st.container(key=f"wide_{key}") if wide else st.container():
+        st.plotly_chart(charts.with_provenance(figure, title, note), key=key,
+                        config={"toImageButtonOptions": {"filename": key}})
     with st.expander(t("table_view", current), expanded=False):
         table(data, hide_index=True, key=f"{key}_table")
     if footer:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import alt_text, charts, maps, queries, state
+from dashboard import alt_text, charts, maps, queries, ranking, state
 from dashboard.i18n import data_unit_label, indicator_label, source_label, t
 from dashboard.safe import markdown_text
 
@@ -75,9 +75,13 @@ if prefectures:
             "value",
             text_col="label",
             value_label=unit,
+            scale_title=(unit, *([t("scale_national", lang, value=ranking.value_text(
+                national_latest, "%" if unit in ("%", "％") else unit, lang))]
+                if national_latest is not None else [])),
             lang=lang,
         ),
         "indicator_map",
+        wide=True,
         title=t("title_for", lang, title=t("indicator_map_title", lang, period=latest_period),
                 what=labels[series_key]),
         source=source_text, is_sample=bool(latest["is_sample"].any()), footer=False,

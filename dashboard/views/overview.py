@@ -75,7 +75,7 @@ with left:
                                     category_order=order, lang=lang)
         # The map shows participation only: sample when participation itself comes from
         # sample records (not when only the records' menus and amounts are sample).
-        state.chart(figure, "overview_map",
+        state.chart(figure, "overview_map", wide=kind != "geo",
                     title=t("subsidy_map_title", lang,
                             fy=state.fiscal_year_label(fiscal_year, lang)),
                     alternative=alt_text.categories(

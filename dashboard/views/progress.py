@@ -23,14 +23,13 @@ COVERAGE = "municipal_coverage"  # one measure, one name and definition (dashboa
 st.title(t("page_progress", lang))
 st.caption(t("progress_caption", lang))
 
-progress = state.load(queries.region_progress)
-prefectures = state.load(queries.prefectures)
-names = state.prefecture_names(prefectures, lang)
+progress = state.load(queries.region_progress)  # with the names: no second query
+names = state.prefecture_names(progress, lang)
 is_sample = bool(progress["is_sample"].any())
 status_names = status_labels(lang)
 yes, no = t("yes", lang), t("no", lang)
 
-scorecard = progress.join(prefectures.select("pref_code", "name_en"), on="pref_code").select(
+scorecard = progress.select(
     pl.col(state.name_column(lang)).alias(t("col_prefecture", lang)),
     pl.col("region_ja" if lang == "ja" else "region_en").alias(t("col_region", lang)),
     pl.col("plan_status")
@@ -55,6 +54,7 @@ state.table(
     height=420,
     decimals={t("col_vs_national", lang): 1},  # -11.0 beside -1.3: one precision
     column_config={
+        t("col_prefecture", lang): st.column_config.TextColumn(pinned=True),
         state.measure_name(COVERAGE): st.column_config.ProgressColumn(
             format="%.1f%%", min_value=0, max_value=100, help=state.measure_help(COVERAGE)
         ),
@@ -126,8 +126,11 @@ region_name = row["region_ja"] if lang == "ja" else row["region_en"]
 st.subheader(t("region_compare_title", lang, region=region_name))
 st.caption(t("region_compare_caption", lang))
 region_rows = state.load(ranking_queries.region_ranking, pref_code)
-measures = state.load(ranking_queries.ranking_measures)
-state.table(ranking.region_table(region_rows, measures, names, lang), hide_index=True)
+compare = ranking.region_table(region_rows, names, lang)
+# On a phone the table scrolls sideways inside its box; the prefecture stays in view.
+state.table(compare, hide_index=True, column_config={
+    t("col_prefecture", lang): st.column_config.TextColumn(pinned=True),
+    **{c: st.column_config.TextColumn(width="medium") for c in compare.columns[1:]}})
 state.panel_footer(t("lineage_source_templates", lang), None,
                    is_sample=bool(region_rows["is_sample"].any()))
 st.page_link("views/ranking.py", label=t("ranking_link", lang), icon=":material/leaderboard:")

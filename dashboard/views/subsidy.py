@@ -62,7 +62,7 @@ with left:
     drawer = maps.choropleth if kind == "geo" else maps.tile_grid
     label_arg = {"label_col": "label"} if kind == "geo" else {"text_col": "label"}
     state.chart(drawer(labelled, "status", categorical=True, category_order=order, lang=lang,
-                       **label_arg), "subsidy_map",
+                       **label_arg), "subsidy_map", wide=kind != "geo",
                 title=map_title,
                 alternative=alt_text.categories(
                     labelled, state.prefecture_names(detail, lang), "status",
@@ -81,7 +81,7 @@ with right:
     year_labels = [state.fiscal_year_label(y, lang) for y in years["fiscal_year"]]
     state.chart(charts.simple_bars(
         year_labels, years["participating"].to_list(), lang, height=220,
-        value_title=t("kpi_participating", lang)), "subsidy_years",
+        value_title=t("axis_prefectures", lang)), "subsidy_years",
         title=t("subsidy_years_title", lang), source=years_label,
         alternative=alt_text.bars(year_labels, years["participating"].to_list(),
                                   t("col_fiscal_year", lang), t("kpi_participating", lang),
@@ -96,7 +96,7 @@ with right:
         st.subheader(t("subsidy_menus_title", lang))
         menu_labels = [t(f"menu_{m}", lang) for m in menus]
         state.chart(charts.simple_bars(menu_labels, counts, lang,
-                                       height=260, value_title=t("kpi_participating", lang)),
+                                       height=260, value_title=t("axis_prefectures", lang)),
                     "subsidy_menus",
                     title=t("title_for", lang, title=t("subsidy_menus_title", lang),
                             what=state.fiscal_year_label(fiscal_year, lang)),
