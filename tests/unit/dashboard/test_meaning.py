@@ -234,7 +234,13 @@ def test_every_table_download_carries_source_as_of_and_sample_mark(
         assert column in rows.columns, (name, rows.columns)
         assert rows[column].null_count() == 0
     kind = "サンプル（実データではありません）" if is_sample else "実データ"
-    assert set(rows["データ区分"]) == {kind}
+    if name == "indicator_values":
+        # each row says its own kind: the nation's values are the white paper's, real
+        national = rows.filter(pl.col("都道府県") == "全国")
+        assert national.height and set(national["データ区分"]) == {"実データ"}
+        assert set(rows.filter(pl.col("都道府県") != "全国")["データ区分"]) == {kind}
+    else:
+        assert set(rows["データ区分"]) == {kind}
     assert rows["公開日時"][0].startswith("20")  # 2026年12月1日 20:54, Japan time
     sheets, about = xlsx_about(downloads, f"{name}.xlsx")
     assert sheets == ["説明", name]
