@@ -71,7 +71,7 @@ def build_big_warehouse(settings: Settings, copies: int, years: int) -> int:
             t.town, t.occurred_on_raw, t.occurred_on + to_years(p.year - 2018),
             t.occurred_hour_raw, t.occurred_hour, t.place_type, t.place_detail, t.victim_sex,
             t.victim_age, t.victim_occupation, t.locking, t.cash_damage, t.anti_theft_device,
-            t.stolen_item
+            t.stolen_item, t.place_attribute
         from plan as p
         join template as t on t.file_modus = p.modus
         cross join range(0, ?) as c

@@ -13,12 +13,14 @@ import streamlit as st
 from dashboard import links, state
 from dashboard.i18n import t
 
+OVERVIEW = "overview"  # the default page's own path
+
 
 def _pages(lang: str) -> dict[str, list[st.Page]]:
     """The pages in their navigation groups (paths are relative to this file)."""
     return {
         t("nav_national", lang): [
-            st.Page("views/overview.py", title=t("page_overview", lang), url_path="overview",
+            st.Page("views/overview.py", title=t("page_overview", lang), url_path=OVERVIEW,
                     default=True),
             st.Page("views/progress.py", title=t("page_progress", lang), url_path="progress"),
             st.Page("views/ranking.py", title=t("page_ranking", lang), url_path="ranking"),
@@ -42,7 +44,9 @@ def _landing(pages: dict[str, list[st.Page]], lang: str) -> st.Page | None:
     """The overview under a path no page has (an old or mistyped link), hidden from the
     navigation: such a link lands on the overview instead of a "Page not found" dialog."""
     asked = links.asked_path(st.context.url)
-    if not asked or asked in {p.url_path for group in pages.values() for p in group}:
+    # the default page answers to "" but reserves its own path too (/overview is the overview)
+    known = {p.url_path for group in pages.values() for p in group} | {OVERVIEW}
+    if not asked or asked in known:
         return None
     return st.Page("views/overview.py", title=t("page_overview", lang), url_path=asked,
                    visibility="hidden")

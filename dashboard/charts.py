@@ -41,8 +41,10 @@ def plan_counts_bar(plans: pl.DataFrame, governments: dict[str, int], lang: str)
     fig.add_bar(y=labels, x=missing, name=t("method_none", lang), orientation="h",
                 marker_color=theme.NONE_FILL, text=[f"{v:,.0f}" for v in missing],
                 textposition="inside", textfont_color=theme.NONE_TEXT)
+    # the legend under the axis title, clear of it
     fig.update_layout(barmode="stack", barnorm="percent", legend_orientation="h",
-                      legend_y=-0.3, xaxis_ticksuffix="%", yaxis_autorange="reversed",
+                      legend_y=-0.45, legend_yanchor="top", legend_x=0,
+                      xaxis_ticksuffix="%", yaxis_autorange="reversed",
                       xaxis_title=t("axis_share_of_governments", lang), height=290)
     return _layout(fig)
 

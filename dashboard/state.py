@@ -139,7 +139,7 @@ def chart(figure: Any, key: str, *, title: str, source: str, alternative: tuple[
     above it and its data as a table in an expander under it. The figure carries its title,
     source, as-of date and sample mark (so an exported image has them); on the page they are
     hidden (``theme.CHART_TITLE_CSS``), the panel's heading and footer saying them once. Then
-    the panel's footer. A ``wide`` chart (a tile map) keeps 660 px on a phone and scrolls
+    the panel's footer. A ``wide`` chart (a tile map) keeps 560 px on a phone and scrolls
     inside its box (``theme.WIDE_CHART_CSS``)."""
     current = lang()
     note = t("chart_source_note", current, source=source)

@@ -118,13 +118,13 @@ CHART_TITLE_CSS = (
     "[data-testid='stPlotlyChart'] .gtitle-subtitle{visibility:hidden !important;}</style>"
 )
 
-# A tile map needs about 660 px for its labels to fit their tiles: on a narrower screen (a
+# A tile map needs about 560 px for its labels to fit their tiles: on a narrower screen (a
 # phone) it keeps that width and scrolls sideways inside its own box (``state.chart(wide=)``),
 # the page itself not.
 WIDE_CHART_CSS = (
     "<style>[class*='st-key-wide_']{overflow-x:auto !important;}"
     "[class*='st-key-wide_'] [data-testid='stElementContainer'],"
-    "[class*='st-key-wide_'] [data-testid='stFullScreenFrame']{min-width:660px;}</style>"
+    "[class*='st-key-wide_'] [data-testid='stFullScreenFrame']{min-width:560px;}</style>"
 )
 
 # A static table (st.table: the report's indicators) wider than a phone scrolls inside its own

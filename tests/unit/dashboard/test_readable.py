@@ -62,7 +62,7 @@ def test_a_choropleth_scale_has_the_same_title_lines_escaped() -> None:
 
 
 def test_page_styles_keep_tile_maps_wide_and_tables_inside_the_page() -> None:
-    assert "min-width:660px" in theme.WIDE_CHART_CSS and "overflow-x:auto" in theme.WIDE_CHART_CSS
+    assert "min-width:560px" in theme.WIDE_CHART_CSS and "overflow-x:auto" in theme.WIDE_CHART_CSS
     assert "[data-testid='stTable']{overflow-x:auto" in theme.TABLE_SCROLL_CSS
     # the figure's own title is hidden on the page only (the export draws a copy elsewhere)
     assert theme.CHART_TITLE_CSS.startswith("<style>[data-testid='stPlotlyChart'] ")
