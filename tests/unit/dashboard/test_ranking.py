@@ -6,11 +6,13 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 import pytest
+import streamlit as st
 
 from dashboard import ranking
 from dashboard.i18n import t
 from tests.unit.dashboard.conftest import app_on
 from tests.unit.dashboard.test_pages import texts
+from warehouse import db
 
 RANKING = "views/ranking.py"
 
@@ -91,6 +93,22 @@ def test_progress_compares_with_the_prefectures_of_the_same_region(app) -> None:
     assert coverage[0].startswith(f"{fukuoka:.1f}%")
     assert coverage[-1] == "43.5%"  # 748 / 1,721 (designated cities excluded)
     assert all(c.endswith("/8)") for c in coverage[:8])  # every 九州 prefecture is ranked
+
+
+def test_the_progress_page_reads_each_mart_once(app, monkeypatch) -> None:
+    """A first visit of 地域別進捗 after the overview runs six queries (scorecard with the
+    names, subsidy history, the regional comparison with its measure names, indicator history,
+    the government list, when the warehouse was published for the downloads): no second query
+    for prefecture names or measure labels (eight before)."""
+    at = app()  # the overview, as a visitor arrives
+    st.cache_data.clear()
+    at.run()  # the overview's queries cached again; from here on count what the page adds
+    ran: list[str] = []
+    cursor = db.cursor
+    monkeypatch.setattr(db, "cursor", lambda con: ran.append("query") or cursor(con))
+    at.switch_page("views/progress.py").run()
+    assert not at.exception
+    assert len(ran) == 6, ran
 
 
 def test_a_warehouse_published_before_the_ranking_mart_says_to_run_again(sample_copy,
