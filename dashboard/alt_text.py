@@ -23,18 +23,23 @@ def series_change(frame: pl.DataFrame, names: dict[str, str], lang: str,
     series."""
     parts = []
     rows = frame.filter(pl.col("value").is_not_null()).sort("period_year", "period")
+    # one precision for every value of the line: 47.9 → 47.0, not 47.9 → 47
+    places = 1 if any(v % 1 for v in rows["value"].to_list()) else 0
+
+    def written(value: float) -> str:
+        return f"{value:,.{places}f}" + unit
     codes = rows["pref_code"].unique(maintain_order=True).to_list()
     for code in sorted(codes, key=lambda c: (c != "00", c)):  # the nation first
         series = rows.filter(pl.col("pref_code") == code)
         first, last = series.row(0, named=True), series.row(-1, named=True)
         if series.height == 1:
             parts.append(t("alt_point", lang, period=first["period"],
-                           value=_count(first["value"], lang) + unit,
+                           value=written(first["value"]),
                            name=names.get(code, code)))
             continue
         parts.append(t("alt_series", lang, first=first["period"], last=last["period"],
-                       start=_count(first["value"], lang) + unit,
-                       end=_count(last["value"], lang) + unit, name=names.get(code, code)))
+                       start=written(first["value"]), end=written(last["value"]),
+                       name=names.get(code, code)))
     summary = (t("alt_sentence_separator", lang).join(parts) + t("alt_sentence_end", lang)
                if parts else t("alt_no_data", lang))
     named = pl.col("pref_code").replace_strict(names, default=pl.col("pref_code"))

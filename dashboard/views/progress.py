@@ -129,8 +129,7 @@ region_rows = state.load(ranking_queries.region_ranking, pref_code)
 compare = ranking.region_table(region_rows, names, lang)
 # On a phone the table scrolls sideways inside its box; the prefecture stays in view.
 state.table(compare, hide_index=True, column_config={
-    t("col_prefecture", lang): st.column_config.TextColumn(pinned=True),
-    **{c: st.column_config.TextColumn(width="medium") for c in compare.columns[1:]}})
+    t("col_prefecture", lang): st.column_config.TextColumn(pinned=True)})
 state.panel_footer(t("lineage_source_templates", lang), None,
                    is_sample=bool(region_rows["is_sample"].any()))
 st.page_link("views/ranking.py", label=t("ranking_link", lang), icon=":material/leaderboard:")

@@ -27,6 +27,13 @@ def test_a_trend_says_where_each_line_starts_and_ends() -> None:
     assert english.startswith("69 → 748 from 2018年 to 2024年 (Japan); ")
 
 
+def test_a_trend_writes_its_values_to_one_precision() -> None:
+    frame = pl.DataFrame({"pref_code": ["00", "00"], "period": ["2022", "2023"],
+                          "period_year": [2022, 2023], "value": [47.9, 47.0]})
+    summary, _ = alt_text.series_change(frame, {"00": "全国"}, "ja")
+    assert summary == "2022から2023に 47.9 → 47.0（全国）。"
+
+
 def test_a_monthly_chart_says_its_months_total_mean_and_busiest_month() -> None:
     frame = pl.DataFrame({
         "year_month": [date(2022, 1, 1), date(2022, 1, 1), date(2022, 2, 1)],
