@@ -123,11 +123,24 @@ def stacked_bars(frame: pl.DataFrame, category: str, lang: str, *, horizontal: b
     return _layout(fig)
 
 
+def short_label(label: str, longest: int = 18) -> str:
+    """A bar's label cut to ``longest`` characters with an ellipsis: a long one ("Other
+    housing (apartments of 3 storeys or fewer, etc.)") would leave a phone's chart no room for
+    its bars; the hover and the table view keep it whole."""
+    return label if len(label) <= longest else label[:longest - 1].rstrip() + "…"
+
+
 def simple_bars(labels: list[str], values: list[float], lang: str, *, height: int = 360,
                 value_title: str | None = None) -> go.Figure:
-    """One series of horizontal bars, largest first."""
-    fig = go.Figure(go.Bar(y=plotly_texts(labels), x=values, orientation="h",
-                           marker_color=OKABE_ITO[0],
+    """One series of horizontal bars, largest first; long labels shortened (whole on hover)
+    unless two would then read the same (their bars would be drawn as one)."""
+    shortened = [short_label(label) for label in labels]
+    if len(set(shortened)) < len(set(labels)):
+        shortened = labels
+    fig = go.Figure(go.Bar(y=plotly_texts(shortened), x=values,
+                           orientation="h", marker_color=OKABE_ITO[0],
+                           customdata=plotly_texts(labels),
+                           hovertemplate="%{customdata}: %{x:,}<extra></extra>",
                            text=[f"{v:,.0f}" for v in values], textposition="auto"))
     fig.update_layout(yaxis_autorange="reversed", height=height,
                       xaxis_title=value_title or t("axis_incidents", lang))
