@@ -123,24 +123,29 @@ def stacked_bars(frame: pl.DataFrame, category: str, lang: str, *, horizontal: b
     return _layout(fig)
 
 
-def short_label(label: str, longest: int = 18) -> str:
-    """A bar's label cut to ``longest`` characters with an ellipsis: a long one ("Other
-    housing (apartments of 3 storeys or fewer, etc.)") would leave a phone's chart no room for
-    its bars; the hover and the table view keep it whole."""
-    return label if len(label) <= longest else label[:longest - 1].rstrip() + "…"
+def wrapped_label(label: str, width: int = 20) -> str:
+    """A bar's label (delivered text, escaped) in lines of about ``width`` characters: a long
+    one ("Other housing (apartments of 3 storeys or fewer, etc.)") would leave a phone's chart
+    no room for its bars. English breaks between words, Japanese every ``width`` characters."""
+    if len(label) <= width:
+        return escape(label)
+    lines: list[str] = []
+    if " " in label:
+        for word in label.split(" "):
+            if lines and len(lines[-1]) + 1 + len(word) <= width:
+                lines[-1] += " " + word
+            else:
+                lines.append(word)
+    else:
+        lines = [label[k:k + width] for k in range(0, len(label), width)]
+    return "<br>".join(escape(line) for line in lines)
 
 
 def simple_bars(labels: list[str], values: list[float], lang: str, *, height: int = 360,
                 value_title: str | None = None) -> go.Figure:
-    """One series of horizontal bars, largest first; long labels shortened (whole on hover)
-    unless two would then read the same (their bars would be drawn as one)."""
-    shortened = [short_label(label) for label in labels]
-    if len(set(shortened)) < len(set(labels)):
-        shortened = labels
-    fig = go.Figure(go.Bar(y=plotly_texts(shortened), x=values,
+    """One series of horizontal bars, largest first; long labels in two or more lines."""
+    fig = go.Figure(go.Bar(y=[wrapped_label(label) for label in labels], x=values,
                            orientation="h", marker_color=OKABE_ITO[0],
-                           customdata=plotly_texts(labels),
-                           hovertemplate="%{customdata}: %{x:,}<extra></extra>",
                            text=[f"{v:,.0f}" for v in values], textposition="auto"))
     fig.update_layout(yaxis_autorange="reversed", height=height,
                       xaxis_title=value_title or t("axis_incidents", lang))

@@ -68,11 +68,10 @@ def test_page_styles_keep_tile_maps_wide_and_tables_inside_the_page() -> None:
     assert theme.CHART_TITLE_CSS.startswith("<style>[data-testid='stPlotlyChart'] ")
 
 
-def test_a_long_bar_label_is_shortened_on_the_chart_and_whole_on_hover() -> None:
+def test_a_long_bar_label_is_set_in_lines_not_cut() -> None:
     label = "Other housing (apartments of 3 storeys or fewer, etc.)"
-    [bars] = charts.simple_bars([label, "On the road"], [64, 309], "en").data
-    assert list(bars.y) == ["Other housing (ap…", "On the road"]
-    assert list(bars.customdata) == [label, "On the road"]
-    # two labels that would read the same shortened stay whole: one bar each
-    alike = ["Apartment building (4 storeys or more)", "Apartment building (3 storeys or fewer)"]
-    assert list(charts.simple_bars(alike, [1, 2], "en").data[0].y) == alike
+    [bars] = charts.simple_bars([label, "Car or bicycle park"], [64, 309], "en").data
+    assert list(bars.y) == ["Other housing<br>(apartments of 3<br>storeys or fewer,<br>etc.)",
+                            "Car or bicycle park"]
+    [japanese] = charts.simple_bars(["その他の住宅（3階建て以下共同住宅等）と<b>"], [1], "ja").data
+    assert list(japanese.y) == ["その他の住宅（3階建て以下共同住宅等）と<br>&lt;b&gt;"]  # escaped
