@@ -25,7 +25,7 @@ from pathlib import Path
 
 from shared_data import hokkaido_dir  # a sibling module of the script
 
-from dashboard import queries
+from dashboard import queries, ranking_queries
 from warehouse import build, db
 from warehouse.run import run_pipeline
 from warehouse.sample import copy_from, copy_sample
@@ -114,10 +114,23 @@ def page_queries(con) -> dict[str, list[tuple[str, Callable, tuple]]]:
         ],
         "progress": [
             ("region_progress", queries.region_progress, ()),
-            ("prefectures", queries.prefectures, ()),
             ("region_subsidy_history", queries.region_subsidy_history, ("13",)),
+            ("region_ranking", ranking_queries.region_ranking, ("13",)),
             ("region_indicator_history", queries.region_indicator_history, ("13",)),
             ("plan_status_list", queries.plan_status_list, (("13",), (), ())),
+        ],
+        "ranking": [
+            ("ranking_measures", ranking_queries.ranking_measures, ()),
+            ("prefecture_ranking", ranking_queries.prefecture_ranking,
+             ("municipal_plan_coverage",)),
+            ("prefecture_ranking (crime)", ranking_queries.prefecture_ranking,
+             ("crime_incidents",)),
+        ],
+        "report": [
+            ("region_progress", queries.region_progress, ()),
+            ("region_subsidy_history", queries.region_subsidy_history, ("01",)),
+            ("prefecture_indicators", ranking_queries.prefecture_indicators, ("01",)),
+            ("prefecture_crime_by_month", ranking_queries.prefecture_crime_by_month, ("01",)),
         ],
         "subsidy": [
             ("subsidy_by_year", queries.subsidy_by_year, ()),
@@ -155,7 +168,8 @@ def page_queries(con) -> dict[str, list[tuple[str, Callable, tuple]]]:
     }
 
 
-PAGES = ("overview", "progress", "subsidy", "plans", "indicators", "crime", "data")
+PAGES = ("overview", "progress", "ranking", "report", "subsidy", "plans", "indicators", "crime",
+         "data")
 
 
 def time_page_runs(settings: Settings) -> dict[str, tuple[float, float]]:

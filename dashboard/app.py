@@ -17,6 +17,8 @@ from warehouse.reference import prefecture_english_names, prefecture_names
 # What a viewer of public data may open: the white paper's figures and the police open data.
 PUBLIC_PAGES = ("overview", "crime")
 
+OVERVIEW = "overview"  # the default page's own path
+
 
 def _pages(lang: str, who: access.Viewer) -> dict[str, list[st.Page]]:
     """The pages this reader may open, in their navigation groups (paths are relative to this
@@ -32,7 +34,7 @@ def _pages(lang: str, who: access.Viewer) -> dict[str, list[st.Page]]:
 def _all_pages(lang: str) -> dict[str, list[st.Page]]:
     return {
         t("nav_national", lang): [
-            st.Page("views/overview.py", title=t("page_overview", lang), url_path="overview",
+            st.Page("views/overview.py", title=t("page_overview", lang), url_path=OVERVIEW,
                     default=True),
             st.Page("views/progress.py", title=t("page_progress", lang), url_path="progress"),
             st.Page("views/ranking.py", title=t("page_ranking", lang), url_path="ranking"),
@@ -56,7 +58,9 @@ def _landing(pages: dict[str, list[st.Page]], lang: str) -> st.Page | None:
     """The overview under a path no page has (an old or mistyped link), hidden from the
     navigation: such a link lands on the overview instead of a "Page not found" dialog."""
     asked = links.asked_path(st.context.url)
-    if not asked or asked in {p.url_path for group in pages.values() for p in group}:
+    # the default page answers to "" but reserves its own path too (/overview is the overview)
+    known = {p.url_path for group in pages.values() for p in group} | {OVERVIEW}
+    if not asked or asked in known:
         return None
     return st.Page("views/overview.py", title=t("page_overview", lang), url_path=asked,
                    visibility="hidden")

@@ -41,9 +41,11 @@ def plan_counts_bar(plans: pl.DataFrame, governments: dict[str, int], lang: str)
     fig.add_bar(y=labels, x=missing, name=t("method_none", lang), orientation="h",
                 marker_color=theme.NONE_FILL, text=[f"{v:,.0f}" for v in missing],
                 textposition="inside", textfont_color=theme.NONE_TEXT)
+    # the legend under the axis title, clear of it
     fig.update_layout(barmode="stack", barnorm="percent", legend_orientation="h",
-                      legend_y=-0.15, xaxis_ticksuffix="%", yaxis_autorange="reversed",
-                      height=260)
+                      legend_y=-0.45, legend_yanchor="top", legend_x=0,
+                      xaxis_ticksuffix="%", yaxis_autorange="reversed",
+                      xaxis_title=t("axis_share_of_governments", lang), height=290)
     return _layout(fig)
 
 
@@ -110,8 +112,8 @@ def crime_trend(frame: pl.DataFrame, lang: str, *, value_title: str | None = Non
         fig.add_scatter(x=rows["year_month"].to_list(), y=rows["incidents"].to_list(),
                         name=escape(modus_label(modus, lang)), mode="lines+markers",
                         line_color=category_colour(i))
-    fig.update_layout(yaxis_title=value_title or t("incidents", lang),
-                      legend_title_text=t("modus", lang),
+    fig.update_layout(yaxis_title=value_title or t("axis_incidents", lang),
+                      legend_title_text=t("modus", lang), xaxis_title=t("axis_month", lang),
                       height=320, xaxis_type="date", xaxis_tickformat="%Y-%m")
     return _layout(fig)
 
@@ -124,7 +126,7 @@ def hour_weekday_heatmap(frame: pl.DataFrame, lang: str) -> go.Figure:
         grid[int(weekday) - 1][int(hour)] = incidents
     fig = go.Figure(go.Heatmap(
         z=grid, x=list(range(24)), y=weekdays, colorscale=theme.SEQUENTIAL_SCALE,
-        colorbar_title=t("incidents", lang),
+        colorbar_title=t("axis_incidents", lang),
         hovertemplate="%{y} %{x}" + t("hour_suffix", lang) + ": %{z:,}<extra></extra>",
     ))
     fig.update_layout(xaxis_title=t("hour_of_day", lang), xaxis_dtick=2,
@@ -147,20 +149,39 @@ def stacked_bars(frame: pl.DataFrame, category: str, lang: str, *, horizontal: b
             {"x": shown, "y": data}
         fig.add_bar(name=escape(modus_label(modus, lang)), marker_color=category_colour(i),
                     **kwargs)
-    fig.update_layout(barmode="stack", legend_title_text=t("modus", lang), height=height)
+    fig.update_layout(barmode="stack", legend_title_text=t("modus", lang), height=height,
+                      **{f"{'x' if horizontal else 'y'}axis_title": t("axis_incidents", lang)})
     if horizontal:
         fig.update_layout(yaxis_autorange="reversed")
     return _layout(fig)
 
 
+def wrapped_label(label: str, width: int = 20) -> str:
+    """A bar's label (delivered text, escaped) in lines of about ``width`` characters: a long
+    one ("Other housing (apartments of 3 storeys or fewer, etc.)") would leave a phone's chart
+    no room for its bars. English breaks between words, Japanese every ``width`` characters."""
+    if len(label) <= width:
+        return escape(label)
+    lines: list[str] = []
+    if " " in label:
+        for word in label.split(" "):
+            if lines and len(lines[-1]) + 1 + len(word) <= width:
+                lines[-1] += " " + word
+            else:
+                lines.append(word)
+    else:
+        lines = [label[k:k + width] for k in range(0, len(label), width)]
+    return "<br>".join(escape(line) for line in lines)
+
+
 def simple_bars(labels: list[str], values: list[float], lang: str, *, height: int = 360,
                 value_title: str | None = None) -> go.Figure:
-    """One series of horizontal bars, largest first."""
-    fig = go.Figure(go.Bar(y=plotly_texts(labels), x=values, orientation="h",
-                           marker_color=OKABE_ITO[0],
+    """One series of horizontal bars, largest first; long labels in two or more lines."""
+    fig = go.Figure(go.Bar(y=[wrapped_label(label) for label in labels], x=values,
+                           orientation="h", marker_color=OKABE_ITO[0],
                            text=[f"{v:,.0f}" for v in values], textposition="auto"))
     fig.update_layout(yaxis_autorange="reversed", height=height,
-                      xaxis_title=value_title or t("incidents", lang))
+                      xaxis_title=value_title or t("axis_incidents", lang))
     return _layout(fig)
 
 
@@ -182,7 +203,9 @@ def indicator_trend(frame: pl.DataFrame, names: dict[str, str], lang: str,
                   "width": 4 if national else 2},
         )
     # Years are numbers on a linear axis: they run left to right whatever order rows came in.
-    fig.update_layout(yaxis_title=escape(unit), height=360, xaxis_type="linear",
+    fig.update_layout(yaxis_title=escape(t("with_unit", lang, name=t("col_value", lang),
+                                           unit=unit)) if unit else t("col_value", lang),
+                      xaxis_title=t("axis_year", lang), height=360, xaxis_type="linear",
                       xaxis_tickformat="d", xaxis_dtick=1)
     return _layout(fig)
 

@@ -30,6 +30,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "公開済みのデータベースがありません。`uv run saihan demo` を実行してください。",
         "en": "No published warehouse yet. Run `uv run saihan demo`.",
     },
+    "mart_missing": {
+        "ja": "公開済みのデータベースは以前の版で作られたため、このページに必要な表がまだありません。`uv run saihan run` を実行すると作り直されます（データはそのまま）。",
+        "en": "The published warehouse was built by an earlier version and lacks a table this page needs. Run `uv run saihan run` to rebuild it (your data stay as they are).",
+    },
     "subsidy_none": {
         "ja": "データベースは公開済みですが、地域再犯防止推進事業の実施記録（公表値・実施状況の報告）はまだありません。",
         "en": "The warehouse is published but holds no records of the regional subsidy programme yet (neither published participation nor programme records).",
@@ -105,6 +109,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "published_at": {"ja": "データ更新：{when}", "en": "Data published: {when}"},
     "crime_title": {"ja": "警察署別の犯罪発生（オープンデータ）", "en": "Police-district crime (open data)"},
     "crime_total": {"ja": "{prefs} の {years} 年：{n} 件", "en": "{prefs}, {years}: {n} incidents"},
+    "crime_total_one": {"ja": "{prefs} の {years} 年：{n} 件", "en": "{prefs}, {years}: {n} incident"},
     "crime_none": {"ja": "犯罪オープンデータはまだ取り込まれていません。", "en": "No police open data loaded yet."},
     "modus": {"ja": "手口", "en": "Modus"},
     "incidents": {"ja": "件数", "en": "Incidents"},
@@ -152,6 +157,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "crime_earlier_note": {
         "ja": "このほか、データ年より前に発生した {n} 件があります（グラフは {start} 以降を表示）。",
         "en": "Another {n} incidents occurred before the data years (the chart starts at {start}).",
+    },
+    "crime_earlier_note_one": {
+        "ja": "このほか、データ年より前に発生した {n} 件があります（グラフは {start} 以降を表示）。",
+        "en": "Another incident occurred before the data years (the chart starts at {start}).",
     },
     "crime_rates_note": {
         "ja": "市区町村の人口はまだ取り込まれていません（`saihan estat fetch --stats-data-id 0003445078` で国勢調査の人口を取り込めます）。",
@@ -374,6 +383,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_national_value": {"ja": "全国値", "en": "National"},
     "col_difference": {"ja": "全国との差", "en": "Difference from national"},
     "col_indicator": {"ja": "指標", "en": "Indicator"},
+    "col_pref_code": {"ja": "都道府県コード", "en": "Prefecture code"},
+    "col_numerator": {"ja": "分子", "en": "Numerator"},
+    "col_denominator": {"ja": "分母", "en": "Denominator"},
+    "col_value_note": {"ja": "値の注記", "en": "Note on the value"},
     "page_progress": {"ja": "地域別進捗", "en": "Progress by region"},
     "progress_caption": {"ja": "都道府県ごとのスコアカード：計画、市区町村の策定率、補助事業、指標（全国値・過去との比較）。都道府県を選ぶと詳細を表示します。", "en": "A scorecard per prefecture: its plan, municipal plan coverage, the subsidy programme and indicators against the national value and its own past. Choose a prefecture for the details."},
     "scorecard_title": {"ja": "スコアカード（47都道府県）", "en": "Scorecard (47 prefectures)"},
@@ -574,6 +587,8 @@ STRINGS.update({
     "measure_unit_menus": {"ja": "メニュー", "en": "menus"},
     "measure_unit_incidents": {"ja": "件", "en": "incidents"},
     "measure_unit_per_100k": {"ja": "件/10万人", "en": "per 100,000"},
+    "measure_unit_menus_one": {"ja": "メニュー", "en": "menu"},
+    "measure_unit_incidents_one": {"ja": "件", "en": "incident"},
     "ranking_national_mean": {"ja": "都道府県平均（値のある都道府県）", "en": "Mean of the prefectures with a value"},
     "ranking_national_value": {"ja": "全国値", "en": "National value"},
     "ranking_ranked": {"ja": "値のある都道府県", "en": "Prefectures with a value"},
@@ -582,12 +597,36 @@ STRINGS.update({
         "ja": "{measure}：値のある {n} 都道府県のうち最も大きいのは{top}（{top_value}）、最も小さいのは{bottom}（{bottom_value}）。{national}は{national_value}。",
         "en": "{measure}: of the {n} prefectures with a value, the largest is {top} ({top_value}) and the smallest {bottom} ({bottom_value}). {national}: {national_value}.",
     },
+    "ranking_summary_one": {
+        "ja": "{measure}：値のある {n} 都道府県のうち最も大きいのは{top}（{top_value}）、最も小さいのは{bottom}（{bottom_value}）。{national}は{national_value}。",
+        "en": "{measure}: only {top} has a value ({top_value}). {national}: {national_value}.",
+    },
     "ranking_summary_none": {"ja": "{measure}：値のある都道府県はまだありません。", "en": "{measure}: no prefecture has a value yet."},
     "ranking_unranked": {"ja": "値のない都道府県（{n}）は表の最後にあります。", "en": "The {n} prefectures without a value are at the end of the table."},
+    "ranking_unranked_one": {"ja": "値のない都道府県（{n}）は表の最後にあります。", "en": "The one prefecture without a value is at the end of the table."},
     "ranking_region_mean": {"ja": "地方平均", "en": "Regional mean"},
     "col_rank": {"ja": "順位", "en": "Rank"},
     "col_region_rank": {"ja": "地方内の順位", "en": "Rank in region"},
     "table_view": {"ja": "データ表で見る", "en": "See the data as a table"},
+    "alt_series": {"ja": "{first}から{last}に {start} → {end}（{name}）", "en": "{start} → {end} from {first} to {last} ({name})"},
+    "alt_point": {"ja": "{period}に {value}（{name}）", "en": "{value} in {period} ({name})"},
+    "alt_sentence_separator": {"ja": "。", "en": "; "},
+    "alt_sentence_end": {"ja": "。", "en": "."},
+    "alt_no_data": {"ja": "表示するデータはありません。", "en": "There are no data to show."},
+    "alt_bars": {"ja": "{what}が最も多いのは{top}（{top_n}）、最も少ないのは{bottom}（{bottom_n}）。", "en": "{what}: the most in {top} ({top_n}), the fewest in {bottom} ({bottom_n})."},
+    "alt_bars_total": {"ja": "合計 {n}。", "en": " {n} in all."},
+    "alt_heatmap": {"ja": "最も多いのは{weekday}曜 {hour}時台（{n} 件）、最も少ないのは{low_weekday}曜 {low_hour}時台（{low_n} 件）。", "en": "The most incidents on {weekday} at {hour}:00 ({n}), the fewest on {low_weekday} at {low_hour}:00 ({low_n})."},
+    "alt_category": {"ja": "{name} {n}", "en": "{name}: {n}"},
+    "alt_categories": {"ja": "{total} 都道府県のうち {parts}。", "en": "Of {total} prefectures: {parts}."},
+    "alt_plan_level": {"ja": "{level}：{total} 団体中 {n} 団体が策定済み", "en": "{level}: {n} of {total} have a plan"},
+    "col_weekday": {"ja": "曜日", "en": "Weekday"},
+    "axis_incidents": {"ja": "認知件数（件）", "en": "Incidents (number)"},
+    "axis_month": {"ja": "発生月", "en": "Month of occurrence"},
+    "axis_year": {"ja": "年", "en": "Year"},
+    "axis_prefectures": {"ja": "都道府県数", "en": "Prefectures (number)"},
+    "axis_share_of_governments": {"ja": "団体数に占める割合（%）", "en": "Share of the governments (%)"},
+    "scale_national": {"ja": "全国 {value}", "en": "Japan {value}"},
+    "col_menu": {"ja": "メニュー", "en": "Menu"},
     "region_compare_title": {"ja": "同じ地方の都道府県との比較（{region}）", "en": "Compared with the prefectures of the same region ({region})"},
     "region_compare_caption": {
         "ja": "括弧内は地方内の順位（値の大きい順）／順位のある都道府県数。最終行の全国は、率と指標は全国値、件数・金額は都道府県平均です。",
@@ -611,7 +650,7 @@ STRINGS.update({
     "report_crime": {"ja": "犯罪の推移（月別の認知件数、全手口）", "en": "Crime trend (incidents per month, all modus)"},
     "report_crime_none": {"ja": "この都道府県の犯罪オープンデータはまだ取り込まれていません。", "en": "No police crime open data of this prefecture has been loaded yet."},
     "report_crime_summary": {"ja": "{first}〜{last}の認知件数 {n} 件（月平均 {mean} 件、最多は{peak}の {peak_n} 件）。", "en": "{n} incidents from {first} to {last} ({mean} a month on average; most in {peak}: {peak_n})."},
-    "report_subsidy_line": {"ja": "{fy}：{status}（直接支援メニュー {menus}、国庫補助額 {share}）", "en": "{fy}: {status} ({menus} direct-support menus, national share {share})"},
+    "report_subsidy_line": {"ja": "{fy}：{status}（直接支援メニュー {menus}、国庫補助額 {share}）", "en": "{fy}: {status} (direct-support menus: {menus}; national share {share})"},
     "report_subsidy_years": {"ja": "実施した年度：{years}", "en": "Years taken part: {years}"},
     "report_none": {"ja": "なし", "en": "none"},
     "report_vs_national": {"ja": "全国 {national}（差 {difference} pt）", "en": "Japan {national} ({difference} pt)"},
@@ -673,7 +712,11 @@ STRINGS.update({
 
 
 def t(key: str, lang: str = "ja", **values: object) -> str:
-    """The string for ``key`` in ``lang`` with ``values`` filled in."""
+    """The string for ``key`` in ``lang`` with ``values`` filled in. A count of one (``n=1``)
+    takes the key's singular, ``<key>_one``, where English has one ("1 menu", not "1 menus");
+    Japanese does not inflect."""
+    if f"{key}_one" in STRINGS and str(values.get("n", "")).removesuffix(".0") == "1":
+        key = f"{key}_one"
     text = STRINGS[key].get(lang) or STRINGS[key]["ja"]
     return text.format(**values) if values else text
 

@@ -433,8 +433,10 @@ def indicator_values(con: duckdb.DuckDBPyConnection, series_key: str) -> pl.Data
 # --- per-region progress -------------------------------------------------------------------------
 
 def region_progress(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """The per-prefecture scorecard (without the nested indicator list)."""
-    return frame(con, "select * exclude (latest_indicators) from mart.region_progress "
+    """The per-prefecture scorecard (without the nested indicator list), with the English
+    name, so a page needs no second query for names."""
+    return frame(con, "select r.* exclude (latest_indicators), p.name_en "
+                       "from mart.region_progress as r join mart.prefecture as p using (pref_code) "
                        "order by pref_code")
 
 

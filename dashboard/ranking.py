@@ -32,10 +32,13 @@ def measure_label(measure: dict, lang: str) -> str:
     return t("measure_indicator", lang, number=number or "-", name=name)
 
 
-def unit_title(unit: str, lang: str) -> str:
-    """The unit as an axis title wants it (％, 円, 件, or the indicator's own unit)."""
+def unit_title(unit: str, lang: str, n: float | None = None) -> str:
+    """The unit as an axis title wants it (％, 円, 件, or the indicator's own unit); for a
+    count of ``n``, in the number English wants (1 menu, 3 menus)."""
     key = f"measure_unit_{unit}"
-    return t(key, lang) if unit in ("ratio", "yen", "menus", "incidents", "per_100k") else unit
+    if unit not in ("ratio", "yen", "menus", "incidents", "per_100k"):
+        return unit
+    return t(key, lang, n=n) if n is not None else t(key, lang)
 
 
 def scaled(value: float | None, unit: str) -> float | None:
@@ -54,7 +57,7 @@ def value_text(value: float | None, unit: str, lang: str) -> str:
         return f"{shown:.1f}%"
     if unit == "yen":
         return t("yen_amount", lang, v=f"{round(shown):,}")
-    return f"{number_label(round(shown, 1), lang)} {unit_title(unit, lang)}".strip()
+    return f"{number_label(round(shown, 1), lang)} {unit_title(unit, lang, shown)}".strip()
 
 
 def national_label(basis: str, lang: str) -> str:
@@ -90,13 +93,14 @@ def summary(frame: pl.DataFrame, names: dict[str, str], label: str, unit: str,
     )
 
 
-def region_table(rows: pl.DataFrame, measures: pl.DataFrame, names: dict[str, str],
-                 lang: str) -> pl.DataFrame:
-    """The prefectures of one region (rows of ``mart.prefecture_ranking``) with a column per
-    measure, then the region's mean and the national value: values written with their unit
-    and the rank in the region in brackets."""
-    labels = {m["measure_key"]: measure_label(m, lang) for m in measures.iter_rows(named=True)}
-    keys = [k for k in labels if k in set(rows["measure_key"])]
+def region_table(rows: pl.DataFrame, names: dict[str, str], lang: str) -> pl.DataFrame:
+    """The prefectures of one region (``ranking_queries.region_ranking``, measures in order)
+    with a column per measure, then the region's mean and the national value: values written
+    with their unit and the rank in the region in brackets."""
+    labels = {m["measure_key"]: measure_label(m, lang)
+              for m in rows.unique("measure_key", keep="first", maintain_order=True)
+              .iter_rows(named=True)}
+    keys = list(labels)
     prefecture = t("col_prefecture", lang)
     codes = rows["pref_code"].unique().sort().to_list()
     out: dict[str, list[str]] = {prefecture: [names.get(c, c) for c in codes]

@@ -41,14 +41,21 @@ def prefecture_ranking(con: duckdb.DuckDBPyConnection, measure_key: str) -> pl.D
 
 
 def region_ranking(con: duckdb.DuckDBPyConnection, pref_code: str) -> pl.DataFrame:
-    """Every measure for the prefectures of ``pref_code``'s region."""
+    """Every measure for the prefectures of ``pref_code``'s region, with what names a measure
+    (group, indicator number and name), in the order of ``ranking_measures``: one query for
+    the regional comparison."""
     return frame(
         con,
-        "select measure_key, pref_code, unit, period, value, national_value, national_basis, "
-        "region_rank, region_prefectures_ranked, region_mean_value, is_sample "
-        "from mart.prefecture_ranking where region_ja = "
-        "(select region_ja from mart.prefecture where pref_code = ?) "
-        "order by measure_key, pref_code",
+        "with numbers as (select series_key, any_value(indicator_number) as indicator_number, "
+        "any_value(edition) as edition from mart.region_indicator group by series_key) "
+        "select r.measure_key, r.measure_group, r.indicator_name, n.indicator_number, "
+        "r.pref_code, r.unit, r.period, r.value, r.national_value, r.national_basis, "
+        "r.region_rank, r.region_prefectures_ranked, r.region_mean_value, r.is_sample "
+        "from mart.prefecture_ranking as r "
+        "left join numbers as n on r.measure_key = 'indicator|' || n.series_key "
+        "where r.region_ja = (select region_ja from mart.prefecture where pref_code = ?) "
+        "order by list_position(['plans', 'subsidy', 'indicators', 'crime'], r.measure_group), "
+        "n.edition, n.indicator_number, r.measure_key, r.pref_code",
         [pref_code],
     )
 

@@ -9,6 +9,7 @@ is picked up on the next interaction while readers of the old one finish undistu
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -21,8 +22,11 @@ import streamlit as st
 
 from dashboard import access, charts, downloads, links, queries, tables, theme
 from dashboard.i18n import LANGUAGES, date_label, t
+from dashboard.safe import markdown_text
 from warehouse import access_log, db
 from warehouse.settings import Settings
+
+_log = logging.getLogger(__name__)
 
 
 def settings() -> Settings:
@@ -54,7 +58,8 @@ def language_switch() -> str:
 def page_chrome(current: str) -> None:
     """What every page needs in its document: ``<html lang>`` in the page's language (Streamlit
     always writes ``en``) and a visible keyboard-focus outline."""
-    st.html(theme.FOCUS_CSS + theme.CONTRAST_CSS)
+    st.html(theme.FOCUS_CSS + theme.CONTRAST_CSS + theme.CHART_TITLE_CSS + theme.TABLE_SCROLL_CSS
+            + theme.WIDE_CHART_CSS)
     st.html(theme.NAV_LIST_SCRIPT, unsafe_allow_javascript=True, width="content")
     st.html(f"<script>document.documentElement.lang = {json.dumps(current)};</script>",
             unsafe_allow_javascript=True, width="content")
@@ -87,10 +92,19 @@ def _cached(module: str, name: str, stamp: tuple[int, int], args: tuple) -> Any:
 def load(query: Callable, *args: Any) -> Any:
     """Run a query function (``dashboard.queries``, ``dashboard.ranking_queries``) on the
     published warehouse, cached, and narrowed to what this session may read
-    (``dashboard.access.scope``: the one decision, whatever the URL asks for)."""
+    (``dashboard.access.scope``: the one decision, whatever the URL asks for). A warehouse
+    published by an earlier version lacks the marts newer pages read (``mart.prefecture_ranking``
+    before the ranking view): the page then says so and how to mend it (the next run builds
+    them), instead of DuckDB's error."""
     path = settings().warehouse
-    return access.read(lambda: viewer() or access.NOBODY, query, args,
-                       lambda: _cached(query.__module__, query.__name__, _stamp(path), args))
+    try:
+        return access.read(lambda: viewer() or access.NOBODY, query, args,
+                           lambda: _cached(query.__module__, query.__name__, _stamp(path), args))
+    except duckdb.CatalogException:
+        _log.warning("a mart %s.%s reads is missing", query.__module__, query.__name__,
+                     exc_info=True)
+        st.warning(t("mart_missing", lang()))
+        st.stop()
 
 
 # --- who is reading ----------------------------------------------------------------------------
@@ -195,18 +209,28 @@ def require_warehouse() -> None:
         st.stop()
 
 
-def chart(figure: Any, key: str, *, title: str, source: str, as_of: date | None = None,
-          is_sample: bool = False, footer: bool = True) -> None:
-    """A panel's chart, carrying its title, source, as-of date and sample mark in the figure (so
-    an exported image has them), then the panel's footer."""
+def chart(figure: Any, key: str, *, title: str, source: str, alternative: tuple[str, pl.DataFrame],
+          as_of: date | None = None, is_sample: bool = False, footer: bool = True,
+          wide: bool = False) -> None:
+    """A panel's chart with its text alternative (``dashboard.alt_text``): the one-line summary
+    above it and its data as a table in an expander under it. The figure carries its title,
+    source, as-of date and sample mark (so an exported image has them); on the page they are
+    hidden (``theme.CHART_TITLE_CSS``), the panel's heading and footer saying them once. Then
+    the panel's footer. A ``wide`` chart (a tile map) keeps 560 px on a phone and scrolls
+    inside its box (``theme.WIDE_CHART_CSS``)."""
     current = lang()
     note = t("chart_source_note", current, source=source)
     if as_of is not None:
         note += t("chart_as_of_note", current, as_of=date_label(as_of, current))
     if is_sample:
         note += t("note_separator", current) + t("sample_mark", current)
-    st.plotly_chart(charts.with_provenance(figure, title, note), key=key,
-                    config={"toImageButtonOptions": {"filename": key}})
+    summary, data = alternative
+    st.markdown(markdown_text(summary))
+    with st.container(key=f"wide_{key}") if wide else st.container():
+        st.plotly_chart(charts.with_provenance(figure, title, note), key=key,
+                        config={"toImageButtonOptions": {"filename": key}})
+    with st.expander(t("table_view", current), expanded=False):
+        table(data, hide_index=True, key=f"{key}_table")
     if footer:
         panel_footer(source, as_of, is_sample=is_sample)
 
@@ -332,12 +356,15 @@ def url_multiselect(label: str, options: list, key: str, *, format_func=str, whe
 
 # --- tables ------------------------------------------------------------------------------------
 
-def table(frame: pl.DataFrame, *, column_config: dict | None = None, **kwargs: Any) -> None:
-    """``st.dataframe`` of ``frame`` written for people (dates, empty cells, separators)."""
+def table(frame: pl.DataFrame, *, column_config: dict | None = None,
+          decimals: dict[str, int] | None = None, **kwargs: Any) -> None:
+    """``st.dataframe`` of ``frame`` written for people (dates, separators, ``decimals`` places
+    in the named columns); numbers stay typed (a column sorts by value) and a missing one is an
+    empty cell (``placeholder``), not "None"."""
     current = lang()
     shown = tables.for_display(frame, current)
-    config = {**tables.number_columns(shown), **(column_config or {})}
-    st.dataframe(shown, column_config=config, **kwargs)
+    config = {**tables.number_columns(shown, decimals), **(column_config or {})}
+    st.dataframe(shown, column_config=config, placeholder="", **kwargs)
 
 
 # --- downloads ---------------------------------------------------------------------------------

@@ -69,10 +69,16 @@ def line_numbers(frame: pl.DataFrame, *names: str) -> pl.DataFrame:
                               if n in frame.columns)
 
 
-def number_columns(frame: pl.DataFrame) -> dict[str, dict]:
-    """Column settings writing numbers with separators (not years, codes or ids)."""
+def number_columns(frame: pl.DataFrame, decimals: dict[str, int] | None = None
+                   ) -> dict[str, dict]:
+    """Column settings writing numbers with separators (not years, codes or ids); a column
+    named in ``decimals`` keeps that many places on every row (-11.0 beside -1.3, not -11)."""
+    decimals = decimals or {}
     return {
-        name: {"type_config": {"type": "number", "format": "localized"}}
+        name: {"type_config": {"type": "number",
+                               "format": f"%.{decimals[name]}f" if name in decimals
+                               else "localized"}}
         for name, dtype in frame.schema.items()
-        if dtype.is_numeric() and not any(w in name.lower() for w in _YEARLIKE)
+        if dtype.is_numeric() and (name in decimals
+                                   or not any(w in name.lower() for w in _YEARLIKE))
     }

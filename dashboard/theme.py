@@ -108,6 +108,31 @@ CONTRAST_CSS = (
     + " !important;}</style>"
 )
 
+# A chart's title and its source line are in the figure, so that an image saved with Plotly's
+# camera button carries them; on the page the panel's heading and footer already say them, so
+# the figure's own are hidden there (one title on screen). The export draws a copy of the
+# figure outside the page's chart elements, which this rule does not reach.
+CHART_TITLE_CSS = (
+    "<style>[data-testid='stPlotlyChart'] .g-gtitle,"
+    "[data-testid='stPlotlyChart'] .gtitle,"
+    "[data-testid='stPlotlyChart'] .gtitle-subtitle{visibility:hidden !important;}</style>"
+)
+
+# A tile map needs about 560 px for its labels to fit their tiles: on a narrower screen (a
+# phone) it keeps that width and scrolls sideways inside its own box (``state.chart(wide=)``),
+# the page itself not.
+WIDE_CHART_CSS = (
+    "<style>[class*='st-key-wide_']{overflow-x:auto !important;}"
+    "[class*='st-key-wide_'] [data-testid='stElementContainer'],"
+    "[class*='st-key-wide_'] [data-testid='stFullScreenFrame']{min-width:560px;}</style>"
+)
+
+# A static table (st.table: the report's indicators) wider than a phone scrolls inside its own
+# box instead of being cut at the page's edge.
+TABLE_SCROLL_CSS = (
+    "<style>[data-testid='stTable']{overflow-x:auto !important;max-width:100%;}</style>"
+)
+
 # Streamlit's page navigation puts each section's <header> and <li>s in a <div> inside the <ul>
 # (axe-core: "list", "listitem", serious). Each section becomes a list of its own and the <ul>
 # a plain container; re-applied whenever Streamlit redraws the navigation.

@@ -145,7 +145,7 @@ def choropleth(
             "cmin": lo,
             "cmax": hi,
             "colorbar": {
-                "title": {"text": plotly_text(style.value_label or value_col)},
+                "title": {"text": style.colorbar_title(value_col)},
                 "x": 0.99,
                 "xanchor": "right",
                 "y": 0.03,

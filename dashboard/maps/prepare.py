@@ -27,7 +27,8 @@ class MapStyle:
     ``value_format`` is a format spec (',.1f'), a callable or None (thousands separators).
     Categorical maps colour each value of ``category_order`` (else True/False, else sorted)
     with Okabe-Ito unless ``category_colors`` says otherwise; numeric maps use ``colorscale``
-    over ``zrange`` (else the values' own range).
+    over ``zrange`` (else the values' own range). ``scale_title`` is the colour bar's title, a
+    line each (its unit, the national value: "%", "全国 43.5%"); else ``value_label``.
     """
 
     label_col: str | None = None
@@ -42,6 +43,7 @@ class MapStyle:
     zrange: tuple[float, float] | None = None
     missing_label: str = "–"
     lang: str = "ja"
+    scale_title: Sequence[str] = ()
 
     def with_options(self, **options: Any) -> MapStyle:
         """This style with some options changed (a TypeError names an unknown one)."""
@@ -50,6 +52,12 @@ class MapStyle:
     def category_name(self, category: Any) -> str:
         """A category as shown in the legend."""
         return (self.category_labels or {}).get(category, str(category))
+
+    def colorbar_title(self, value_col: str) -> str:
+        """The colour bar's title: ``scale_title``'s lines (each escaped), else the value's
+        label."""
+        lines = list(self.scale_title) or [self.value_label or value_col]
+        return "<br>".join(plotly_text(line) for line in lines)
 
     def value_range(self, values: Sequence[float]) -> tuple[float, float]:
         """The colour scale's (min, max): ``zrange``, else the values' range, never empty."""

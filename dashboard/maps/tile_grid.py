@@ -162,14 +162,16 @@ def tile_grid(
                 zmax=hi,
                 name=plotly_text(style.value_label or value_col),
                 colorbar={
-                    "title": {"text": plotly_text(style.value_label or value_col)},
-                    # Outside the tiles, in the right margin: inside it would cover Chiba.
-                    "x": 1.0,
-                    "xanchor": "left",
-                    "y": 0.03,
-                    "yanchor": "bottom",
-                    "len": 0.5,
-                    "thickness": 14,
+                    "title": {"text": style.colorbar_title(value_col), "side": "top"},
+                    # Under the tiles, across: beside them it would take a phone's width
+                    # from the map (and inside it would cover Chiba).
+                    "orientation": "h",
+                    "x": 0.5,
+                    "xanchor": "center",
+                    "y": 0.0,
+                    "yanchor": "top",
+                    "len": 0.7,
+                    "thickness": 12,
                 },
                 **{**common, "texttemplate": None},
             )
@@ -195,7 +197,7 @@ def tile_grid(
         )
     fig.update_layout(
         height=height,
-        margin={"l": 0, "r": 0 if style.categorical else 70, "t": 40 if title else 0, "b": 0},
+        margin={"l": 0, "r": 0, "t": 40 if title else 0, "b": 0 if style.categorical else 90},
         font={"family": theme.FONT},
         title={"text": plotly_text(title), "x": 0.01, "xanchor": "left"} if title else None,
         xaxis={

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, municipal_panels, queries, rates, state
+from dashboard import alt_text, charts, municipal_panels, queries, rates, state
 from dashboard.i18n import (
     date_label,
     modus_label,
@@ -85,13 +85,17 @@ monthly = state.load(queries.crime_monthly, *key)
 # Incidents are published in the year they are recorded; a few occurred years before. The
 # chart shows the data years and says how many occurred earlier.
 shown, earlier, start = charts.within_data_years(monthly, min(years))
+counts = shown  # the text alternative tells the counts, also when the chart shows rates
 if rate_base:
     shown = rates.with_per_100k(shown.with_columns(pl.lit(rate_base).alias("population")),
                                 "incidents", "population", "incidents").drop("population")
 state.chart(charts.crime_trend(shown, lang, value_title=t("incidents_per_100k", lang)
                                if rate_base else None),
             "crime_trend", title=t("crime_trend_title", lang),
-            source=source, is_sample=is_sample, footer=False)
+            source=source, is_sample=is_sample, footer=False,
+            alternative=alt_text.monthly(counts.with_columns(
+                pl.col("modus").map_elements(lambda m: modus_label(m, lang),
+                                             return_dtype=pl.String)), lang))
 if earlier:
     st.caption(t("crime_earlier_note", lang, n=f"{earlier:,}", start=f"{start:%Y-%m}"))
 state.panel_footer(source, None, is_sample=is_sample)
@@ -104,7 +108,7 @@ with left:
     heat = state.load(queries.crime_hour_weekday, *key)
     state.chart(charts.hour_weekday_heatmap(heat, lang), "crime_heatmap",
                 title=t("crime_heatmap_title", lang), source=source, is_sample=is_sample,
-                footer=False)
+                alternative=alt_text.hour_weekday(heat, lang), footer=False)
     st.caption(t("crime_heatmap_note", lang))
     state.panel_footer(source, None, is_sample=is_sample)
 with right:
@@ -119,12 +123,19 @@ with right:
     state.chart(charts.simple_bars(places["place_type"].to_list(),
                                    places["incidents"].to_list(), lang, height=320),
                 "crime_places", title=t("crime_place_title", lang), source=source,
-                is_sample=is_sample)
+                is_sample=is_sample,
+                alternative=alt_text.bars(places["place_type"].to_list(),
+                                          places["incidents"].to_list(),
+                                          t("col_place_type", lang), t("col_incidents", lang),
+                                          lang))
 
 st.subheader(t("crime_top_title", lang))
 top = state.load(queries.crime_top_stations, *key)
 state.chart(charts.stacked_bars(top, "police_station", lang), "crime_top",
-            title=t("crime_top_title", lang), source=source, is_sample=is_sample)
+            title=t("crime_top_title", lang), source=source, is_sample=is_sample,
+            alternative=alt_text.stacked(top.with_columns(pl.col("modus").map_elements(
+                lambda m: modus_label(m, lang), return_dtype=pl.String)),
+                "police_station", t("col_station", lang), lang))
 
 found = municipal_panels.loaded(lang)
 st.subheader(t("station_map_title", lang))

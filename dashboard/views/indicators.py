@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, maps, queries, state
+from dashboard import alt_text, charts, maps, queries, ranking, state
 from dashboard.i18n import data_unit_label, indicator_label, source_label, t
 from dashboard.safe import markdown_text
 
@@ -55,7 +55,8 @@ shown = values.filter(
 state.chart(charts.indicator_trend(shown, names, lang, unit), "indicator_trend",
             title=t("title_for", lang, title=t("indicator_trend_title", lang),
                     what=labels[series_key]),
-            source=source_text, footer=False, is_sample=is_sample)
+            source=source_text, footer=False, is_sample=is_sample,
+            alternative=alt_text.series_change(shown, names, lang))
 state.panel_footer(source, None, is_sample=is_sample)
 
 if prefectures:
@@ -65,6 +66,8 @@ if prefectures:
         .last()
     )
     latest = values.filter((pl.col("period") == latest_period) & ~pl.col("is_national"))
+    national_rows = values.filter((pl.col("period") == latest_period) & pl.col("is_national"))
+    national_latest = national_rows["value"][0] if national_rows.height else None
     st.subheader(t("indicator_map_title", lang, period=markdown_text(latest_period)))
     state.chart(
         maps.tile_grid(
@@ -72,29 +75,41 @@ if prefectures:
             "value",
             text_col="label",
             value_label=unit,
+            scale_title=(unit, *([t("scale_national", lang, value=ranking.value_text(
+                national_latest, "%" if unit in ("%", "％") else unit, lang))]
+                if national_latest is not None else [])),
             lang=lang,
         ),
         "indicator_map",
+        wide=True,
         title=t("title_for", lang, title=t("indicator_map_title", lang, period=latest_period),
                 what=labels[series_key]),
         source=source_text, is_sample=bool(latest["is_sample"].any()), footer=False,
+        alternative=alt_text.prefecture_values(
+            latest, names, labels[series_key], "%" if unit in ("%", "％") else unit,
+            national_latest, lang),
     )
     state.ignores_filters(t("filter_compare", lang))
     state.panel_footer(source, None, is_sample=bool(latest["is_sample"].any()))
 
+# Every column in the page's words: the prefecture's code and name, the value with what it is
+# computed from, the delivered note (why a value is missing), source, and sample or real.
 table = values.select(
-    pl.col("pref_code"),
+    pl.col("pref_code").alias(t("col_pref_code", lang)),
     pl.col("pref_code").replace_strict(names).alias(t("col_prefecture", lang)),
     pl.col("period").alias(t("col_period_label", lang)),
     pl.col("value").alias(t("col_value", lang)),
     pl.col("unit").map_elements(lambda u: data_unit_label(u, lang), return_dtype=pl.String)
     .alias(t("col_unit", lang)),
-    "numerator",
-    "denominator",
-    "value_note",
+    pl.col("numerator").alias(t("col_numerator", lang)),
+    pl.col("denominator").alias(t("col_denominator", lang)),
+    pl.col("value_note").alias(t("col_value_note", lang)),
     pl.col("source").map_elements(lambda s: source_label(s, lang), return_dtype=pl.String)
     .alias(t("col_source", lang)),
-    "is_sample",
+    pl.col("is_sample").replace_strict({True: t("data_kind_sample", lang),
+                                        False: t("data_kind_real", lang)},
+                                       return_dtype=pl.String)
+    .alias(t("download_data_kind", lang)),
 )
 state.table(table, hide_index=True, height=360)
 state.ignores_filters(t("filter_compare", lang))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, maps, queries, state
+from dashboard import alt_text, charts, maps, queries, state
 from dashboard.i18n import (
     PLAN_LEVELS,
     date_label,
+    modus_label,
     number_label,
     source_label,
     t,
@@ -83,9 +84,12 @@ with left:
                                     category_order=order, lang=lang)
         # The map shows participation only: sample when participation itself comes from
         # sample records (not when only the records' menus and amounts are sample).
-        state.chart(figure, "overview_map",
+        state.chart(figure, "overview_map", wide=kind != "geo",
                     title=t("subsidy_map_title", lang,
                             fy=state.fiscal_year_label(fiscal_year, lang)),
+                    alternative=alt_text.categories(
+                        labelled, state.prefecture_names(uptake, lang), "status",
+                        t("col_participating", lang), order, lang),
                     source=source_label(uptake["source"][0], lang),
                     as_of=uptake["as_of_on"][0],
                     is_sample=bool(uptake["is_participation_sample"].any()))
@@ -100,25 +104,8 @@ with right:
     if plans.height:
         state.chart(charts.plan_counts_bar(plans, governments, lang), "overview_plans",
                     title=t("plans_title", lang), source=source_label(plans["source"][0], lang),
+                    alternative=alt_text.plan_levels(plans, governments, lang),
                     as_of=plans["as_of_on"][0], footer=False)
-        table = pl.DataFrame({
-            "level": [t(f"level_{lv}", lang) for lv in PLAN_LEVELS],
-            "all": [plans.filter((pl.col("level") == lv) & (pl.col("method") == "all"))["value"]
-                    .sum() for lv in PLAN_LEVELS],
-            "standalone": [plans.filter((pl.col("level") == lv)
-                                        & (pl.col("method") == "standalone"))["value"].sum()
-                           for lv in PLAN_LEVELS],
-            "included": [plans.filter((pl.col("level") == lv)
-                                      & (pl.col("method") == "included_in_other"))["value"].sum()
-                         for lv in PLAN_LEVELS],
-            "governments": [governments[lv] for lv in PLAN_LEVELS],
-        }).rename({
-            "level": t("col_level", lang), "all": t("col_with_plan", lang),
-            "standalone": t("method_standalone", lang),
-            "included": t("method_included_in_other", lang),
-            "governments": t("governments", lang),
-        })
-        state.table(table, hide_index=True)
         state.panel_footer(source_label(plans["source"][0], lang), plans["as_of_on"][0])
 
 # --- national series over the years (real published figures) --------------------------------
@@ -199,6 +186,9 @@ else:
                                                      crime["data_year"].min())
     state.chart(charts.crime_trend(shown, lang), "overview_crime", title=t("crime_title", lang),
                 source=t("crime_source_all", lang), is_sample=bool(crime["is_sample"].any()),
+                alternative=alt_text.monthly(
+                    shown.with_columns(pl.col("modus").replace_strict(
+                        {m: modus_label(m, lang) for m in shown["modus"].unique()})), lang),
                 footer=False)
     if earlier:
         st.caption(t("crime_earlier_note", lang, n=f"{earlier:,}", start=f"{start:%Y-%m}"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, maps, municipal_panels, queries, state
+from dashboard import alt_text, charts, maps, municipal_panels, queries, state
 from dashboard.i18n import (
     PLAN_LEVELS,
     date_label,
@@ -77,6 +77,7 @@ with left:
     )
     state.chart(charts.plan_counts_bar(plans, governments, lang), "plans_levels",
                 title=t("plans_vs_published", lang), source=source, as_of=as_of,
+                alternative=alt_text.plan_levels(plans, governments, lang),
                 is_sample=is_sample, footer=False)
     state.ignores_filters(*LIST_FILTERS)
     compared = reconciliation.filter(pl.col("as_of_on") == as_of)
@@ -88,6 +89,9 @@ with left:
 with right:
     st.subheader(t("plans_map_title", lang, measure=state.measure_name(COVERAGE)),
                  help=state.measure_help(COVERAGE))
+    municipal = national.filter(pl.col("level") == "municipality")
+    national_ratio = (municipal["with_plan"][0] / municipal["governments"][0]
+                      if municipal.height and municipal["governments"][0] else None)
     coverage = state.load(queries.plan_coverage_by_prefecture, "municipality").with_columns(
         label=state.short_name(lang),
         percent=(pl.col("coverage_ratio") * 100).round(1),
@@ -98,12 +102,18 @@ with right:
             "percent",
             text_col="label",
             value_label=state.measure_name(COVERAGE),
+            scale_title=(t("measure_unit_ratio", lang),
+                         t("scale_national", lang, value=percent_label(national_ratio))),
             value_format=lambda v: percent_label(v / 100),
             zrange=(0, 100),
             lang=lang,
         ),
         "plans_map",
+        wide=True,
         title=t("plans_map_title", lang, measure=state.measure_name(COVERAGE)),
+        alternative=alt_text.prefecture_values(
+            coverage.rename({"coverage_ratio": "value"}), state.prefecture_names(coverage, lang),
+            state.measure_name(COVERAGE), "ratio", national_ratio, lang),
         source=source, as_of=as_of, is_sample=is_sample, footer=False,
     )
     state.ignores_filters(*LIST_FILTERS)

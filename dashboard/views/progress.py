@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, municipal_panels, queries, ranking, ranking_queries, state
+from dashboard import alt_text, charts, municipal_panels, queries, ranking, ranking_queries, state
 from dashboard.i18n import (
     data_unit_label,
     date_label,
@@ -24,14 +24,13 @@ COVERAGE = "municipal_coverage"  # one measure, one name and definition (dashboa
 st.title(t("page_progress", lang))
 st.caption(t("progress_caption", lang))
 
-progress = state.load(queries.region_progress)
-prefectures = state.load(queries.prefectures)
-names = state.prefecture_names(prefectures, lang)
+progress = state.load(queries.region_progress)  # with the names: no second query
+names = state.prefecture_names(progress, lang)
 is_sample = bool(progress["is_sample"].any())
 status_names = status_labels(lang)
 yes, no = t("yes", lang), t("no", lang)
 
-scorecard = progress.join(prefectures.select("pref_code", "name_en"), on="pref_code").select(
+scorecard = progress.select(
     pl.col(state.name_column(lang)).alias(t("col_prefecture", lang)),
     pl.col("region_ja" if lang == "ja" else "region_en").alias(t("col_region", lang)),
     pl.col("plan_status")
@@ -54,7 +53,9 @@ state.table(
     scorecard,
     hide_index=True,
     height=420,
+    decimals={t("col_vs_national", lang): 1},  # -11.0 beside -1.3: one precision
     column_config={
+        t("col_prefecture", lang): st.column_config.TextColumn(pinned=True),
         state.measure_name(COVERAGE): st.column_config.ProgressColumn(
             format="%.1f%%", min_value=0, max_value=100, help=state.measure_help(COVERAGE)
         ),
@@ -68,7 +69,7 @@ state.panel_footer(t("lineage_source_templates", lang), None, is_sample=is_sampl
 st.divider()
 pref_code = state.url_selectbox(
     t("choose_prefecture", lang),
-    list(state.prefecture_names(state.visible_prefectures(prefectures), lang)),  # yours only
+    list(state.prefecture_names(state.visible_prefectures(progress), lang)),  # yours only
     "pref",
     format_func=names.get,
     where=st.columns([1, 3])[0],
@@ -126,17 +127,18 @@ region_name = row["region_ja"] if lang == "ja" else row["region_en"]
 st.subheader(t("region_compare_title", lang, region=region_name))
 st.caption(t("region_compare_caption", lang))
 region_rows = state.load(ranking_queries.region_ranking, pref_code)
-measures = state.load(ranking_queries.ranking_measures)
 # Crime as a count, or per 100,000 residents for the prefectures whose population is known.
 per_100k = st.toggle(t("per_100k_toggle", lang), key="per_100k", help=t("per_100k_help", lang))
 hidden = "crime_incidents" if per_100k else "crime_incidents_per_100k"
 region_rows = region_rows.filter(pl.col("measure_key") != hidden)
-measures = measures.filter(pl.col("measure_key") != hidden)
 population = state.load(queries.prefecture_population, pref_code)
 if per_100k and population:
     st.caption(t("per_100k_ranking", lang, source=source_label(population["source"], lang),
                  as_of=date_label(population["as_of_on"], lang)))
-state.table(ranking.region_table(region_rows, measures, names, lang), hide_index=True)
+compare = ranking.region_table(region_rows, names, lang)
+# On a phone the table scrolls sideways inside its box; the prefecture stays in view.
+state.table(compare, hide_index=True, column_config={
+    t("col_prefecture", lang): st.column_config.TextColumn(pinned=True)})
 state.panel_footer(t("lineage_source_templates", lang), None,
                    is_sample=bool(region_rows["is_sample"].any()))
 st.page_link("views/ranking.py", label=t("ranking_link", lang), icon=":material/leaderboard:")
@@ -157,6 +159,8 @@ for i, (_, rows) in enumerate(history.group_by("series_key", maintain_order=True
     )
     state.chart(figure, f"progress_indicator_{i}",
                 title=t("title_for", lang, title=name, what=names[pref_code]),
+                alternative=alt_text.series_change(
+                    rows, {"00": t("national", lang), pref_code: names[pref_code]}, lang),
                 source=t("lineage_source_templates", lang),
                 is_sample=bool(rows["is_sample"].any()))
     # For how many prefectures the indicator is real (published by them), not sample.

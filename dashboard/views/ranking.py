@@ -70,7 +70,10 @@ table = rows.select(
     pl.col("period").alias(t("ranking_period", lang)),
 )
 with st.expander(t("table_view", lang), expanded=False):
-    state.table(table, hide_index=True, height=420)
+    places = 1 if unit in ("ratio", "%") else None  # percentages to one place on every row
+    shown_to = (value_col, national_col, t("col_difference", lang))
+    state.table(table, hide_index=True, height=420,
+                decimals=dict.fromkeys(shown_to, places) if places else None)
     state.download_buttons(table, f"ranking_{measure['measure_group']}", key="ranking",
                            provenance=state.provenance(
                                label, t(SOURCES[measure["measure_group"]], lang),

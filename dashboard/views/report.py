@@ -11,18 +11,26 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, queries, ranking, ranking_queries, state, tables, theme
-from dashboard.i18n import date_label, month_label, number_label, status_labels, t
+from dashboard.i18n import (
+    data_unit_label,
+    date_label,
+    indicator_label,
+    month_label,
+    number_label,
+    status_labels,
+    t,
+)
 from dashboard.safe import markdown_text
 
 lang = state.lang()
 st.html(theme.PRINT_CSS)
 
-prefectures = state.load(queries.prefectures)
-names = state.prefecture_names(prefectures, lang)
+progress = state.load(queries.region_progress)  # with the names: no second query
+names = state.prefecture_names(progress, lang)
 with st.container(key="report_controls"):
     st.caption(t("report_caption", lang))
     pick, button = st.columns([3, 1], vertical_alignment="bottom")
-    chooser = state.prefecture_names(state.visible_prefectures(prefectures), lang)
+    chooser = state.prefecture_names(state.visible_prefectures(progress), lang)
     pref_code = state.url_selectbox(t("choose_prefecture", lang), list(chooser), "pref",
                                     format_func=names.get, where=pick)
     with button:
@@ -35,7 +43,6 @@ with st.container(key="report_controls"):
             unsafe_allow_javascript=True,
         )
 
-progress = state.load(queries.region_progress)
 row = progress.filter(pl.col("pref_code") == pref_code).row(0, named=True)
 st.title(t("report_title", lang, pref=names[pref_code]))
 published = state.load(queries.published_at)
@@ -89,14 +96,17 @@ else:
     # st.table, not st.dataframe: a printed page (and a screen reader) gets the text itself
     st.table(tables.for_display(indicators.select(
         pl.col("indicator_number").alias(t("col_indicator_number", lang)),
-        pl.col("indicator_name").alias(t("col_indicator", lang)),
+        pl.col("indicator_name").map_elements(lambda n: indicator_label(n, lang),
+                                              return_dtype=pl.String)
+        .alias(t("col_indicator", lang)),
         pl.col("period").alias(t("col_period_label", lang)),
         # written as text, one decimal: st.table would print every float with four
         pl.col("value").round(1).cast(pl.String).alias(names[pref_code]),
         pl.col("national_value").round(1).cast(pl.String).alias(t("col_national_value", lang)),
         pl.col("difference_from_national").round(1).cast(pl.String)
         .alias(t("col_difference", lang)),
-        pl.col("unit").alias(t("col_unit", lang)),
+        pl.col("unit").map_elements(lambda u: data_unit_label(u, lang), return_dtype=pl.String)
+        .alias(t("col_unit", lang)),
     ), lang), hide_index=True)
     state.panel_footer(t("lineage_source_templates", lang), None,
                        is_sample=bool(indicators["is_sample"].any()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, maps, queries, state
+from dashboard import alt_text, charts, maps, queries, state
 from dashboard.i18n import number_label, source_label, t
 from warehouse import reference
 
@@ -54,14 +54,19 @@ with left:
         .otherwise(pl.lit(t("not_participating", lang))),
         label=state.short_name(lang),
     )
+    map_title = t("title_for", lang, title=t("kpi_participating", lang),
+                  what=state.fiscal_year_label(fiscal_year, lang))
+    st.subheader(map_title)  # the figure's own title is for its exported image
     kind = state.map_kind("subsidy_map_kind")
     order = [t("participating", lang), t("not_participating", lang)]
     drawer = maps.choropleth if kind == "geo" else maps.tile_grid
     label_arg = {"label_col": "label"} if kind == "geo" else {"text_col": "label"}
     state.chart(drawer(labelled, "status", categorical=True, category_order=order, lang=lang,
-                       **label_arg), "subsidy_map",
-                title=t("title_for", lang, title=t("kpi_participating", lang),
-                        what=state.fiscal_year_label(fiscal_year, lang)),
+                       **label_arg), "subsidy_map", wide=kind != "geo",
+                title=map_title,
+                alternative=alt_text.categories(
+                    labelled, state.prefecture_names(detail, lang), "status",
+                    t("col_participating", lang), order, lang),
                 source=participation_label, as_of=detail["as_of_on"].drop_nulls().first(),
                 is_sample=bool(detail["is_participation_sample"].any()))
     if kind == "geo":
@@ -73,11 +78,14 @@ with right:
     years_label = (t("participation_from_published", lang) if kinds == {"published"}
                    else t("participation_from_records", lang) if "published" not in kinds
                    else t("participation_from_both", lang))
+    year_labels = [state.fiscal_year_label(y, lang) for y in years["fiscal_year"]]
     state.chart(charts.simple_bars(
-        [state.fiscal_year_label(y, lang) for y in years["fiscal_year"]],
-        years["participating"].to_list(), lang, height=220,
-        value_title=t("kpi_participating", lang)), "subsidy_years",
+        year_labels, years["participating"].to_list(), lang, height=220,
+        value_title=t("axis_prefectures", lang)), "subsidy_years",
         title=t("subsidy_years_title", lang), source=years_label,
+        alternative=alt_text.bars(year_labels, years["participating"].to_list(),
+                                  t("col_fiscal_year", lang), t("kpi_participating", lang),
+                                  lang, total=False),
         is_sample=bool(years["is_participation_sample"].any()), footer=False)
     state.ignores_filters(t("filter_fiscal_year", lang))
     state.panel_footer(years_label, None,
@@ -86,11 +94,14 @@ with right:
     counts = [int(detail[f"runs_{m}"].fill_null(False).sum()) for m in menus]
     if any(counts):
         st.subheader(t("subsidy_menus_title", lang))
-        state.chart(charts.simple_bars([t(f"menu_{m}", lang) for m in menus], counts, lang,
-                                       height=260, value_title=t("kpi_participating", lang)),
+        menu_labels = [t(f"menu_{m}", lang) for m in menus]
+        state.chart(charts.simple_bars(menu_labels, counts, lang,
+                                       height=260, value_title=t("axis_prefectures", lang)),
                     "subsidy_menus",
                     title=t("title_for", lang, title=t("subsidy_menus_title", lang),
                             what=state.fiscal_year_label(fiscal_year, lang)),
+                    alternative=alt_text.bars(menu_labels, counts, t("col_menu", lang),
+                                              t("kpi_participating", lang), lang, total=False),
                     source=t("sample_records_source", lang) if records_sample
                     else t("source_kind_subsidy_records", lang), is_sample=records_sample)
 

@@ -15,7 +15,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from dashboard import queries
+from dashboard import queries, theme
 from dashboard.i18n import LANGUAGES, t
 from tests.unit.dashboard.test_pages import texts
 from warehouse.ingest.crime.format import KNOWN_HEADERS, UNKNOWN
@@ -234,7 +234,13 @@ def test_every_table_download_carries_source_as_of_and_sample_mark(
         assert column in rows.columns, (name, rows.columns)
         assert rows[column].null_count() == 0
     kind = "サンプル（実データではありません）" if is_sample else "実データ"
-    assert set(rows["データ区分"]) == {kind}
+    if name == "indicator_values":
+        # each row says its own kind: the nation's values are the white paper's, real
+        national = rows.filter(pl.col("都道府県") == "全国")
+        assert national.height and set(national["データ区分"]) == {"実データ"}
+        assert set(rows.filter(pl.col("都道府県") != "全国")["データ区分"]) == {kind}
+    else:
+        assert set(rows["データ区分"]) == {kind}
     assert rows["公開日時"][0].startswith("20")  # 2026年12月1日 20:54, Japan time
     sheets, about = xlsx_about(downloads, f"{name}.xlsx")
     assert sheets == ["説明", name]
@@ -292,6 +298,17 @@ def test_every_chart_image_carries_title_source_and_sample_mark(app, page) -> No
         config = json.loads(element.proto.config) if element.proto.config else {}
         key = element.proto.id.rsplit("-", 1)[-1]
         assert config["toImageButtonOptions"]["filename"] == key
+        # on screen the figure's title is hidden (theme.CHART_TITLE_CSS): the page says it
+        assert title["text"].split("（")[0] in texts(at), title["text"]
+    assert theme.CHART_TITLE_CSS in "".join(h.proto.body for h in at.get("html"))
+    # each chart's text alternative: its data in a table under it (and a summary above it)
+    views = [e for e in at.expander if e.label == t("table_view", "ja")]
+    assert len(views) == len(charts), page
+    for view in views:
+        [data] = view.dataframe
+        assert len(data.value) > 0
+    # a missing number is an empty cell, not "None", in every table of the page
+    assert {d.proto.placeholder for d in at.dataframe} == {""}
 
 
 def test_chart_notes_mark_sample_panels_only(app) -> None:

@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import duckdb
 import polars as pl
 import pytest
+import streamlit as st
 
 from dashboard import ranking
 from dashboard.i18n import t
+from tests.unit.dashboard.conftest import app_on
 from tests.unit.dashboard.test_pages import texts
+from warehouse import db
 
 RANKING = "views/ranking.py"
 
@@ -91,6 +95,43 @@ def test_progress_compares_with_the_prefectures_of_the_same_region(app) -> None:
     assert all(c.endswith("/8)") for c in coverage[:8])  # every 九州 prefecture is ranked
 
 
+def test_the_progress_page_reads_each_mart_once(app, monkeypatch) -> None:
+    """A first visit of 地域別進捗 after the overview runs six queries (scorecard with the
+    names, subsidy history, the regional comparison with its measure names, indicator history,
+    the government list, when the warehouse was published for the downloads): no second query
+    for prefecture names or measure labels (eight before)."""
+    at = app()  # the overview, as a visitor arrives
+    st.cache_data.clear()
+    at.run()  # the overview's queries cached again; from here on count what the page adds
+    ran: list[str] = []
+    cursor = db.cursor
+    monkeypatch.setattr(db, "cursor", lambda con: ran.append("query") or cursor(con))
+    at.switch_page("views/progress.py").run()
+    assert not at.exception
+    assert len(ran) == 6, ran
+
+
+def test_a_warehouse_published_before_the_ranking_mart_says_to_run_again(sample_copy,
+                                                                       monkeypatch) -> None:
+    con = duckdb.connect(str(sample_copy.warehouse))
+    con.execute("drop table mart.prefecture_ranking")  # as published before the ranking view
+    con.close()
+    open_page = app_on(sample_copy, monkeypatch)
+    for page in (RANKING, "views/progress.py"):
+        at = open_page(page)  # no exception: the page stops with a message
+        assert [w.value for w in at.warning] == [t("mart_missing", "ja")], page
+        assert "Catalog" not in texts(at)
+
+
+def test_one_english_count_reads_in_the_singular() -> None:
+    assert t("ranking_unranked", "en", n=1) == (
+        "The one prefecture without a value is at the end of the table.")
+    assert t("ranking_unranked", "en", n=45).startswith("The 45 prefectures")
+    assert t("report_subsidy_line", "en", fy="FY2024", status="Participating", menus="1",
+             share="¥750,000") == ("FY2024: Participating (direct-support menus: 1; "
+                                   "national share ¥750,000)")
+
+
 # --- plain logic ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("value", "unit", "lang", "text"), [
@@ -99,6 +140,9 @@ def test_progress_compares_with_the_prefectures_of_the_same_region(app) -> None:
     (1_148_500.0, "yen", "ja", "1,148,500円"),
     (1_148_500.0, "yen", "en", "¥1,148,500"),
     (3.0, "menus", "ja", "3 メニュー"),
+    (1.0, "menus", "en", "1 menu"),  # not "1 menus"
+    (2.0, "menus", "en", "2 menus"),
+    (1.0, "incidents", "en", "1 incident"),
     (1432.0, "incidents", "en", "1,432 incidents"),
     (None, "yen", "ja", "-"),
 ])

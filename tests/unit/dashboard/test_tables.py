@@ -3,6 +3,8 @@ separators on numbers (not on years), statuses translated; and the pages show th
 
 from __future__ import annotations
 
+import json
+import math
 from datetime import date, datetime
 
 import polars as pl
@@ -40,13 +42,36 @@ def test_numbers_get_separators_but_years_and_codes_do_not() -> None:
     assert set(number_columns(frame)) == {"national_share_yen", "件数"}
 
 
+def test_a_column_given_decimals_keeps_one_precision_on_every_row() -> None:
+    frame = pl.DataFrame({"全国比（pt）": [-11.0, -1.3], "件数": [3, 4]})
+    config = number_columns(frame, {"全国比（pt）": 1})
+    assert config["全国比（pt）"]["type_config"]["format"] == "%.1f"  # -11.0 beside -1.3
+    assert config["件数"]["type_config"]["format"] == "localized"
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_scorecard_writes_vs_national_to_one_place(sample_home, monkeypatch, lang) -> None:
+    at = app_on(sample_home, monkeypatch)("views/progress.py", lang=lang)
+    scorecard = at.dataframe[0]
+    column = json.loads(scorecard.proto.columns)[t("col_vs_national", lang)]
+    assert column["type_config"]["format"] == "%.1f"
+    assert scorecard.proto.placeholder == ""  # a prefecture without a figure: an empty cell
+    assert t("col_vs_national", lang) in scorecard.value.columns
+
+
 def test_no_status_reads_none_in_english() -> None:
     assert "None" not in status_labels("en").values()
 
 
 def _cells(at) -> list[str]:
-    return [str(v) for df in at.dataframe for col in df.value.columns
-            for v in df.value[col].tolist()]
+    """Every cell as the reader sees it: a missing value is the table's placeholder (Streamlit
+    writes "None" unless the table sets one)."""
+    def shown(value, placeholder: str | None) -> str:
+        missing = value is None or (isinstance(value, float) and math.isnan(value))
+        return (placeholder if placeholder is not None else "None") if missing else str(value)
+
+    return [shown(v, df.proto.placeholder if df.proto.HasField("placeholder") else None)
+            for df in at.dataframe for col in df.value.columns for v in df.value[col].tolist()]
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
