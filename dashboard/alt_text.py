@@ -128,15 +128,18 @@ def hour_weekday(frame: pl.DataFrame, lang: str) -> tuple[str, pl.DataFrame]:
 
 
 def categories(frame: pl.DataFrame, names: dict[str, str], column: str, title: str,
-               order: list[str], lang: str) -> tuple[str, pl.DataFrame]:
-    """A map of categories (``pref_code``, ``column``): how many prefectures are in each; the
-    table is prefecture and category."""
+               order: list[str], lang: str, *, municipal: bool = False
+               ) -> tuple[str, pl.DataFrame]:
+    """A map of categories (``pref_code``, or a municipality's code with ``municipal``, and
+    ``column``): how many prefectures (municipalities) are in each; the table is area and
+    category."""
     counts = dict(frame.group_by(column).len().iter_rows())
     parts = [t("alt_category", lang, name=c, n=counts.get(c, 0)) for c in order]
-    summary = t("alt_categories", lang, parts=t("list_separator", lang).join(parts),
-                total=frame.height)
+    summary = t("alt_categories_municipal" if municipal else "alt_categories", lang,
+                parts=t("list_separator", lang).join(parts), total=frame.height)
+    area = t("col_municipality" if municipal else "col_prefecture", lang)
     table = frame.select(pl.col("pref_code").replace_strict(names, default=pl.col("pref_code"))
-                         .alias(t("col_prefecture", lang)), pl.col(column).alias(title))
+                         .alias(area), pl.col(column).alias(title))
     return summary, table
 
 

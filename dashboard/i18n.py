@@ -618,6 +618,7 @@ STRINGS.update({
     "alt_heatmap": {"ja": "最も多いのは{weekday}曜 {hour}時台（{n} 件）、最も少ないのは{low_weekday}曜 {low_hour}時台（{low_n} 件）。", "en": "The most incidents on {weekday} at {hour}:00 ({n}), the fewest on {low_weekday} at {low_hour}:00 ({low_n})."},
     "alt_category": {"ja": "{name} {n}", "en": "{name}: {n}"},
     "alt_categories": {"ja": "{total} 都道府県のうち {parts}。", "en": "Of {total} prefectures: {parts}."},
+    "alt_categories_municipal": {"ja": "{total} 市区町村のうち {parts}。", "en": "Of {total} municipalities: {parts}."},
     "alt_plan_level": {"ja": "{level}：{total} 団体中 {n} 団体が策定済み", "en": "{level}: {n} of {total} have a plan"},
     "col_weekday": {"ja": "曜日", "en": "Weekday"},
     "axis_incidents": {"ja": "認知件数（件）", "en": "Incidents (number)"},

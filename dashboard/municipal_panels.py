@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import queries, state
+from dashboard import alt_text, queries, state
 from dashboard.i18n import number_label, status_labels, t
 from dashboard.maps import MapStyle
 from dashboard.maps import municipal as areas
@@ -77,9 +77,15 @@ def plan_status_map(found: boundaries.Boundaries, pref_code: str | None, key: st
     is_sample = bool(rows["is_sample"].any())
     as_of = rows["as_of_on"].drop_nulls().max() if rows.height else None
     source = t("plan_records_source" if is_sample else "source_kind_local_plans", lang)
+    shown = pl.DataFrame({"pref_code": list(names),
+                          "status": [labels.get(status.get(code), "–") for code in names]},
+                         schema={"pref_code": pl.String, "status": pl.String})
     state.chart(areas.area_map(features, status, hover, style=style, credit=_credit(lang)),
                 key, title=title, source=source, as_of=as_of, is_sample=is_sample,
-                footer=False)
+                footer=False,
+                alternative=alt_text.categories(shown, names, "status", t("col_status", lang),
+                                                [labels[s] for s in STATUS_ORDER if s in labels],
+                                                lang, municipal=True))
     st.caption(_credit(lang))
     state.panel_footer(source, as_of, is_sample=is_sample)
 
@@ -99,11 +105,13 @@ def crime_map(found: boundaries.Boundaries, pref_code: str, by_municipality: pl.
              for code in names}
     style = MapStyle(value_label=t("hover_incidents", lang), lang=lang)
     title = t("crime_municipal_map_title", lang)
-    state.chart(areas.area_map(features, _unsuppressed(placed.values, threshold), hover,
-                               style=style,
-                               credit=_credit(lang)),
+    shown = _unsuppressed(placed.values, threshold)  # a hidden count is not told either
+    state.chart(areas.area_map(features, shown, hover, style=style, credit=_credit(lang)),
                 "crime_municipal_map", title=title, source=source, is_sample=is_sample,
-                footer=False)
+                footer=False,
+                alternative=alt_text.bars([names.get(c, c) for c in shown], list(shown.values()),
+                                          t("col_municipality", lang), t("col_incidents", lang),
+                                          lang))
     if placed.unplaced:
         st.caption(t("crime_unplaced_note", lang, n=_shown(placed.unplaced, threshold)))
     st.caption(_credit(lang))
@@ -152,7 +160,10 @@ def station_map(found: boundaries.Boundaries | None, pref_code: str, *, source: 
         state.chart(areas.area_map(estimated.features, values, hover, style=style,
                                    credit=_credit(lang)),
                     "station_map", title=t("station_map_title", lang), source=source,
-                    is_sample=is_sample, footer=False)
+                    is_sample=is_sample, footer=False,
+                    alternative=alt_text.bars(
+                        [estimated.stations[int(i)] for i in values], list(values.values()),
+                        t("col_station", lang), t("col_incidents", lang), lang))
         if estimated.undrawn:
             st.caption(t("station_undrawn_note", lang, n=len(estimated.undrawn),
                          stations=markdown_text(t("list_separator", lang).join(

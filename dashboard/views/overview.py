@@ -123,9 +123,15 @@ if series.height:
         sources = t("list_separator", lang).join(
             source_label(s, lang) for s in rows.sort("as_of_on")["source"].unique(
                 maintain_order=True).to_list())
-        state.chart(charts.national_series(rows, lang), key, title=t(title, lang),
-                    source=sources, as_of=rows["as_of_on"].max(), footer=False)
         names = {sid: charts.series_label(sid, lang) for sid in rows["series_id"].unique()}
+        points = rows.select(pl.col("series_id").alias("pref_code"),
+                             pl.col("as_of_on").map_elements(lambda d: date_label(d, lang),
+                                                             return_dtype=pl.String)
+                             .alias("period"),
+                             pl.col("as_of_on").alias("period_year"), "value")
+        state.chart(charts.national_series(rows, lang), key, title=t(title, lang),
+                    source=sources, as_of=rows["as_of_on"].max(), footer=False,
+                    alternative=alt_text.series_change(points, names, lang))
         cited = {src: source_label(src, lang) for src in rows["source"].unique()}
         state.table(rows.sort("series_id", "as_of_on").select(
             pl.col("series_id").replace_strict(names).alias(t("col_series", lang)),

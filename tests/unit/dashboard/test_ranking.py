@@ -96,10 +96,11 @@ def test_progress_compares_with_the_prefectures_of_the_same_region(app) -> None:
 
 
 def test_the_progress_page_reads_each_mart_once(app, monkeypatch) -> None:
-    """A first visit of 地域別進捗 after the overview runs six queries (scorecard with the
+    """A first visit of 地域別進捗 after the overview runs eight queries (scorecard with the
     names, subsidy history, the regional comparison with its measure names, indicator history,
-    the government list, when the warehouse was published for the downloads): no second query
-    for prefecture names or measure labels (eight before)."""
+    the government list, when the warehouse was published for the downloads, the prefecture's
+    census population for the per-100,000 comparison, which prefectures' indicator values are
+    real): no second query for prefecture names or measure labels (ten with those before)."""
     at = app()  # the overview, as a visitor arrives
     st.cache_data.clear()
     at.run()  # the overview's queries cached again; from here on count what the page adds
@@ -108,7 +109,7 @@ def test_the_progress_page_reads_each_mart_once(app, monkeypatch) -> None:
     monkeypatch.setattr(db, "cursor", lambda con: ran.append("query") or cursor(con))
     at.switch_page("views/progress.py").run()
     assert not at.exception
-    assert len(ran) == 6, ran
+    assert len(ran) == 8, ran
 
 
 def test_a_warehouse_published_before_the_ranking_mart_says_to_run_again(sample_copy,
