@@ -219,7 +219,7 @@ def test_killed_runs_leave_the_published_warehouse_and_the_next_run_recovers_und
         run = subprocess.Popen([SAIHAN, "run"], env=environment(home), stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT)
         assert wait_for(lambda left_over=left_over: set((home / "work").glob("build-*"))
-                        - left_over, 30, 0.01)
+                        - left_over, 120, 0.01)
         time.sleep(kill_after)
         run.send_signal(signal.SIGKILL)
         run.wait(10)
