@@ -1,10 +1,14 @@
 """One real-browser pass: headless Debian chromium visits every page in both languages through
-Playwright on a live `streamlit run` of the sample warehouse, at 1440 px and then at a phone's
-390 px, checks what an analyst checks (language, tab title, no developer chrome, no None/NaN,
-time axes in order, axe-core with no serious or critical violation, no sideways scroll on the
-phone) and saves a screenshot of the whole page at both widths.
+Playwright on a live `streamlit run` of the sample warehouse, once per page and language, and
+checks on that one load what an analyst checks: at 1440 px language, tab title, no developer
+chrome, no None/NaN, time axes in order, axe-core with no serious or critical violation (both
+languages), keyboard focus visible (overview); then, narrowed to a phone's 390 px (no reload),
+no sideways scroll and no KPI title, tick label, chart title or table clipped or outside the
+screen.
 
-Screenshots go to tmp_path, or to $SAIHAN_SCREENSHOTS when set (to look at them).
+It waits for the charts to be drawn (each Plotly chart's SVG drawn at its layout's width, and
+after the resize at a width that fits the phone), not for fixed times. Screenshots of the whole
+page at both widths go to $SAIHAN_SCREENSHOTS when it is set (to look at them).
 Skipped, saying why, when /usr/bin/chromium is missing (`.ci/run` installs it).
 """
 
@@ -57,22 +61,102 @@ CONTENT_HEIGHT = """() => Math.max(document.scrollingElement.scrollHeight,
      .map(e => e.scrollHeight))"""
 
 
-def _settled(page, has_charts: bool) -> None:
-    """Wait until Streamlit has run the page and its charts are drawn."""
+# Every Plotly chart on the page is drawn: its SVG exists at the width of its laid-out figure,
+# no wider than ``limit`` px, and the charts (count and sizes) are the same as at the last
+# check (polled each animation frame; three frames in a row).
+CHARTS_DRAWN = """(limit) => {
+  const gds = [...document.querySelectorAll('.js-plotly-plot')];
+  const drawn = gds.length > 0 && gds.every(gd => {
+    const svg = gd.querySelector('.main-svg');
+    return gd._fullLayout && svg && Math.abs(svg.getBoundingClientRect().width
+      - gd._fullLayout.width) < 1 && gd._fullLayout.width <= limit; });
+  const key = drawn ? gds.map(gd => gd._fullLayout.width + 'x' + gd._fullLayout.height).join()
+                    : null;
+  window.__saihanStable = key && key === window.__saihanLast ? (window.__saihanStable || 0) + 1
+                                                              : 0;
+  window.__saihanLast = key;
+  return window.__saihanStable >= 3; }"""
+# What is cut off on a phone: KPI titles and values, chart titles, axis titles, tick and legend
+# labels and tables outside the screen, text cut with an ellipsis (or hidden overflow) in a
+# KPI, and chart labels outside their chart: [what, text] pairs.
+CLIPPED = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const seen = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const label = e => (e.textContent || e.getAttribute('data-testid') || e.tagName).trim()
+                       .slice(0, 60);
+  const found = [];
+  const kinds = {
+    kpi: '[data-testid="stMetricLabel"], [data-testid="stMetricValue"]',
+    heading: 'h1, h2, h3',
+    chart_title: '.js-plotly-plot .g-gtitle text',
+    chart_label: '.js-plotly-plot .xtick text, .js-plotly-plot .ytick text, '
+      + '.js-plotly-plot .g-xtitle text, .js-plotly-plot .g-ytitle text, '
+      + '.js-plotly-plot .legendtext',
+    table: '[data-testid="stDataFrame"], [data-testid="stTable"], th' };
+  for (const [kind, selector] of Object.entries(kinds)) {
+    for (const e of main.querySelectorAll(selector)) {
+      if (!seen(e)) continue;
+      const r = e.getBoundingClientRect();
+      if (r.left < -1 || r.right > innerWidth + 1) found.push([kind + ' outside the screen',
+                                                               label(e)]);
+      if (kind.startsWith('chart')) {
+        const box = e.closest('.js-plotly-plot').getBoundingClientRect();
+        if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1
+            || r.bottom > box.bottom + 1) found.push([kind + ' outside its chart', label(e)]);
+      }
+    }
+  }
+  for (const kpi of main.querySelectorAll('[data-testid="stMetricLabel"], '
+                                          + '[data-testid="stMetricValue"]')) {
+    for (const e of [kpi, ...kpi.querySelectorAll('*')]) {
+      const style = getComputedStyle(e);
+      if (seen(e) && e.scrollWidth > e.clientWidth + 1
+          && (style.textOverflow === 'ellipsis' || style.overflowX !== 'visible')) {
+        found.push(['kpi cut off', label(kpi)]); break; }
+    }
+  }
+  return found; }"""
+# Streamlit's layout after a resize has settled: the main area's size and every table's width
+# the same for three animation frames in a row.
+LAYOUT_SETTLED = """() => { const m = document.querySelector('[data-testid="stMain"]');
+  const key = [m.scrollWidth, m.scrollHeight, ...[...m.querySelectorAll(
+    '[data-testid="stDataFrame"], [data-testid="stTable"]')].map(
+      e => e.getBoundingClientRect().width)].join();
+  window.__saihanLayout = key === window.__saihanLayoutKey ? (window.__saihanLayout || 0) + 1 : 0;
+  window.__saihanLayoutKey = key;
+  return window.__saihanLayout >= 3; }"""
+# Dashboard defects seen at 390 px (issue 13, point 5), fixed in the dashboard, not here: the
+# page's check is an expected failure, strict (a page that no longer shows its defect fails, so
+# that it is taken off this list), and only for chart titles, chart labels and tables; a KPI or
+# heading cut off fails on every page.
+TITLES_RUN_OFF = ("chart titles and source lines (Plotly's title and subtitle, not wrapped) run "
+                  "past the chart's right edge")
+TABLES_CUT = "a table wider than the phone is cut at the screen's right edge"
+CUT_AT_390 = {
+    **{(name, lang): TITLES_RUN_OFF for name in ("overview", "progress", "subsidy", "plans",
+                                                  "indicators", "crime") for lang in ("ja", "en")},
+    ("ranking", "ja"): TABLES_CUT, ("ranking", "en"): f"{TITLES_RUN_OFF}; {TABLES_CUT}",
+    ("report", "en"): TABLES_CUT, ("data", "ja"): TABLES_CUT, ("data", "en"): TABLES_CUT,
+}
+FOCUS = """() => { const e = document.activeElement; const s = getComputedStyle(e);
+  return [e.tagName, s.outlineStyle, s.outlineWidth]; }"""
+
+
+def _settled(page, has_charts: bool, width: int) -> None:
+    """Wait until Streamlit has run the page and its charts are drawn for ``width`` px."""
     page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=30000)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30000)
     if has_charts:
-        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
-    page.wait_for_timeout(300)
+        page.wait_for_function(CHARTS_DRAWN, arg=width, polling="raf", timeout=30000)
 
 
 def _shot(page, path: Path, width: int) -> None:
-    """A screenshot: of all of the page (a viewport as tall as its content, then back) when
-    $SAIHAN_SCREENSHOTS asks for them to be looked at, else of the viewport (cheaper)."""
+    """A screenshot of all of the page (a viewport as tall as its content, then back), only
+    when $SAIHAN_SCREENSHOTS asks for them to be looked at."""
     if not os.environ.get("SAIHAN_SCREENSHOTS"):
-        page.screenshot(path=str(path))
         return
+    path.parent.mkdir(parents=True, exist_ok=True)
     height = min(page.evaluate(CONTENT_HEIGHT), 8000)
     before = page.viewport_size
     page.set_viewport_size({"width": width, "height": height})
@@ -84,54 +168,50 @@ def _shot(page, path: Path, width: int) -> None:
 @pytest.mark.skipif(not AXE.exists(), reason="needs axe-core: npm ci --prefix tests/browser")
 @pytest.mark.parametrize("lang", ["ja", "en"])
 @pytest.mark.parametrize("page_name", PAGES)
-def test_every_page_at_1440_and_390_px(server, browser, page_name, lang, tmp_path) -> None:
+def test_every_page_at_1440_and_390_px(server, browser, page_name, lang) -> None:
     """One load per page and language: what an analyst checks at 1440 px, then the same page
-    narrowed to a phone's 390 px (Streamlit lays it out again; no reload)."""
-    out = Path(os.environ.get("SAIHAN_SCREENSHOTS") or tmp_path)
-    out.mkdir(parents=True, exist_ok=True)
+    narrowed to a phone's 390 px (Streamlit and Plotly lay it out again; no reload)."""
+    out = Path(os.environ.get("SAIHAN_SCREENSHOTS") or ".")
     has_charts = page_name not in NO_CHARTS
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
     page.goto(f"{server}/{PAGES[page_name]}?lang={lang}", wait_until="networkidle")
-    _settled(page, has_charts)
+    _settled(page, has_charts, 1440)
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.get_by_text("Page not found").count() == 0
-    if has_charts:
-        assert page.locator(".js-plotly-plot").count() >= 1
     # the page's language, its own tab title, the product's name, no developer chrome
     assert page.evaluate("document.documentElement.lang") == lang
     assert page.title() == f"{t(TITLE_KEYS[page_name], lang)} | {t('app_title', lang)}"
     assert page.locator("[data-testid='stAppDeployButton']").count() == 0
     assert page.get_by_text(t("app_title", lang), exact=True).count() >= 1
-    # nothing left unformatted, time left to right, accessible
+    # nothing left unformatted, time left to right, accessible in both languages
     text = page.locator("[data-testid='stMain']").inner_text()
     assert not re.findall(r"\b(?:None|NaN|nan|NaT)\b", text), text[:500]
     assert page.evaluate(UNORDERED_LINES) == []
-    if lang == "ja":  # the same elements and styles in English: axe-core (1-3 s) runs once
-        page.add_script_tag(path=str(AXE))
-        assert page.evaluate(AXE_VIOLATIONS) == []
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(AXE_VIOLATIONS)
+    assert violations == [], violations
+    if page_name == "overview":  # keyboard focus is visible (the page's own focus outline)
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        tag, outline_style, outline_width = page.evaluate(FOCUS)
+        assert tag != "BODY"
+        assert outline_style != "none" and outline_width != "0px", (outline_style,
+                                                                    outline_width)
     _shot(page, out / f"{page_name}_{lang}_1440.png", 1440)
 
     page.set_viewport_size(PHONE)
-    page.wait_for_timeout(600)  # Streamlit's and Plotly's layout for the new width
+    if has_charts:  # Streamlit's and Plotly's layout for the new width
+        page.wait_for_function(CHARTS_DRAWN, arg=PHONE["width"], polling="raf",
+                               timeout=10000)
+    page.wait_for_function(LAYOUT_SETTLED, polling="raf", timeout=10000)
     assert page.evaluate(SIDEWAYS) == [0, 0]  # no sideways scroll on the phone
+    clipped = page.evaluate(CLIPPED)  # nothing cut off or off the screen
+    assert not [c for c in clipped if c[0].startswith(("kpi", "heading"))], clipped
     assert page.locator("[data-testid='stException']").count() == 0
     _shot(page, out / f"{page_name}_{lang}_390.png", PHONE["width"])
     page.close()
-
-
-def test_keyboard_focus_is_visible(server, browser):
-    page = browser.new_page(viewport={"width": 1440, "height": 1000})
-    page.goto(f"{server}/?lang=ja", wait_until="networkidle")
-    page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=30000)
-    # the page's own styles (the focus outline among them) are there once the script has run
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30000)
-    page.wait_for_timeout(500)
-    page.keyboard.press("Tab")
-    page.keyboard.press("Tab")
-    outline = page.evaluate(
-        "() => { const e = document.activeElement; const s = getComputedStyle(e);"
-        " return [e.tagName, s.outlineStyle, s.outlineWidth]; }")
-    assert outline[0] != "BODY"
-    assert outline[1] != "none" and outline[2] != "0px", outline
-    page.close()
+    defect = CUT_AT_390.get((page_name, lang))
+    if defect:
+        assert clipped, f"{page_name} ({lang}) no longer shows '{defect}': take it off CUT_AT_390"
+        pytest.xfail(f"dashboard defect at 390 px: {defect}: {clipped[:4]}")
+    assert clipped == [], clipped

@@ -3,7 +3,7 @@ warehouse and on a warehouse of the real Hokkaido police files."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -45,6 +45,54 @@ def app_on(home: Settings, monkeypatch: pytest.MonkeyPatch) -> Callable[..., App
     return open_page
 
 
+def pages_on(home: Settings, monkeypatch: pytest.MonkeyPatch, views: list[str],
+             **params: str) -> Iterator[tuple[str, AppTest]]:
+    """Each of ``views`` rendered in turn in one AppTest session on ``home``'s warehouse, as a
+    user goes from page to page (the default page first): one render per page, for checks
+    that every page renders, instead of a new session (and default page) for each."""
+    monkeypatch.setenv("SAIHAN_HOME", str(home.home))
+    monkeypatch.delenv("SAIHAN_LANG", raising=False)
+    at = AppTest.from_file(APP, default_timeout=30)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    for view in views:
+        at.switch_page(view).run()
+        assert not at.exception, (view, [e.message for e in at.exception])
+        yield view, at
+
+
+def shown_on(home: Settings) -> Callable[..., AppTest]:
+    """A function giving a page of the app on ``home``'s warehouse as a link with ``params``
+    opens it (the page, then its query parameters again, since switch_page clears them),
+    rendered once and kept: for tests that only read what a page shows. A test that clicks,
+    types or patches opens its own page with ``app``."""
+    rendered: dict[tuple, AppTest] = {}
+
+    def shown(page: str | None = None, **params: str) -> AppTest:
+        key = (page, tuple(sorted(params.items())))
+        if key not in rendered:
+            with pytest.MonkeyPatch.context() as patch:
+                at = app_on(home, patch)(page, **params)
+                if page is not None and params:
+                    for name, value in params.items():
+                        at.query_params[name] = value
+                    at.run()
+                    assert not at.exception, [e.message for e in at.exception]
+            rendered[key] = at
+        return rendered[key]
+
+    return shown
+
+
+@pytest.fixture(scope="session")
+def shown(sample_home: Settings) -> Callable[..., AppTest]:
+    """Pages of the app on the session's sample warehouse, each rendered once a session
+    (read only)."""
+    return shown_on(sample_home)
+
+
 @pytest.fixture
 def app(sample_home: Settings, monkeypatch: pytest.MonkeyPatch):
     """The app pointed at the session's sample warehouse."""
@@ -57,6 +105,13 @@ def hokkaido_home(hokkaido_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
     settings = make_settings(tmp_path_factory.mktemp("hokkaido") / "home")
     assert run_pipeline(settings, [hokkaido_dir]).status == "published"
     return settings
+
+
+@pytest.fixture(scope="session")
+def real_shown(hokkaido_home: Settings) -> Callable[..., AppTest]:
+    """Pages of the app on the warehouse of the real Hokkaido files, each rendered once a
+    session (read only)."""
+    return shown_on(hokkaido_home)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ import pytest
 
 from dashboard import charts, maps
 from dashboard.safe import markdown_text, plotly_text
+from tests.conftest import private_copy
 from tests.unit.dashboard.conftest import app_on
 from warehouse.settings import Settings
 
@@ -113,10 +114,12 @@ def test_crime_months_run_left_to_right_on_a_date_axis() -> None:
 
 # --- the pages, on a warehouse holding hostile values --------------------------------------------
 
-@pytest.fixture
-def hostile_app(sample_copy: Settings, monkeypatch: pytest.MonkeyPatch):
-    """The app on a copy of the sample warehouse whose delivered names are markup."""
-    con = duckdb.connect(str(sample_copy.warehouse))
+@pytest.fixture(scope="module")
+def hostile_home(sample_home: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A copy of the sample warehouse whose delivered names are markup (one for the module:
+    the pages only read it)."""
+    home = private_copy(sample_home, tmp_path_factory.mktemp("hostile"))
+    con = duckdb.connect(str(home.warehouse))
     con.execute("update mart.crime_by_place_type set place_type = ? where place_type = "
                 "(select min(place_type) from mart.crime_by_place_type)", [LINK])
     con.execute("update mart.crime_by_station_month set police_station = ? where police_station "
@@ -125,7 +128,13 @@ def hostile_app(sample_copy: Settings, monkeypatch: pytest.MonkeyPatch):
     con.execute("update mart.indicator_value set indicator_name = ?, source = ?, unit = ?",
                 [IMAGE, IMAGE, OVERLAY])
     con.close()
-    return app_on(sample_copy, monkeypatch)
+    return home
+
+
+@pytest.fixture
+def hostile_app(hostile_home: Settings, monkeypatch: pytest.MonkeyPatch):
+    """The app on the warehouse whose delivered names are markup."""
+    return app_on(hostile_home, monkeypatch)
 
 
 def _page_markdown(at) -> list[str]:

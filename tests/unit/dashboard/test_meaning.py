@@ -120,11 +120,9 @@ IGNORED_FILTERS = [
 
 @pytest.mark.parametrize(("page", "filters", "panels"), IGNORED_FILTERS)
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_a_panel_that_ignores_a_filter_says_which(app, page: str, filters: list[str],
+def test_a_panel_that_ignores_a_filter_says_which(shown, page: str, filters: list[str],
                                                    panels: int, lang: str) -> None:
-    at = app(page, lang=lang)
-    at.query_params["lang"] = lang  # switch_page clears the query parameters
-    at.run()
+    at = shown(page, lang=lang)
     labels = [t(key, lang) for key in filters]
     joiner = "」「" if lang == "ja" else "”, “"
     note = t("ignores_filter", lang, filters=joiner.join(labels))
@@ -172,11 +170,11 @@ def test_municipal_coverage_is_one_figure_on_every_page(app, lang: str) -> None:
 
 # --- the overview's crime chart, sample marks ----------------------------------------------------
 
-def test_overview_crime_chart_spans_the_data_year_as_the_crime_page_does(real_app) -> None:
+def test_overview_crime_chart_spans_the_data_year_as_the_crime_page_does(real_shown) -> None:
     """The real Hokkaido 2018 files hold a few incidents that occurred years earlier (2011-...):
     both monthly charts start in January 2018 and say how many occurred before."""
     for page in (None, "views/crime.py"):
-        at = real_app(page)
+        at = real_shown(page)
         key = "overview_crime" if page is None else "crime_trend"
         months = sorted(x for trace in chart(at, key)["data"] for x in trace["x"])
         assert months[0] >= "2018-01-01" and months[-1] < "2019-01-01", (page, months[0])
@@ -190,8 +188,8 @@ def marks_after(captions: list[str], source: str, lang: str = "ja") -> bool:
     return i + 1 < len(captions) and t("sample_mark", lang) in captions[i + 1]
 
 
-def test_the_sample_mark_is_on_sample_panels_only(app) -> None:
-    overview = [c.value for c in app().caption]
+def test_the_sample_mark_is_on_sample_panels_only(shown, app) -> None:
+    overview = [c.value for c in shown().caption]
     # The white paper's participation, plan counts and programme figures are real; only the
     # generated crime data is sample.
     assert sum(t("sample_mark", "ja") in c for c in overview) == 1
@@ -278,10 +276,10 @@ CHART_PAGES = [None, "views/progress.py", "views/subsidy.py", "views/plans.py",
 
 
 @pytest.mark.parametrize("page", CHART_PAGES)
-def test_every_chart_image_carries_title_source_and_sample_mark(app, page) -> None:
+def test_every_chart_image_carries_title_source_and_sample_mark(shown, page) -> None:
     """What Plotly's camera button exports is the figure: its title and its note say what the
     page's heading and footer say."""
-    at = app(page)
+    at = shown(page)
     charts = at.get("plotly_chart")
     assert charts, page
     captions = [c.value for c in at.caption]
@@ -315,9 +313,9 @@ def test_every_chart_image_carries_title_source_and_sample_mark(app, page) -> No
     assert {d.proto.placeholder for d in at.dataframe} == {""}
 
 
-def test_chart_notes_mark_sample_panels_only(app) -> None:
+def test_chart_notes_mark_sample_panels_only(shown) -> None:
     notes = {c.proto.id.rsplit("-", 1)[-1]: json.loads(c.proto.spec)["layout"]["title"]
-             for c in app().get("plotly_chart")}
+             for c in shown().get("plotly_chart")}
     assert notes["overview_map"]["subtitle"]["text"] == (
         "出典：令和6年版再犯防止推進白書 第7章（2024年6月14日現在）")
     assert notes["overview_crime"]["subtitle"]["text"].endswith(t("sample_mark", "ja"))
@@ -326,8 +324,8 @@ def test_chart_notes_mark_sample_panels_only(app) -> None:
 # --- links keep everything ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_sidebar_links_keep_the_language_and_the_map_kind(app, lang: str) -> None:
-    at = app(lang=lang, map="geo")
+def test_sidebar_links_keep_the_language_and_the_map_kind(shown, lang: str) -> None:
+    at = shown(lang=lang, map="geo")
     links = at.sidebar.get("page_link")
     assert [link.proto.label for link in links] == [
         t(f"page_{name}", lang) for name in ("overview", "progress", "ranking", "report", "crime",
@@ -424,30 +422,26 @@ def proper_names(sample_home: Settings) -> set[str]:
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)
-def test_english_pages_have_no_japanese_but_proper_names(app, proper_names, page) -> None:
-    at = app(page, lang="en")
-    at.query_params["lang"] = "en"  # switch_page clears the query parameters
-    at.run()
+def test_english_pages_have_no_japanese_but_proper_names(shown, proper_names, page) -> None:
+    at = shown(page, lang="en")
     left = sorted({(where, word) for where, text in everything_shown(at)
                    for word in JAPANESE.findall(text) if word not in proper_names})
     assert not left, left[:20]
 
 
-def test_the_scan_finds_japanese_left_in_english(app, proper_names) -> None:
+def test_the_scan_finds_japanese_left_in_english(shown, proper_names) -> None:
     """The check above fails on a Japanese string: the same page in Japanese has many."""
-    at = app("views/plans.py")
+    at = shown("views/plans.py")
     left = {word for _, text in everything_shown(at) for word in JAPANESE.findall(text)
             if word not in proper_names}
     assert {"計画策定", "策定済"} <= left
 
 
-def test_the_real_crime_page_in_english_has_no_japanese_but_proper_names(real_app,
+def test_the_real_crime_page_in_english_has_no_japanese_but_proper_names(real_shown,
                                                                          proper_names) -> None:
     """The real Hokkaido 2018 files: their place types (発生場所 and 発生場所の属性 layouts) and
     every modus in English; station and municipality names as published."""
-    at = real_app("views/crime.py", lang="en")
-    at.query_params["lang"] = "en"
-    at.run()
+    at = real_shown("views/crime.py", lang="en")
     stations = {w for o in at.multiselect(key="url_station").options for w in JAPANESE.findall(o)}
     municipalities = {w for v in at.dataframe[-1].value.iloc[:, 1].dropna()
                       for w in JAPANESE.findall(str(v))}

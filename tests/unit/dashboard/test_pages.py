@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import queries
 from dashboard.i18n import t, year_range_label
 from tests.conftest import SAMPLE_CRIME_BY_PREFECTURE, make_settings
-from tests.unit.dashboard.conftest import app_on
+from tests.unit.dashboard.conftest import app_on, pages_on
 from warehouse.ingest.programme.templates import TEMPLATES
 from warehouse.run import run_pipeline
 from warehouse.settings import PROJECT_ROOT, Settings
@@ -43,8 +43,8 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-def test_overview_in_japanese(app) -> None:
-    at = app()
+def test_overview_in_japanese(shown) -> None:
+    at = shown()
     page = texts(at)
     assert "全国概況" in page
     metrics = {m.label: m.value for m in at.metric}
@@ -54,8 +54,8 @@ def test_overview_in_japanese(app) -> None:
     assert "令和6年度" in page
 
 
-def test_overview_in_english(app) -> None:
-    at = app(lang="en")
+def test_overview_in_english(shown) -> None:
+    at = shown(lang="en")
     page = texts(at)
     assert "National overview" in page
     assert "FY2024" in page
@@ -70,8 +70,8 @@ def test_language_switch_updates_the_url(app) -> None:
     assert "National overview" in texts(at)
 
 
-def test_crime_page_shows_the_hokkaido_totals(real_app) -> None:
-    at = real_app("views/crime.py")
+def test_crime_page_shows_the_hokkaido_totals(real_shown) -> None:
+    at = real_shown("views/crime.py")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["認知件数"] == "6,616"
     assert metrics["警察署数"] == "66"
@@ -79,8 +79,8 @@ def test_crime_page_shows_the_hokkaido_totals(real_app) -> None:
     assert "サンプルデータ" not in texts(at)
 
 
-def test_crime_page_marks_the_generated_sample(app) -> None:
-    at = app("views/crime.py")
+def test_crime_page_marks_the_generated_sample(shown) -> None:
+    at = shown("views/crime.py")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["認知件数"] == f"{SAMPLE_CRIME_BY_PREFECTURE['01']:,}"  # 北海道 2021 and 2022
     assert metrics["警察署数"] == "16"
@@ -90,24 +90,21 @@ def test_crime_page_marks_the_generated_sample(app) -> None:
     assert page.count("サンプルデータ（実データではありません）") == 6
 
 
-def test_overview_marks_the_sample_crime_data(app) -> None:
-    captions = [c.value for c in app().caption]
+def test_overview_marks_the_sample_crime_data(shown) -> None:
+    captions = [c.value for c in shown().caption]
     crime = captions.index("出典：都道府県警察 犯罪オープンデータ")
     assert "サンプルデータ（実データではありません）" in captions[crime + 1]
 
 
-def test_overview_shows_real_crime_data_unmarked(real_app) -> None:
-    captions = [c.value for c in real_app().caption]
+def test_overview_shows_real_crime_data_unmarked(real_shown) -> None:
+    captions = [c.value for c in real_shown().caption]
     assert "出典：都道府県警察 犯罪オープンデータ" in captions
     assert not any("サンプルデータ" in c for c in captions)
 
 
-def test_crime_filters_come_from_the_url(app) -> None:
-    at = app("views/crime.py", modus="ひったくり", lang="en")
-    # switch_page clears query params; set them again as a shared link would carry them
-    at.query_params["modus"] = "ひったくり"
-    at.query_params["lang"] = "en"
-    at.run()
+def test_crime_filters_come_from_the_url(shown) -> None:
+    # (shown sets the query parameters again after switch_page, as a shared link carries them)
+    at = shown("views/crime.py", modus="ひったくり", lang="en")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Incidents"] == "28"  # the sample's 北海道 ひったくり (2022)
 
@@ -120,8 +117,8 @@ def test_crime_filter_choice_goes_into_the_url(app) -> None:
     assert metrics["認知件数"] == "84"  # the sample's 北海道 自動車盗 (2022)
 
 
-def test_data_page_lists_sources_runs_and_findings(app) -> None:
-    at = app("views/data.py")
+def test_data_page_lists_sources_runs_and_findings(shown) -> None:
+    at = shown("views/data.py")
     page = texts(at)
     assert "データの鮮度" in page and "数値の出どころ" in page
     frames = [df.value for df in at.dataframe]
@@ -142,8 +139,8 @@ def test_subsidy_page_fiscal_years_and_sample_marks(app) -> None:
     assert {m.label: m.value for m in at.metric}["実施都道府県"] == "32 / 47"
 
 
-def test_plans_page_reconciles_with_the_white_paper(app) -> None:
-    at = app("views/plans.py")
+def test_plans_page_reconciles_with_the_white_paper(shown) -> None:
+    at = shown("views/plans.py")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["都道府県"] == "47 / 47"
     assert metrics["指定都市"] == "20 / 20"
@@ -249,9 +246,7 @@ def test_subsidy_page_says_the_published_warehouse_holds_no_subsidy_records(
 def test_every_page_renders_on_a_published_but_empty_warehouse(settings: Settings,
                                                                monkeypatch) -> None:
     assert run_pipeline(settings, [], trigger="init", force_build=True).status == "published"
-    open_page = app_on(settings, monkeypatch)
-    for view in VIEWS:
-        at = open_page(view)
+    for view, at in pages_on(settings, monkeypatch, VIEWS):
         # nothing has arrived, so the data page's one warning is that every source is late
         late = [t("coverage_some_late", "ja", count=47 * 4)] if view == "views/data.py" else []
         assert at.title and [w.value for w in at.warning] == late, view
@@ -260,9 +255,7 @@ def test_every_page_renders_on_a_published_but_empty_warehouse(settings: Setting
 
 
 def test_without_a_warehouse_every_page_says_so(settings: Settings, monkeypatch) -> None:
-    open_page = app_on(settings, monkeypatch)
-    for view in VIEWS:
-        at = open_page(view)
+    for view, at in pages_on(settings, monkeypatch, VIEWS):
         assert [w.value for w in at.warning] == [t("no_warehouse", "ja")], view
         assert not at.title, view
 
@@ -280,9 +273,7 @@ def marts_only_home(sample_copy: Settings) -> Settings:
 
 
 def test_every_page_renders_on_a_warehouse_of_marts_only(marts_only_home, monkeypatch) -> None:
-    open_page = app_on(marts_only_home, monkeypatch)
-    for view in VIEWS:
-        at = open_page(view)
+    for view, at in pages_on(marts_only_home, monkeypatch, VIEWS):
         assert at.title, view
 
 
@@ -320,8 +311,8 @@ def test_fiscal_years_are_named_by_the_warehouse(sample_home: Settings) -> None:
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_data_page_shows_the_delivery_coverage_of_47_prefectures(app, lang: str) -> None:
-    at = app("views/data.py", lang=lang)
+def test_data_page_shows_the_delivery_coverage_of_47_prefectures(shown, lang: str) -> None:
+    at = shown("views/data.py", lang=lang)
     matrix = next(df.value for df in at.dataframe if len(df.value) == 47)
     row = matrix.set_index(t("col_prefecture", lang))
     hokkaido, aomori = ("北海道", "青森県") if lang == "ja" else ("Hokkaido", "Aomori")

@@ -86,12 +86,9 @@ def test_progress_tables_show_no_none_and_no_midnight(sample_home, monkeypatch, 
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_data_and_extracts_pages_show_no_server_path(sample_home, monkeypatch, lang) -> None:
-    open_page = app_on(sample_home, monkeypatch)
+def test_data_and_extracts_pages_show_no_server_path(sample_home, shown, lang) -> None:
     for view in ("views/data.py", "views/extracts.py"):
-        at = open_page(view, lang=lang)
-        at.query_params["lang"] = lang  # switch_page clears the query parameters
-        at.run()
+        at = shown(view, lang=lang)
         text = "\n".join([c.value for c in at.caption] + [m.value for m in at.markdown]
                          + _cells(at))
         assert str(sample_home.home) not in text, view
@@ -108,11 +105,8 @@ def test_an_unknown_line_is_an_empty_cell_not_none() -> None:
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_the_data_pages_system_tables_speak_the_pages_language(sample_home, monkeypatch,
-                                                               lang) -> None:
-    at = app_on(sample_home, monkeypatch)("views/data.py", lang=lang)
-    at.query_params["lang"] = lang
-    at.run()
+def test_the_data_pages_system_tables_speak_the_pages_language(shown, lang) -> None:
+    at = shown("views/data.py", lang=lang)
     headers = {c for df in at.dataframe for c in df.value.columns}
     assert not headers & {"started_at", "files_seen", "rows_loaded", "file_name", "loaded_at",
                           "severity", "message"}, headers

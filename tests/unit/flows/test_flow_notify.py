@@ -83,8 +83,10 @@ def test_serve_stopping_on_its_own_is_told(told: Settings, receivers,
 
 
 @pytest.mark.usefixtures("prefect_harness")
-def test_the_nightly_tells_subscribed_officers(
+def test_the_nightly_writes_every_extract_and_tells_subscribed_officers(
         sample_copy: Settings, receivers, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One nightly run with extracts (each writes all 47): the real extracts, one folder per
+    prefecture, and the officer subscribed to Hokkaido's told."""
     webhook, mail = receivers
     subscribers = tmp_path / "subscribers.csv"
     subscribers.write_text("都道府県,メールアドレス\n北海道,anzen@pref.hokkaido.example.lg.jp\n",
@@ -95,6 +97,9 @@ def test_the_nightly_tells_subscribed_officers(
         monkeypatch.setenv(name, value)
 
     flows.nightly_flow()  # (once per change: tests/unit/warehouse/test_subscribers.py)
+
+    [manifest] = sample_copy.extracts.glob("*/manifest.json")
+    assert len([p for p in manifest.parent.iterdir() if p.is_dir()]) == 47
 
     assert webhook.received == []  # officers are e-mailed, the operators' webhook is not
     assert [m["to"] for m in mail.messages] == [["anzen@pref.hokkaido.example.lg.jp"]]
