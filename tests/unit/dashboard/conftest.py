@@ -49,9 +49,11 @@ def pages_on(home: Settings, monkeypatch: pytest.MonkeyPatch, views: list[str],
              **params: str) -> Iterator[tuple[str, AppTest]]:
     """Each of ``views`` rendered in turn in one AppTest session on ``home``'s warehouse, as a
     user goes from page to page (the default page first): one render per page, for checks
-    that every page renders, instead of a new session (and default page) for each."""
+    that every page renders, instead of a new session (and default page) for each. Served
+    on 127.0.0.1 without login (the local open mode), as ``app_on``."""
     monkeypatch.setenv("SAIHAN_HOME", str(home.home))
     monkeypatch.delenv("SAIHAN_LANG", raising=False)
+    serve_on(monkeypatch, "127.0.0.1")
     at = AppTest.from_file(APP, default_timeout=30)
     for key, value in params.items():
         at.query_params[key] = value
