@@ -113,7 +113,7 @@ def _gate(lang: str) -> access.Viewer:
         st.sidebar.caption(t("access_signed_in", lang, user=who.user,
                              role=_role_label(who, lang)))
         st.sidebar.button(t("access_logout", lang), key="access_logout", on_click=st.logout)
-    else:  # a banner across the top of every page (not an alert: pages keep theirs)
+    elif mode in ("open", "public"):  # a banner across every page (not an alert: pages keep theirs)
         colour, icon = ("orange", "lock_open") if mode == "open" else ("blue", "public")
         st.markdown(f":{colour}-background[:material/{icon}: "
                     f"{t(f'access_{mode}_banner', lang)}]")

@@ -185,7 +185,8 @@ def test_every_page_at_1440_and_390_px(server, browser, page_name, lang) -> None
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.get_by_text("Page not found").count() == 0
     # the page's language, its own tab title, the product's name, no developer chrome
-    assert page.evaluate("document.documentElement.lang") == lang
+    # the app sets <html lang> from the page's own script, just after it is drawn
+    page.wait_for_function(f"document.documentElement.lang === '{lang}'", timeout=10000)
     assert page.title() == f"{t(TITLE_KEYS[page_name], lang)} | {t('app_title', lang)}"
     assert page.locator("[data-testid='stAppDeployButton']").count() == 0
     assert page.get_by_text(t("app_title", lang), exact=True).count() >= 1

@@ -3,6 +3,8 @@ the same bytes as written in turn in one process."""
 
 from __future__ import annotations
 
+import sys
+import types
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,9 +29,14 @@ def files(folder: Path) -> dict[str, str]:
 
 
 def test_extracts_on_a_local_dask_cluster_of_processes_are_byte_identical(
-        sample_home: Settings, tmp_path: Path) -> None:
+        sample_home: Settings, tmp_path: Path, monkeypatch) -> None:
     from distributed import LocalCluster
     from prefect_dask import DaskTaskRunner
+
+    # Dask's worker processes are spawned, and a spawned process runs the parent's __main__
+    # again: in a test worker that ran the dashboard through AppTest, that is the app script.
+    # An operator's `saihan serve` has the command as its __main__; here, a bare module.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
 
     in_turn = tmp_path / "in-turn"
     write_in_turn(sample_home, PREFECTURES, in_turn)

@@ -86,6 +86,7 @@ def test_saihan_extract_writes_the_access_trail(sample_copy, tmp_path: Path) -> 
     result = invoke(sample_copy.home, "extract", "--pref", "福岡県", "--format", "csv",
                     "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
-    (event,) = access_log.read(sample_copy)[before:]
+    newest_first = access_log.read(sample_copy)
+    (event,) = newest_first[:len(newest_first) - before]
     assert (event.event, event.role, event.pref_codes) == ("extract", "operator", ("40",))
     assert event.files and all(path.startswith("40_") for path in event.files)
