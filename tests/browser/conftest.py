@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,16 +20,16 @@ from warehouse.settings import Settings
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-@pytest.fixture(scope="session")
-def server(sample_home: Settings):
-    """`streamlit run dashboard/app.py` on a free loopback port."""
-    port = free_port()
-    env = streamlit_env(os.environ, sample_home.home)  # as `saihan dashboard` serves it
+def served_dashboard(env: dict[str, str], cwd: Path | None = None,
+                     port: int | None = None) -> Iterator[str]:
+    """`streamlit run dashboard/app.py` on a loopback port (a free one unless given) with
+    ``env``, from ``cwd`` (whose .streamlit/ applies): its address once healthy, then stopped."""
+    port = port or free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(resources.dashboard_app()),
          "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -44,6 +45,12 @@ def server(sample_home: Settings):
     yield url
     process.terminate()
     process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def server(sample_home: Settings):
+    """The dashboard on the session's sample warehouse, as `saihan dashboard` serves it."""
+    yield from served_dashboard(streamlit_env(os.environ, sample_home.home))
 
 
 @pytest.fixture(scope="module")

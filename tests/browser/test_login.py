@@ -13,10 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -24,10 +20,10 @@ import pytest
 from oidc_provider_mock import User, run_server_in_thread
 
 from saihan.serve_commands import streamlit_env
-from tests.browser.conftest import CHROMIUM
+from tests.browser.conftest import CHROMIUM, served_dashboard
 from tests.conftest import private_copy
 from tests.helpers import free_port
-from warehouse import access_log, resources
+from warehouse import access_log
 from warehouse.settings import Settings
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
@@ -60,7 +56,7 @@ def login_server(provider: str, login_home: Settings,
                  tmp_path_factory: pytest.TempPathFactory):
     """`streamlit run dashboard/app.py` from a folder whose .streamlit/secrets.toml points at
     the provider, as an installation with login is served."""
-    port = free_port()
+    port = free_port()  # the address is in secrets.toml, written before the server starts
     url = f"http://127.0.0.1:{port}"
     folder = tmp_path_factory.mktemp("served")
     (folder / ".streamlit").mkdir()
@@ -73,24 +69,7 @@ def login_server(provider: str, login_home: Settings,
         encoding="utf-8")
     env = streamlit_env({**os.environ, "SAIHAN_AUTH_GROUPS": "fukuoka-staff=40,moj=ministry"},
                         login_home.home)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(resources.dashboard_app()),
-         "--server.headless", "true", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        env=env, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("streamlit did not start: " + process.stdout.read().decode()[-2000:])
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    yield from served_dashboard(env, cwd=folder, port=port)
 
 
 def settled(page) -> None:
