@@ -15,6 +15,7 @@ from tests.helpers import japanese_problems
 from warehouse import reference, resources
 from warehouse.errors import RejectedFile
 from warehouse.ingest.published_facts import parse_published_facts
+from warehouse.ingest.route import parse_file
 
 PUBLISHED = resources.root() / "data" / "published"
 SERIES_FILES = ("crime_white_paper_2020_facts.csv", "white_paper_2020_facts.csv",
@@ -92,8 +93,7 @@ def test_a_source_address_that_is_not_a_web_page_is_rejected_with_its_line(
 def test_kagoshima_published_values_are_real_rows_whose_rates_follow_from_their_counts() -> None:
     """鹿児島県's own series (its material for the ministry's council): 再犯者数 / 検挙者数 gives
     the printed 再犯者率 in every year, and 備考 quotes the figures."""
-    text = (PUBLISHED / "kagoshima_recidivism_2014_2021.csv").read_text(encoding="utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = indicator_rows("kagoshima_recidivism_2014_2021.csv")
     assert [r["期間"] for r in rows] == [f"{y}年" for y in range(2014, 2022)]
     for row in rows:
         assert row["都道府県"] == "鹿児島県" and row["データ区分"] == "実データ"
@@ -101,3 +101,49 @@ def test_kagoshima_published_values_are_real_rows_whose_rates_follow_from_their_
         assert f"{int(row['分母']):,}" in row["備考"] and row["値"] in row["備考"]
         assert row["出典"] == "鹿児島県「再犯防止の推進について」（法務省 協議会資料2-1）"
         assert row["備考"].endswith("出典 https://www.moj.go.jp/content/001405376.pdf")
+
+
+def indicator_rows(name: str) -> list[dict[str, str]]:
+    text = (PUBLISHED / name).read_text(encoding="utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+PREFECTURE_FILES = sorted(
+    path.name for path in PUBLISHED.glob("*.csv")
+    if path.read_text(encoding="utf-8-sig").startswith("計画,")
+    and {r["都道府県"] for r in indicator_rows(path.name)} != {"全国"})
+
+
+def test_several_prefectures_published_their_own_values() -> None:
+    prefectures = {indicator_rows(name)[0]["都道府県"] for name in PREFECTURE_FILES}
+    assert len(prefectures) == len(PREFECTURE_FILES) >= 6  # one file per prefecture
+    assert prefectures <= set(reference.prefecture_names().values())
+
+
+@pytest.mark.parametrize("name", PREFECTURE_FILES)
+def test_a_prefectures_own_values_are_real_and_quoted_with_their_page(name: str) -> None:
+    """Each row is real, names one prefecture, quotes the page (「…」) with its figures in 備考 and
+    ends with the page's address; where the counts are given, 再犯者数 / 検挙者数 is the printed
+    rate to one decimal."""
+    rows = indicator_rows(name)
+    assert len({r["都道府県"] for r in rows}) == 1
+    # It loads through the indicator template's route, as real rows of that prefecture.
+    parsed = parse_file(PUBLISHED / name)
+    code = {v: k for k, v in reference.prefecture_names().items()}[rows[0]["都道府県"]]
+    assert parsed.source_kind == "indicators"
+    assert set(parsed.frame["pref_code"]) == {code}
+    assert not parsed.is_sample
+    assert parsed.frame["value"].to_list() == [float(r["値"]) for r in rows]
+    for row in rows:
+        assert row["データ区分"] == "実データ" and row["出典"], row
+        note = row["備考"]
+        assert re.search(r"出典 https?://\S+$", note), note
+        assert "「" in note  # the page's own words
+        if row["単位"] == "%":
+            assert row["値"] in note, (row["値"], note)
+        else:
+            assert written_in(note, float(row["値"])), (row["値"], note)
+        if row["分子"] or row["分母"]:
+            assert row["単位"] == "%"
+            assert round(int(row["分子"]) * 100 / int(row["分母"]), 1) == float(row["値"])
+            assert f"{int(row['分子']):,}" in note and f"{int(row['分母']):,}" in note
