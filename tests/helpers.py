@@ -96,6 +96,23 @@ def require_hokkaido() -> Path:
     return HOKKAIDO_DIR
 
 
+PUBLISHED_DIR = REPO / "data" / "published"
+
+
+def published_prefecture_files() -> dict[str, list[dict[str, str]]]:
+    """The bundled files of a prefecture's own published values (indicator template, 都道府県
+    other than 全国): each file's rows by file name."""
+    found = {}
+    for path in sorted(PUBLISHED_DIR.glob("*.csv")):
+        text = path.read_text(encoding="utf-8-sig")
+        if not text.startswith("計画,"):
+            continue
+        rows = list(csv.DictReader(io.StringIO(text)))
+        if {row["都道府県"] for row in rows} != {"全国"}:
+            found[path.name] = rows
+    return found
+
+
 GEO_DIR = SHARED_DATA / "geo"
 GEO_MISSING = (
     f"the public municipal boundary files (SOURCE.md there) are not at {GEO_DIR}; they live in "

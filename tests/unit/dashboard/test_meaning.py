@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import queries, theme
 from dashboard.i18n import LANGUAGES, t
+from tests.helpers import published_prefecture_files
 from tests.unit.dashboard.test_pages import texts
 from warehouse.ingest.crime.format import KNOWN_HEADERS, UNKNOWN
 from warehouse.settings import Settings
@@ -236,10 +237,14 @@ def test_every_table_download_carries_source_as_of_and_sample_mark(
         # each row says its own kind: the nation's values are the white paper's, real
         national = rows.filter(pl.col("都道府県") == "全国")
         assert national.height and set(national["データ区分"]) == {"実データ"}
-        # 鹿児島県 published its own series (data/published/kagoshima_recidivism_2014_2021.csv)
-        own = rows.filter(pl.col("都道府県") == "鹿児島県")
-        assert "実データ" in set(own["データ区分"])
-        assert set(rows.filter(~pl.col("都道府県").is_in(["全国", "鹿児島県"]))["データ区分"]) \
+        # prefectures that published their own values in this unit (data/published/, e.g.
+        # 鹿児島県's rates; 長崎県's count is another series)
+        publishers = {own["都道府県"] for published in published_prefecture_files().values()
+                      for own in published if own["単位"] in set(rows["単位"])}
+        assert "鹿児島県" in publishers
+        for own in publishers:
+            assert "実データ" in set(rows.filter(pl.col("都道府県") == own)["データ区分"]), own
+        assert set(rows.filter(~pl.col("都道府県").is_in(["全国", *publishers]))["データ区分"]) \
             == {kind}
     else:
         assert set(rows["データ区分"]) == {kind}

@@ -63,7 +63,9 @@ def test_series_chart_in_english_names_levels_and_sources() -> None:
 def test_progress_says_for_how_many_prefectures_an_indicator_is_real(app) -> None:
     at = app("views/progress.py", pref="46")
     captions = [c.value for c in at.caption]
-    assert ("この指標の実データがある都道府県：1（鹿児島県）。"
+    # The prefectures that published their own series (data/published/), in code order.
+    assert ("この指標の実データがある都道府県：6（"
+            "神奈川県・滋賀県・広島県・福岡県・鹿児島県・沖縄県）。"
             "ほかの都道府県の値はサンプルです。") in captions
     assert "この指標の実データがある都道府県：0。都道府県の値はすべてサンプルです。" in captions
     [chart] = [c for c in at.get("plotly_chart") if c.proto.id.endswith("-progress_indicator_0")]

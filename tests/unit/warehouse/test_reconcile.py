@@ -70,13 +70,19 @@ def test_indicator_values_national_real_prefectures_sample(mart) -> None:
     rows = mart.execute(
         "select is_national, bool_and(is_sample), bool_or(is_sample), count(*) "
         "from mart.indicator_value group by is_national order by is_national").fetchall()
-    # Prefectures: sample, but for 鹿児島県's own published 2014-2021 values (its 2021 replaces
-    # the sample's 2021): 282 - 1 + 8.
-    assert rows == [(False, False, True, 289), (True, False, False, 7)]
+    # Prefectures: sample (2021-2023), but for the values prefectures published themselves
+    # (data/published/): 鹿児島県 2014-2021 and 滋賀県 2008-2021 (their 2021 replaces the
+    # sample's), 広島県 2018-2020, 沖縄県 2018 and 2023 (replacing the sample's), 神奈川県 2022
+    # (replacing it), 福岡県 2020, and 長崎県's count for 2019 (a series of its own):
+    # 282 + 7 + 13 + 3 + 1 + 0 + 1 + 1.
+    assert rows == [(False, False, True, 308), (True, False, False, 7)]
     real = mart.execute("select pref_code, min(period), max(period), count(*) "
                         "from mart.indicator_value where not is_national and not is_sample "
-                        "group by pref_code").fetchall()
-    assert real == [("46", "2014", "2021", 8)]
+                        "group by pref_code order by pref_code").fetchall()
+    assert real == [("14", "2022", "2022", 1), ("25", "2008", "2021", 14),
+                    ("34", "2018", "2020", 3), ("40", "2020", "2020", 1),
+                    ("42", "2019", "2019", 1), ("46", "2014", "2021", 8),
+                    ("47", "2018", "2023", 2)]
     national = mart.execute(
         "select value from mart.indicator_value where is_national and indicator_number = '3' "
         "and unit = '%' and period = '2022'").fetchone()

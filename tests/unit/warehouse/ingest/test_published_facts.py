@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import japanese_problems
+from dashboard.i18n import source_label
+from tests.helpers import japanese_problems, published_prefecture_files
 from warehouse import reference, resources
 from warehouse.errors import RejectedFile
 from warehouse.ingest.published_facts import parse_published_facts
@@ -108,19 +109,16 @@ def indicator_rows(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-PREFECTURE_FILES = sorted(
-    path.name for path in PUBLISHED.glob("*.csv")
-    if path.read_text(encoding="utf-8-sig").startswith("計画,")
-    and {r["都道府県"] for r in indicator_rows(path.name)} != {"全国"})
+PREFECTURE_FILES = published_prefecture_files()
 
 
 def test_several_prefectures_published_their_own_values() -> None:
-    prefectures = {indicator_rows(name)[0]["都道府県"] for name in PREFECTURE_FILES}
+    prefectures = {rows[0]["都道府県"] for rows in PREFECTURE_FILES.values()}
     assert len(prefectures) == len(PREFECTURE_FILES) >= 6  # one file per prefecture
     assert prefectures <= set(reference.prefecture_names().values())
 
 
-@pytest.mark.parametrize("name", PREFECTURE_FILES)
+@pytest.mark.parametrize("name", sorted(PREFECTURE_FILES))
 def test_a_prefectures_own_values_are_real_and_quoted_with_their_page(name: str) -> None:
     """Each row is real, names one prefecture, quotes the page (「…」) with its figures in 備考 and
     ends with the page's address; where the counts are given, 再犯者数 / 検挙者数 is the printed
@@ -134,6 +132,9 @@ def test_a_prefectures_own_values_are_real_and_quoted_with_their_page(name: str)
     assert set(parsed.frame["pref_code"]) == {code}
     assert not parsed.is_sample
     assert parsed.frame["value"].to_list() == [float(r["値"]) for r in rows]
+    # English pages name the publication in English (dashboard/i18n.py), not in Japanese.
+    for source in set(parsed.frame["source"]):
+        assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", source_label(source, "en")), source
     for row in rows:
         assert row["データ区分"] == "実データ" and row["出典"], row
         note = row["備考"]
