@@ -28,6 +28,7 @@ import duckdb
 import pytest
 
 from flows.serve import port_is_free
+from tests.conftest import seed_prefect_database
 from tests.helpers import (
     MailReceiver,
     WebhookReceiver,
@@ -90,12 +91,14 @@ def big_bike_theft_file(target: Path, copies: int) -> int:
     return rows.count(b"\r\n") * copies
 
 
-def test_serve_publishes_a_dropped_file_and_stops_cleanly(hokkaido_dir: Path,
-                                                          tmp_path: Path) -> None:
+def test_serve_publishes_a_dropped_file_and_stops_cleanly(hokkaido_dir: Path, tmp_path: Path,
+                                                          prefect_database: Path) -> None:
     """And, on the same server, operators are told (webhook and e-mail received on 127.0.0.1):
     a late source, a rejected file, a held re-delivery and a failed flow run each once, and a
-    re-delivery of the rejected bytes is not told again."""
+    re-delivery of the rejected bytes is not told again. Its Prefect server starts on a copy of
+    the session's migrated database (a first start's migrations: the server-dies test below)."""
     home = tmp_path / "home"
+    seed_prefect_database(prefect_database, tmp_path / "prefect-home" / "prefect.db")
     port = free_port()
     log_path = tmp_path / "serve.log"
     webhook, mail = WebhookReceiver(), MailReceiver()

@@ -5,15 +5,20 @@ own is told. Receivers on 127.0.0.1; the session's Prefect test harness."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
 
 import pytest
 
 from flows import pipeline as flows
 from flows import serve
-from tests.helpers import MailReceiver, WebhookReceiver, invoke, notify_env
+from tests.conftest import SAMPLE_CRIME_DIR
+from tests.helpers import MailReceiver, WebhookReceiver, invoke, notify_env, sha
 from warehouse import db
+from warehouse.export.nightly import is_current, published_build
 from warehouse.files import writer_lock
+from warehouse.run import run_pipeline
 from warehouse.settings import Settings
 
 
@@ -83,10 +88,12 @@ def test_serve_stopping_on_its_own_is_told(told: Settings, receivers,
 
 
 @pytest.mark.usefixtures("prefect_harness")
-def test_the_nightly_writes_every_extract_and_tells_subscribed_officers(
+def test_the_nightly_writes_every_extract_once_tells_subscribed_officers_and_then_only_on_change(
         sample_copy: Settings, receivers, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """One nightly run with extracts (each writes all 47): the real extracts, one folder per
-    prefecture, and the officer subscribed to Hokkaido's told."""
+    """One nightly run with extracts (each writes all 47, so the suite runs one): the real
+    extracts, one folder per prefecture, and the officer subscribed to Hokkaido told; a second
+    nightly with nothing new writes nothing and keeps one dated set; other suppression or a
+    new published build makes the set out of date."""
     webhook, mail = receivers
     subscribers = tmp_path / "subscribers.csv"
     subscribers.write_text("都道府県,メールアドレス\n北海道,anzen@pref.hokkaido.example.lg.jp\n",
@@ -96,15 +103,38 @@ def test_the_nightly_writes_every_extract_and_tells_subscribed_officers(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
 
-    flows.nightly_flow()  # (once per change: tests/unit/warehouse/test_subscribers.py)
+    first = flows.nightly_flow()  # (once per change: tests/unit/warehouse/test_subscribers.py)
 
     [manifest] = sample_copy.extracts.glob("*/manifest.json")
     assert len([p for p in manifest.parent.iterdir() if p.is_dir()]) == 47
-
+    assert first["extracts"] == {"manifest": str(manifest), "written": True, "removed": []}
     assert webhook.received == []  # officers are e-mailed, the operators' webhook is not
     assert [m["to"] for m in mail.messages] == [["anzen@pref.hokkaido.example.lg.jp"]]
     assert "北海道の抽出データを更新しました" in mail.messages[0]["subject"]
+    files = {p: sha(p) for p in manifest.parent.rglob("*") if p.is_file()}
 
+    # Nothing new: the same build, so the newest set is current and nothing is written (and
+    # no officer is told again).
+    older = sample_copy.extracts / "2000-01-01"
+    shutil.copytree(manifest.parent, older)  # an earlier night's set
+    monkeypatch.setenv("SAIHAN_KEEP_EXTRACTS", "1")
+    again = flows.nightly_flow()
+    assert again["status"] == "noop"
+    assert again["extracts"] == {"manifest": str(manifest), "written": False,
+                                 "removed": [str(older)]}  # one dated set kept
+    assert {p: sha(p) for p in manifest.parent.rglob("*") if p.is_file()} == files
+    assert [p.name for p in sample_copy.extracts.iterdir()] == [manifest.parent.name]
+    assert len(mail.messages) == 1
+
+    # Other suppression, or a new published build: the set is no longer current.
+    settings = Settings.from_env()
+    assert is_current(settings, manifest.parent, published_build(settings))
+    suppressing = Settings.from_env({**os.environ, "SAIHAN_SUPPRESS_BELOW": "3"})
+    assert not is_current(suppressing, manifest.parent, published_build(settings))
+    arrival = sample_copy.inbox / "resent.csv"
+    hittakuri = (SAMPLE_CRIME_DIR / "sample_hokkaido_2022hittakuri.csv").read_bytes()
+    arrival.write_bytes(hittakuri + hittakuri.split(b"\n")[1] + b"\n")
+    assert run_pipeline(settings).status == "published"
+    assert not is_current(settings, manifest.parent, published_build(settings))
     # A bad list is named by line and column (tests/unit/warehouse/test_subscribers.py) and a
-    # failed flow is told as flow_failed (the lock test above): not run again here, since each
-    # nightly writes all 47 extracts.
+    # failed flow is told as flow_failed (the lock test above).

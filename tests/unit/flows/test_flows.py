@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import sys
 import threading
@@ -25,9 +24,8 @@ from flows import serve
 from tests.conftest import SAMPLE_CRIME_DIR, SAMPLE_CRIME_INCIDENTS
 from tests.helpers import sha
 from warehouse import db
-from warehouse.export.nightly import is_current, published_build
 from warehouse.files import WriterBusy, writer_lock
-from warehouse.run import plan_run, run_pipeline
+from warehouse.run import plan_run
 from warehouse.sample import bundled_files, copy_sample
 from warehouse.settings import Settings
 
@@ -285,38 +283,6 @@ def test_ingest_runs_are_named_for_what_they_take_in(home: Settings) -> None:
     with get_client(sync_client=True) as client:
         run = client.read_flow_run(state.state_details.flow_run_id)
     assert run.name == "test: no files"
-
-
-def test_nightly_writes_the_real_extracts_only_when_the_warehouse_changed(
-        sample_copy: Settings, monkeypatch) -> None:
-    monkeypatch.setenv("SAIHAN_HOME", str(sample_copy.home))
-    first = flows.nightly_flow()
-    [manifest] = sample_copy.extracts.glob("*/manifest.json")
-    assert len([p for p in manifest.parent.iterdir() if p.is_dir()]) == 47
-    assert first["extracts"] == {"manifest": str(manifest), "written": True, "removed": []}
-    files = {p: sha(p) for p in manifest.parent.rglob("*") if p.is_file()}
-
-    # Nothing new: the same build, so the newest set is current and nothing is written.
-    older = sample_copy.extracts / "2000-01-01"
-    shutil.copytree(manifest.parent, older)  # an earlier night's set
-    monkeypatch.setenv("SAIHAN_KEEP_EXTRACTS", "1")
-    again = flows.nightly_flow()
-    assert again["status"] == "noop"
-    assert again["extracts"] == {"manifest": str(manifest), "written": False,
-                                 "removed": [str(older)]}  # one dated set kept
-    assert {p: sha(p) for p in manifest.parent.rglob("*") if p.is_file()} == files
-    assert [p.name for p in sample_copy.extracts.iterdir()] == [manifest.parent.name]
-
-    # Other suppression, or a new published build: the set is no longer current.
-    settings = Settings.from_env()
-    assert is_current(settings, manifest.parent, published_build(settings))
-    suppressing = Settings.from_env({**os.environ, "SAIHAN_SUPPRESS_BELOW": "3"})
-    assert not is_current(suppressing, manifest.parent, published_build(settings))
-    arrival = sample_copy.inbox / "resent.csv"
-    hittakuri = (SAMPLE_CRIME_DIR / "sample_hokkaido_2022hittakuri.csv").read_bytes()
-    arrival.write_bytes(hittakuri + hittakuri.split(b"\n")[1] + b"\n")
-    assert run_pipeline(settings).status == "published"
-    assert not is_current(settings, manifest.parent, published_build(settings))
 
 
 def test_arrival_runs_batch_settled_files_and_skip_ones_already_handled(
