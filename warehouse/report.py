@@ -55,6 +55,9 @@ class RunReport:
     # "full" or "incremental" (only the crime datasets that changed were recomputed: how many).
     build: str | None = None
     changed_datasets: int | None = None
+    # Models left as they were built and data tests that passed before, on the same inputs.
+    models_kept: int = 0
+    data_tests_kept: int = 0
     data_test_failures: list[str] = field(default_factory=list)
     published_snapshot_of: str | None = None
     published_as: str | None = None

@@ -258,7 +258,14 @@ def build_and_audit(run: Run) -> None:
     outcome = build.build(run.con, run.sql_dir, full=run.full_refresh or not run.up_to_date)
     run.report.build = outcome.mode
     run.report.changed_datasets = outcome.changed_datasets
-    db.audit(run.con, run.sql_dir)
+    run.report.models_kept = len(outcome.kept)
+    run.report.data_tests_kept = len(outcome.tests_passed_before)
+    # An incremental build checks per-file rules on this run's files only (the others passed
+    # and a file's rows do not change); a full one checks every file.
+    new_files = None if outcome.mode == "full" else [row[0] for row in run.con.execute(
+        "select file_id from raw.file where run_id = ?", [run.report.run_id]).fetchall()]
+    db.audit(run.con, run.sql_dir, outcome.tests_passed_before, new_files)
+    build.record_passed_tests(run.con, outcome)
     run.con.execute("checkpoint")
 
 
