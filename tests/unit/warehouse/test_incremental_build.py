@@ -185,6 +185,7 @@ def test_the_bundled_crime_models_are_incremental() -> None:
     incremental = {m.qualified: m.incremental for m in db.discover_models() if m.incremental}
     assert incremental == {
         "core.police_station": ("pref_code",),
+        "mart.police_station_area": ("pref_code",),
         **{f"mart.crime_by_{name}": db.PARTITION_COLUMNS
            for name in ("hour_weekday", "municipality", "place_type", "station_month")},
     }
