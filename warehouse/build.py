@@ -175,10 +175,11 @@ def _record(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def build(con: duckdb.DuckDBPyConnection, sql_dir: Path = db.SQL_DIR, *, full: bool,
-          own_transaction: bool = True) -> BuildOutcome:
+          own_transaction: bool = True, reference: bool = True) -> BuildOutcome:
     """Rebuild the models (in one transaction, the caller's unless ``own_transaction``): every
-    one when ``full``, else the crime models only for the datasets that changed; then record
-    what they were built from."""
+    one when ``full``, else the crime models only for the datasets that changed and the other
+    models whose inputs changed; then record what they were built from. A full build reloads
+    the reference lists unless ``reference`` is false (the caller loaded those of this code)."""
     if own_transaction:
         con.execute("begin transaction")
     try:
@@ -186,7 +187,7 @@ def build(con: duckdb.DuckDBPyConnection, sql_dir: Path = db.SQL_DIR, *, full: b
         if changed is not None and len(changed) > MAX_INCREMENTAL_DATASETS:
             changed = None
         before = {} if changed is None else recorded_states(con)
-        if changed is None:  # the reference lists are loaded before their hashes are taken
+        if changed is None and reference:  # loaded before their hashes are taken
             db.load_reference(con)
         states = input_states(con, sql_dir)
         same = {name for name, state in states.items() if before.get(name) == state}
