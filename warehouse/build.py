@@ -167,6 +167,18 @@ def record_passed_tests(con: duckdb.DuckDBPyConnection, outcome: BuildOutcome) -
     record_states(con, outcome.test_states)
 
 
+def audit(con: duckdb.DuckDBPyConnection, sql_dir: Path, outcome: BuildOutcome,
+          run_id: str) -> None:
+    """Run the data tests after ``outcome``'s build (raises AuditFailed) and record that they
+    passed: those that passed on the same inputs are not run again, and after an incremental
+    build the per-file rules check this run's files only (the others passed, and a file's rows
+    do not change); after a full one, every file."""
+    new_files = None if outcome.mode == "full" else [row[0] for row in con.execute(
+        "select file_id from raw.file where run_id = ?", [run_id]).fetchall()]
+    db.audit(con, sql_dir, outcome.tests_passed_before, new_files)
+    record_passed_tests(con, outcome)
+
+
 def _record(con: duckdb.DuckDBPyConnection) -> None:
     """Record the current files of every crime dataset (one statement: row by row from Python
     it took 1.8 s for 376 datasets on the busy machine)."""

@@ -262,12 +262,7 @@ def build_and_audit(run: Run) -> None:
     run.report.changed_datasets = outcome.changed_datasets
     run.report.models_kept = len(outcome.kept)
     run.report.data_tests_kept = len(outcome.tests_passed_before)
-    # An incremental build checks per-file rules on this run's files only (the others passed
-    # and a file's rows do not change); a full one checks every file.
-    new_files = None if outcome.mode == "full" else [row[0] for row in run.con.execute(
-        "select file_id from raw.file where run_id = ?", [run.report.run_id]).fetchall()]
-    db.audit(run.con, run.sql_dir, outcome.tests_passed_before, new_files)
-    build.record_passed_tests(run.con, outcome)
+    build.audit(run.con, run.sql_dir, outcome, run.report.run_id)
     run.con.execute("checkpoint")
 
 

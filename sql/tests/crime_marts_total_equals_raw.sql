@@ -11,6 +11,8 @@ with raw_rows as (
 marts as (
     select 'mart.crime_by_station_month' as mart, sum(incidents) as n from mart.crime_by_station_month
     union all
+    select 'mart.crime_by_prefecture_month', sum(incidents) from mart.crime_by_prefecture_month
+    union all
     select 'mart.crime_by_municipality', sum(incidents) from mart.crime_by_municipality
     union all
     select 'mart.crime_by_hour_weekday', sum(incidents) from mart.crime_by_hour_weekday

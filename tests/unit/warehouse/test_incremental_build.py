@@ -186,6 +186,7 @@ def test_the_bundled_crime_models_are_incremental() -> None:
     assert incremental == {
         "core.police_station": ("pref_code",),
         "mart.police_station_area": ("pref_code",),
+        "mart.crime_by_prefecture_month": db.PARTITION_COLUMNS,
         **{f"mart.crime_by_{name}": db.PARTITION_COLUMNS
            for name in ("hour_weekday", "municipality", "place_type", "station_month")},
     }
