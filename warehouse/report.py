@@ -192,6 +192,10 @@ def _data_tests_line(report: Mapping[str, Any]) -> str:
     run = report.get("data_tests_run") or 0
     if failures:
         return f"{len(failures)} data test(s) failed (see below)."
+    kept = report.get("data_tests_kept") or 0
+    if run and kept:
+        return (f"{run} data tests hold: {run - kept} run, all passed; {kept} passed before on "
+                "the same inputs (not run again).")
     if run:
         return f"{run} data tests run, all passed."
     if report.get("status") == "noop":
