@@ -8,8 +8,11 @@ queries from ``dashboard.queries`` uncached (the cold case; the dashboard caches
 
     uv run python benchmarks/bench_dashboard.py [--copies 4] [--years 8] [--repeat 5]
     uv run python benchmarks/bench_dashboard.py --scale 50     # ~50 million incidents
+    uv run python benchmarks/bench_dashboard.py --scale 50 --home /tmp/big50   # kept, reused
 
-The warehouse lives in a temporary folder that is removed at the end, whatever the scale.
+The warehouse lives in a temporary folder that is removed at the end, whatever the scale; with
+``--home DIR`` it is built in DIR once, kept, and reused by the next runs with the same DIR
+(remove DIR yourself when done).
 """
 
 from __future__ import annotations
@@ -86,8 +89,9 @@ def build_big_warehouse(settings: Settings, copies: int, years: int,
         where raw.file.file_id = n.file_id
     """)
     started = time.perf_counter()
-    build.build(con, full=True)  # records what the crime models were built from
+    outcome = build.build(con, full=True)  # records what the models were built from
     db.audit(con)
+    build.record_passed_tests(con, outcome)  # as a run does after its audit
     build_seconds = time.perf_counter() - started
     total = con.execute("select count(*) from raw.crime_incident").fetchone()[0]
     con.execute("checkpoint")
@@ -203,10 +207,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--scale", type=float, default=None, metavar="MILLIONS",
                         help="incidents to build, in millions (e.g. 50); sets --copies")
+    parser.add_argument("--home", type=Path, default=None, metavar="DIR",
+                        help="build the warehouse in DIR and keep it; reuse it when it is there")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as base:
-        settings = Settings.from_env({"SAIHAN_HOME": str(Path(base) / "home")})
-        total = build_big_warehouse(settings, args.copies, args.years, args.scale)
+        settings = Settings.from_env({"SAIHAN_HOME": str(args.home or Path(base) / "home")})
+        if args.home is not None and settings.warehouse.exists():
+            total = db.open_published(settings.warehouse).execute(
+                "select count(*) from raw.crime_incident").fetchall()[0][0]
+            print(f"warehouse: {total:,} incidents, reused from {settings.warehouse}")
+        else:
+            total = build_big_warehouse(settings, args.copies, args.years, args.scale)
         con = queries.open_warehouse(settings.warehouse)
         results: dict[str, dict[str, float]] = {}
         for page, calls in page_queries(con).items():

@@ -129,7 +129,9 @@ def saihan_ingest(folder: Path, work: Path) -> Measured:
 
 def in_new_process(function, folder: Path, work: Path) -> Measured:
     """Run one of this module's baselines as a new Python process."""
-    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from pathlib import Path; "
+    # The checkout and benchmarks/ (bench_ingest imports its sibling shared_data).
+    code = (f"import sys; sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / 'benchmarks')!r}]; "
+            "from pathlib import Path; "
             f"from benchmarks.bench_ingest import {function.__name__}; "
             f"{function.__name__}(Path({str(folder)!r}), Path({str(work)!r}))")
     return timed_process([sys.executable, "-c", code])

@@ -93,7 +93,7 @@ def crime_summary(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         con,
         "select c.pref_code, p.name_ja, p.name_en, c.data_year, c.modus, "
         "sum(c.incidents)::bigint as incidents, bool_or(c.is_sample) as is_sample "
-        "from mart.crime_by_station_month as c join mart.prefecture as p using (pref_code) "
+        "from mart.crime_by_prefecture_month as c join mart.prefecture as p using (pref_code) "
         "group by all order by c.pref_code, c.data_year, incidents desc",
     )
 
@@ -103,7 +103,7 @@ def crime_by_month(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return frame(
         con,
         "select year_month, modus, sum(incidents)::bigint as incidents "
-        "from mart.crime_by_station_month where year_month is not null "
+        "from mart.crime_by_prefecture_month where year_month is not null "
         "group by all order by year_month, modus",
     )
 
@@ -116,7 +116,7 @@ def crime_prefectures(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         con,
         "select p.pref_code, p.name_ja, p.name_en, list(distinct c.data_year order by "
         "c.data_year) as data_years, sum(c.incidents)::bigint as incidents "
-        "from mart.crime_by_station_month as c join mart.prefecture as p using (pref_code) "
+        "from mart.crime_by_prefecture_month as c join mart.prefecture as p using (pref_code) "
         "group by all order by p.pref_code",
     )
 
@@ -124,7 +124,7 @@ def crime_prefectures(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 def crime_options(con: duckdb.DuckDBPyConnection, pref_code: str) -> dict[str, list]:
     """The modus and police stations of one prefecture (for the filters)."""
     modi = [r[0] for r in con.sql(
-        "select modus from mart.crime_by_station_month where pref_code = ? "
+        "select modus from mart.crime_by_prefecture_month where pref_code = ? "
         "group by modus order by sum(incidents) desc", params=[pref_code]).fetchall()]
     stations = [r[0] for r in con.sql(
         "select police_station from mart.police_station where pref_code = ? "

@@ -1,5 +1,5 @@
 """Read-only queries on the published marts for the ranking view and the one-page prefecture
-report (``mart.prefecture_ranking``, ``mart.region_indicator``, ``mart.crime_by_station_month``).
+report (``mart.prefecture_ranking``, ``mart.region_indicator``, ``mart.crime_by_prefecture_month``).
 Plain functions, as in :mod:`dashboard.queries`: connection in, frame out, values bound."""
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def prefecture_crime_by_month(con: duckdb.DuckDBPyConnection, pref_code: str) ->
     return frame(
         con,
         "select year_month, sum(incidents)::bigint as incidents, bool_or(is_sample) as is_sample "
-        "from mart.crime_by_station_month where pref_code = ? and year_month is not null "
+        "from mart.crime_by_prefecture_month where pref_code = ? and year_month is not null "
         "and year(year_month) = data_year group by year_month order by year_month",
         [pref_code],
     )

@@ -146,7 +146,9 @@ def _print_report(report: RunReport) -> None:
 def _built(report: RunReport) -> str:
     """How the models were built: whole, or which crime datasets were recomputed."""
     if report.build == "incremental":
-        return f"models rebuilt for {report.changed_datasets} changed crime dataset(s)"
+        return (f"models rebuilt for {report.changed_datasets} changed crime dataset(s); "
+                f"{report.models_kept} models and {report.data_tests_kept} data tests were "
+                "left as they were (their inputs did not change)")
     return "every model rebuilt"
 
 

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from saihan.app import EXIT_ERROR, PlainHelp, app, load_settings
-from warehouse import boundaries
 from warehouse.boundary_text import GeoFileError
 
 geo_app = typer.Typer(help="Municipal and ward boundaries for the maps.", no_args_is_help=True)
@@ -23,6 +22,10 @@ def geo_check(
     """Check the public boundary files in SAIHAN_GEO_DIR against data/reference, say how each
     difference is handled and prepare them for the maps (exit 1 when the municipal file is
     missing or a file cannot be read)."""
+    # Imported here, as tool_commands does for its commands: shapely and numpy cost every
+    # other saihan command 0.3-1.2 s of start-up.
+    from warehouse import boundaries
+
     settings = load_settings()
     files = boundaries.find_files(settings.geo_dir)
     try:

@@ -229,19 +229,21 @@ Partition = tuple  # one crime dataset's values of PARTITION_COLUMNS
 
 def build_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR, *,
                  own_transaction: bool = True, changed: list[Partition] | None = None,
-                 reference: bool = True) -> list[str]:
+                 reference: bool = True, keep: set[str] = frozenset()) -> list[str]:
     """Rebuild reference seeds and every stg/core/mart model in one transaction (the caller's,
     when ``own_transaction`` is false: a trial build that is rolled back).
 
     With ``changed`` (the crime datasets whose current files changed since the models were
     built), an incremental model that exists keeps the rows of every other dataset and has only
     those of ``changed`` recomputed; every other model is rebuilt whole. ``reference=False``
-    keeps the reference lists the database has (they are those of the same fingerprint)."""
+    keeps the reference lists the database has (they are those of the same fingerprint).
+    A model named in ``keep`` (its inputs are those it was built on) is left as it is, if it
+    exists as what its file makes."""
     if not own_transaction:
-        return _build_models(con, sql_dir, changed, reference)
+        return _build_models(con, sql_dir, changed, reference, keep)
     con.execute("begin transaction")
     try:
-        built = _build_models(con, sql_dir, changed, reference)
+        built = _build_models(con, sql_dir, changed, reference, keep)
         con.execute("commit")
     except Exception:
         rollback_quietly(con)
@@ -250,7 +252,8 @@ def build_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR, *,
 
 
 def _build_models(con: duckdb.DuckDBPyConnection, sql_dir: Path,
-                  changed: list[Partition] | None, reference: bool) -> list[str]:
+                  changed: list[Partition] | None, reference: bool,
+                  keep: set[str]) -> list[str]:
     built = []
     if reference:
         load_reference(con)
@@ -260,6 +263,8 @@ def _build_models(con: duckdb.DuckDBPyConnection, sql_dir: Path,
     for model in discover_models(sql_dir):
         body = model.path.read_text(encoding="utf-8").strip().rstrip(";")
         kind = "view" if model.materialized == "view" else "table"
+        if model.qualified in keep and existing.get(model.qualified) == kind:
+            continue
         # Object names come from file names in sql/, never from user input.
         if existing.get(model.qualified, kind) != kind:  # a table became a view or back
             con.execute(f"drop {existing[model.qualified]} {model.qualified}")
@@ -329,11 +334,25 @@ def data_test_rule(path: Path) -> str:
 
 
 def run_data_tests(
-    con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR
+    con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR, skip: set[str] = frozenset(),
+    file_ids: list[int] | None = None,
 ) -> list[DataTestFailure]:
-    """Run every data test; return the ones that returned rows (empty list when all hold)."""
+    """Run every data test but those named in ``skip`` (they passed on the same inputs); return
+    the ones that returned rows (empty list when all hold). With ``file_ids``, a test that
+    checks files one by one checks only those (the variable ``audit_file_ids``)."""
+    con.execute("set variable audit_file_ids = ?::integer[]", [file_ids])
+    try:
+        return _run_data_tests(con, sql_dir, skip)
+    finally:
+        con.execute("reset variable audit_file_ids")
+
+
+def _run_data_tests(con: duckdb.DuckDBPyConnection, sql_dir: Path,
+                    skip: set[str]) -> list[DataTestFailure]:
     failures = []
     for path in data_tests(sql_dir):
+        if path.stem in skip:
+            continue
         query = path.read_text(encoding="utf-8").strip().rstrip(";")
         rows = con.execute(f"select * from ({query}) limit 6").fetchall()
         if rows:
@@ -342,9 +361,12 @@ def run_data_tests(
     return failures
 
 
-def audit(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> int:
-    """Raise AuditFailed unless every data test holds; return the number of tests run."""
-    failures = run_data_tests(con, sql_dir)
+def audit(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR,
+          skip: set[str] = frozenset(), file_ids: list[int] | None = None) -> int:
+    """Raise AuditFailed unless every data test holds (those in ``skip`` passed on the same
+    inputs and are not run again; per-file tests only over ``file_ids`` when given); return
+    the number of tests that hold."""
+    failures = run_data_tests(con, sql_dir, skip, file_ids)
     if failures:
         raise AuditFailed(failures)
     return len(data_tests(sql_dir))

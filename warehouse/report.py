@@ -55,6 +55,9 @@ class RunReport:
     # "full" or "incremental" (only the crime datasets that changed were recomputed: how many).
     build: str | None = None
     changed_datasets: int | None = None
+    # Models left as they were built and data tests that passed before, on the same inputs.
+    models_kept: int = 0
+    data_tests_kept: int = 0
     data_test_failures: list[str] = field(default_factory=list)
     published_snapshot_of: str | None = None
     published_as: str | None = None
@@ -189,6 +192,10 @@ def _data_tests_line(report: Mapping[str, Any]) -> str:
     run = report.get("data_tests_run") or 0
     if failures:
         return f"{len(failures)} data test(s) failed (see below)."
+    kept = report.get("data_tests_kept") or 0
+    if run and kept:
+        return (f"{run} data tests hold: {run - kept} run, all passed; {kept} passed before on "
+                "the same inputs (not run again).")
     if run:
         return f"{run} data tests run, all passed."
     if report.get("status") == "noop":

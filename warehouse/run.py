@@ -255,10 +255,14 @@ def build_and_audit(run: Run) -> None:
     run.report.models_built = len(db.discover_models(run.sql_dir))
     run.report.data_tests_run = len(db.data_tests(run.sql_dir))
     run_state.record_run(run.con, run.report, run.fingerprint)
-    outcome = build.build(run.con, run.sql_dir, full=run.full_refresh or not run.up_to_date)
+    # open_run loaded the reference lists where the code changed; else the copy has them.
+    outcome = build.build(run.con, run.sql_dir, full=run.full_refresh or not run.up_to_date,
+                          reference=False)
     run.report.build = outcome.mode
     run.report.changed_datasets = outcome.changed_datasets
-    db.audit(run.con, run.sql_dir)
+    run.report.models_kept = len(outcome.kept)
+    run.report.data_tests_kept = len(outcome.tests_passed_before)
+    build.audit(run.con, run.sql_dir, outcome, run.report.run_id)
     run.con.execute("checkpoint")
 
 

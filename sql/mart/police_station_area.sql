@@ -5,6 +5,9 @@
 -- area of the station that recorded most of its incidents (is_main_station; a tie goes to the
 -- first name in order). Incidents without a valid municipality code are one row with a null
 -- lg_code, in no area.
+-- Refreshed one prefecture at a time (warehouse/build.py): a station and its shares are one
+-- prefecture's.
+-- incremental: pref_code
 with incidents as (
     select pref_code, police_station, lg_code, municipality_name, data_year, incidents
     from mart.crime_by_municipality

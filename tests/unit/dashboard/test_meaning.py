@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import queries, theme
 from dashboard.i18n import LANGUAGES, t
+from tests.conftest import SAMPLE_CRIME_BY_PREFECTURE, SAMPLE_CRIME_INCIDENTS
 from tests.helpers import published_prefecture_files
 from tests.unit.dashboard.test_pages import texts
 from warehouse.ingest.crime.format import KNOWN_HEADERS, UNKNOWN
@@ -457,3 +458,32 @@ def test_the_real_crime_page_in_english_has_no_japanese_but_proper_names(real_sh
     places = chart(at, "crime_places")["data"][0]["y"]
     assert "Car or bicycle park" in places and "On the road" in places
     assert len(places) == len(set(places))  # the two layouts' names for it are one bar
+
+
+def test_the_prefecture_month_crime_figures_are_the_station_months_added_up(
+        sample_home: Settings) -> None:
+    """The overview, the crime page's prefectures and the report read the small
+    mart.crime_by_prefecture_month; its figures are the police stations' months added up,
+    unknown months and sample marks included."""
+    con = queries.open_warehouse(sample_home.warehouse)
+    try:
+        by_station = con.sql(
+            "select pref_code, data_year, modus, sum(incidents)::bigint as incidents, "
+            "bool_or(is_sample) as is_sample from mart.crime_by_station_month group by all "
+            "order by all").pl()
+        summary = queries.crime_summary(con).select(
+            "pref_code", "data_year", "modus", "incidents", "is_sample").sort(
+            "pref_code", "data_year", "modus")
+        monthly = con.sql(
+            "select year_month, modus, sum(incidents)::bigint as incidents "
+            "from mart.crime_by_station_month where year_month is not null "
+            "group by all order by year_month, modus").pl()
+        prefectures = queries.crime_prefectures(con)
+        by_month = queries.crime_by_month(con)
+    finally:
+        con.close()
+    assert summary.equals(by_station)
+    assert by_station["incidents"].sum() == SAMPLE_CRIME_INCIDENTS
+    assert by_month.equals(monthly)
+    assert dict(zip(prefectures["pref_code"], prefectures["incidents"], strict=True)) == (
+        SAMPLE_CRIME_BY_PREFECTURE)

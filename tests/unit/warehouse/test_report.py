@@ -35,6 +35,9 @@ UNCHANGED = {"file": "/in/old.csv", "status": "unchanged", "rows": 0}
     ({"published_snapshot_of": "/srv/saihan/snapshots/warehouse-1.duckdb"},
      ["previous version is kept as `/srv/saihan/snapshots/warehouse-1.duckdb`; "
       "`saihan rollback` restores it."]),
+    ({"data_tests_run": 10, "data_tests_kept": 7},
+     ["10 data tests hold: 3 run, all passed; 7 passed before on the same inputs (not run "
+      "again)."]),
     ({"status": "noop", "data_tests_run": 0, "published_as": None, "duration_seconds": 0.02},
      ["nothing new", "Not run: nothing was rebuilt.", "left as it was", "| Duration | 0.0 s |"]),
     ({"status": "audit_failed", "data_tests_run": 0, "published_as": None,
