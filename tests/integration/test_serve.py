@@ -96,7 +96,8 @@ def test_serve_publishes_a_dropped_file_and_stops_cleanly(hokkaido_dir: Path, tm
     """And, on the same server, operators are told (webhook and e-mail received on 127.0.0.1):
     a late source, a rejected file, a held re-delivery and a failed flow run each once, and a
     re-delivery of the rejected bytes is not told again. Its Prefect server starts on a copy of
-    the session's migrated database (a first start's migrations: the server-dies test below)."""
+    the session's migrated database, as the other serve test's does (Prefect's own first-start
+    migrations are not what these tests are about)."""
     home = tmp_path / "home"
     seed_prefect_database(prefect_database, tmp_path / "prefect-home" / "prefect.db")
     port = free_port()
@@ -284,12 +285,14 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
-def test_serve_ends_with_an_error_when_its_prefect_server_dies(tmp_path: Path) -> None:
+def test_serve_ends_with_an_error_when_its_prefect_server_dies(tmp_path: Path,
+                                                              prefect_database: Path) -> None:
     """An operator (or systemd's Restart=on-failure) sees serve stop with exit 1 and why,
     rather than a serve that goes on running with no server behind it, or an HTTP client's
     traceback. The server is killed as soon as it is ready, while serve registers its
     deployments or has just begun serving them: either way serve says the same."""
     home = tmp_path / "home"
+    seed_prefect_database(prefect_database, tmp_path / "prefect-home" / "prefect.db")
     port = free_port()
     log_path = tmp_path / "serve.log"
     with log_path.open("w") as log:

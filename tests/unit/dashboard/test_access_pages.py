@@ -84,9 +84,9 @@ def restricted(home: Settings) -> dict[str, set[str]]:
 
 def _public_numbers(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Every count the police open data and the white paper give (any sum of incidents over
-    prefecture, year, modus, station and month, or over a run of months; every published
-    total): a restricted number
-    equal to one of them says nothing when it is shown."""
+    prefecture, year, modus, station and month, or over a run of months, of all incidents or of
+    those in their data year; every published total): a restricted number equal to one of them
+    says nothing when it is shown."""
     keys = ("pref_code", "data_year", "modus", "police_station", "year_month")
     grouping = ", ".join(f"({', '.join(k for i, k in enumerate(keys) if mask >> i & 1)})"
                          for mask in range(2 ** len(keys)))
@@ -94,10 +94,19 @@ def _public_numbers(con: duckdb.DuckDBPyConnection) -> set[str]:
                    f"group by grouping sets ({grouping}) "
                    "union all select value::bigint from mart.published_total "
                    "where value is not null").fetchall()
-    # and over any run of months (the overview trims its crime chart to the months it draws)
-    monthly = con.sql("select pref_code, year_month, sum(incidents)::bigint "
-                      "from mart.crime_by_station_month where year_month is not null "
-                      "group by all order by 2").fetchall()
+    # and over any run of months (the overview trims its crime chart to the months it draws),
+    # of every incident or of those that happened in their data year (the report's trend)
+    for within_year in ("true", "year(year_month) = data_year"):
+        monthly = con.sql("select pref_code, year_month, sum(incidents)::bigint "
+                          "from mart.crime_by_station_month where year_month is not null "
+                          f"and {within_year} group by all order by 2").fetchall()
+        rows += _runs_of_months(monthly)
+    return {text for (n,) in rows if n is not None for text in (f"{n:,}", str(n))}
+
+
+def _runs_of_months(monthly: list[tuple]) -> list[tuple[int]]:
+    """The sum over every run of months, of each prefecture and of all of them."""
+    rows = []
     for prefecture in {None} | {p for p, _, _ in monthly}:
         by_month: dict = {}
         for p, month, n in monthly:
@@ -106,7 +115,7 @@ def _public_numbers(con: duckdb.DuckDBPyConnection) -> set[str]:
         counts = [by_month[month] for month in sorted(by_month)]
         for start in range(len(counts)):
             rows += [(sum(counts[start:end]),) for end in range(start + 1, len(counts) + 1)]
-    return {text for (n,) in rows if n is not None for text in (f"{n:,}", str(n))}
+    return rows
 
 
 def forbidden(restricted: dict[str, set[str]], own: str | None) -> set[str]:
