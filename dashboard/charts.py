@@ -5,6 +5,8 @@ Colours come from ``dashboard.theme`` (Okabe-Ito for categories, Cividis for sca
 
 from __future__ import annotations
 
+import textwrap
+import unicodedata
 from datetime import date
 
 import plotly.graph_objects as go
@@ -15,6 +17,16 @@ from dashboard.i18n import PLAN_LEVELS, modus_label, source_label, t
 from dashboard.safe import plotly_text as escape
 from dashboard.safe import plotly_texts
 from dashboard.theme import OKABE_ITO, category_colour
+
+# Characters per line of a legend entry and of an axis title: a phone's chart (about 350 px)
+# holds one line of either at 12 to 14 px; the longer English names and titles run past its
+# edge unbroken ("Members of the council of municipalities hosting correctional facilities").
+LEGEND_WIDTH = 36
+TITLE_WIDTH = 36
+# Characters per line of the note under an exported chart's title (11 px Latin letters; a
+# Japanese character is about twice as wide): a chart in the page's narrower column is about
+# 400 px wide, and a longer line was cut at the image's edge.
+NOTE_WIDTH = 68
 
 
 def _layout(fig: go.Figure, **kwargs) -> go.Figure:
@@ -70,7 +82,8 @@ def national_series(frame: pl.DataFrame, lang: str) -> go.Figure:
         rows = frame.filter(pl.col("series_id") == series_id).sort("as_of_on")
         fig.add_scatter(
             x=rows["as_of_on"].to_list(), y=rows["value"].to_list(),
-            name=series_label(series_id, lang), mode="lines+markers",
+            name=wrapped_label(series_label(series_id, lang), LEGEND_WIDTH),
+            mode="lines+markers",
             line_color=category_colour(i), customdata=plotly_texts(
                 [source_label(s, lang) for s in rows["source"].to_list()]),
             hovertemplate="%{x|%Y-%m-%d}: %{y:,}<br>%{customdata}<extra></extra>")
@@ -80,14 +93,25 @@ def national_series(frame: pl.DataFrame, lang: str) -> go.Figure:
     return _layout(fig)
 
 
+def wrapped_note(note: str) -> str:
+    """A chart's note (source, as-of, sample mark) in lines that fit the figure, escaped; the
+    lines joined again without their ``<br>`` are the note as it was (spaces kept)."""
+    wide = sum(unicodedata.east_asian_width(c) in "WF" for c in note)
+    width = NOTE_WIDTH // 2 if 2 * wide > len(note) else NOTE_WIDTH
+    lines = textwrap.wrap(note, width, drop_whitespace=False) or [note]
+    return "<br>".join(escape(line) for line in lines)
+
+
 def with_provenance(fig: go.Figure, title: str, note: str) -> go.Figure:
-    """The figure with its title and a line saying source, as-of and sample mark: what an image
-    exported with Plotly's camera button keeps (the page's heading and footer stay behind)."""
+    """The figure with its title and a note saying source, as-of and sample mark, in as many
+    lines as it needs: what an image exported with Plotly's camera button keeps (the page's
+    heading and footer stay behind)."""
     top = fig.layout.margin.t if fig.layout.margin.t is not None else 40
+    text = wrapped_note(note)
     fig.update_layout(
         title={"text": escape(title), "font": {"size": 14}, "x": 0, "xanchor": "left",
-               "subtitle": {"text": escape(note), "font": {"size": 11}}},
-        margin_t=max(top, 70),
+               "subtitle": {"text": text, "font": {"size": 11}}},
+        margin_t=max(top, 56 + 14 * (text.count("<br>") + 1)),
     )
     return fig
 
@@ -228,7 +252,8 @@ def ranking_bars(labels: list[str], values: list[float | None], regions: list[st
                       annotation_text=escape(national_name), annotation_position="top")
     fig.update_layout(
         barmode="overlay", height=max(360, 18 * len(labels) + 120),
-        xaxis_title=escape(value_title), legend_orientation="h", legend_y=1.02,
+        xaxis_title=wrapped_label(value_title, TITLE_WIDTH), xaxis_automargin=True,
+        legend_orientation="h", legend_y=1.02,
         legend_yanchor="bottom", legend_title_text="",
         yaxis={"categoryorder": "array", "categoryarray": shown, "autorange": "reversed",
                "automargin": True},
