@@ -59,7 +59,7 @@ def page_chrome(current: str) -> None:
     """What every page needs in its document: ``<html lang>`` in the page's language (Streamlit
     always writes ``en``) and a visible keyboard-focus outline."""
     st.html(theme.FOCUS_CSS + theme.CONTRAST_CSS + theme.CHART_TITLE_CSS + theme.TABLE_SCROLL_CSS
-            + theme.WIDE_CHART_CSS)
+            + theme.WIDE_CHART_CSS + theme.KPI_WRAP_CSS)
     st.html(theme.NAV_LIST_SCRIPT, unsafe_allow_javascript=True, width="content")
     st.html(f"<script>document.documentElement.lang = {json.dumps(current)};</script>",
             unsafe_allow_javascript=True, width="content")

@@ -138,6 +138,13 @@ TABLE_SCROLL_CSS = (
     "[data-testid='stDataFrame']{max-width:100% !important;}</style>"
 )
 
+# A KPI's title in as many lines as it needs: Streamlit cuts it with an ellipsis at its
+# column's width ("地域再犯防止推進事業 実施都..." among four KPIs at 1440 px).
+KPI_WRAP_CSS = (
+    "<style>[data-testid='stMetricLabel'] *{white-space:normal !important;"
+    "overflow:visible !important;text-overflow:clip !important;}</style>"
+)
+
 # Streamlit's page navigation puts each section's <header> and <li>s in a <div> inside the <ul>
 # (axe-core: "list", "listitem", serious). Each section becomes a list of its own and the <ul>
 # a plain container; re-applied whenever Streamlit redraws the navigation.
