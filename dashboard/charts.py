@@ -122,7 +122,8 @@ def with_provenance(fig: go.Figure, title: str, note: str) -> go.Figure:
         title={"text": escape(title), "font": {"size": 14}, "x": 0, "xanchor": "left",
                "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12},
                "subtitle": {"text": text, "font": {"size": 11}}},
-        margin_t=max(top, 70, provenance_height(text)),
+        # a label above the plot (the national value's line) gets a line of its own
+        margin_t=max(top, 70, provenance_height(text) + (20 if fig.layout.annotations else 0)),
     )
     return fig
 
@@ -279,9 +280,11 @@ def ranking_bars(labels: list[str], values: list[float | None], regions: list[st
     fig.update_layout(
         barmode="overlay", height=max(360, 18 * len(labels) + 120),
         xaxis_title=wrapped_label(value_title, TITLE_WIDTH), xaxis_automargin=True,
-        legend_orientation="h", legend_y=1.02,
-        legend_yanchor="bottom", legend_title_text="",
+        legend_title_text="",
         yaxis={"categoryorder": "array", "categoryarray": shown, "autorange": "reversed",
                "automargin": True},
     )
+    # under the axis title (the chart is as tall as its 47 bars: 0.08 is about 70 px); above
+    # the plot it lay under the exported image's title and note
+    _legend_below(fig, -0.08)
     return _layout(fig)

@@ -272,7 +272,7 @@ def test_downloads_in_english_say_it_in_english(app, downloads) -> None:
 
 
 CHART_PAGES = [None, "views/progress.py", "views/subsidy.py", "views/plans.py",
-               "views/indicators.py", "views/crime.py", "views/report.py"]
+               "views/indicators.py", "views/crime.py", "views/report.py", "views/ranking.py"]
 
 
 @pytest.mark.parametrize("page", CHART_PAGES)
