@@ -72,13 +72,15 @@ def label_colour(fill: str) -> str:
     """Black or white, whichever reads better on ``fill`` (at least 4.5:1 on any fill)."""
     return max(LABEL_ON_FILL, key=lambda label: contrast_ratio(label, fill))
 
-# The prefecture report on paper: as wide on screen as on an A4 sheet (charts are drawn for
+# The prefecture report on paper: as wide on screen as on an A4 sheet (its three KPIs, words
+# such as "Participating", in a smaller size to fit a third of it; charts are drawn for
 # the width they have and do not shrink when printed), one sheet, only the report (no sidebar,
 # header, toolbars, chart buttons, the report's own controls or the chart's table view, whose
 # one-line summary stays), the page's own scroll containers let go so that everything prints,
 # and backgrounds (the sample badges) kept.
 PRINT_CSS = """<style>
 [data-testid="stMainBlockContainer"] { max-width: 736px !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 1.75rem !important; }
 @page { size: A4; margin: 10mm 11mm; }
 @media print {
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
