@@ -14,10 +14,9 @@ from dashboard import access, links, state
 from dashboard.i18n import t
 from warehouse.reference import prefecture_english_names, prefecture_names
 
-# What a viewer of public data may open: the white paper's figures and the police open data.
-PUBLIC_PAGES = ("overview", "crime")
-
-OVERVIEW = "overview"  # the default page's own path
+# What a viewer of public data may open, by URL path: the white paper's figures (the overview,
+# the default page, served at the app's root: its path is "") and the police open data.
+PUBLIC_PAGES = ("", "crime")
 
 
 def _pages(lang: str, who: access.Viewer) -> dict[str, list[st.Page]]:
@@ -34,7 +33,9 @@ def _pages(lang: str, who: access.Viewer) -> dict[str, list[st.Page]]:
 def _all_pages(lang: str) -> dict[str, list[st.Page]]:
     return {
         t("nav_national", lang): [
-            st.Page("views/overview.py", title=t("page_overview", lang), url_path=OVERVIEW,
+            # at the root only: a path of its own (/overview) would be reserved yet not found,
+            # Streamlit's "Page not found" dialog before the overview opened
+            st.Page("views/overview.py", title=t("page_overview", lang), url_path="",
                     default=True),
             st.Page("views/progress.py", title=t("page_progress", lang), url_path="progress"),
             st.Page("views/ranking.py", title=t("page_ranking", lang), url_path="ranking"),
@@ -55,11 +56,11 @@ def _all_pages(lang: str) -> dict[str, list[st.Page]]:
 
 
 def _landing(pages: dict[str, list[st.Page]], lang: str) -> st.Page | None:
-    """The overview under a path no page has (an old or mistyped link), hidden from the
-    navigation: such a link lands on the overview instead of a "Page not found" dialog."""
+    """The overview under a path no page has (an old or mistyped link, /overview, a page this
+    reader may not open), hidden from the navigation: such a link lands on the overview
+    instead of a "Page not found" dialog."""
     asked = links.asked_path(st.context.url)
-    # the default page answers to "" but reserves its own path too (/overview is the overview)
-    known = {p.url_path for group in pages.values() for p in group} | {OVERVIEW}
+    known = {p.url_path for group in pages.values() for p in group}
     if not asked or asked in known:
         return None
     return st.Page("views/overview.py", title=t("page_overview", lang), url_path=asked,

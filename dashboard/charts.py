@@ -5,6 +5,8 @@ Colours come from ``dashboard.theme`` (Okabe-Ito for categories, Cividis for sca
 
 from __future__ import annotations
 
+import textwrap
+import unicodedata
 from datetime import date
 
 import plotly.graph_objects as go
@@ -15,6 +17,22 @@ from dashboard.i18n import PLAN_LEVELS, modus_label, source_label, t
 from dashboard.safe import plotly_text as escape
 from dashboard.safe import plotly_texts
 from dashboard.theme import OKABE_ITO, category_colour
+
+# Characters per line of a legend entry and of an axis title: a phone's chart (about 350 px)
+# holds one line of either at 12 to 14 px; the longer English names and titles run past its
+# edge unbroken ("Members of the council of municipalities hosting correctional facilities").
+LEGEND_WIDTH = 36
+TITLE_WIDTH = 36
+# Characters per line of the note under an exported chart's title (11 px Latin letters; a
+# Japanese character is about twice as wide): a chart in the page's narrower column is about
+# 400 px wide, and a longer line was cut at the image's edge.
+NOTE_WIDTH = 68
+
+
+def _legend_below(fig: go.Figure, y: float = -0.3) -> None:
+    """The legend across, under the x axis title: beside the plot it took half a phone's
+    chart (the plot squeezed, its ticks turned on end)."""
+    fig.update_layout(legend_orientation="h", legend_x=0, legend_y=y, legend_yanchor="top")
 
 
 def _layout(fig: go.Figure, **kwargs) -> go.Figure:
@@ -36,16 +54,19 @@ def plan_counts_bar(plans: pl.DataFrame, governments: dict[str, int], lang: str)
         values = [value(level, method) for level in PLAN_LEVELS]
         fig.add_bar(y=labels, x=values, name=t(f"method_{method}", lang), orientation="h",
                     marker_color=colour, text=[f"{v:,.0f}" for v in values],
-                    textposition="inside")
+                    textposition="inside", textangle=0)
     missing = [max(governments.get(level, 0) - value(level, "all"), 0) for level in PLAN_LEVELS]
     fig.add_bar(y=labels, x=missing, name=t("method_none", lang), orientation="h",
                 marker_color=theme.NONE_FILL, text=[f"{v:,.0f}" for v in missing],
-                textposition="inside", textfont_color=theme.NONE_TEXT)
+                textposition="inside", textangle=0, textfont_color=theme.NONE_TEXT)
     # the legend under the axis title, clear of it
     fig.update_layout(barmode="stack", barnorm="percent", legend_orientation="h",
                       legend_y=-0.45, legend_yanchor="top", legend_x=0,
                       xaxis_ticksuffix="%", yaxis_autorange="reversed",
-                      xaxis_title=t("axis_share_of_governments", lang), height=290)
+                      xaxis_title=t("axis_share_of_governments", lang), height=290,
+                      # a count too wide for its segment is left out (the table has it), not
+                      # set on end in a smaller size
+                      uniformtext_minsize=10, uniformtext_mode="hide")
     return _layout(fig)
 
 
@@ -70,7 +91,8 @@ def national_series(frame: pl.DataFrame, lang: str) -> go.Figure:
         rows = frame.filter(pl.col("series_id") == series_id).sort("as_of_on")
         fig.add_scatter(
             x=rows["as_of_on"].to_list(), y=rows["value"].to_list(),
-            name=series_label(series_id, lang), mode="lines+markers",
+            name=wrapped_label(series_label(series_id, lang), LEGEND_WIDTH),
+            mode="lines+markers",
             line_color=category_colour(i), customdata=plotly_texts(
                 [source_label(s, lang) for s in rows["source"].to_list()]),
             hovertemplate="%{x|%Y-%m-%d}: %{y:,}<br>%{customdata}<extra></extra>")
@@ -80,16 +102,36 @@ def national_series(frame: pl.DataFrame, lang: str) -> go.Figure:
     return _layout(fig)
 
 
+def wrapped_note(note: str) -> str:
+    """A chart's note (source, as-of, sample mark) in lines that fit the figure, escaped; the
+    lines joined again without their ``<br>`` are the note as it was (spaces kept)."""
+    wide = sum(unicodedata.east_asian_width(c) in "WF" for c in note)
+    width = NOTE_WIDTH // 2 if 2 * wide > len(note) else NOTE_WIDTH
+    lines = textwrap.wrap(note, width, drop_whitespace=False) or [note]
+    return "<br>".join(escape(line) for line in lines)
+
+
 def with_provenance(fig: go.Figure, title: str, note: str) -> go.Figure:
-    """The figure with its title and a line saying source, as-of and sample mark: what an image
-    exported with Plotly's camera button keeps (the page's heading and footer stay behind)."""
+    """The figure with its title and a note saying source, as-of and sample mark, in as many
+    lines as it needs: what an image exported with Plotly's camera button keeps (the page's
+    heading and footer stay behind)."""
     top = fig.layout.margin.t if fig.layout.margin.t is not None else 40
+    text = wrapped_note(note)
+    # from the figure's top edge down, the plot under the note's last line
     fig.update_layout(
         title={"text": escape(title), "font": {"size": 14}, "x": 0, "xanchor": "left",
-               "subtitle": {"text": escape(note), "font": {"size": 11}}},
-        margin_t=max(top, 70),
+               "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12},
+               "subtitle": {"text": text, "font": {"size": 11}}},
+        # a label above the plot (the national value's line) gets a line of its own
+        margin_t=max(top, 70, provenance_height(text) + (20 if fig.layout.annotations else 0)),
     )
     return fig
+
+
+def provenance_height(note: str) -> int:
+    """Pixels from the figure's top edge to below a (wrapped) note: padding, the title's line
+    and 15 px for each of the note's lines."""
+    return 50 + 15 * (note.count("<br>") + 1)
 
 
 def within_data_years(monthly: pl.DataFrame, first_year: int
@@ -114,7 +156,8 @@ def crime_trend(frame: pl.DataFrame, lang: str, *, value_title: str | None = Non
                         line_color=category_colour(i))
     fig.update_layout(yaxis_title=value_title or t("axis_incidents", lang),
                       legend_title_text=t("modus", lang), xaxis_title=t("axis_month", lang),
-                      height=320, xaxis_type="date", xaxis_tickformat="%Y-%m")
+                      height=380, xaxis_type="date", xaxis_tickformat="%Y-%m")
+    _legend_below(fig)
     return _layout(fig)
 
 
@@ -126,11 +169,14 @@ def hour_weekday_heatmap(frame: pl.DataFrame, lang: str) -> go.Figure:
         grid[int(weekday) - 1][int(hour)] = incidents
     fig = go.Figure(go.Heatmap(
         z=grid, x=list(range(24)), y=weekdays, colorscale=theme.SEQUENTIAL_SCALE,
-        colorbar_title=t("axis_incidents", lang),
+        # across, under the hours: beside them it took half a phone's chart
+        colorbar={"title": {"text": t("axis_incidents", lang), "side": "top"},
+                  "orientation": "h", "x": 0, "xanchor": "left", "y": -0.35,
+                  "yanchor": "top", "len": 1, "thickness": 12},
         hovertemplate="%{y} %{x}" + t("hour_suffix", lang) + ": %{z:,}<extra></extra>",
     ))
     fig.update_layout(xaxis_title=t("hour_of_day", lang), xaxis_dtick=2,
-                      yaxis_autorange="reversed", height=320)
+                      yaxis_autorange="reversed", height=380)
     return _layout(fig)
 
 
@@ -151,6 +197,7 @@ def stacked_bars(frame: pl.DataFrame, category: str, lang: str, *, horizontal: b
                     **kwargs)
     fig.update_layout(barmode="stack", legend_title_text=t("modus", lang), height=height,
                       **{f"{'x' if horizontal else 'y'}axis_title": t("axis_incidents", lang)})
+    _legend_below(fig, -0.15)
     if horizontal:
         fig.update_layout(yaxis_autorange="reversed")
     return _layout(fig)
@@ -176,11 +223,15 @@ def wrapped_label(label: str, width: int = 20) -> str:
 
 def simple_bars(labels: list[str], values: list[float], lang: str, *, height: int = 360,
                 value_title: str | None = None) -> go.Figure:
-    """One series of horizontal bars, largest first; long labels in two or more lines."""
-    fig = go.Figure(go.Bar(y=[wrapped_label(label) for label in labels], x=values,
-                           orientation="h", marker_color=OKABE_ITO[0],
-                           text=[f"{v:,.0f}" for v in values], textposition="auto"))
-    fig.update_layout(yaxis_autorange="reversed", height=height,
+    """One series of horizontal bars, largest first; long labels in two or more lines, the
+    chart tall enough that the lines of neighbouring labels do not overlap."""
+    shown = [wrapped_label(label) for label in labels]
+    # bars are spaced evenly: each row as tall as the label with most lines (14 px a line)
+    row = 10 + 14 * max((label.count("<br>") + 1 for label in shown), default=1)
+    fig = go.Figure(go.Bar(y=shown, x=values, orientation="h", marker_color=OKABE_ITO[0],
+                           text=[f"{v:,.0f}" for v in values], textposition="auto",
+                           textangle=0))
+    fig.update_layout(yaxis_autorange="reversed", height=max(height, 130 + row * len(shown)),
                       xaxis_title=value_title or t("axis_incidents", lang))
     return _layout(fig)
 
@@ -228,9 +279,12 @@ def ranking_bars(labels: list[str], values: list[float | None], regions: list[st
                       annotation_text=escape(national_name), annotation_position="top")
     fig.update_layout(
         barmode="overlay", height=max(360, 18 * len(labels) + 120),
-        xaxis_title=escape(value_title), legend_orientation="h", legend_y=1.02,
-        legend_yanchor="bottom", legend_title_text="",
+        xaxis_title=wrapped_label(value_title, TITLE_WIDTH), xaxis_automargin=True,
+        legend_title_text="",
         yaxis={"categoryorder": "array", "categoryarray": shown, "autorange": "reversed",
                "automargin": True},
     )
+    # under the axis title (the chart is as tall as its 47 bars: 0.08 is about 70 px); above
+    # the plot it lay under the exported image's title and note
+    _legend_below(fig, -0.08)
     return _layout(fig)

@@ -59,7 +59,7 @@ def page_chrome(current: str) -> None:
     """What every page needs in its document: ``<html lang>`` in the page's language (Streamlit
     always writes ``en``) and a visible keyboard-focus outline."""
     st.html(theme.FOCUS_CSS + theme.CONTRAST_CSS + theme.CHART_TITLE_CSS + theme.TABLE_SCROLL_CSS
-            + theme.WIDE_CHART_CSS)
+            + theme.WIDE_CHART_CSS + theme.KPI_WRAP_CSS)
     st.html(theme.NAV_LIST_SCRIPT, unsafe_allow_javascript=True, width="content")
     st.html(f"<script>document.documentElement.lang = {json.dumps(current)};</script>",
             unsafe_allow_javascript=True, width="content")
@@ -219,20 +219,34 @@ def chart(figure: Any, key: str, *, title: str, source: str, alternative: tuple[
     the panel's footer. A ``wide`` chart (a tile map) keeps 560 px on a phone and scrolls
     inside its box (``theme.WIDE_CHART_CSS``)."""
     current = lang()
+    summary, data = alternative
+    st.markdown(markdown_text(summary))
+    with st.container(key=f"wide_{key}") if wide else st.container():
+        plotly_chart(figure, key, title=title, source=source, as_of=as_of, is_sample=is_sample)
+    with st.expander(t("table_view", current), expanded=False):
+        table(data, hide_index=True, key=f"{key}_table")
+    if footer:
+        panel_footer(source, as_of, is_sample=is_sample)
+
+
+def chart_note(source: str, as_of: date | None = None, *, is_sample: bool = False) -> str:
+    """What a figure says under its title: source, as-of date and sample mark."""
+    current = lang()
     note = t("chart_source_note", current, source=source)
     if as_of is not None:
         note += t("chart_as_of_note", current, as_of=date_label(as_of, current))
     if is_sample:
         note += t("note_separator", current) + t("sample_mark", current)
-    summary, data = alternative
-    st.markdown(markdown_text(summary))
-    with st.container(key=f"wide_{key}") if wide else st.container():
-        st.plotly_chart(charts.with_provenance(figure, title, note), key=key,
-                        config={"toImageButtonOptions": {"filename": key}})
-    with st.expander(t("table_view", current), expanded=False):
-        table(data, hide_index=True, key=f"{key}_table")
-    if footer:
-        panel_footer(source, as_of, is_sample=is_sample)
+    return note
+
+
+def plotly_chart(figure: Any, key: str, *, title: str, source: str, as_of: date | None = None,
+                 is_sample: bool = False) -> None:
+    """``st.plotly_chart`` of the figure with its title and note inside it (an image saved with
+    the camera button, named after ``key``, keeps them); ``chart`` adds the text alternative."""
+    st.plotly_chart(charts.with_provenance(figure, title,
+                                           chart_note(source, as_of, is_sample=is_sample)),
+                    key=key, config={"toImageButtonOptions": {"filename": key}})
 
 
 def panel_footer(source: str, as_of: date | None, *, is_sample: bool = False) -> None:

@@ -72,18 +72,21 @@ def label_colour(fill: str) -> str:
     """Black or white, whichever reads better on ``fill`` (at least 4.5:1 on any fill)."""
     return max(LABEL_ON_FILL, key=lambda label: contrast_ratio(label, fill))
 
-# The prefecture report on paper: as wide on screen as on an A4 sheet (charts are drawn for
+# The prefecture report on paper: as wide on screen as on an A4 sheet (its three KPIs, words
+# such as "Participating", in a smaller size to fit a third of it; charts are drawn for
 # the width they have and do not shrink when printed), one sheet, only the report (no sidebar,
-# header, toolbars, chart buttons or the report's own controls), the page's own scroll
-# containers let go so that everything prints, and backgrounds (the sample badges) kept.
+# header, toolbars, chart buttons, the report's own controls or the chart's table view, whose
+# one-line summary stays), the page's own scroll containers let go so that everything prints,
+# and backgrounds (the sample badges) kept.
 PRINT_CSS = """<style>
 [data-testid="stMainBlockContainer"] { max-width: 736px !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 1.75rem !important; }
 @page { size: A4; margin: 10mm 11mm; }
 @media print {
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
   [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
   [data-testid="stStatusWidget"], [data-testid="stElementToolbar"], .modebar-container,
-  .st-key-report_controls { display: none !important; }
+  .st-key-report_controls, [data-testid="stExpander"] { display: none !important; }
   html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
     height: auto !important; overflow: visible !important; position: static !important; }
   [data-testid="stMainBlockContainer"] { padding: 0 !important; }
@@ -128,9 +131,20 @@ WIDE_CHART_CSS = (
 )
 
 # A static table (st.table: the report's indicators) wider than a phone scrolls inside its own
-# box instead of being cut at the page's edge.
+# box instead of being cut at the page's edge. A data table (st.dataframe) is never wider than
+# its column: its grid scrolls inside its own box. Without the limit, one laid out at a wide
+# screen (in a closed expander, the charts' table views) keeps that width when the screen
+# narrows to a phone's and reaches past its right edge.
 TABLE_SCROLL_CSS = (
-    "<style>[data-testid='stTable']{overflow-x:auto !important;max-width:100%;}</style>"
+    "<style>[data-testid='stTable']{overflow-x:auto !important;max-width:100%;}"
+    "[data-testid='stDataFrame']{max-width:100% !important;}</style>"
+)
+
+# A KPI's title in as many lines as it needs: Streamlit cuts it with an ellipsis at its
+# column's width ("地域再犯防止推進事業 実施都..." among four KPIs at 1440 px).
+KPI_WRAP_CSS = (
+    "<style>[data-testid='stMetricLabel'] *{white-space:normal !important;"
+    "overflow:visible !important;text-overflow:clip !important;}</style>"
 )
 
 # Streamlit's page navigation puts each section's <header> and <li>s in a <div> inside the <ul>

@@ -64,9 +64,10 @@ left, right = st.columns([3, 2])
 
 # --- subsidy participation map ---------------------------------------------------------------
 with left:
-    if years:
+    uptake = state.load(queries.subsidy_uptake, years[0]) if years else None
+    # a public viewer may read the national count above but no prefecture's record: no map
+    if uptake is not None and uptake.height:
         fiscal_year = years[0]
-        uptake = state.load(queries.subsidy_uptake, fiscal_year)
         st.subheader(t("subsidy_map_title", lang, fy=state.fiscal_year_label(fiscal_year, lang)))
         labelled = uptake.with_columns(
             status=pl.when(pl.col("is_participating"))

@@ -50,7 +50,11 @@ figure = charts.ranking_bars(
     t("with_unit", lang, name=label, unit=unit_title),
     rows.sort("pref_code")[region].unique(maintain_order=True).to_list(),  # north to south
 )
-st.plotly_chart(figure, key="ranking_chart")
+source = t(SOURCES[measure["measure_group"]], lang)
+is_sample = bool(rows["is_sample"].any())
+# the table view is the expander below, with its downloads
+state.plotly_chart(figure, "ranking_chart", title=label, source=source, as_of=first["as_of_on"],
+                   is_sample=is_sample)
 unranked = rows["value"].null_count()
 if unranked:
     st.caption(t("ranking_unranked", lang, n=unranked))
@@ -75,8 +79,6 @@ with st.expander(t("table_view", lang), expanded=False):
     state.table(table, hide_index=True, height=420,
                 decimals=dict.fromkeys(shown_to, places) if places else None)
     state.download_buttons(table, f"ranking_{measure['measure_group']}", key="ranking",
-                           provenance=state.provenance(
-                               label, t(SOURCES[measure["measure_group"]], lang),
-                               first["as_of_on"], is_sample=bool(rows["is_sample"].any())))
-state.panel_footer(t(SOURCES[measure["measure_group"]], lang), first["as_of_on"],
-                   is_sample=bool(rows["is_sample"].any()))
+                           provenance=state.provenance(label, source, first["as_of_on"],
+                                                       is_sample=is_sample))
+state.panel_footer(source, first["as_of_on"], is_sample=is_sample)

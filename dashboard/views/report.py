@@ -10,12 +10,11 @@ from datetime import datetime
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, queries, ranking, ranking_queries, state, tables, theme
+from dashboard import alt_text, charts, queries, ranking, ranking_queries, state, tables, theme
 from dashboard.i18n import (
     data_unit_label,
     date_label,
     indicator_label,
-    month_label,
     number_label,
     status_labels,
     t,
@@ -116,19 +115,15 @@ crime = state.load(ranking_queries.prefecture_crime_by_month, pref_code)
 if crime.height == 0:
     st.caption(t("report_crime_none", lang))
 else:
-    peak = crime.sort("incidents", descending=True).row(0, named=True)
     months = crime["year_month"]
-    st.markdown(t(
-        "report_crime_summary", lang, first=month_label(months.min(), lang),
-        last=month_label(months.max(), lang), n=f"{crime['incidents'].sum():,}",
-        mean=number_label(round(crime["incidents"].mean(), 1), lang),
-        peak=month_label(peak["year_month"], lang), peak_n=f"{peak['incidents']:,}"))
-    figure = charts.crime_trend(
-        crime.with_columns(pl.lit(t("report_all_modus", lang)).alias("modus")), lang)
-    figure.update_layout(height=230, showlegend=False)
-    st.plotly_chart(figure, key="report_crime", config={"displayModeBar": False})
     years = sorted({m.year for m in months})
     sample = bool(crime["is_sample"].any())
     source = t("crime_sample_source" if sample else "crime_source", lang, pref=names[pref_code],
                years="・".join(str(y) for y in years))
-    state.panel_footer(source, None, is_sample=sample)
+    trend = crime.with_columns(pl.lit(t("report_all_modus", lang)).alias("modus"))
+    figure = charts.crime_trend(trend, lang)
+    # 30 px more than the plot needs: the figure's own title (for an exported image) takes it
+    figure.update_layout(height=260, showlegend=False)
+    # its summary above, its table under it (an expander, left out of the print)
+    state.chart(figure, "report_crime", title=t("report_crime", lang), source=source,
+                alternative=alt_text.monthly(trend, lang), is_sample=sample)

@@ -1,6 +1,7 @@
 """Links keep everything (issue 13, point 10), in a real browser: the sidebar navigation keeps
-the language and the map kind, and a path no page has lands on the overview, not on Streamlit's
-"Page not found" dialog. The server and browser are the browser tests' shared ones (conftest)."""
+the language and the map kind, and a path no page has (or /overview, the overview's name) lands
+on the overview, without Streamlit's "Page not found" dialog even for a moment. The server and
+browser are the browser tests' shared ones (conftest)."""
 
 from __future__ import annotations
 
@@ -33,10 +34,23 @@ def test_the_sidebar_navigation_keeps_the_language_and_the_map(server, browser) 
     page.close()
 
 
-def test_an_unknown_path_lands_on_the_overview(server, browser) -> None:
-    page = _open(browser, f"{server}/no-such-page?lang=en")
+# Notes whether Streamlit's "Page not found" dialog was ever in the page, even for a moment.
+NOT_FOUND_SEEN = """() => { window.__saihanNotFound = false;
+  new MutationObserver(() => { if ((document.body.innerText || '').includes('Page not found'))
+    window.__saihanNotFound = true; }).observe(document, {childList: true, subtree: true}); }"""
+
+
+@pytest.mark.parametrize("path", ["no-such-page", "overview"])
+def test_an_unknown_path_or_the_overview_s_name_lands_on_the_overview(server, browser,
+                                                                       path) -> None:
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page.add_init_script(f"({NOT_FOUND_SEEN})()")
+    page.goto(f"{server}/{path}?lang=en", wait_until="networkidle")
     page.wait_for_selector(f"h1:has-text('{t('page_overview', 'en')}')", timeout=30000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30000)
     page.wait_for_timeout(500)
     assert page.get_by_text("Page not found").count() == 0
-    assert "lang=en" in page.url and "no-such-page" not in page.url, page.url
+    assert page.evaluate("window.__saihanNotFound") is False  # not even briefly
+    assert "lang=en" in page.url and f"/{path}" not in page.url, page.url
     page.close()

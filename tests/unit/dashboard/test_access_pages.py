@@ -286,3 +286,13 @@ def test_the_open_mode_says_so_on_every_page(app) -> None:
     assert "ローカル公開モード" in at.main.markdown[0].value  # on top of the page
     at = app("views/crime.py", lang="en")
     assert "Local open mode" in at.main.markdown[0].value
+
+
+@pytest.mark.parametrize("role", ["viewer", "public"])
+def test_a_viewer_of_public_data_reads_the_overview_and_the_crime_page(open_as, role) -> None:
+    at, _, _ = open_as("views/overview.py", ROLES[role][0], "13")
+    assert at.title[0].value == "全国概況"
+    assert [link.proto.label for link in at.get("page_link")] == ["全国概況", "犯罪統計"]
+    # the white paper's national figures; no prefecture's subsidy record, so no map of them
+    assert {m.label: m.value for m in at.metric}["地方計画 策定済み都道府県"] == "47"
+    assert not [c for c in at.get("plotly_chart") if c.proto.id.endswith("-overview_map")]

@@ -278,7 +278,7 @@ def test_downloads_in_english_say_it_in_english(app, downloads) -> None:
 
 
 CHART_PAGES = [None, "views/progress.py", "views/subsidy.py", "views/plans.py",
-               "views/indicators.py", "views/crime.py"]
+               "views/indicators.py", "views/crime.py", "views/report.py", "views/ranking.py"]
 
 
 @pytest.mark.parametrize("page", CHART_PAGES)
@@ -293,7 +293,7 @@ def test_every_chart_image_carries_title_source_and_sample_mark(shown, page) -> 
     for element in charts:
         figure = json.loads(element.proto.spec)
         title = figure["layout"]["title"]
-        note = title["subtitle"]["text"]
+        note = title["subtitle"]["text"].replace("<br>", "")  # in lines that fit the image
         assert title["text"], element.proto.id
         assert note.startswith("出典："), note
         source = note.removeprefix("出典：").split("（")[0].split(" ・ ")[0]
@@ -323,7 +323,7 @@ def test_chart_notes_mark_sample_panels_only(shown) -> None:
     notes = {c.proto.id.rsplit("-", 1)[-1]: json.loads(c.proto.spec)["layout"]["title"]
              for c in shown().get("plotly_chart")}
     assert notes["overview_map"]["subtitle"]["text"] == (
-        "出典：令和6年版再犯防止推進白書 第7章（2024年6月14日現在）")
+        "出典：令和6年版再犯防止推進白書 第7章（2024年6月14日現在）")  # one line: it fits
     assert notes["overview_crime"]["subtitle"]["text"].endswith(t("sample_mark", "ja"))
 
 

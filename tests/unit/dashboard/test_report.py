@@ -36,3 +36,14 @@ def test_report_of_a_prefecture_without_crime_data_says_so(app) -> None:
     assert "Recidivism prevention in Tokyo" in page
     assert "No police crime open data of this prefecture has been loaded yet." in page
     assert len(at.get("plotly_chart")) == 0
+
+
+def test_the_report_s_crime_chart_has_its_table_view(app) -> None:
+    at = open_with(app, REPORT, pref="40", lang="en")
+    [chart] = [c for c in at.get("plotly_chart") if c.proto.id.endswith("-report_crime")]
+    assert t("table_view", "en") in [e.label for e in at.expander]
+    table = next(df.value for df in at.dataframe if "Month" in df.value.columns)
+    assert list(table.columns) == ["Month", "All modus"]
+    assert table["Month"].iloc[0] == "2022-01" and len(table) == 12
+    assert int(table["All modus"].sum()) == 943  # the months the chart draws, every incident
+    assert "943 incidents from 2022-01 to 2022-12" in texts(at)  # its one-line summary
