@@ -521,8 +521,8 @@ STRINGS.update({
         "en": "Source: Digital Agency policy-dashboard map data (CC BY 4.0), SmartNews Media Research Institute japan-topography (wards), MLIT National Land Numerical Information (Administrative Areas), processed",
     },
     "municipal_missing": {
-        "ja": "市区町村の境界ファイル（ja_municipality_area.json）が {folder} にないため、都道府県単位の地図だけを表示しています。取得先は README の「Bundled data and its sources」、置き場所は設定 SAIHAN_GEO_DIR です。",
-        "en": "The municipal boundary file (ja_municipality_area.json) is not in {folder}, so only prefecture maps are shown. Where to get it: the README, “Bundled data and its sources”; where to put it: the SAIHAN_GEO_DIR setting.",
+        "ja": "市区町村の境界ファイル（ja_municipality_area.json）が境界ファイルの置き場所にないため、都道府県単位の地図だけを表示しています。取得先は README の「Bundled data and its sources」、置き場所は設定 SAIHAN_GEO_DIR です（運用担当者は saihan geo check で確認できます）。",
+        "en": "The municipal boundary file (ja_municipality_area.json) is not in the boundary folder, so only prefecture maps are shown. Where to get it: the README, “Bundled data and its sources”; where to put it: the SAIHAN_GEO_DIR setting (operators can check it with saihan geo check).",
     },
     "municipal_unreadable": {
         "ja": "市区町村の境界ファイルを読めないため、都道府県単位の地図だけを表示しています：{error}",

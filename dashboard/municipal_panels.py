@@ -34,10 +34,10 @@ def loaded(lang: str) -> boundaries.Boundaries | None:
     try:
         found = boundaries.load(folder, state.settings().geo_cache)
     except GeoFileError as exc:
-        st.info(t("municipal_unreadable", lang, error=exc.text(lang)))
+        st.info(t("municipal_unreadable", lang, error=exc.text(lang, name_only=True)))
         return None
-    if found is None:
-        st.info(t("municipal_missing", lang, folder=folder))
+    if found is None:  # the folder is a server path: not shown (`saihan geo check` says it)
+        st.info(t("municipal_missing", lang))
     return found
 
 

@@ -93,7 +93,9 @@ class GeoFileError(ValueError):
         self.code, self.path, self.params = code, path, params
         super().__init__(self.text("ja") + "\n" + self.text("en"))
 
-    def text(self, lang: str) -> str:
+    def text(self, lang: str, *, name_only: bool = False) -> str:
+        """What is wrong, in ``lang``; ``name_only`` names the file without its folder (for a
+        page, which shows no server path)."""
         return say(FILE_PROBLEMS, self.code, lang,
                    **{"line": "", "column": "", "byte": "", "name": "", **self.params,
-                      "file": self.path})
+                      "file": self.path.name if name_only else self.path})

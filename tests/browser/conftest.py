@@ -70,3 +70,14 @@ def browser():
         browser.close()
 
 
+
+
+@pytest.fixture(scope="module")
+def tabs(browser):
+    """One browser context for a module's page loads, as an analyst's browser is: its HTTP
+    cache and compiled scripts are kept from load to load (measured: the load event 0.7-0.95 s
+    after the first instead of 1.4-1.7 s). Each test opens its own tab (``tabs.new_page()``)
+    at 1440 x 1000."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    yield context
+    context.close()

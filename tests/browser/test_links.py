@@ -14,8 +14,8 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="needs Debian chromium (apt-get install chromium)")
 
 
-def _open(browser, url: str):
-    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+def _open(tabs, url: str):
+    page = tabs.new_page()
     page.goto(url, wait_until="networkidle")
     page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=30000)
     page.wait_for_function(
@@ -23,8 +23,8 @@ def _open(browser, url: str):
     return page
 
 
-def test_the_sidebar_navigation_keeps_the_language_and_the_map(server, browser) -> None:
-    page = _open(browser, f"{server}/?lang=en&map=geo")
+def test_the_sidebar_navigation_keeps_the_language_and_the_map(server, tabs) -> None:
+    page = _open(tabs, f"{server}/?lang=en&map=geo")
     page.locator("[data-testid='stSidebar']").get_by_text(t("page_subsidy", "en"),
                                                           exact=True).click()
     page.wait_for_url("**/subsidy?*", timeout=30000)
@@ -34,16 +34,21 @@ def test_the_sidebar_navigation_keeps_the_language_and_the_map(server, browser) 
     page.close()
 
 
-# Notes whether Streamlit's "Page not found" dialog was ever in the page, even for a moment.
+# Notes whether Streamlit's "Page not found" dialog was ever in the page, even for a moment:
+# the text of every node added (textContent, which needs no layout: reading the page's
+# innerText on each change made the page too slow to finish its run on a busy machine).
 NOT_FOUND_SEEN = """() => { window.__saihanNotFound = false;
-  new MutationObserver(() => { if ((document.body.innerText || '').includes('Page not found'))
-    window.__saihanNotFound = true; }).observe(document, {childList: true, subtree: true}); }"""
+  new MutationObserver(records => { if (window.__saihanNotFound) return;
+    for (const record of records) for (const node of record.addedNodes)
+      if ((node.textContent || '').includes('Page not found')) {
+        window.__saihanNotFound = true; return; } })
+    .observe(document, {childList: true, subtree: true}); }"""
 
 
 @pytest.mark.parametrize("path", ["no-such-page", "overview"])
-def test_an_unknown_path_or_the_overview_s_name_lands_on_the_overview(server, browser,
+def test_an_unknown_path_or_the_overview_s_name_lands_on_the_overview(server, tabs,
                                                                        path) -> None:
-    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page = tabs.new_page()
     page.add_init_script(f"({NOT_FOUND_SEEN})()")
     page.goto(f"{server}/{path}?lang=en", wait_until="networkidle")
     page.wait_for_selector(f"h1:has-text('{t('page_overview', 'en')}')", timeout=30000)

@@ -183,12 +183,12 @@ def _shot(page, path: Path, width: int, has_charts: bool) -> None:
 @pytest.mark.skipif(not AXE.exists(), reason="needs axe-core: npm ci --prefix tests/browser")
 @pytest.mark.parametrize("lang", ["ja", "en"])
 @pytest.mark.parametrize("page_name", PAGES)
-def test_every_page_at_1440_and_390_px(server, browser, page_name, lang) -> None:
+def test_every_page_at_1440_and_390_px(server, tabs, page_name, lang) -> None:
     """One load per page and language: what an analyst checks at 1440 px, then the same page
     narrowed to a phone's 390 px (Streamlit and Plotly lay it out again; no reload)."""
     out = Path(os.environ.get("SAIHAN_SCREENSHOTS") or ".")
     has_charts = page_name not in NO_CHARTS
-    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page = tabs.new_page()
     page.goto(f"{server}/{PAGES[page_name]}?lang={lang}", wait_until="networkidle")
     _settled(page, has_charts, 1440)
     assert page.locator("[data-testid='stException']").count() == 0
