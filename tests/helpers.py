@@ -297,47 +297,61 @@ def notify_env(webhook: WebhookReceiver, mail: MailReceiver) -> dict[str, str]:
             "SAIHAN_SMTP_TO": "ops@example.org,duty@example.org"}
 
 
-class EstatApiServer:
-    """A local HTTP server on 127.0.0.1 standing in for e-Stat's getStatsData: answers each GET
-    with the next of ``pages`` (JSON) or with ``status``; keeps the query of every request."""
+class JsonServer:
+    """A local HTTP server on 127.0.0.1 answering each GET with what ``answer(query)`` gives:
+    a status and the JSON bytes (None: no body); keeps each request's path and query."""
 
-    def __init__(self, pages: list[dict], status: int = 200) -> None:
-        self.pages, self.status = pages, status
-        queries = self.queries = []
-        outer = self
+    def __init__(self, answer: Callable[[dict[str, str]], tuple[int, bytes | None]]) -> None:
+        requests = self.requests = []
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
                 path, _, query = self.path.partition("?")
-                queries.append(dict(urllib.parse.parse_qsl(query)))
-                if outer.status != 200:
-                    self.send_response(outer.status)
-                    self.end_headers()
-                    return
-                start = int(queries[-1].get("startPosition") or 1)
-                page = next(p for p in outer.pages if p["GET_STATS_DATA"]["STATISTICAL_DATA"]
-                            ["RESULT_INF"]["FROM_NUMBER"] == start)
-                # e-Stat echoes the request's parameters, the appId among them
-                page = json.loads(json.dumps(page))
-                page["GET_STATS_DATA"].setdefault("PARAMETER", {})["APP_ID"] = \
-                    queries[-1].get("appId")
-                body = json.dumps(page, ensure_ascii=False).encode("utf-8")
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
+                requests.append((path, dict(urllib.parse.parse_qsl(query))))
+                status, body = answer(requests[-1][1])
+                self.send_response(status)
+                if body is not None:
+                    self.send_header("Content-Type", "application/json; charset=utf-8")
+                    self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                if body is not None:
+                    self.wfile.write(body)
 
             def log_message(self, *args: Any) -> None:
                 pass
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/rest/3.0/app/json/getStatsData"
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class EstatApiServer(JsonServer):
+    """e-Stat's getStatsData on 127.0.0.1: answers each GET with the next of ``pages`` (JSON)
+    or with ``status``; ``queries`` are the requests' queries."""
+
+    def __init__(self, pages: list[dict], status: int = 200) -> None:
+        self.pages, self.status = pages, status
+        super().__init__(self._answer)
+        self.url = f"{self.base}/rest/3.0/app/json/getStatsData"
+
+    @property
+    def queries(self) -> list[dict[str, str]]:
+        return [query for _, query in self.requests]
+
+    def _answer(self, query: dict[str, str]) -> tuple[int, bytes | None]:
+        if self.status != 200:
+            return self.status, None
+        start = int(query.get("startPosition") or 1)
+        page = next(p for p in self.pages if p["GET_STATS_DATA"]["STATISTICAL_DATA"]
+                    ["RESULT_INF"]["FROM_NUMBER"] == start)
+        # e-Stat echoes the request's parameters, the appId among them
+        page = json.loads(json.dumps(page))
+        page["GET_STATS_DATA"].setdefault("PARAMETER", {})["APP_ID"] = query.get("appId")
+        return 200, json.dumps(page, ensure_ascii=False).encode("utf-8")
 
 
 def estat_pages(document: dict, size: int) -> list[dict]:

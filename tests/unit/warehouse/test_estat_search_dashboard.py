@@ -5,18 +5,14 @@ answered by a local server or an injected opener: no network."""
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
-import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pytest
 
-from tests.helpers import REPO, invoke, japanese_problems
+from tests.helpers import REPO, JsonServer, invoke, japanese_problems
 from warehouse.errors import RejectedFile
 from warehouse.estat_api import EstatError, fetch_dashboard, search_stats_list
 from warehouse.ingest.estat_dashboard import parse_dashboard
@@ -29,43 +25,21 @@ DASHBOARD = FIXTURES / "dashboard_population_prefectures.json"
 POPULATION = "0201010000000010000"
 
 
-class FixtureServer:
-    """127.0.0.1 answering every GET with one file's bytes; keeps each request's path and query."""
-
-    def __init__(self, body: bytes) -> None:
-        requests = self.requests = []
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-                path, _, query = self.path.partition("?")
-                requests.append((path, dict(urllib.parse.parse_qsl(query))))
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+def fixture_server(path: Path) -> JsonServer:
+    """127.0.0.1 answering every GET with the bytes of the fixture file at ``path``."""
+    body = path.read_bytes()
+    return JsonServer(lambda query: (200, body))
 
 
 @pytest.fixture
-def dashboard_api() -> Iterator[FixtureServer]:
-    server = FixtureServer(DASHBOARD.read_bytes())
+def dashboard_api() -> Iterator[JsonServer]:
+    server = fixture_server(DASHBOARD)
     yield server
     server.close()
 
 
 def test_search_lists_the_tables_found_with_their_ids(tmp_path: Path) -> None:
-    server = FixtureServer(STATS_LIST.read_bytes())
+    server = fixture_server(STATS_LIST)
     try:
         result = invoke(tmp_path / "home", "estat", "search", "国勢調査", "男女別人口",
                         "--limit", "2", SAIHAN_ESTAT_APP_ID="my-app-id-123",
@@ -95,7 +69,7 @@ def test_search_errors_are_said_without_the_app_id() -> None:
 
 
 def test_a_dashboard_series_is_fetched_for_the_prefectures_and_loads_as_an_indicator(
-        tmp_path: Path, dashboard_api: FixtureServer) -> None:
+        tmp_path: Path, dashboard_api: JsonServer) -> None:
     home = tmp_path / "home"
     url = f"{dashboard_api.base}/api/1.0/Json/getData"
     result = invoke(home, "estat", "dashboard", "--indicator", POPULATION,
