@@ -93,17 +93,23 @@ def _scrubbed(value: object, app_id: str) -> object:
     return value
 
 
+def _opened(opener: Opener, url: str, timeout: float, secret: str, who: str) -> bytes:
+    """The body ``who`` (e-Stat, the server) answered at ``url``, or EstatError saying why not
+    in saihan's words, with ``secret`` (the appId) never echoed."""
+    try:
+        return opener(url, timeout)
+    except urllib.error.HTTPError as exc:
+        raise EstatError(f"{who} answered HTTP {exc.code} ({_said(exc.reason, secret)}); "
+                         "try again later") from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = _said(getattr(exc, "reason", exc), secret)
+        raise EstatError(f"{who} cannot be reached ({reason}); check the network") from None
+
+
 def _page(opener: Opener, url: str, timeout: float, app_id: str) -> dict:
     """One page of getStatsData, or EstatError saying in saihan's words what went wrong (no
     traceback, nothing echoed that could carry the appId)."""
-    try:
-        body = opener(url, timeout)
-    except urllib.error.HTTPError as exc:
-        raise EstatError(f"e-Stat answered HTTP {exc.code} ({_said(exc.reason, app_id)}); "
-                         "try again later") from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = _said(getattr(exc, "reason", exc), app_id)
-        raise EstatError(f"e-Stat cannot be reached ({reason}); check the network") from None
+    body = _opened(opener, url, timeout, app_id, "e-Stat")
     try:
         text = body.decode("utf-8-sig")
         page = json.loads(text)
@@ -278,15 +284,7 @@ def fetch_dashboard_into_inbox(settings: Settings, indicator_code: str,
 def _json_answer(opener: Opener, url: str, timeout: float, app_id: str) -> object:
     """A JSON answer, or EstatError in saihan's words (nothing echoed that could carry the
     appId)."""
-    secret = app_id or "\0"
-    try:
-        body = opener(url, timeout)
-    except urllib.error.HTTPError as exc:
-        raise EstatError(f"the server answered HTTP {exc.code} ({_said(exc.reason, secret)}); "
-                         "try again later") from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = _said(getattr(exc, "reason", exc), secret)
-        raise EstatError(f"the server cannot be reached ({reason}); check the network") from None
+    body = _opened(opener, url, timeout, app_id or "\0", "the server")
     try:
         return json.loads(body.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
