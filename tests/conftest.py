@@ -90,10 +90,14 @@ def geo_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def geo_cache(geo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder where the boundaries were prepared once this session (warehouse.boundaries
-    keeps them in memory too, so every test after the first reads them for nothing)."""
-    cache = tmp_path_factory.mktemp("geo-cache")
-    assert boundaries.load(geo_dir, cache) is not None
+    """A folder where the boundaries were prepared once this session, whatever the number of
+    workers (about 10 s of CPU; a worker after the first reads the prepared file under the
+    lock). warehouse.boundaries keeps them in memory too, so every test after a worker's
+    first reads them for nothing."""
+    cache = shared_folder(tmp_path_factory, "geo-cache")
+    with FileLock(f"{cache}.lock"):
+        cache.mkdir(parents=True, exist_ok=True)
+        assert boundaries.load(geo_dir, cache) is not None
     return cache
 
 
