@@ -4,15 +4,18 @@ one session-scoped Prefect test harness for the flow tests."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
+from streamlit.components.v2 import manifest_scanner
 
 from tests.helpers import build_crime_fixtures, require_geo, require_hokkaido
 from warehouse import boundaries
@@ -26,6 +29,18 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_CRIME_DIR = PROJECT_ROOT / "data" / "sample" / "crime"
 SAMPLE_CRIME_INCIDENTS = 3_367
 SAMPLE_CRIME_BY_PREFECTURE = {"01": 2_347, "40": 1_020}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def components_scanned_once() -> Iterator[None]:
+    """Streamlit's AppTest looks through the metadata of every installed package for
+    components on each new AppTest (0.3-0.4 s of CPU, a few hundred times a session), where
+    `streamlit run` looks once, when its runtime starts. The installed packages do not change
+    during a session, so the first answer is kept, as the server keeps it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest_scanner, "scan_component_manifests",
+                      functools.cache(manifest_scanner.scan_component_manifests))
+        yield
 
 
 def make_settings(home: Path) -> Settings:
