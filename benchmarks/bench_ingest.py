@@ -312,7 +312,7 @@ def main() -> None:
               f"peak {m.peak_mb:,.0f} MB)")
     ratios = ratios_of(measured)
     for key, label in (("saihan_vs_floor", "saihan / raw floor"),
-                       ("saihan_vs_pandas", "saihan / pandas:   ")):
+                       ("saihan_vs_pandas", "saihan / pandas   ")):
         wall, cpu, target = ratios[key]["wall"], ratios[key]["cpu"], TARGETS[key]
         print(f"{label}: {wall:.2f}x wall ({verdict(wall, target)}), {cpu:.2f}x cpu "
               f"({verdict(cpu, target)}); target <= {target}x")
