@@ -36,8 +36,12 @@ def to_frame(
         body = body.with_columns(
             pl.col(c).str.strip_chars(" \t\r\n\u3000").replace("", None) for c in cols
         )
-    blank = body.select(pl.all_horizontal(pl.col(c).is_null() for c in cols)).to_series()
-    if blank.any():
+    # A blank line has every cell null, the first among them: only when some first cell is
+    # null is every cell of every line looked at.
+    blank = None
+    if cols and body.get_column(cols[0]).null_count():
+        blank = body.select(pl.all_horizontal(pl.col(c).is_null() for c in cols)).to_series()
+    if blank is not None and blank.any():
         blank_rows = body.filter(blank)
         body = body.filter(~blank)
         findings.append(

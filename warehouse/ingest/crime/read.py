@@ -53,7 +53,6 @@ def read_crime_file(path: Path, *, content: bytes | None = None) -> CrimeFile:
     path = Path(path)
     if content is None:
         content = path.read_bytes()
-    findings: list[Finding] = []
 
     kind = _sniff(path, content)
     trimmed = False  # True when no value has blanks to strip (the text fast path proves it)
@@ -64,7 +63,14 @@ def read_crime_file(path: Path, *, content: bytes | None = None) -> CrimeFile:
         encoding, pieces = decode_pieces(path, content)
         header, body, delimiter, trimmed = read_text(path, utf8_of(content, encoding, pieces),
                                                       pieces)
+    return crime_file_of(path, encoding, header, body, delimiter, trimmed)
 
+
+def crime_file_of(path: Path, encoding: str, header: list[str], body: pl.DataFrame,
+                  delimiter: str | None, trimmed: bool) -> CrimeFile:
+    """The crime file from its cells (what :func:`read_text` or :func:`read_xlsx` gives):
+    cell lengths checked, the frame mapped, normalised and its findings counted."""
+    findings: list[Finding] = []
     _check_cell_lengths(path, header, body)
     frame, columns = to_frame(path, header, body, findings, trimmed=trimmed)
     frame, is_sample = _sample_mark(path, frame)
@@ -177,7 +183,11 @@ def _column_at(content: bytes, offset: int) -> str | None:
 
 def parse_crime(path: Path, content: bytes) -> Parsed:
     """Parse one police crime open-data file (犯罪オープンデータ)."""
-    crime = read_crime_file(path, content=content)
+    return parsed_of(read_crime_file(path, content=content))
+
+
+def parsed_of(crime: CrimeFile) -> Parsed:
+    """A read crime file as the load takes it."""
     return Parsed(
         identity=DatasetIdentity(SOURCE_KIND, pref_code=crime.pref_code, modus=crime.modus,
                                  data_year=crime.data_year, is_sample=crime.is_sample),

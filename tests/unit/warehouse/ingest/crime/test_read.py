@@ -249,6 +249,18 @@ def test_blank_lines_are_skipped_and_line_numbers_stay_physical(base, tmp_path):
     assert finding(result, "blank_rows").count == 2
 
 
+def test_a_line_blank_in_its_first_cell_only_is_kept_and_a_line_of_spaces_is_skipped(
+        base, tmp_path):
+    rows = base_rows(base)
+    rows[2][0] = ""  # 罪名 left empty: still an incident
+    spaces = "\u3000" + "," * (len(rows[0]) - 1) + " "  # every cell blank (spaces only)
+    result = read_crime_file(write(tmp_path, to_csv(rows) + spaces + "\r\n"))
+    assert result.row_count == 9
+    assert 3 in result.frame["line_number"].to_list()
+    assert finding(result, "blank_rows").count == 1
+    assert finding(result, "blank_rows").line == 11
+
+
 def test_quoted_field_with_newline_and_delimiter_keeps_line_numbers(base, tmp_path):
     rows = base_rows(base)
     rows[2][7] = "南２条\n西１丁目, 裏"  # 町丁目 spanning two lines, with a comma
