@@ -10,7 +10,6 @@ rebuilt on every build: a file's name is its object's name (``sql/mart/prefectur
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -374,8 +373,4 @@ def audit(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR,
 
 def code_fingerprint(sql_dir: Path = SQL_DIR, reference_dir: Path = REFERENCE_DIR) -> str:
     """A hash of everything a build reads besides raw data: SQL files and reference seeds."""
-    digest = hashlib.sha256()
-    for path in sorted([*sql_dir.rglob("*.sql"), *reference_dir.glob("*.csv")]):
-        digest.update(str(path.relative_to(path.parents[1])).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return resources.code_fingerprint(sql_dir, reference_dir)

@@ -23,10 +23,25 @@ from warehouse.files import ensure_home, link_identity, report_link, sha256_of, 
 from warehouse.hold import REPORT_SUFFIX as HELD_REPORT_SUFFIX
 from warehouse.hold import TEXT_SUFFIX as HELD_TEXT_SUFFIX
 from warehouse.publish import rollback as restore_snapshot
-from warehouse.report import FileResult, RunReport, new_run_id
+from warehouse.report import FileResult, RunReport, new_run_id, write_report
 from warehouse.settings import Settings
 
 SeenCache = dict[tuple[str, int, int], str]
+
+
+def seen_sha(seen: SeenCache, path: Path) -> str | None:
+    """The file's sha256 from the seen-files cache, when its size and mtime are unchanged."""
+    stat = path.stat()
+    return seen.get((str(path), stat.st_size, stat.st_mtime_ns))
+
+
+def file_sha(seen: SeenCache, path: Path) -> tuple[tuple[str, int, int], str]:
+    """The file by path, size and mtime as it was before it was read, and its sha256 (from the
+    seen-files cache when size and mtime are unchanged)."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    cached = seen.get(key)
+    return key, cached if cached is not None else sha256_of(path)
 
 
 def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -42,14 +57,6 @@ def record_rejection(con, result: FileResult, error: RejectedFile, run_id: str) 
          datetime.now(UTC), run_id, error.line, error.column, error.reason, error.action,
          error.code or None, error.reason_ja or None, error.action_ja or None],
     )
-
-
-def write_report(settings: Settings, report: RunReport) -> Path:
-    settings.runs.mkdir(parents=True, exist_ok=True)
-    path = settings.runs / f"{report.run_id}.json"
-    path.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str),
-                    encoding="utf-8")
-    return path
 
 
 @dataclass
@@ -85,26 +92,31 @@ def published_state(settings: Settings) -> PublishedState:
         return PublishedState()
     con = db.open_published(settings.warehouse)
     try:
-        version = db.schema_version(con)
-        if version == 0:
-            return PublishedState()
-        fingerprint = con.execute(
-            "select value from meta.build_info where key = 'code_fingerprint'"
-        ).fetchone()
-        seen = {(p, size, mtime): sha for p, size, mtime, sha in
-                con.execute("select * from meta.file_seen").fetchall()}
-        rejections = con.execute(
-            "select quarantined_path, sha256 from raw.rejected_file").fetchall()
-        quarantined = {kept for kept, _ in rejections}
-        has_held = con.execute("select count(*) from information_schema.tables where "
-                               "table_schema = 'raw' and table_name = 'held_file'").fetchall()
-        held = dict(con.execute("select sha256, held_path from raw.held_file "
-                                "where accepted_at is null").fetchall()) if has_held[0][0] else {}
-        return PublishedState(known_hashes(con), seen,
-                              fingerprint[0] if fingerprint else None, version, quarantined,
-                              {sha for _, sha in rejections}, held)
+        return state_of(con)
     finally:
         con.close()
+
+
+def state_of(con: duckdb.DuckDBPyConnection) -> PublishedState:
+    """What a warehouse (the published one, or a build about to be) holds."""
+    version = db.schema_version(con)
+    if version == 0:
+        return PublishedState()
+    fingerprint = con.execute(
+        "select value from meta.build_info where key = 'code_fingerprint'"
+    ).fetchone()
+    seen = {(p, size, mtime): sha for p, size, mtime, sha in
+            con.execute("select * from meta.file_seen").fetchall()}
+    rejections = con.execute(
+        "select quarantined_path, sha256 from raw.rejected_file").fetchall()
+    quarantined = {kept for kept, _ in rejections}
+    has_held = con.execute("select count(*) from information_schema.tables where "
+                           "table_schema = 'raw' and table_name = 'held_file'").fetchall()
+    held = dict(con.execute("select sha256, held_path from raw.held_file "
+                            "where accepted_at is null").fetchall()) if has_held[0][0] else {}
+    return PublishedState(known_hashes(con), seen,
+                          fingerprint[0] if fingerprint else None, version, quarantined,
+                          {sha for _, sha in rejections}, held)
 
 
 def unrecorded_rejections(settings: Settings, published: PublishedState) -> list[dict]:
