@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,6 +37,31 @@ FORMAT = 1
 
 # (path, size, mtime_ns) -> sha256, as meta.file_seen holds it.
 Seen = dict[tuple[str, int, int], str]
+
+
+@dataclass
+class PublishedState:
+    """What the published warehouse already holds, read without copying it."""
+
+    known: set[str] = field(default_factory=set)
+    seen: Seen = field(default_factory=dict)
+    fingerprint: str | None = None
+    version: int = 0
+    quarantined: set[str] = field(default_factory=set)  # raw.rejected_file's quarantined paths
+    rejected: set[str] = field(default_factory=set)  # raw.rejected_file's sha256 (or link ids)
+    held: dict[str, str] = field(default_factory=dict)  # sha256 -> held path, not yet accepted
+
+    def to_json(self) -> dict:
+        return {"known": sorted(self.known), "seen": sorted([*k, v] for k, v in self.seen.items()),
+                "fingerprint": self.fingerprint, "version": self.version,
+                "quarantined": sorted(self.quarantined), "rejected": sorted(self.rejected),
+                "held": self.held}
+
+    @classmethod
+    def from_json(cls, data: dict) -> PublishedState:
+        return cls(set(data["known"]), {(p, s, m): sha for p, s, m, sha in data["seen"]},
+                   data["fingerprint"], data["version"], set(data["quarantined"]),
+                   set(data["rejected"]), dict(data["held"]))
 
 
 def record_path(settings: Settings) -> Path:
@@ -84,15 +110,15 @@ def _state(settings: Settings, fingerprint: str) -> dict:
             "rolled_back": _identity(settings.home / ROLLED_BACK_NAME)}
 
 
-def write_record(settings: Settings, fingerprint: str, *, seen: Seen, known: set[str],
-                 kept_out: set[str]) -> None:
+def write_record(settings: Settings, fingerprint: str, state: PublishedState, *,
+                 hashed: Seen, kept_out: set[str]) -> None:
     """Record the state a run ended in, with the published warehouse current and built from
-    the code of ``fingerprint``: ``seen`` and ``known`` as the published file holds them,
-    ``kept_out`` the files (by sha256) it does not load again. Written to a scratch file and
-    renamed over the record."""
-    files = sorted([path, size, mtime, sha] for (path, size, mtime), sha in seen.items()
-                   if sha in known and sha not in kept_out)
-    record = _state(settings, fingerprint) | {"files": files}
+    the code of ``fingerprint``: ``state`` what the published file holds, ``hashed`` the
+    files the run hashed (by path, size and mtime before), ``kept_out`` the files (by sha256)
+    it does not load again. Written to a scratch file and renamed over the record."""
+    files = sorted([path, size, mtime, sha] for (path, size, mtime), sha
+                   in (state.seen | hashed).items() if sha in state.known and sha not in kept_out)
+    record = _state(settings, fingerprint) | {"files": files, "published": state.to_json()}
     path = record_path(settings)
     scratch = path.with_name(f"{path.name}.tmp")
     scratch.write_text(json.dumps(record), encoding="utf-8")
@@ -105,6 +131,18 @@ def _read_record(settings: Settings) -> dict | None:
     except (OSError, ValueError):
         return None
     return record if isinstance(record, dict) and record.get("format") == FORMAT else None
+
+
+def recorded_state(settings: Settings) -> PublishedState | None:
+    """What the published warehouse holds, as the run that published it (or found it
+    current) recorded, when the file is still that one; else None."""
+    record = _read_record(settings)
+    if record is None or record["warehouse"] != _identity(settings.warehouse):
+        return None
+    try:
+        return PublishedState.from_json(record["published"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _home_ready(settings: Settings) -> bool:
@@ -143,7 +181,8 @@ def decide(settings: Settings, sql_dir: Path) -> RunReport | None:
             or record["warehouse"] is None):
         return None
     fingerprint = resources.code_fingerprint(sql_dir, resources.reference_dir())
-    if {k: v for k, v in record.items() if k != "files"} != _state(settings, fingerprint):
+    if {k: v for k, v in record.items()
+            if k not in ("files", "published")} != _state(settings, fingerprint):
         return None
     try:
         files, ignored, hashes = _unchanged_files(settings, record)

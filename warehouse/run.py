@@ -297,8 +297,8 @@ def finish_run(run: Run, error: BaseException | None = None) -> RunReport:
     notify_run(run.settings, report.to_dict(), write_report(run.settings, report))
     state = run.published_now or run.published
     if error is None and (report.status == "noop" or run.published_now):  # current: recorded
-        quick_noop.write_record(run.settings, run.fingerprint, seen=state.seen | run.hashed_as,
-                                known=state.known, kept_out=run.rolled_back | set(state.held))
+        quick_noop.write_record(run.settings, run.fingerprint, state, hashed=run.hashed_as,
+                                kept_out=run.rolled_back | set(state.held))
     return report
 
 
@@ -481,9 +481,9 @@ def run_pipeline(
             chosen = [*(chosen or []), *returned]
         if with_settled_inbox:
             chosen = _with_settled_inbox(settings, chosen or [])
-        quick_noop.forget(settings)  # until this run ends well, nothing is known
         clear_stale_work(settings)
         run = steps.plan(settings, chosen, trigger=trigger, sql_dir=sql_dir)
+        quick_noop.forget(settings)  # until this run ends well, nothing is known
         run.full_refresh = full_refresh
         if returned:
             run.accepted = {sha256_of(path) for path in returned}

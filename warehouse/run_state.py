@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from warehouse import db
+from warehouse import db, quick_noop
 from warehouse.errors import RejectedFile
 from warehouse.files import REPORT_SUFFIX as QUARANTINE_REPORT_SUFFIX
 from warehouse.files import ensure_home, link_identity, report_link, sha256_of, writer_lock
@@ -26,7 +25,8 @@ from warehouse.publish import rollback as restore_snapshot
 from warehouse.report import FileResult, RunReport, new_run_id, write_report
 from warehouse.settings import Settings
 
-SeenCache = dict[tuple[str, int, int], str]
+SeenCache = quick_noop.Seen
+PublishedState = quick_noop.PublishedState
 
 
 def seen_sha(seen: SeenCache, path: Path) -> str | None:
@@ -59,19 +59,6 @@ def record_rejection(con, result: FileResult, error: RejectedFile, run_id: str) 
     )
 
 
-@dataclass
-class PublishedState:
-    """What the published warehouse already holds, read without copying it."""
-
-    known: set[str] = field(default_factory=set)
-    seen: SeenCache = field(default_factory=dict)
-    fingerprint: str | None = None
-    version: int = 0
-    quarantined: set[str] = field(default_factory=set)  # raw.rejected_file's quarantined paths
-    rejected: set[str] = field(default_factory=set)  # raw.rejected_file's sha256 (or link ids)
-    held: dict[str, str] = field(default_factory=dict)  # sha256 -> held path, not yet accepted
-
-
 def seen_row(path: Path, sha: str) -> tuple[str, int, int, str]:
     """A row of meta.file_seen: the file by path, size and mtime, and its sha256."""
     stat = path.stat()
@@ -87,9 +74,13 @@ def remember_seen(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, int, int
 
 
 def published_state(settings: Settings) -> PublishedState:
-    """Known file hashes, seen-file cache, code fingerprint and schema version."""
+    """Known file hashes, seen-file cache, code fingerprint and schema version: from the record
+    the run that published the file wrote (see warehouse.quick_noop), else from the file."""
     if not settings.warehouse.exists():
         return PublishedState()
+    recorded = quick_noop.recorded_state(settings)  # as the run that published it left it
+    if recorded is not None:
+        return recorded
     con = db.open_published(settings.warehouse)
     try:
         return state_of(con)

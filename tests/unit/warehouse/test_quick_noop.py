@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import invoke
-from warehouse import quick_noop, resources
+from warehouse import db, quick_noop, resources, run_state
 from warehouse.files import writer_lock
 from warehouse.quick_noop import decide, noop_report, record_path
 from warehouse.run import RunSteps, run_pipeline
@@ -93,6 +93,13 @@ def test_a_run_that_publishes_writes_the_record_and_one_that_starts_removes_it(
                         .replace(b"2018-", b"2019-"))
     assert decide(home, SQL) is None  # a new file: the full run loads it
     assert run_pipeline(home).status == "published"
+    # The next run plans from the record instead of opening the file: it holds what the file
+    # holds.
+    con = db.open_published(home.warehouse)
+    try:
+        assert quick_noop.recorded_state(home) == run_state.state_of(con)
+    finally:
+        con.close()
     report = noop_report(home)
     assert report is not None
     assert {Path(f.file).name: f.status for f in report.files}[arrival.name] == "unchanged"
@@ -187,8 +194,9 @@ def test_held_and_rolled_back_files_and_channels_and_a_busy_writer_fall_through(
                                   if Path(entry[0]).is_relative_to(home.inbox))
     # A file a hold keeps out or a rollback removed is listed as such by the full run.
     quick_noop.write_record(home, record["fingerprint"],
-                            seen={(p, s, m): h for p, s, m, h in record["files"]},
-                            known={h for *_, h in record["files"]}, kept_out={sha})
+                            quick_noop.PublishedState.from_json(record["published"]),
+                            hashed={(p, s, m): h for p, s, m, h in record["files"]},
+                            kept_out={sha})
     assert decide(home, SQL) is None
     Path(path).unlink()  # once it is gone, the rest is a no-op again, as for the full run
     assert decide(home, SQL) is not None
