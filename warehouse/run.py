@@ -260,7 +260,8 @@ def build_and_audit(run: Run) -> None:
 def publish_run(run: Run) -> None:
     """Close the build file and swap it in as the published warehouse."""
     assert run.build_path is not None, "open_run first"
-    run.published_now = run_state.state_of(run.con)
+    version = max((v for v, _ in db.migrations(run.sql_dir)), default=0)
+    run.published_now = run_state.state_of(run.con, version=version)
     close_run(run)
     snapshot = publish(run.settings, run.build_path)
     run.report.status = "published"

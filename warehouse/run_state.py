@@ -88,9 +88,11 @@ def published_state(settings: Settings) -> PublishedState:
         con.close()
 
 
-def state_of(con: duckdb.DuckDBPyConnection) -> PublishedState:
-    """What a warehouse (the published one, or a build about to be) holds."""
-    version = db.schema_version(con)
+def state_of(con: duckdb.DuckDBPyConnection, *, version: int | None = None) -> PublishedState:
+    """What a warehouse (the published one, or a build about to be) holds; ``version``: the
+    schema version a build was migrated to (then neither it nor raw.held_file is looked up)."""
+    migrated = version is not None
+    version = db.schema_version(con) if version is None else version
     if version == 0:
         return PublishedState()
     fingerprint = con.execute(
@@ -101,10 +103,11 @@ def state_of(con: duckdb.DuckDBPyConnection) -> PublishedState:
     rejections = con.execute(
         "select quarantined_path, sha256 from raw.rejected_file").fetchall()
     quarantined = {kept for kept, _ in rejections}
-    has_held = con.execute("select count(*) from information_schema.tables where "
-                           "table_schema = 'raw' and table_name = 'held_file'").fetchall()
+    has_held = migrated or con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'raw' and "
+        "table_name = 'held_file'").fetchall()[0][0]
     held = dict(con.execute("select sha256, held_path from raw.held_file "
-                            "where accepted_at is null").fetchall()) if has_held[0][0] else {}
+                            "where accepted_at is null").fetchall()) if has_held else {}
     return PublishedState(known_hashes(con), seen,
                           fingerprint[0] if fingerprint else None, version, quarantined,
                           {sha for _, sha in rejections}, held)
