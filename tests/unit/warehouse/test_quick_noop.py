@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from saihan.launch import quick_noop as answer
 from tests.helpers import invoke
 from warehouse import db, quick_noop, resources, run_state
 from warehouse.files import writer_lock
@@ -72,7 +73,6 @@ def test_a_noop_run_is_answered_without_duckdb_as_the_full_run_answers_it(
 
 def test_a_wait_is_answered_too_and_other_commands_are_not(home: Settings,
                                                            monkeypatch) -> None:
-    from saihan.launch import quick_noop as answer
     monkeypatch.setenv("SAIHAN_HOME", str(home.home))
     assert answer(["run", "--wait", "5"]) and answer(["run", "--wait=0.5"])
     count = len(runs(home))
