@@ -20,7 +20,7 @@ import typer
 from warehouse import db
 from warehouse.errors import disk_full
 from warehouse.files import WriterBusy
-from warehouse.report import IGNORED_NOTE
+from warehouse.report import current_line, listed_line, noop_line
 from warehouse.run import RunReport, run_pipeline
 from warehouse.settings import Settings
 
@@ -123,15 +123,11 @@ def _print_report(report: RunReport) -> None:
         elif result.status == "rolled_back":
             typer.echo(f"  rolled back {name}: removed by a rollback, not loaded again until it "
                        "changes or `saihan accept` takes it")
-        elif result.status == "ignored":
-            typer.echo(f"  ignored    {name}: {IGNORED_NOTE}")
-        else:
-            typer.echo(f"  unchanged  {name}")
+        else:  # ignored or unchanged
+            typer.echo(listed_line(result))
     summary = report.to_dict()["summary"]
     if report.status == "noop":
-        typer.echo(
-            f"noop: {summary['files_seen']} files seen, none new; {report.duration_seconds:.2f} s"
-        )
+        typer.echo(noop_line(report))
         return
     typer.echo(
         f"{report.status}: {summary['files_seen']} files seen, {summary['loaded']} loaded "
@@ -200,7 +196,7 @@ def run_and_report(
         if report.status == "published":
             typer.echo(f"published {settings.warehouse}")
         elif report.status == "noop":
-            typer.echo(f"nothing new; {settings.warehouse} is current")
+            typer.echo(current_line(settings.warehouse))
     return report
 
 

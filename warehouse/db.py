@@ -10,7 +10,7 @@ rebuilt on every build: a file's name is its object's name (``sql/mart/prefectur
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -170,7 +170,20 @@ def migrate(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[int
 
 
 def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:
-    """Every model file, in an order where each comes after the objects it reads."""
+    """Every model file, in an order where each comes after the objects it reads. The files
+    are read again only when one changed (a run asks three times; ``saihan serve`` lives on)."""
+    files = [path for layer, _ in MODEL_LAYERS for path in _sql_files(sql_dir, layer)]
+    return list(_discovered(sql_dir, tuple((str(p), *_stamp(p)) for p in files)))
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    stat = path.stat()
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+@functools.lru_cache(maxsize=4)
+def _discovered(sql_dir: Path, files: tuple) -> tuple[Model, ...]:
+    """discover_models for one state of the model files (``files``: their paths and stamps)."""
     models = {}
     for layer, materialized in MODEL_LAYERS:
         for path in _sql_files(sql_dir, layer):
@@ -192,7 +205,7 @@ def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:
             raise ValueError(f"{model.path}: reads {sorted(later)} from a later layer")
         graph[name] = refs
     order = TopologicalSorter(graph).static_order()
-    return [models[name] for name in order]
+    return tuple(models[name] for name in order)
 
 
 def _incremental_columns(path: Path, text: str) -> tuple[str, ...]:
@@ -374,8 +387,4 @@ def audit(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR,
 
 def code_fingerprint(sql_dir: Path = SQL_DIR, reference_dir: Path = REFERENCE_DIR) -> str:
     """A hash of everything a build reads besides raw data: SQL files and reference seeds."""
-    digest = hashlib.sha256()
-    for path in sorted([*sql_dir.rglob("*.sql"), *reference_dir.glob("*.csv")]):
-        digest.update(str(path.relative_to(path.parents[1])).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return resources.code_fingerprint(sql_dir, reference_dir)

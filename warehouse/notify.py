@@ -103,12 +103,7 @@ def render(notice: Notice, settings: Settings) -> tuple[str, str]:
 
 def channels(settings: Settings) -> list[str]:
     """The configured channels: ``webhook`` and ``email``."""
-    found = []
-    if settings.notify_webhook:
-        found.append("webhook")
-    if settings.smtp_host and settings.smtp_to:
-        found.append("email")
-    return found
+    return settings.notification_channels
 
 
 def chat_text(text: str) -> str:

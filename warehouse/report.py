@@ -2,18 +2,23 @@
 artifact and ``saihan status``).
 
 Rendering takes ``RunReport.to_dict()`` (or the same dict read back from
-``runs/<run_id>.json``), so old reports render too. Nothing here runs anything.
+``runs/<run_id>.json``), so old reports render too. Nothing here runs anything; besides the
+report file it writes, it reads and writes nothing (plain Python: a no-op run writes its report
+before DuckDB is imported).
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from warehouse.errors import shown
+from warehouse.settings import Settings
 
 
 @dataclass
@@ -94,6 +99,15 @@ class RunReport:
         return data
 
 
+def write_report(settings: Settings, report: RunReport) -> Path:
+    """The run's report as ``runs/<run id>.json``."""
+    settings.runs.mkdir(parents=True, exist_ok=True)
+    path = settings.runs / f"{report.run_id}.json"
+    path.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str),
+                    encoding="utf-8")
+    return path
+
+
 def new_run_id() -> str:
     """A sortable, unique run id."""
     return datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
@@ -134,6 +148,24 @@ def quarantine_report_path(quarantined_as: str, report_as: str | None = None) ->
 
 IGNORED_NOTE = ("not data (a note, document or image): left where it is, never read; "
                 "データではないため読み込みません")
+
+
+def listed_line(result: FileResult) -> str:
+    """The line ``saihan run`` prints for a file it ignored or found unchanged."""
+    if result.status == "ignored":
+        return f"  ignored    {result.file}: {IGNORED_NOTE}"
+    return f"  unchanged  {result.file}"
+
+
+def noop_line(report: RunReport) -> str:
+    """The summary ``saihan run`` prints for a run with nothing new."""
+    seen = report.to_dict()["summary"]["files_seen"]
+    return f"noop: {seen} files seen, none new; {report.duration_seconds:.2f} s"
+
+
+def current_line(warehouse: Path) -> str:
+    """What ``saihan run`` says last when nothing was new."""
+    return f"nothing new; {warehouse} is current"
 
 
 def _summary(report: Mapping[str, Any]) -> Mapping[str, Any]:

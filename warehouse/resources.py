@@ -9,6 +9,7 @@ list of models.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -58,3 +59,13 @@ def geo_dir() -> Path:
 def dashboard_app() -> Path:
     """The Streamlit entry file of the installed ``dashboard`` package."""
     return _CHECKOUT / "dashboard" / "app.py"
+
+
+def code_fingerprint(sql: Path, reference: Path) -> str:
+    """A hash of everything a build reads besides raw data: SQL files and reference seeds
+    (plain Python, so that a no-op run can compare it before DuckDB is imported)."""
+    digest = hashlib.sha256()
+    for path in sorted([*sql.rglob("*.sql"), *reference.glob("*.csv")]):
+        digest.update(str(path.relative_to(path.parents[1])).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -21,7 +21,7 @@ from typing import Protocol
 
 import duckdb
 
-from warehouse import build, db, run_state
+from warehouse import build, db, quick_noop, run_state
 from warehouse.arrivals import settled_unseen_inbox_files, unseen_inbox_files
 from warehouse.audit_hold import hold_failing_files
 from warehouse.errors import RejectedFile, disk_full
@@ -32,7 +32,7 @@ from warehouse.ingest.route import parse_file
 from warehouse.load import LOAD_COMMIT_ROWS, RowGroupAppender, load_parsed
 from warehouse.notify import notify_run
 from warehouse.publish import clear_stale_work, open_build, publish
-from warehouse.report import FileResult, RunReport, new_run_id
+from warehouse.report import FileResult, RunReport, new_run_id, write_report
 from warehouse.settings import Settings
 
 # Parsing ahead of the (ordered) load: worker threads, and how much input may be parsed but
@@ -49,18 +49,6 @@ class ParseFuture(Protocol):
 
 
 SeenCache = run_state.SeenCache
-
-
-def _seen_sha(seen: SeenCache, path: Path) -> str | None:
-    """The file's sha256 from the seen-files cache, when its size and mtime are unchanged."""
-    stat = path.stat()
-    return seen.get((str(path), stat.st_size, stat.st_mtime_ns))
-
-
-def _file_sha(seen: SeenCache, path: Path) -> str:
-    """The file's sha256, from the seen-files cache when size and mtime are unchanged."""
-    cached = _seen_sha(seen, path)
-    return cached if cached is not None else sha256_of(path)
 
 
 @dataclass
@@ -98,6 +86,8 @@ class Run:
     links: list[Path] = field(default_factory=list)
     full_refresh: bool = False  # `--full-refresh`: every model rebuilt whole
     seen_now: list[tuple[str, int, int, str]] = field(default_factory=list)  # for meta.file_seen
+    published_now: run_state.PublishedState | None = None  # what the build held when published
+    hashed_as: SeenCache = field(default_factory=dict)  # files by path, size, mtime before hashing
 
     @property
     def still_held(self) -> set[str]:
@@ -145,16 +135,17 @@ def plan_run(
 
 def unseen_files(run: Run) -> list[Path]:
     """Planned files the published warehouse has not seen (by path, size and mtime)."""
-    return [p for p in run.files if _seen_sha(run.published.seen, p) not in run.published.known]
+    seen, known = run.published.seen, run.published.known
+    return [p for p in run.files if run_state.seen_sha(seen, p) not in known]
 
 
 def hash_files(run: Run) -> None:
     """Hash the planned files (the seen-files cache spares unchanged ones)."""
     # hashlib releases the GIL on large buffers: two files hash at a time.
     with ThreadPoolExecutor(max_workers=2) as hashing:
-        run.hashes = dict(zip(
-            run.files, hashing.map(lambda p: _file_sha(run.published.seen, p), run.files),
-            strict=True))
+        found = list(hashing.map(lambda p: run_state.file_sha(run.published.seen, p), run.files))
+    run.hashes = {path: sha for path, (_, sha) in zip(run.files, found, strict=True)}
+    run.hashed_as = dict(found)
 
 
 def open_run(run: Run) -> None:
@@ -269,6 +260,8 @@ def build_and_audit(run: Run) -> None:
 def publish_run(run: Run) -> None:
     """Close the build file and swap it in as the published warehouse."""
     assert run.build_path is not None, "open_run first"
+    version = max((v for v, _ in db.migrations(run.sql_dir)), default=0)
+    run.published_now = run_state.state_of(run.con, version=version)
     close_run(run)
     snapshot = publish(run.settings, run.build_path)
     run.report.status = "published"
@@ -302,7 +295,11 @@ def finish_run(run: Run, error: BaseException | None = None) -> RunReport:
     report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
     report.duration_seconds = round(time.monotonic() - run.started, 3)
     clear_stale_work(run.settings)
-    notify_run(run.settings, report.to_dict(), run_state.write_report(run.settings, report))
+    notify_run(run.settings, report.to_dict(), write_report(run.settings, report))
+    state = run.published_now or run.published
+    if error is None and (report.status == "noop" or run.published_now):  # current: recorded
+        quick_noop.write_record(run.settings, run.fingerprint, state, hashed=run.hashed_as,
+                                kept_out=run.rolled_back | set(state.held))
     return report
 
 
@@ -487,6 +484,7 @@ def run_pipeline(
             chosen = _with_settled_inbox(settings, chosen or [])
         clear_stale_work(settings)
         run = steps.plan(settings, chosen, trigger=trigger, sql_dir=sql_dir)
+        quick_noop.forget(settings)  # until this run ends well, nothing is known
         run.full_refresh = full_refresh
         if returned:
             run.accepted = {sha256_of(path) for path in returned}

@@ -10,23 +10,38 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from warehouse import db
+from warehouse import db, quick_noop
 from warehouse.errors import RejectedFile
 from warehouse.files import REPORT_SUFFIX as QUARANTINE_REPORT_SUFFIX
 from warehouse.files import ensure_home, link_identity, report_link, sha256_of, writer_lock
 from warehouse.hold import REPORT_SUFFIX as HELD_REPORT_SUFFIX
 from warehouse.hold import TEXT_SUFFIX as HELD_TEXT_SUFFIX
 from warehouse.publish import rollback as restore_snapshot
-from warehouse.report import FileResult, RunReport, new_run_id
+from warehouse.report import FileResult, RunReport, new_run_id, write_report
 from warehouse.settings import Settings
 
-SeenCache = dict[tuple[str, int, int], str]
+SeenCache = quick_noop.Seen
+PublishedState = quick_noop.PublishedState
+
+
+def seen_sha(seen: SeenCache, path: Path) -> str | None:
+    """The file's sha256 from the seen-files cache, when its size and mtime are unchanged."""
+    stat = path.stat()
+    return seen.get((str(path), stat.st_size, stat.st_mtime_ns))
+
+
+def file_sha(seen: SeenCache, path: Path) -> tuple[tuple[str, int, int], str]:
+    """The file by path, size and mtime as it was before it was read, and its sha256 (from the
+    seen-files cache when size and mtime are unchanged)."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    cached = seen.get(key)
+    return key, cached if cached is not None else sha256_of(path)
 
 
 def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -44,27 +59,6 @@ def record_rejection(con, result: FileResult, error: RejectedFile, run_id: str) 
     )
 
 
-def write_report(settings: Settings, report: RunReport) -> Path:
-    settings.runs.mkdir(parents=True, exist_ok=True)
-    path = settings.runs / f"{report.run_id}.json"
-    path.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str),
-                    encoding="utf-8")
-    return path
-
-
-@dataclass
-class PublishedState:
-    """What the published warehouse already holds, read without copying it."""
-
-    known: set[str] = field(default_factory=set)
-    seen: SeenCache = field(default_factory=dict)
-    fingerprint: str | None = None
-    version: int = 0
-    quarantined: set[str] = field(default_factory=set)  # raw.rejected_file's quarantined paths
-    rejected: set[str] = field(default_factory=set)  # raw.rejected_file's sha256 (or link ids)
-    held: dict[str, str] = field(default_factory=dict)  # sha256 -> held path, not yet accepted
-
-
 def seen_row(path: Path, sha: str) -> tuple[str, int, int, str]:
     """A row of meta.file_seen: the file by path, size and mtime, and its sha256."""
     stat = path.stat()
@@ -80,31 +74,43 @@ def remember_seen(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, int, int
 
 
 def published_state(settings: Settings) -> PublishedState:
-    """Known file hashes, seen-file cache, code fingerprint and schema version."""
+    """Known file hashes, seen-file cache, code fingerprint and schema version: from the record
+    the run that published the file wrote (see warehouse.quick_noop), else from the file."""
     if not settings.warehouse.exists():
         return PublishedState()
+    recorded = quick_noop.recorded_state(settings)  # as the run that published it left it
+    if recorded is not None:
+        return recorded
     con = db.open_published(settings.warehouse)
     try:
-        version = db.schema_version(con)
-        if version == 0:
-            return PublishedState()
-        fingerprint = con.execute(
-            "select value from meta.build_info where key = 'code_fingerprint'"
-        ).fetchone()
-        seen = {(p, size, mtime): sha for p, size, mtime, sha in
-                con.execute("select * from meta.file_seen").fetchall()}
-        rejections = con.execute(
-            "select quarantined_path, sha256 from raw.rejected_file").fetchall()
-        quarantined = {kept for kept, _ in rejections}
-        has_held = con.execute("select count(*) from information_schema.tables where "
-                               "table_schema = 'raw' and table_name = 'held_file'").fetchall()
-        held = dict(con.execute("select sha256, held_path from raw.held_file "
-                                "where accepted_at is null").fetchall()) if has_held[0][0] else {}
-        return PublishedState(known_hashes(con), seen,
-                              fingerprint[0] if fingerprint else None, version, quarantined,
-                              {sha for _, sha in rejections}, held)
+        return state_of(con)
     finally:
         con.close()
+
+
+def state_of(con: duckdb.DuckDBPyConnection, *, version: int | None = None) -> PublishedState:
+    """What a warehouse (the published one, or a build about to be) holds; ``version``: the
+    schema version a build was migrated to (then neither it nor raw.held_file is looked up)."""
+    migrated = version is not None
+    version = db.schema_version(con) if version is None else version
+    if version == 0:
+        return PublishedState()
+    fingerprint = con.execute(
+        "select value from meta.build_info where key = 'code_fingerprint'"
+    ).fetchone()
+    seen = {(p, size, mtime): sha for p, size, mtime, sha in
+            con.execute("select * from meta.file_seen").fetchall()}
+    rejections = con.execute(
+        "select quarantined_path, sha256 from raw.rejected_file").fetchall()
+    quarantined = {kept for kept, _ in rejections}
+    has_held = migrated or con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'raw' and "
+        "table_name = 'held_file'").fetchall()[0][0]
+    held = dict(con.execute("select sha256, held_path from raw.held_file "
+                            "where accepted_at is null").fetchall()) if has_held else {}
+    return PublishedState(known_hashes(con), seen,
+                          fingerprint[0] if fingerprint else None, version, quarantined,
+                          {sha for _, sha in rejections}, held)
 
 
 def unrecorded_rejections(settings: Settings, published: PublishedState) -> list[dict]:

@@ -360,6 +360,16 @@ class Settings:
         return self.home / "notifications"
 
     @property
+    def notification_channels(self) -> list[str]:
+        """The configured notification channels: ``webhook`` and ``email``."""
+        found = []
+        if self.notify_webhook:
+            found.append("webhook")
+        if self.smtp_host and self.smtp_to:
+            found.append("email")
+        return found
+
+    @property
     def geo_dir(self) -> Path:
         """Where the public municipal and ward boundary files are looked for."""
         return self.geo_folder or self.home / "geo"
