@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 from streamlit.components.v2 import manifest_scanner
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+from streamlit.testing.v1 import app_test
 
 from tests.helpers import build_crime_fixtures, require_geo, require_hokkaido
 from warehouse import boundaries
@@ -32,14 +34,18 @@ SAMPLE_CRIME_BY_PREFECTURE = {"01": 2_347, "40": 1_020}
 
 
 @pytest.fixture(scope="session", autouse=True)
-def components_scanned_once() -> Iterator[None]:
-    """Streamlit's AppTest looks through the metadata of every installed package for
-    components on each new AppTest (0.3-0.4 s of CPU, a few hundred times a session), where
-    `streamlit run` looks once, when its runtime starts. The installed packages do not change
-    during a session, so the first answer is kept, as the server keeps it."""
+def app_tests_start_as_the_server_does() -> Iterator[None]:
+    """Streamlit's AppTest redoes on every run what `streamlit run` does once: it looks
+    through the metadata of every installed package for components (0.3-0.4 s of CPU, a few
+    hundred times a session; the server looks when its runtime starts) and compiles the pages
+    again (about a tenth of a render; the server keeps their bytecode until a file changes).
+    Neither the packages nor the pages change during a session, so the first answers are
+    kept, as the server keeps them."""
+    scripts = ScriptCache()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(manifest_scanner, "scan_component_manifests",
                       functools.cache(manifest_scanner.scan_component_manifests))
+        patch.setattr(app_test, "ScriptCache", lambda: scripts)
         yield
 
 
