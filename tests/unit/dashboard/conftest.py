@@ -26,7 +26,8 @@ def serve_on(monkeypatch: pytest.MonkeyPatch, address: str | None) -> None:
 
 
 def app_on(home: Settings, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
-    """A function opening a page of the app (after the default one) on ``home``'s warehouse,
+    """A function opening a page of the app on ``home``'s warehouse as a link to it opens it
+    (``/crime?lang=en``: that page is the first to run, with the link's query parameters),
     served on 127.0.0.1 without login (the local open mode)."""
     monkeypatch.setenv("SAIHAN_HOME", str(home.home))
     monkeypatch.delenv("SAIHAN_LANG", raising=False)
@@ -36,9 +37,9 @@ def app_on(home: Settings, monkeypatch: pytest.MonkeyPatch) -> Callable[..., App
         at = AppTest.from_file(APP, default_timeout=30)
         for key, value in params.items():
             at.query_params[key] = value
+        if page is not None:  # as a link to /<page>?<params> opens it: that page runs first
+            at.switch_page(page)
         at.run()
-        if page is not None:
-            at.switch_page(page).run()
         assert not at.exception, [e.message for e in at.exception]
         return at
 
@@ -67,8 +68,7 @@ def pages_on(home: Settings, monkeypatch: pytest.MonkeyPatch, views: list[str],
 
 def shown_on(home: Settings) -> Callable[..., AppTest]:
     """A function giving a page of the app on ``home``'s warehouse as a link with ``params``
-    opens it (the page, then its query parameters again, since switch_page clears them),
-    rendered once and kept: for tests that only read what a page shows. A test that clicks,
+    opens it, rendered once and kept: for tests that only read what a page shows. A test that clicks,
     types or patches opens its own page with ``app``."""
     rendered: dict[tuple, AppTest] = {}
 
@@ -76,13 +76,7 @@ def shown_on(home: Settings) -> Callable[..., AppTest]:
         key = (page, tuple(sorted(params.items())))
         if key not in rendered:
             with pytest.MonkeyPatch.context() as patch:
-                at = app_on(home, patch)(page, **params)
-                if page is not None and params:
-                    for name, value in params.items():
-                        at.query_params[name] = value
-                    at.run()
-                    assert not at.exception, [e.message for e in at.exception]
-            rendered[key] = at
+                rendered[key] = app_on(home, patch)(page, **params)
         return rendered[key]
 
     return shown
