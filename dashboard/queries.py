@@ -94,7 +94,7 @@ def crime_summary(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         "select c.pref_code, p.name_ja, p.name_en, c.data_year, c.modus, "
         "sum(c.incidents)::bigint as incidents, bool_or(c.is_sample) as is_sample "
         "from mart.crime_by_prefecture_month as c join mart.prefecture as p using (pref_code) "
-        "group by all order by c.pref_code, c.data_year, incidents desc",
+        "group by all order by c.pref_code, c.data_year, incidents desc, c.modus",
     )
 
 
@@ -125,10 +125,10 @@ def crime_options(con: duckdb.DuckDBPyConnection, pref_code: str) -> dict[str, l
     """The modus and police stations of one prefecture (for the filters)."""
     modi = [r[0] for r in con.sql(
         "select modus from mart.crime_by_prefecture_month where pref_code = ? "
-        "group by modus order by sum(incidents) desc", params=[pref_code]).fetchall()]
+        "group by modus order by sum(incidents) desc, modus", params=[pref_code]).fetchall()]
     stations = [r[0] for r in con.sql(
         "select police_station from mart.police_station where pref_code = ? "
-        "order by incidents desc", params=[pref_code]).fetchall()]
+        "order by incidents desc, police_station", params=[pref_code]).fetchall()]
     return {"modi": modi, "stations": stations}
 
 
@@ -181,12 +181,12 @@ def crime_top_stations(con: duckdb.DuckDBPyConnection, pref_code: str, years: tu
         con,
         "with totals as (select police_station, sum(incidents) as total "
         f"from mart.crime_by_station_month where {_CRIME_FILTER} group by all "
-        "order by total desc limit $limit) "
+        "order by total desc, police_station limit $limit) "
         "select c.police_station, c.modus, sum(c.incidents)::bigint as incidents, "
         "any_value(t.total)::bigint as station_total "
         "from mart.crime_by_station_month as c join totals as t using (police_station) "
         f"where {_CRIME_FILTER.replace('pref_code', 'c.pref_code')} "
-        "group by all order by station_total desc, incidents desc",
+        "group by all order by station_total desc, c.police_station, incidents desc, c.modus",
         _crime_params(pref_code, years, modi, stations, limit=limit),
     )
 
@@ -210,7 +210,7 @@ def crime_place_types(con: duckdb.DuckDBPyConnection, pref_code: str, years: tup
         con,
         "select place_type, sum(incidents)::bigint as incidents "
         f"from mart.crime_by_place_type where {_CRIME_FILTER} "
-        "group by all order by incidents desc",
+        "group by all order by incidents desc, place_type",
         _crime_params(pref_code, years, modi, stations),
     )
 
@@ -223,7 +223,7 @@ def crime_by_municipality(con: duckdb.DuckDBPyConnection, pref_code: str,
         con,
         "select lg_code, municipality_name, modus, sum(incidents)::bigint as incidents "
         f"from mart.crime_by_municipality where {_CRIME_FILTER} "
-        "group by all order by incidents desc",
+        "group by all order by incidents desc, lg_code, modus",
         _crime_params(pref_code, years, modi, stations),
     )
 

@@ -1,0 +1,33 @@
+"""Rankings read the same on every visit: equal counts are ordered by name or code, so a chart
+of the same warehouse never swaps two bars between renders, and the 20th place of a top-20 is
+the same station each time."""
+
+from __future__ import annotations
+
+from dashboard import queries
+from warehouse import db
+from warehouse.settings import Settings
+
+
+def test_stations_with_equal_counts_are_ranked_by_name(sample_home: Settings) -> None:
+    con = db.open_published(sample_home.warehouse)
+    try:
+        years = tuple(r[0] for r in con.sql(
+            "select distinct data_year from mart.crime_by_station_month where pref_code = '01'"
+        ).fetchall())
+        modi = tuple(r[0] for r in con.sql(
+            "select distinct modus from mart.crime_by_station_month where pref_code = '01'"
+        ).fetchall())
+        ranked = []
+        for limit in (20, 2):
+            top = queries.crime_top_stations(con, "01", years, modi, (), limit=limit)
+            ranked.append(top.unique(["police_station", "station_total"], maintain_order=True)
+                          .select("station_total", "police_station").rows())
+    finally:
+        con.close()
+    stations = ranked[0]
+    # the generated sample has two stations of 297 incidents each: the tie this is about
+    assert (297, "中央") in stations and (297, "北") in stations
+    assert stations == sorted(stations, key=lambda r: (-r[0], r[1]))
+    # a top-2 cut between them keeps the same two every time, in the same order
+    assert ranked[1] == stations[:2]
