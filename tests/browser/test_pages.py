@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.i18n import t
-from tests.browser.conftest import CHROMIUM
+from tests.browser.conftest import CHROMIUM, run_done
 
 # url path of each page ("" is the default page, the overview)
 PAGES = {"overview": "", "progress": "progress", "ranking": "ranking", "report": "report",
@@ -150,23 +150,10 @@ FOCUS = """() => { const e = document.activeElement; const s = getComputedStyle(
   return [e.tagName, s.outlineStyle, s.outlineWidth]; }"""
 
 
-# Streamlit has finished running the script: no status widget, and no element left stale from
-# an earlier run (a stale element is drawn faded, which axe would read as low contrast), for
-# three animation frames in a row.
-RUN_DONE = """() => { const busy = document.querySelector('[data-testid="stStatusWidget"]')
-    || document.querySelector('[data-stale="true"]');
-  window.__saihanDone = busy ? 0 : (window.__saihanDone || 0) + 1;
-  return window.__saihanDone >= 3; }"""
-
-
-def _run_done(page) -> None:
-    page.wait_for_function(RUN_DONE, polling="raf", timeout=90000)
-
-
 def _settled(page, has_charts: bool, width: int) -> None:
     """Wait until Streamlit has run the page and its charts are drawn for ``width`` px."""
     page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=90000)
-    _run_done(page)
+    run_done(page)
     if has_charts:
         page.wait_for_function(CHARTS_DRAWN, arg=width, polling="raf", timeout=90000)
 
@@ -288,7 +275,7 @@ def _check(page, page_name: str, lang: str) -> None:
     assert page.evaluate(UNORDERED_LINES) == []
     if not page.evaluate("typeof axe !== 'undefined'"):  # once per tab
         page.add_script_tag(path=str(AXE))
-    _run_done(page)  # a rerun (the language remembered) may have started since
+    run_done(page)  # a rerun (the language remembered) may have started since
     violations = page.evaluate(AXE_VIOLATIONS)
     assert violations == [], violations
     if page_name == "overview":  # keyboard focus is visible (the page's own focus outline)
@@ -307,7 +294,7 @@ def _check(page, page_name: str, lang: str) -> None:
         page.wait_for_function(CHARTS_DRAWN, arg=PHONE["width"], polling="raf",
                                timeout=10000)
     page.wait_for_function(LAYOUT_SETTLED, polling="raf", timeout=10000)
-    _run_done(page)
+    run_done(page)
     assert page.evaluate(SIDEWAYS) == [0, 0]  # no sideways scroll on the phone
     clipped = page.evaluate(CLIPPED)  # nothing cut off or off the screen
     assert not [c for c in clipped if c[0].startswith(("kpi", "heading"))], clipped
