@@ -18,6 +18,12 @@ from warehouse import resources
 from warehouse.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
+# Two halves of the browser pass, each for one pytest-xdist worker with its own dashboard
+# server (tests/conftest.py groups them): test_pages split by page, not by language, so each
+# server runs (and caches) its own pages' queries only; test_report goes with the report page,
+# test_login (its own server) with the other half.
+NATIONAL = "browser-national"
+PROGRAMMES = "browser-programmes"
 
 
 def served_dashboard(env: dict[str, str], cwd: Path | None = None,

@@ -23,14 +23,15 @@ from oidc_provider_mock import User, run_server_in_thread
 
 from dashboard.i18n import t
 from saihan.serve_commands import streamlit_env
-from tests.browser.conftest import CHROMIUM, follow, run_done, served_dashboard
+from tests.browser.conftest import CHROMIUM, PROGRAMMES, follow, run_done, served_dashboard
 from tests.conftest import private_copy
 from tests.helpers import free_port
 from warehouse import access_log
 from warehouse.settings import Settings
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="needs Debian chromium (apt-get install chromium)")
+pytestmark = [pytest.mark.skipif(not CHROMIUM.exists(),
+                                 reason="needs Debian chromium (apt-get install chromium)"),
+              pytest.mark.xdist_group(PROGRAMMES)]  # its half of the browser pass (test_pages)
 
 USERS = [
     User(sub="hokkaido-officer", claims={"email": "officer@pref.hokkaido.example",

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.i18n import t
-from tests.browser.conftest import CHROMIUM, run_done
+from tests.browser.conftest import CHROMIUM, NATIONAL, PROGRAMMES, run_done
 
 # url path of each page ("" is the default page, the overview)
 PAGES = {"overview": "", "progress": "progress", "ranking": "ranking", "report": "report",
@@ -43,6 +43,9 @@ TITLE_KEYS = {"overview": "page_overview", "progress": "page_progress", "subsidy
               "ranking": "page_ranking", "report": "page_report",
               "extracts": "page_extracts", "data": "page_data"}
 NO_CHARTS = ("data", "extracts")
+# The pages of each half of the browser pass (conftest.NATIONAL, PROGRAMMES)
+PARTS = {name: NATIONAL if name in ("overview", "progress", "ranking", "report", "crime")
+         else PROGRAMMES for name in PAGES}
 DESKTOP = {"width": 1440, "height": 1000}
 PHONE = {"width": 390, "height": 844}
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -240,7 +243,8 @@ def language_tabs(server, tabs):
 
 @pytest.mark.skipif(not AXE.exists(), reason="needs axe-core: npm ci --prefix tests/browser")
 @pytest.mark.parametrize("lang", ["ja", "en"])
-@pytest.mark.parametrize("page_name", PAGES)
+@pytest.mark.parametrize("page_name", [
+    pytest.param(name, marks=pytest.mark.xdist_group(PARTS[name])) for name in PAGES])
 def test_every_page_at_1440_and_390_px(language_tabs, page_name, lang) -> None:
     """One visit per page and language: what an analyst checks at 1440 px, then the same page
     narrowed to a phone's 390 px (Streamlit and Plotly lay it out again; no reload)."""
