@@ -217,6 +217,9 @@ class LanguageTabs:
                 page.goto(f"{self.server}/{PAGES[page_name]}?lang={lang}&map=tile",
                           wait_until="networkidle")
             return page
+        # the tab in front: chromium pauses the animation frames of a tab behind another
+        # (its charts' drawing and every wait here, polled each frame, took seconds longer)
+        page.bring_to_front()
         page.set_viewport_size(DESKTOP)  # the sidebar opens again at this width
         title = t(TITLE_KEYS[page_name], lang)
         page.locator("[data-testid='stSidebar']").get_by_role(
