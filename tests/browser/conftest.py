@@ -83,7 +83,7 @@ def tabs(browser):
     """One browser context for a module's page loads, as an analyst's browser is: its HTTP
     cache and compiled scripts are kept from load to load (measured: the load event 0.7-0.95 s
     after the first instead of 1.4-1.7 s). At 1440 x 1000; test_pages keeps one tab per
-    language in it (``LanguageTabs``), test_report opens its own."""
+    language in it (``LanguageTabs``); test_report and test_login open their own."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     yield context
     context.close()
