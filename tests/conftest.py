@@ -144,14 +144,18 @@ def base(crime_fixtures: Path) -> Path:
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that share a costly session fixture run on one pytest-xdist worker, so a session
-    starts one Prefect harness and one dashboard server with its browser, however many workers
-    run the rest."""
+    starts one Prefect harness, however many workers run the rest. Browser tests run on one
+    worker too, unless their module splits them into parts of its own (an ``xdist_group``
+    mark beginning with ``browser``): test_pages' two halves of the pages (with test_report
+    and test_login), each going from page to page in its own tabs, so two workers can each
+    take one half with its own dashboard server and the browser pass is no serial block."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
-        for fixture, group in (("prefect_harness", "prefect"), ("browser", "browser")):
-            if fixture in fixtures:
-                item.add_marker(pytest.mark.xdist_group(group))
-
+        if "prefect_harness" in fixtures:
+            item.add_marker(pytest.mark.xdist_group("prefect"))
+        mark = item.get_closest_marker("xdist_group")
+        if "browser" in fixtures and not (mark and str(mark.args[0]).startswith("browser")):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
     """A folder of this session that every pytest-xdist worker sees (under the session's base

@@ -3,7 +3,9 @@ network) and the dashboard served with an [auth] section in .streamlit/secrets.t
 headless chromium as two prefecture officers and a ministry analyst. Each one clicks Log in,
 picks their account at the provider and comes back with their role; what each sees and
 downloads (an extract, a plan list) is checked, and the ministry reads the others' logins and
-downloads in the access trail.
+downloads in the access trail. One login per role; after it each page is opened inside the
+running app with the address a link or a typed URL asks for (``follow``: no reload), and
+what is checked is what differs per role (the pages themselves are checked in test_pages).
 
 Skipped, saying why, when /usr/bin/chromium is missing (`.ci/run` installs it).
 """
@@ -19,15 +21,17 @@ from pathlib import Path
 import pytest
 from oidc_provider_mock import User, run_server_in_thread
 
+from dashboard.i18n import t
 from saihan.serve_commands import streamlit_env
-from tests.browser.conftest import CHROMIUM, served_dashboard
+from tests.browser.conftest import CHROMIUM, PROGRAMMES, follow, run_done, served_dashboard
 from tests.conftest import private_copy
 from tests.helpers import free_port
 from warehouse import access_log
 from warehouse.settings import Settings
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="needs Debian chromium (apt-get install chromium)")
+pytestmark = [pytest.mark.skipif(not CHROMIUM.exists(),
+                                 reason="needs Debian chromium (apt-get install chromium)"),
+              pytest.mark.xdist_group(PROGRAMMES)]  # its half of the browser pass (test_pages)
 
 USERS = [
     User(sub="hokkaido-officer", claims={"email": "officer@pref.hokkaido.example",
@@ -75,9 +79,7 @@ def login_server(provider: str, login_home: Settings,
 def settled(page) -> None:
     """Wait until Streamlit has drawn the page and stopped running its script."""
     page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=90000)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90000)
-    page.wait_for_timeout(300)
+    run_done(page)
 
 
 def logged_in(browser, server: str, provider: str, sub: str, role: str):
@@ -94,6 +96,9 @@ def logged_in(browser, server: str, provider: str, sub: str, role: str):
     page.wait_for_url(f"{server}/**", timeout=30000)
     page.wait_for_selector("[data-testid='stSidebar'] .st-key-access_logout", timeout=90000)
     page.wait_for_selector(f"[data-testid='stSidebar'] >> text={role}", timeout=90000)
+    # the overview's run is let finish before another page is asked for: a page asked for
+    # while the overview's first run was still importing plotly's optional pandas once failed
+    # with "partially initialized module 'pandas'" (the two runs overlap in the server)
     settled(page)
     return context, page
 
@@ -118,8 +123,7 @@ def test_an_officer_sees_and_downloads_their_own_prefecture(
         browser, login_server, provider, login_home, sub, pref, name, other) -> None:
     context, page = logged_in(browser, login_server, provider, sub, f"{name}の担当者")
     # another prefecture's extract asked for in the URL: only their own can be chosen
-    page.goto(f"{login_server}/extracts?pref={other}", wait_until="networkidle")
-    settled(page)
+    follow(page, f"/extracts?pref={other}", t("page_extracts", "ja"))
     page.locator("[data-testid='stSelectbox']").first.click()
     page.wait_for_selector("[role='option']", timeout=10000)
     options = page.locator("[role='option']").all_inner_texts()
@@ -131,8 +135,7 @@ def test_an_officer_sees_and_downloads_their_own_prefecture(
         folders = {member.split("/")[0] for member in archive.namelist()}
     assert folders and all(folder.startswith(pref) for folder in folders), folders
     # the plan list of every municipality: their prefecture's only
-    page.goto(f"{login_server}/plans?pref={other}", wait_until="networkidle")
-    settled(page)
+    follow(page, f"/plans?pref={other}", t("page_plans", "ja"))
     rows = plan_rows(download(page, "plans_list_csv"))
     assert rows and {row["都道府県"] for row in rows} == {name}
     context.close()
@@ -144,12 +147,10 @@ def test_the_ministry_sees_every_prefecture_and_the_trail(
         browser, login_server, provider, login_home) -> None:
     context, page = logged_in(browser, login_server, provider, "moj-analyst",
                               "analyst@moj.example（法務省）")
-    page.goto(f"{login_server}/plans", wait_until="networkidle")
-    settled(page)
+    follow(page, "/plans", t("page_plans", "ja"))
     rows = plan_rows(download(page, "plans_list_csv"))
     assert len({row["都道府県"] for row in rows}) == 47
-    page.goto(f"{login_server}/data", wait_until="networkidle")
-    settled(page)
+    follow(page, "/data", t("page_data", "ja"))
     page.get_by_text("アクセス記録").first.scroll_into_view_if_needed()
     assert page.get_by_text("アクセス記録").count() >= 1
     context.close()

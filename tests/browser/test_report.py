@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.conftest import CHROMIUM
+from tests.browser.conftest import CHROMIUM, NATIONAL, run_done
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="needs Debian chromium (apt-get install chromium)")
+pytestmark = [pytest.mark.skipif(not CHROMIUM.exists(),
+                                 reason="needs Debian chromium (apt-get install chromium)"),
+              pytest.mark.xdist_group(NATIONAL)]  # its half of the browser pass (test_pages)
 A4_POINTS = (595, 842)  # 210 x 297 mm
 
 
@@ -26,11 +27,10 @@ def printed(server: str, browser, pref: str, lang: str, out: Path) -> PdfReader:
     """The report of ``pref`` opened at 1440 px and printed to PDF in A4, as a PDF reader."""
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
     page.goto(f"{server}/report?pref={pref}&lang={lang}", wait_until="networkidle")
-    page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=30000)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30000)
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
-    page.wait_for_timeout(300)
+    page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=90000)
+    run_done(page)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90000)
+    run_done(page)
     page.emulate_media(media="print")
     hidden = page.evaluate(
         "() => ['stSidebar', 'stHeader'].map(id => { const e = document.querySelector("
