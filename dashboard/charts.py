@@ -9,6 +9,11 @@ import textwrap
 import unicodedata
 from datetime import date
 
+# Imported here, whole, before any page draws: Plotly looks pandas up in sys.modules without
+# importing it (``get_module(..., should_load=False)``), so a page run while another
+# session's run is still importing it found a half-initialised module ("partially initialized
+# module 'pandas' has no attribute 'Series'", seen on a fresh server in the browser pass).
+import pandas  # noqa: F401
 import plotly.graph_objects as go
 import polars as pl
 

@@ -68,8 +68,8 @@ def pages_on(home: Settings, monkeypatch: pytest.MonkeyPatch, views: list[str],
 
 def shown_on(home: Settings) -> Callable[..., AppTest]:
     """A function giving a page of the app on ``home``'s warehouse as a link with ``params``
-    opens it, rendered once and kept: for tests that only read what a page shows. A test that clicks,
-    types or patches opens its own page with ``app``."""
+    opens it, rendered once and kept: for tests that only read what a page shows. A test that
+    clicks, types or patches opens its own page with ``app``."""
     rendered: dict[tuple, AppTest] = {}
 
     def shown(page: str | None = None, **params: str) -> AppTest:
