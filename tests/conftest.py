@@ -4,6 +4,7 @@ one session-scoped Prefect test harness for the flow tests."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -115,9 +116,7 @@ def geo_cache(geo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     workers (about 10 s of CPU; a worker after the first reads the prepared file under the
     lock). warehouse.boundaries keeps them in memory too, so every test after a worker's
     first reads them for nothing."""
-    cache = shared_folder(tmp_path_factory, "geo-cache")
-    with FileLock(f"{cache}.lock"):
-        cache.mkdir(parents=True, exist_ok=True)
+    with prepared_once(tmp_path_factory, "geo-cache") as cache:
         assert boundaries.load(geo_dir, cache) is not None
     return cache
 
@@ -164,16 +163,24 @@ def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
     return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / name
 
 
+@contextlib.contextmanager
+def prepared_once(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Path]:
+    """The session's shared folder ``name``, held under a lock while the caller looks into it:
+    the first worker to ask prepares what it holds, the others find it there."""
+    folder = shared_folder(tmp_path_factory, name)
+    with FileLock(f"{folder}.lock"):
+        folder.mkdir(parents=True, exist_ok=True)
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def prefect_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A Prefect database migrated once a session, whatever the number of workers (the first
     to ask migrates it under a lock). A Prefect server started on a copy of it skips the
     migrations of a new database: about 10 s of CPU of the 21 s a first start costs here."""
-    folder = shared_folder(tmp_path_factory, "prefect-database")
-    database = folder / "prefect.db"
-    with FileLock(f"{folder}.lock"):
+    with prepared_once(tmp_path_factory, "prefect-database") as folder:
+        database = folder / "prefect.db"
         if not database.exists():
-            folder.mkdir(parents=True, exist_ok=True)
             env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
             subprocess.run([sys.executable, "-m", "prefect", "--no-prompt", "server", "database",
                             "upgrade", "-y"], env={**env, "PREFECT_HOME": str(folder)},
