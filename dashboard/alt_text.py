@@ -96,7 +96,8 @@ def stacked(frame: pl.DataFrame, category: str, category_title: str,
                         sort_columns=False).fill_null(0))
     total_title = t("col_incidents", lang)
     wide = wide.with_columns(pl.sum_horizontal(pl.exclude(category)).alias(total_title)) \
-        .sort(total_title, descending=True).rename({category: category_title})
+        .sort([total_title, category], descending=[True, False]) \
+        .rename({category: category_title})  # equal totals by name, as the chart draws them
     summary, _ = bars(wide[category_title].to_list(), wide[total_title].to_list(),
                       category_title, total_title, lang)
     return summary, wide

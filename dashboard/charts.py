@@ -189,8 +189,9 @@ def stacked_bars(frame: pl.DataFrame, category: str, lang: str, *, horizontal: b
                  height: int = 480) -> go.Figure:
     """Incidents per ``category`` stacked by modus (Okabe-Ito colours)."""
     fig = go.Figure()
+    # most incidents first; equal totals by name, so two renders draw the same order
     order = (frame.group_by(category).agg(pl.col("incidents").sum())
-             .sort("incidents", descending=True)[category].to_list())
+             .sort(["incidents", category], descending=[True, False])[category].to_list())
     shown = plotly_texts(order)  # place types and stations are delivered text
     for i, modus in enumerate(frame["modus"].unique(maintain_order=True).to_list()):
         rows = frame.filter(pl.col("modus") == modus)

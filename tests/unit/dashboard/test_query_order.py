@@ -4,7 +4,7 @@ the same station each time."""
 
 from __future__ import annotations
 
-from dashboard import queries
+from dashboard import alt_text, charts, queries
 from warehouse import db
 from warehouse.settings import Settings
 
@@ -31,3 +31,26 @@ def test_stations_with_equal_counts_are_ranked_by_name(sample_home: Settings) ->
     assert stations == sorted(stations, key=lambda r: (-r[0], r[1]))
     # a top-2 cut between them keeps the same two every time, in the same order
     assert ranked[1] == stations[:2]
+
+
+def test_the_station_chart_and_its_table_draw_them_in_that_order(sample_home: Settings) -> None:
+    con = db.open_published(sample_home.warehouse)
+    try:
+        years = tuple(r[0] for r in con.sql(
+            "select distinct data_year from mart.crime_by_station_month where pref_code = '01'"
+        ).fetchall())
+        modi = tuple(r[0] for r in con.sql(
+            "select distinct modus from mart.crime_by_station_month where pref_code = '01'"
+        ).fetchall())
+        top = queries.crime_top_stations(con, "01", years, modi, ())
+    finally:
+        con.close()
+    stations = top.unique("police_station", maintain_order=True)["police_station"].to_list()
+    assert stations.index("中央") + 1 == stations.index("北")  # the two of 297 incidents
+    # The frame as polars would hand it over in any order: the chart and table order it.
+    for shuffled in (top.reverse(), top.sample(fraction=1.0, shuffle=True, seed=7)):
+        figure = charts.stacked_bars(shuffled, "police_station", "ja")
+        assert list(figure.data[0].y) == stations
+        summary, table = alt_text.stacked(shuffled, "police_station", "警察署", "ja")
+        assert table["警察署"].to_list() == stations
+        assert "中央（297）" in summary
