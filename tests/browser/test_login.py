@@ -87,7 +87,7 @@ def logged_in(browser, server: str, provider: str, sub: str, role: str):
     dashboard with ``role`` named beside the logout button."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
     page = context.new_page()
-    page.goto(server, wait_until="networkidle")
+    page.goto(server, wait_until="load")
     settled(page)
     assert page.locator("h1").first.inner_text() == "ログインしてください"
     page.get_by_role("button", name="ログイン").click()

@@ -212,10 +212,10 @@ class LanguageTabs:
             page = self.open[lang] = self.context.new_page()
             if page_name == "overview":
                 page.add_init_script(f"({NOT_FOUND_SEEN})()")
-                page.goto(f"{self.server}/{FIRST[lang]}", wait_until="networkidle")
+                page.goto(f"{self.server}/{FIRST[lang]}", wait_until="load")
             else:
                 page.goto(f"{self.server}/{PAGES[page_name]}?lang={lang}&map=tile",
-                          wait_until="networkidle")
+                          wait_until="load")
             return page
         # the tab in front: chromium pauses the animation frames of a tab behind another
         # (its charts' drawing and every wait here, polled each frame, took seconds longer)

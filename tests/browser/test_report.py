@@ -26,7 +26,7 @@ A4_POINTS = (595, 842)  # 210 x 297 mm
 def printed(server: str, browser, pref: str, lang: str, out: Path) -> PdfReader:
     """The report of ``pref`` opened at 1440 px and printed to PDF in A4, as a PDF reader."""
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
-    page.goto(f"{server}/report?pref={pref}&lang={lang}", wait_until="networkidle")
+    page.goto(f"{server}/report?pref={pref}&lang={lang}", wait_until="load")
     page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=90000)
     run_done(page)
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90000)

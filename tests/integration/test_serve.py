@@ -103,7 +103,10 @@ def test_serve_publishes_a_dropped_file_and_stops_cleanly(hokkaido_dir: Path, tm
     port = free_port()
     log_path = tmp_path / "serve.log"
     webhook, mail = WebhookReceiver(), MailReceiver()
-    told = {**notify_env(webhook, mail), "SAIHAN_LATE_AFTER_DAYS": "off,crime_open_data=180"}
+    # a file is complete after 1 s unchanged (2 s by default): each of the five arrivals below
+    # is taken a second sooner
+    told = {**notify_env(webhook, mail), "SAIHAN_LATE_AFTER_DAYS": "off,crime_open_data=180",
+            "SAIHAN_STABLE_SECONDS": "1"}
     started = time.monotonic()
     with log_path.open("w") as log:
         serve = subprocess.Popen([SAIHAN, "serve", "--port", str(port)],
@@ -119,7 +122,7 @@ def test_serve_publishes_a_dropped_file_and_stops_cleanly(hokkaido_dir: Path, tm
         partial = home / "inbox" / "hokkaido_2018hittakuri.csv.part"
         data = (hokkaido_dir / "hokkaido_2018hittakuri.csv").read_bytes()
         partial.write_bytes(data[: len(data) // 2])
-        time.sleep(3)  # longer than SAIHAN_STABLE_SECONDS: a temporary name is still ignored
+        time.sleep(2)  # longer than SAIHAN_STABLE_SECONDS: a temporary name is still ignored
         with partial.open("ab") as handle:
             handle.write(data[len(data) // 2:])
         dropped = time.monotonic()
