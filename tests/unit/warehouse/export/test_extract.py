@@ -23,7 +23,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from tests.conftest import SAMPLE_CRIME_BY_PREFECTURE
+from tests.conftest import SAMPLE_CRIME_BY_PREFECTURE, SAMPLE_CRIME_DIR
 from tests.helpers import invoke
 from warehouse import db
 from warehouse.export.extract import (
@@ -33,12 +33,14 @@ from warehouse.export.extract import (
     write_all_extracts,
 )
 from warehouse.export.files import encode_cp932, neutralise
+from warehouse.export.nightly import published_build, write_in_turn, write_nightly_extracts
 from warehouse.export.suppression import (
     mark_suppressed,
     suppress_small_counts,
     threshold_for,
 )
 from warehouse.export.tables import TABLES
+from warehouse.run import run_pipeline
 from warehouse.settings import PROJECT_ROOT, Settings, parse_thresholds
 
 HOKKAIDO_INCIDENTS = 6_616
@@ -535,6 +537,29 @@ def test_nightly_writes_all_47_into_a_dated_folder(sample_copy: Settings) -> Non
     assert manifest["warehouse"]["run_id"]
     folders = sorted(p.name for p in manifest_path.parent.iterdir() if p.is_dir())
     assert folders[0] == "01_hokkaido" and folders[-1] == "47_okinawa" and len(folders) == 47
+
+
+def test_a_nightly_set_is_read_from_one_build_even_when_a_run_publishes_meanwhile(
+        sample_copy: Settings) -> None:
+    """Every extract of a set comes from the build its manifest names: a run that publishes
+    while the nightly writes changes nothing in the set being written (two prefectures here;
+    the nightly writes all 47 the same way)."""
+    def two_around_a_publish(settings: Settings, codes: list[str], out_dir: Path) -> None:
+        write_in_turn(settings, codes[:1], out_dir)
+        hittakuri = (SAMPLE_CRIME_DIR / "sample_hokkaido_2022hittakuri.csv").read_bytes()
+        (settings.inbox / "resent.csv").write_bytes(hittakuri + hittakuri.split(b"\n")[1]
+                                                   + b"\n")
+        assert run_pipeline(settings).status == "published"
+        write_in_turn(settings, codes[1:2], out_dir)
+
+    before = published_build(sample_copy)
+    written = write_nightly_extracts(sample_copy, write=two_around_a_publish)
+    assert published_build(sample_copy) != before  # the run did publish meanwhile
+    top = json.loads(written.manifest.read_text(encoding="utf-8"))
+    own = [json.loads(p.read_text(encoding="utf-8"))["warehouse"]
+           for p in sorted(written.manifest.parent.glob("*/manifest.json"))]
+    assert top["warehouse"] == before and len(own) == 2
+    assert all({k: w[k] for k in before} == before for w in own), own
 
 
 def test_nightly_without_warehouse_raises(tmp_path: Path) -> None:
