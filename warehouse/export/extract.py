@@ -400,23 +400,6 @@ def default_out_dir(settings: Settings, today: date | None = None) -> Path:
     return settings.extracts / day.isoformat()
 
 
-def write_all_extracts(settings: Settings, out_dir: Path | str | None = None, *,
-                       formats: Iterable[str] = FORMATS,
-                       csv_encoding: str = "utf-8") -> Path:
-    """All 47 prefectures from the published warehouse into ``out_dir`` (default
-    ``$SAIHAN_HOME/extracts/<date>/``); returns the path of the folder's manifest.json."""
-    if not settings.warehouse.exists():
-        raise FileNotFoundError(f"No published warehouse at {settings.warehouse}; "
-                                "run `saihan run` first.")
-    target = Path(out_dir) if out_dir is not None else default_out_dir(settings)
-    con = db.open_published(settings.warehouse)
-    try:
-        return build_extracts(con, None, formats, target, csv_encoding=csv_encoding,
-                              suppress_below=settings.suppress_below)
-    finally:
-        con.close()
-
-
 def extract_zip(con: duckdb.DuckDBPyConnection, pref_code: str,
                 formats: Iterable[str] = FORMATS, *, csv_encoding: str = "utf-8",
                 suppress_below: Thresholds = ()) -> tuple[bytes, str, dict[str, Any]]:

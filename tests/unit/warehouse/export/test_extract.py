@@ -30,7 +30,6 @@ from warehouse.export.extract import (
     ExtractError,
     build_extract,
     extract_zip,
-    write_all_extracts,
 )
 from warehouse.export.files import encode_cp932, neutralise
 from warehouse.export.nightly import published_build, write_in_turn, write_nightly_extracts
@@ -528,9 +527,11 @@ def test_cli_writes_the_requested_prefectures(sample_home: Settings, tmp_path: P
             assert hashlib.sha256(data).hexdigest() == entry["sha256"]
 
 
-def test_nightly_writes_all_47_into_a_dated_folder(sample_copy: Settings) -> None:
-    manifest_path = write_all_extracts(sample_copy, formats=("csv",))
-    assert manifest_path.parent.parent == sample_copy.extracts
+def test_extract_all_writes_the_47_into_a_dated_folder(sample_copy: Settings) -> None:
+    result = invoke(sample_copy.home, "extract", "--pref", "all", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    [manifest_path] = sample_copy.extracts.glob("*/manifest.json")
+    assert f"wrote {manifest_path}" in result.output
     assert date.fromisoformat(manifest_path.parent.name)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     assert len(manifest["prefectures"]) == 47
@@ -564,7 +565,7 @@ def test_a_nightly_set_is_read_from_one_build_even_when_a_run_publishes_meanwhil
 
 def test_nightly_without_warehouse_raises(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="No published warehouse"):
-        write_all_extracts(Settings.from_env({"SAIHAN_HOME": str(tmp_path)}))
+        write_nightly_extracts(Settings.from_env({"SAIHAN_HOME": str(tmp_path)}))
 
 
 # ----------------------------------------------------------------------------- dashboard page
