@@ -43,33 +43,33 @@ PREFECTURES = 47
 WritePrefectures = Callable[[Settings, list[str], Path], Any]
 
 
-# The published file a nightly in this process is writing from, opened once (see one_reader).
+# The connection each set being written in this process reads from, by the set's folder (see
+# reading_for).
 _readers: dict[Path, duckdb.DuckDBPyConnection] = {}
 _readers_lock = threading.Lock()
 
 
 @contextmanager
-def one_reader(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One read-only connection to the published file while a nightly writes its extracts:
-    each extract in this process (in turn, or a task on a thread) reads through a cursor of
-    it, instead of opening the file again (47 openings cost as much as a third of the
-    extracts), and every extract of the set is read from the same build, the one its manifest
-    names, even if a run publishes meanwhile. A task in another process opens its own."""
-    con = db.open_published(settings.warehouse)
+def reading_for(out_dir: Path, con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """While a nightly writes the set in ``out_dir``, each of its extracts in this process (in
+    turn, or a task on a thread) reads through a cursor of ``con`` instead of opening the
+    published file again (47 openings cost as much as a third of the extracts), so every
+    extract of the set comes from the build its manifest names, even if a run publishes
+    meanwhile. A task in another process (a Dask worker) opens the file itself."""
+    key = out_dir.resolve()
     with _readers_lock:
-        _readers[settings.warehouse] = con
+        _readers[key] = con
     try:
-        yield con
+        yield
     finally:
         with _readers_lock:
-            _readers.pop(settings.warehouse, None)
-        con.close()
+            _readers.pop(key, None)
 
 
-def _reader(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """A connection for one extract: a cursor of the nightly's reader, else its own."""
+def _reader(settings: Settings, out_dir: Path) -> duckdb.DuckDBPyConnection:
+    """A connection for one extract into ``out_dir``: a cursor of its set's, else its own."""
     with _readers_lock:
-        shared = _readers.get(settings.warehouse)
+        shared = _readers.get(out_dir.resolve())
         if shared is not None:
             return db.cursor(shared)
     return db.open_published(settings.warehouse)
@@ -143,7 +143,7 @@ def prune_sets(settings: Settings, keep: Path) -> list[Path]:
 def write_prefecture(settings: Settings, pref_code: str, out_dir: Path) -> dict[str, Any]:
     """One prefecture's nightly extract (every format, UTF-8) from the published warehouse,
     read-only: safe in another thread, process or machine that sees the home."""
-    con = _reader(settings)
+    con = _reader(settings, out_dir)
     try:
         return build_extract(con, pref_code, FORMATS, out_dir,
                              suppress_below=settings.suppress_below)
@@ -165,7 +165,8 @@ def write_nightly_extracts(settings: Settings, today: date | None = None, *,
     if not settings.warehouse.exists():
         raise FileNotFoundError(f"No published warehouse at {settings.warehouse}; "
                                 "run `saihan run` first.")
-    with one_reader(settings) as con:
+    con = db.open_published(settings.warehouse)
+    try:
         build = _build_of(con)
         newest = next((s for s in dated_sets(settings) if (s / "manifest.json").exists()), None)
         if newest is not None and is_current(settings, newest, build):
@@ -173,6 +174,9 @@ def write_nightly_extracts(settings: Settings, today: date | None = None, *,
         out_dir = default_out_dir(settings, today)
         codes = [p["pref_code"] for p in prefectures(con)]
         out_dir.mkdir(parents=True, exist_ok=True)
-        write(settings, codes, out_dir)
+        with reading_for(out_dir, con):
+            write(settings, codes, out_dir)
+    finally:
+        con.close()
     manifest = write_manifest(out_dir, build)
     return NightlyExtracts(manifest, True, prune_sets(settings, out_dir))
