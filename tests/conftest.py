@@ -156,6 +156,33 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "browser" in fixtures and not (mark and str(mark.args[0]).startswith("browser")):
             item.add_marker(pytest.mark.xdist_group("browser"))
 
+
+UNGROUPED = pytest.StashKey[str]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A worker refuses to run when the groups above did not take: pytest-xdist's loadgroup
+    sends a group to one worker by a suffix it writes into each test's id, and pytest 9.2
+    ignores that write (pytest-dev/pytest-xdist#1386, hence pytest<9.2 in pyproject.toml).
+    Nothing would fail, but every worker would start its own Prefect harness, dashboard
+    servers and login provider, and the suite would take minutes longer."""
+    if not getattr(session.config.option, "loadgroup", False):  # set in workers only
+        return
+    lost = [item.nodeid for item in session.items
+            if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+    if lost:
+        session.config.stash[UNGROUPED] = (
+            f"pytest-xdist did not group {len(lost)} tests (first: {lost[0]}): this pytest "
+            "and this pytest-xdist do not work together (pytest-dev/pytest-xdist#1386); use "
+            "the versions in uv.lock (uv sync)")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if UNGROUPED in item.config.stash:
+        item.session.shouldstop = item.config.stash[UNGROUPED]
+        pytest.fail(item.config.stash[UNGROUPED], pytrace=False)
+
+
 def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
     """A folder of this session that every pytest-xdist worker sees (under the session's base
     temporary folder, which the workers' own folders are in)."""
