@@ -19,6 +19,7 @@ from filelock import FileLock
 from streamlit.components.v2 import manifest_scanner
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import app_test
+from xdist.scheduler import LoadGroupScheduling
 
 from tests.helpers import build_crime_fixtures, require_geo, require_hokkaido
 from warehouse import boundaries
@@ -155,6 +156,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         mark = item.get_closest_marker("xdist_group")
         if "browser" in fixtures and not (mark and str(mark.args[0]).startswith("browser")):
             item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+class BrowserHalvesApart(LoadGroupScheduling):
+    """pytest-xdist's loadgroup, with the browser pass's halves handed out first, one to each
+    worker (loadgroup hands out the largest groups first: the Prefect harness's tests went to
+    one worker and both halves, one after the other, to the other). Every other test still
+    goes to whichever worker is free."""
+
+    def _assign_work_unit(self, node) -> None:
+        for group in sorted((g for g in self.workqueue if g.startswith("browser")),
+                            reverse=True):
+            self.workqueue.move_to_end(group, last=False)
+        super()._assign_work_unit(node)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    if config.getvalue("dist") == "loadgroup":
+        return BrowserHalvesApart(config, log)
+    return None
 
 
 UNGROUPED = pytest.StashKey[str]()
