@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from warehouse.report import MAX_UNCHANGED_LISTED, cell, render_markdown
+from warehouse.report import MAX_UNCHANGED_LISTED, cell, new_run_id, render_markdown
 
 
 def report(**changes) -> dict:
@@ -96,3 +96,11 @@ def test_summary_is_derived_when_absent_and_used_when_given() -> None:
 ])
 def test_cells_stay_on_one_line(value, expected: str) -> None:
     assert cell(value) == expected
+
+
+def test_run_ids_sort_in_the_order_the_runs_started_within_one_second() -> None:
+    """Reports are listed by file name; two runs in one second used to sort by a random
+    suffix (a test reading the last report read the first one)."""
+    ids = [new_run_id() for _ in range(50)]
+    assert sorted(ids) == ids and len(set(ids)) == 50
+    assert sorted(["20260101T020000-fff000", ids[0]])[0] == "20260101T020000-fff000"
