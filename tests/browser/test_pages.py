@@ -61,7 +61,8 @@ UNORDERED_LINES = """() => [...document.querySelectorAll('.js-plotly-plot')].fla
 # Serious and critical axe-core violations: rule, impact, first elements.
 AXE_VIOLATIONS = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
   .filter(v => ['serious', 'critical'].includes(v.impact))
-  .map(v => [v.id, v.impact, v.nodes.slice(0, 3).map(n => n.target.join(' ').slice(-120))])"""
+  .map(v => [v.id, v.impact, v.nodes.slice(0, 3).map(n => [n.target.join(' ').slice(-120),
+                                                           n.html.slice(0, 200)])])"""
 # Sideways scroll: the document's and Streamlit's own scrolling main area.
 SIDEWAYS = """() => { const m = document.querySelector('[data-testid="stMain"]');
   return [document.scrollingElement.scrollWidth - innerWidth,
@@ -284,6 +285,9 @@ def _check(page, page_name: str, lang: str) -> None:
         page.add_script_tag(path=str(AXE))
     run_done(page)  # a rerun (the language remembered) may have started since
     violations = page.evaluate(AXE_VIOLATIONS)
+    if violations:  # a rerun may have begun while axe ran (its stale elements are drawn
+        run_done(page)  # faded): the page is checked again once that run is done
+        violations = page.evaluate(AXE_VIOLATIONS)
     assert violations == [], violations
     if page_name == "overview":  # keyboard focus is visible (the page's own focus outline)
         page.keyboard.press("Tab")
