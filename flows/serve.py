@@ -20,6 +20,8 @@ before anything here imports Prefect; the Prefect imports are therefore inside t
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -349,22 +351,37 @@ def serve(settings: Settings, *, port: int = DEFAULT_PORT, limit: int = 1,
     signal.signal(signal.SIGTERM, _interrupt)
     ensure_home(settings)
     with prefect_api(settings, port) as api_url:
-        import prefect
+        from prefect.exceptions import TerminationSignal
+        from prefect.runner import Runner
 
         from flows.watcher import InboxWatcher
 
         watcher = InboxWatcher(settings.inbox, lambda path: emit_file_ready(settings, path),
                                stable_seconds=settings.stable_seconds)
-        served = [] if watch_only else deployments(settings)
+        runner = None
+        if not watch_only:
+            # The deployments, with the on-arrival trigger, are registered before the watcher
+            # tells of any file: a file-ready event the server receives before its trigger
+            # exists starts no run, and the file would wait for the nightly. (prefect.serve
+            # registers them only once called, after the watcher had started.)
+            # One flow run at a time: runs write one after another anyway (writer lock).
+            runner = Runner(limit=limit)
+            served = deployments(settings)
+            for deployment in served:
+                runner.add_deployment(deployment)
+            print("serving " + ", ".join(f"{d.flow_name}/{d.name}" for d in served),
+                  flush=True)
         existing = unseen_inbox_files(settings)
         watcher.start(existing)
         print(f"watching {settings.inbox} (complete after {settings.stable_seconds:g} s "
               f"unchanged; {len(existing)} file(s) not yet seen); API {api_url}", flush=True)
         try:
-            if watch_only:
+            if runner is None:
                 while True:  # until Ctrl-C or SIGTERM (raised as KeyboardInterrupt)
                     time.sleep(3600)
-            # One flow run at a time: runs write one after another anyway (writer lock).
-            prefect.serve(*served, limit=limit)
+            # Ctrl-C or SIGTERM (once the runner has taken it over) ends serve, as in
+            # prefect.serve
+            with contextlib.suppress(KeyboardInterrupt, TerminationSignal):
+                asyncio.run(runner.start())
         finally:
             watcher.stop()

@@ -116,6 +116,11 @@ def test_serve_publishes_a_dropped_file_and_stops_cleanly(hokkaido_dir: Path, tm
         assert wait_for(lambda: "watching" in log_path.read_text(), 240), log_path.read_text()
         ready_after = time.monotonic() - started
         assert f"Prefect server ready at http://127.0.0.1:{port}" in log_path.read_text()
+        # The on-arrival trigger exists before the watcher tells of any file (a file-ready
+        # event sent before it started no run: the file below then waited for the nightly).
+        started_log = log_path.read_text()
+        assert started_log.index("serving saihan-nightly/nightly, saihan-ingest/on-arrival") \
+            < started_log.index("watching "), started_log
         assert (home / "prefect" / "server.log").exists()
 
         # A browser-style download: written under a temporary name, then renamed.
