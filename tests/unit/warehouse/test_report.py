@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
+from warehouse import report as report_module
 from warehouse.report import MAX_UNCHANGED_LISTED, cell, new_run_id, render_markdown
 
 
@@ -98,9 +101,20 @@ def test_cells_stay_on_one_line(value, expected: str) -> None:
     assert cell(value) == expected
 
 
-def test_run_ids_sort_in_the_order_the_runs_started_within_one_second() -> None:
+def test_run_ids_sort_in_the_order_the_runs_started_within_one_second(monkeypatch) -> None:
     """Reports are listed by file name; two runs in one second used to sort by a random
-    suffix (a test reading the last report read the first one)."""
-    ids = [new_run_id() for _ in range(50)]
-    assert sorted(ids) == ids and len(set(ids)) == 50
-    assert sorted(["20260101T020000-fff000", ids[0]])[0] == "20260101T020000-fff000"
+    suffix (a test reading the last report read the first one). And an id of the earlier,
+    second-only form sorts before any id of its second."""
+    started = [datetime(2026, 12, 2, 3, 22, 50, micro) for micro in (0, 1, 999_999)]
+    clock = iter(started * 20)
+
+    class Clock:
+        @staticmethod
+        def now() -> datetime:
+            return next(clock)
+
+    monkeypatch.setattr(report_module, "datetime", Clock)
+    for _ in range(20):
+        ids = [new_run_id() for _ in started]
+        assert sorted(ids) == ids, ids
+        assert sorted(["20261202T032250-ffffff", *ids])[0] == "20261202T032250-ffffff"
