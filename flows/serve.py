@@ -362,8 +362,7 @@ def serve(settings: Settings, *, port: int = DEFAULT_PORT, limit: int = 1,
         if not watch_only:
             # The deployments, with the on-arrival trigger, are registered before the watcher
             # tells of any file: a file-ready event the server receives before its trigger
-            # exists starts no run, and the file would wait for the nightly. (prefect.serve
-            # registers them only once called, after the watcher had started.)
+            # exists starts no run, and the file would wait for the nightly.
             # One flow run at a time: runs write one after another anyway (writer lock).
             runner = Runner(limit=limit)
             served = deployments(settings)

@@ -164,10 +164,14 @@ class BrowserHalvesApart(LoadGroupScheduling):
     one worker and both halves, one after the other, to the other). Every other test still
     goes to whichever worker is free."""
 
+    _halves_first = False
+
     def _assign_work_unit(self, node) -> None:
-        for group in sorted((g for g in self.workqueue if g.startswith("browser")),
-                            reverse=True):
-            self.workqueue.move_to_end(group, last=False)
+        if not self._halves_first:  # the first assignment: the queue is complete and ordered
+            for group in sorted((g for g in self.workqueue if g.startswith("browser")),
+                                reverse=True):
+                self.workqueue.move_to_end(group, last=False)
+            self._halves_first = True
         super()._assign_work_unit(node)
 
 
