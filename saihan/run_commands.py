@@ -134,15 +134,16 @@ def status(
         typer.echo(f"No runs yet in {settings.home}. Start with `saihan sample` and `saihan run`.")
         return
     typer.echo(f"Last {len(reports)} run(s) in {settings.home}, newest first:")
+    runs = [json.loads(path.read_text(encoding="utf-8")) for path in reports]
+    width = max(len("run"), *(len(data["run_id"]) for data in runs))  # ids of either form
     typer.echo(
-        f"{'run':<22} {'status':<13} {'trigger':<8} {'seen':>5} {'loaded':>6} "
+        f"{'run':<{width}} {'status':<13} {'trigger':<8} {'seen':>5} {'loaded':>6} "
         f"{'rows':>10} {'rejected':>8} {'tests':>5} {'seconds':>8}"
     )
-    for path in reports:
-        data = json.loads(path.read_text(encoding="utf-8"))
+    for data in runs:
         summary = data["summary"]
         typer.echo(
-            f"{data['run_id']:<22} {data['status']:<13} {data['trigger']:<8} "
+            f"{data['run_id']:<{width}} {data['status']:<13} {data['trigger']:<8} "
             f"{summary['files_seen']:>5} {summary['loaded']:>6} {summary['rows_loaded']:>10,} "
             f"{summary['rejected']:>8} {data['data_tests_run']:>5} "
             f"{data['duration_seconds'] or 0:>8.2f}"

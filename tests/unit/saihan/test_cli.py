@@ -33,6 +33,21 @@ def test_status_starts_with_a_header(sample_home) -> None:
     assert lines[1].split()[:3] == ["run", "status", "trigger"]
 
 
+def test_status_columns_line_up_under_their_headers(sample_home, tmp_path: Path) -> None:
+    """Run ids of today's form (to the microsecond) and of the older one (to the second)."""
+    home = tmp_path / "home"
+    (home / "runs").mkdir(parents=True)
+    [report] = sorted((sample_home.home / "runs").glob("*.json"))[-1:]
+    data = json.loads(report.read_text(encoding="utf-8"))
+    old = {**data, "run_id": data["run_id"][:15] + "-" + data["run_id"].split("-")[-1]}
+    for run in (data, old):
+        (home / "runs" / f"{run['run_id']}.json").write_text(json.dumps(run), encoding="utf-8")
+    header, *rows = invoke(home, "status").output.splitlines()[1:4]
+    assert {len(r.split()[0]) for r in rows} == {22, 28}
+    for row in rows:
+        assert row.index(data["status"]) == header.index("status"), (header, row)
+
+
 def test_template_says_the_full_path_it_wrote(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = invoke(tmp_path / "home", "template", "subsidy", "--format", "csv")
