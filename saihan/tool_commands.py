@@ -158,6 +158,12 @@ def check(
                 default=str,
             )
         )
+    elif not comparisons:
+        typer.echo(
+            "Nothing to compare: the warehouse holds none of the white paper's published "
+            "facts. `saihan sample` puts them into the inbox (with the bundled demo data), "
+            "then `saihan run` loads them."
+        )
     else:
         typer.echo(format_table(comparisons))
         counts = {

@@ -131,6 +131,15 @@ def test_saihan_check_without_a_warehouse_says_what_to_do(tmp_path: Path) -> Non
     assert result.exit_code == 1 and "saihan run" in result.output
 
 
+def test_saihan_check_on_police_data_only_says_there_is_nothing_to_compare(
+        hokkaido_dir: Path, settings: Settings) -> None:
+    run_pipeline(settings, [hokkaido_dir / "hokkaido_2018hittakuri.csv"])
+    result = invoke(settings.home, "check")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Nothing to compare")
+    assert "`saihan sample`" in result.output and "compared:" not in result.output
+
+
 def test_saihan_check_on_facts_only_has_no_data_but_no_difference(settings: Settings) -> None:
     from warehouse.sample import DATA_DIR
 
