@@ -133,6 +133,18 @@ def sha256_of(path: Path, chunk_size: int = 16 << 20) -> str:
     return digest.hexdigest()
 
 
+def write_whole(path: Path, text: str) -> None:
+    """Write a text file whole or not at all: into a hidden scratch file of this process beside
+    it, renamed over it once written (a reader never sees half a file, even when the disk
+    fills up part-way)."""
+    scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        scratch.write_text(text, encoding="utf-8")
+        os.replace(scratch, path)
+    finally:
+        scratch.unlink(missing_ok=True)
+
+
 def ensure_home(settings: Settings) -> None:
     """Create the home folder layout (idempotent)."""
     for folder in (settings.inbox, settings.quarantine, settings.held, settings.extracts,

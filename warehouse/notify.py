@@ -34,6 +34,7 @@ from typing import Any
 
 from warehouse.errors import shown
 from warehouse.expected import Coverage, assess, late, read_coverage
+from warehouse.files import write_whole
 from warehouse.notify_text import EVENTS, LABELS, LANGUAGES, SOURCE_LABELS
 from warehouse.settings import Settings
 
@@ -181,11 +182,8 @@ def read_sent(settings: Settings) -> dict[str, dict[str, Any]]:
 def write_sent(settings: Settings, sent: Mapping[str, Any]) -> None:
     """Replace the sent log (atomically)."""
     settings.notifications.mkdir(parents=True, exist_ok=True)
-    path = settings.notifications / SENT_LOG
-    scratch = path.with_name(f".{SENT_LOG}.{os.getpid()}")
-    scratch.write_text(json.dumps(sent, ensure_ascii=False, indent=1, sort_keys=True),
-                       encoding="utf-8")
-    os.replace(scratch, path)
+    write_whole(settings.notifications / SENT_LOG,
+                json.dumps(sent, ensure_ascii=False, indent=1, sort_keys=True))
 
 
 @contextmanager

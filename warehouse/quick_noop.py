@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from warehouse import resources
-from warehouse.files import WriterBusy, survey, writer_lock
+from warehouse.files import WriterBusy, survey, write_whole, writer_lock
 from warehouse.report import FileResult, RunReport, new_run_id, write_report
 from warehouse.settings import Settings
 
@@ -115,14 +115,12 @@ def write_record(settings: Settings, fingerprint: str, state: PublishedState, *,
     """Record the state a run ended in, with the published warehouse current and built from
     the code of ``fingerprint``: ``state`` what the published file holds, ``hashed`` the
     files the run hashed (by path, size and mtime before), ``kept_out`` the files (by sha256)
-    it does not load again. Written to a scratch file and renamed over the record."""
+    it does not load again. Written whole or not at all."""
     files = sorted([path, size, mtime, sha] for (path, size, mtime), sha
                    in (state.seen | hashed).items() if sha in state.known and sha not in kept_out)
     record = _state(settings, fingerprint) | {"files": files, "published": state.to_json()}
     path = record_path(settings)
-    scratch = path.with_name(f"{path.name}.tmp")
-    scratch.write_text(json.dumps(record), encoding="utf-8")
-    os.replace(scratch, path)
+    write_whole(path, json.dumps(record))
 
 
 def _read_record(settings: Settings) -> dict | None:

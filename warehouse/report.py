@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from warehouse.errors import shown
+from warehouse.files import write_whole
 from warehouse.settings import Settings
 
 
@@ -100,11 +101,10 @@ class RunReport:
 
 
 def write_report(settings: Settings, report: RunReport) -> Path:
-    """The run's report as ``runs/<run id>.json``."""
+    """The run's report as ``runs/<run id>.json`` (whole or not at all)."""
     settings.runs.mkdir(parents=True, exist_ok=True)
     path = settings.runs / f"{report.run_id}.json"
-    path.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str),
-                    encoding="utf-8")
+    write_whole(path, json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
     return path
 
 

@@ -18,7 +18,14 @@ import duckdb
 from warehouse import db, quick_noop
 from warehouse.errors import RejectedFile
 from warehouse.files import REPORT_SUFFIX as QUARANTINE_REPORT_SUFFIX
-from warehouse.files import ensure_home, link_identity, report_link, sha256_of, writer_lock
+from warehouse.files import (
+    ensure_home,
+    link_identity,
+    report_link,
+    sha256_of,
+    write_whole,
+    writer_lock,
+)
 from warehouse.hold import REPORT_SUFFIX as HELD_REPORT_SUFFIX
 from warehouse.hold import TEXT_SUFFIX as HELD_TEXT_SUFFIX
 from warehouse.publish import rollback as restore_snapshot
@@ -233,10 +240,8 @@ def rolled_back_files(settings: Settings) -> dict[str, dict]:
 
 
 def write_rolled_back(settings: Settings, files: dict[str, dict]) -> None:
-    path = settings.home / "rolled_back.json"
-    scratch = path.with_suffix(".json.tmp")
-    scratch.write_text(json.dumps(files, ensure_ascii=False, indent=2), encoding="utf-8")
-    scratch.replace(path)
+    write_whole(settings.home / "rolled_back.json",
+                json.dumps(files, ensure_ascii=False, indent=2))
 
 
 def published_files(settings: Settings) -> dict[str, str]:

@@ -118,3 +118,25 @@ def test_run_ids_sort_in_the_order_the_runs_started_within_one_second(monkeypatc
         ids = [new_run_id() for _ in started]
         assert sorted(ids) == ids, ids
         assert sorted(["20261202T032250-ffffff", *ids])[0] == "20261202T032250-ffffff"
+
+
+def test_a_report_the_disk_cannot_take_is_not_left_half_written(tmp_path, monkeypatch) -> None:
+    """`saihan status` and the notifications read every report in runs/: a full disk leaves
+    the report out, never a part of it."""
+    from pathlib import Path
+
+    from warehouse.report import RunReport, write_report
+    from warehouse.settings import Settings
+
+    settings = Settings.from_env({"SAIHAN_HOME": str(tmp_path / "home")})
+    write_report(settings, RunReport("20261202T030000000000-aaaaaa", "run", "2026-12-02"))
+    written = Path.write_text
+
+    def disk_full(self, text, *args, **kwargs):
+        written(self, text[:40], *args, **kwargs)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        write_report(settings, RunReport("20261202T030001000000-bbbbbb", "run", "2026-12-02"))
+    assert [p.name for p in settings.runs.iterdir()] == ["20261202T030000000000-aaaaaa.json"]
