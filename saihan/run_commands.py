@@ -121,6 +121,16 @@ def accept(
     exit_for(report)
 
 
+def _read_report(path: Path) -> dict | None:
+    """A run report, or None when it cannot be read as one."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    keys = ("run_id", "status", "trigger", "summary", "files", "data_tests_run")
+    return data if isinstance(data, dict) and all(k in data for k in keys) else None
+
+
 @app.command(cls=PlainHelp)
 def status(
     last: Annotated[int, typer.Option(metavar="N", help="How many runs to show.")] = 5,
@@ -134,13 +144,17 @@ def status(
         typer.echo(f"No runs yet in {settings.home}. Start with `saihan sample` and `saihan run`.")
         return
     typer.echo(f"Last {len(reports)} run(s) in {settings.home}, newest first:")
-    runs = [json.loads(path.read_text(encoding="utf-8")) for path in reports]
-    width = max(len("run"), *(len(data["run_id"]) for data in runs))  # ids of either form
+    runs = {path: _read_report(path) for path in reports}
+    width = max(len("run"), *(len(path.stem) for path in reports))  # ids of either form
     typer.echo(
         f"{'run':<{width}} {'status':<13} {'trigger':<8} {'seen':>5} {'loaded':>6} "
         f"{'rows':>10} {'rejected':>8} {'tests':>5} {'seconds':>8}"
     )
-    for data in runs:
+    for path, data in runs.items():
+        if data is None:  # cut short (a full disk) or edited by hand: the others still show
+            typer.echo(f"{path.stem:<{width}} unreadable: {shown(path)} is not a whole "
+                       "run report (cut short, or edited by hand)")
+            continue
         summary = data["summary"]
         typer.echo(
             f"{data['run_id']:<{width}} {data['status']:<13} {data['trigger']:<8} "

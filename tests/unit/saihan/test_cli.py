@@ -48,6 +48,26 @@ def test_status_columns_line_up_under_their_headers(sample_home, tmp_path: Path)
         assert row.index(data["status"]) == header.index("status"), (header, row)
 
 
+def test_status_names_a_report_cut_short_and_lists_the_others(sample_home,
+                                                               tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / "runs").mkdir(parents=True)
+    [report] = sorted((sample_home.home / "runs").glob("*.json"))[-1:]
+    data = json.loads(report.read_text(encoding="utf-8"))
+    ids = [f"20261202T0300{n}0000000-abcdef" for n in range(3)]
+    for run_id in ids:
+        text = json.dumps({**data, "run_id": run_id}, ensure_ascii=False, indent=2)
+        (home / "runs" / f"{run_id}.json").write_text(text, encoding="utf-8")
+    cut = home / "runs" / f"{ids[1]}.json"
+    cut.write_bytes(cut.read_bytes()[:100])  # as a full disk leaves it
+    result = invoke(home, "status")
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.output.splitlines() if line.startswith("2026")]
+    assert [row.split()[0] for row in rows] == ids[::-1]
+    assert rows[1].split()[1] == "unreadable:" and str(cut) in rows[1]
+    assert rows[0].split()[1] == rows[2].split()[1] == data["status"]
+
+
 def test_template_says_the_full_path_it_wrote(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = invoke(tmp_path / "home", "template", "subsidy", "--format", "csv")
