@@ -367,13 +367,15 @@ class RunSteps:
 
 def start_early_parses(run: Run, steps: RunSteps) -> None:
     """Files the published warehouse has not seen start parsing at once, beside the hashing
-    and the copy of the build: the largest first (it bounds the run), then the first in
-    order, one per parse thread."""
+    and the copy of the build: the two largest first (on two cores they bound the run; the
+    second largest started late finished last), then the first in order, one per parse
+    thread."""
     unseen = unseen_files(run)
     if not unseen:
         return
-    largest = max(unseen, key=lambda p: p.stat().st_size)
-    for path in [largest, *(p for p in unseen if p != largest)][:PARSE_WORKERS]:
+    by_size = sorted(unseen, key=lambda p: p.stat().st_size, reverse=True)
+    first = by_size[:2]
+    for path in [*first, *(p for p in unseen if p not in first)][:PARSE_WORKERS]:
         run.parsing[path] = steps.submit_parse(run, path)
 
 
