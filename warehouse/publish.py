@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -39,9 +38,26 @@ def open_build(settings: Settings, run_id: str) -> Path:
     """A scratch copy of the published warehouse (or a new file) for this run to build in."""
     settings.work.mkdir(parents=True, exist_ok=True)
     build = settings.work / f"build-{run_id}.duckdb"
-    if settings.warehouse.exists() and not clone_file(settings.warehouse, build):
-        shutil.copyfile(settings.warehouse, build)  # in the kernel (sendfile), no user copy
+    if settings.warehouse.exists():
+        copy_file(settings.warehouse, build)
     return build
+
+
+def copy_file(source: Path, target: Path) -> bool:
+    """Make ``target`` a copy of ``source``: a reflink clone where the file system can (True:
+    no data copied), else the bytes copied in the kernel (False). Either way on the one new
+    descriptor: ext4 flushes a file truncated and rewritten when it is closed, which a second
+    ``open(target, "wb")`` after a refused clone would cost (0.05-0.1 s for 220 MB)."""
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        if _clone(src.fileno(), dst.fileno()):
+            return True
+        size, done = os.fstat(src.fileno()).st_size, 0
+        while done < size:
+            sent = os.sendfile(dst.fileno(), src.fileno(), done, size - done)
+            if sent == 0:  # the source shrank meanwhile: never publish half a copy
+                raise OSError(errno.EIO, f"{source} ended at byte {done} of {size}")
+            done += sent
+    return False
 
 
 def clone_file(source: Path, target: Path) -> bool:
@@ -49,12 +65,16 @@ def clone_file(source: Path, target: Path) -> bool:
     build then writes are its own, so the published file and its snapshots stay as they are.
     False (``target`` left empty) where the file system cannot clone."""
     with open(source, "rb") as src, open(target, "wb") as dst:
-        try:
-            fcntl.ioctl(dst.fileno(), FICLONE, src.fileno())
-        except OSError as error:
-            if error.errno in NO_CLONE:
-                return False
-            raise
+        return _clone(src.fileno(), dst.fileno())
+
+
+def _clone(source: int, target: int) -> bool:
+    try:
+        fcntl.ioctl(target, FICLONE, source)
+    except OSError as error:
+        if error.errno in NO_CLONE:
+            return False
+        raise
     return True
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.helpers import sha
 from warehouse import db
-from warehouse.publish import clone_file, open_build
+from warehouse.publish import clone_file, copy_file, open_build
 from warehouse.settings import Settings
 
 
@@ -30,3 +30,11 @@ def test_a_clone_is_made_or_refused_never_half_made(sample_copy: Settings, tmp_p
         assert sha(target) == sha(sample_copy.warehouse)
     else:  # ext4, tmpfs: nothing copied, and open_build copies the bytes instead
         assert target.stat().st_size == 0
+
+
+def test_the_copy_is_the_whole_file_cloned_or_not(sample_copy: Settings, tmp_path) -> None:
+    target = tmp_path / "copy.duckdb"
+    target.write_bytes(b"an older build left here")  # replaced, not appended to
+    cloned = copy_file(sample_copy.warehouse, target)
+    assert sha(target) == sha(sample_copy.warehouse)
+    assert cloned == clone_file(sample_copy.warehouse, tmp_path / "probe.duckdb")
