@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -21,6 +22,10 @@ FICLONE = 0x40049409
 # What a file system without clones (ext4, tmpfs) or a clone across file systems answers.
 NO_CLONE = {errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EINVAL, errno.ENOTTY,
             errno.ENOSYS}
+# What sendfile(2) answers where it cannot write to a regular file (macOS wants a socket).
+NO_SENDFILE = {errno.ENOTSOCK, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP,
+               errno.EXDEV}
+COPY_BUFFER = 1 << 20
 
 
 def clear_stale_work(settings: Settings) -> list[Path]:
@@ -52,11 +57,17 @@ def copy_file(source: Path, target: Path) -> bool:
         if _clone(src.fileno(), dst.fileno()):
             return True
         size, done = os.fstat(src.fileno()).st_size, 0
-        while done < size:
-            sent = os.sendfile(dst.fileno(), src.fileno(), done, size - done)
-            if sent == 0:  # the source shrank meanwhile: never publish half a copy
-                raise OSError(errno.EIO, f"{source} ended at byte {done} of {size}")
-            done += sent
+        try:
+            while done < size:
+                sent = os.sendfile(dst.fileno(), src.fileno(), done, size - done)
+                if sent == 0:  # the source shrank meanwhile: never publish half a copy
+                    raise OSError(errno.EIO, f"{source} ended at byte {done} of {size}")
+                done += sent
+        except OSError as error:
+            if done or error.errno not in NO_SENDFILE:
+                raise
+            # No sendfile into a file here (macOS, some network file systems): a plain copy.
+            shutil.copyfileobj(src, dst, COPY_BUFFER)
     return False
 
 
