@@ -28,9 +28,9 @@ from warehouse.export.nightly import NightlyExtracts, write_nightly_extracts, wr
 from warehouse.files import WriterBusy
 from warehouse.ingest.contract import Parsed
 from warehouse.notify import notify_flow_failed
+from warehouse.parse_ahead import PARSE_WORKERS
 from warehouse.report import FileResult, RunReport, render_markdown
 from warehouse.run import (
-    PARSE_WORKERS,
     ParseFuture,
     Run,
     RunSteps,

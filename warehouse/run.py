@@ -31,15 +31,10 @@ from warehouse.ingest.contract import Parsed
 from warehouse.ingest.route import parse_file
 from warehouse.load import LOAD_COMMIT_ROWS, RowGroupAppender, load_parsed
 from warehouse.notify import notify_run
+from warehouse.parse_ahead import LARGEST_FIRST, PARSE_WORKERS, fits_ahead, parse_order
 from warehouse.publish import clear_stale_work, open_build, publish
 from warehouse.report import FileResult, RunReport, new_run_id, write_report
 from warehouse.settings import Settings
-
-# Parsing ahead of the (ordered) load: worker threads, and how much input may be parsed but
-# not yet loaded at a time (always at least the next new file).
-PARSE_WORKERS = 3
-PARSE_AHEAD_BYTES = 128 << 20
-PARSE_AHEAD_FILES = 8
 
 
 class ParseFuture(Protocol):
@@ -367,15 +362,13 @@ class RunSteps:
 
 def start_early_parses(run: Run, steps: RunSteps) -> None:
     """Files the published warehouse has not seen start parsing at once, beside the hashing
-    and the copy of the build: the two largest first (on two cores they bound the run; the
-    second largest started late finished last), then the first in order, one per parse
-    thread."""
+    and the copy of the build, in :func:`parse_order`, one per parse thread and within the
+    parse-ahead budget."""
     unseen = unseen_files(run)
-    if not unseen:
-        return
-    by_size = sorted(unseen, key=lambda p: p.stat().st_size, reverse=True)
-    first = by_size[:2]
-    for path in [*first, *(p for p in unseen if p not in first)][:PARSE_WORKERS]:
+    sizes = {p: p.stat().st_size for p in unseen}
+    for path in parse_order(unseen, sizes)[:PARSE_WORKERS]:
+        if not fits_ahead(run.parsing, sizes, path):
+            break
         run.parsing[path] = steps.submit_parse(run, path)
 
 
@@ -396,17 +389,16 @@ def ingest_all(run: Run, steps: RunSteps) -> list[FileResult]:
     sizes = {p: p.stat().st_size for p in [*queue, *ahead]}
     results = []
     if len(queue) > 1 and not ahead:
-        # The largest file bounds the run: start parsing it first, beside the others.
-        largest = max(queue, key=sizes.__getitem__)
-        queue.remove(largest)
-        ahead[largest] = steps.submit_parse(run, largest)
+        # Nothing started early: the largest files bound the run, so they start first.
+        for largest in parse_order(queue, sizes)[:LARGEST_FIRST]:
+            if not fits_ahead(ahead, sizes, largest):
+                break
+            queue.remove(largest)
+            ahead[largest] = steps.submit_parse(run, largest)
     for path in run.files:
         # ahead holds, in order, the new files from this one on that were submitted; a new
         # file is always in it by its turn, since an empty ahead takes the next one.
-        while queue and (not ahead or (
-            len(ahead) < PARSE_AHEAD_FILES
-            and sum(sizes[p] for p in ahead) + sizes[queue[-1]] <= PARSE_AHEAD_BYTES
-        )):
+        while queue and fits_ahead(ahead, sizes, queue[-1]):
             upcoming = queue.pop()
             ahead[upcoming] = steps.submit_parse(run, upcoming)
         prepared = ahead.pop(path).result() if path in ahead else None

@@ -14,7 +14,7 @@ from tests.conftest import SAMPLE_CRIME_INCIDENTS
 from tests.helpers import sha
 from warehouse import db
 from warehouse.report import render_markdown
-from warehouse.run import run_pipeline
+from warehouse.run import RunSteps, run_pipeline
 from warehouse.sample import bundled_files
 from warehouse.settings import Settings
 
@@ -391,3 +391,48 @@ def test_control_characters_in_a_file_name_are_shown_escaped(settings: Settings,
     markdown = render_markdown(report.to_dict())
     assert "\x1b" not in markdown and "\r" not in markdown
     assert not any(line.startswith(("Line:", "Found:")) for line in markdown.splitlines())
+
+
+class RecordedParses(RunSteps):
+    """The run's own steps, with the order in which files were handed to the parse threads."""
+
+    def __init__(self) -> None:
+        self.submitted: list[str] = []
+
+    def submit_parse(self, run, path: Path):  # noqa: ANN001, ANN201 (a Run; a future)
+        self.submitted.append(path.name)
+        return super().submit_parse(run, path)
+
+
+def test_new_files_parse_the_two_largest_first_then_in_order(
+        hokkaido_dir: Path, settings: Settings) -> None:
+    steps = RecordedParses()
+    report = run_pipeline(settings, [hokkaido_dir], steps=steps)
+    assert report.count("loaded") == 7
+    # the largest two (自転車盗 464 KB, 車上ねらい 194 KB), then the first in file order
+    assert steps.submitted[:3] == ["hokkaido_2018zitensyatou.csv",
+                                   "hokkaido_2018syazyounerai.csv",
+                                   "hokkaido_2018buhinnerai.csv"]
+    assert sorted(steps.submitted) == sorted(p.name for p in hokkaido_dir.iterdir())
+
+
+def test_early_parses_keep_to_the_parse_ahead_budget(
+        hokkaido_dir: Path, settings: Settings, monkeypatch) -> None:
+    """Parsed frames wait in memory for their load: with room for 300 KB of input ahead, the
+    464 KB file starts alone (one file always may), and every file is still loaded once."""
+    from warehouse import parse_ahead
+    from warehouse import run as pipeline
+
+    monkeypatch.setattr(parse_ahead, "PARSE_AHEAD_BYTES", 300_000)
+    started: list[str] = []
+    original = pipeline.start_early_parses
+
+    def recording(run, steps) -> None:  # noqa: ANN001 (a Run, its RunSteps)
+        original(run, steps)
+        started.extend(p.name for p in run.parsing)
+
+    monkeypatch.setattr(pipeline, "start_early_parses", recording)
+    report = run_pipeline(settings, [hokkaido_dir])
+    assert started == ["hokkaido_2018zitensyatou.csv"]
+    assert report.count("loaded") == 7
+    assert incidents_by_modus(settings) == EXPECTED_BY_MODUS
