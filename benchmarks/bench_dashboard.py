@@ -29,7 +29,7 @@ from pathlib import Path
 from shared_data import hokkaido_dir  # a sibling module of the script
 
 from dashboard import queries, ranking_queries
-from warehouse import build, db
+from warehouse import build, db, store
 from warehouse.run import run_pipeline
 from warehouse.sample import copy_from, copy_sample
 from warehouse.settings import Settings
@@ -46,6 +46,7 @@ def build_big_warehouse(settings: Settings, copies: int, years: int,
     copy_from(settings, hokkaido_dir())
     run_pipeline(settings)
     con = db.connect(settings.warehouse)
+    store.attach(con, settings.crime_store)
     con.execute("""
         create temp table template as
         select i.*, f.modus as file_modus
@@ -76,13 +77,18 @@ def build_big_warehouse(settings: Settings, copies: int, years: int,
         from plan
     """)
     con.execute("""
-        insert into raw.crime_incident by name
+        insert into crime_store.crime_incident by name
         select t.* exclude (file_id, file_modus, occurred_on), p.file_id,
             t.occurred_on + to_years(p.year - 2018) as occurred_on
         from plan as p
         join template as t on t.file_modus = p.modus
         cross join range(0, ?) as c
     """, [copies])
+    con.execute("""
+        insert into crime_store.crime_file
+        select file_id, count(*) from crime_store.crime_incident
+        where file_id in (select file_id from plan) group by file_id
+    """)
     con.execute("""
         update raw.file set row_count = n.rows from (
             select file_id, count(*) as rows from raw.crime_incident group by file_id) as n
@@ -95,6 +101,7 @@ def build_big_warehouse(settings: Settings, copies: int, years: int,
     build_seconds = time.perf_counter() - started
     total = con.execute("select count(*) from raw.crime_incident").fetchone()[0]
     con.execute("checkpoint")
+    con.execute(f"checkpoint {store.ALIAS}")
     con.close()
     print(f"warehouse: {total:,} incidents; models rebuilt and audited in {build_seconds:.1f} s")
     return total
@@ -213,7 +220,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as base:
         settings = Settings.from_env({"SAIHAN_HOME": str(args.home or Path(base) / "home")})
         if args.home is not None and settings.warehouse.exists():
-            total = db.open_published(settings.warehouse).execute(
+            total = db.open_published(settings.warehouse, settings.crime_store).execute(
                 "select count(*) from raw.crime_incident").fetchall()[0][0]
             print(f"warehouse: {total:,} incidents, reused from {settings.warehouse}")
         else:

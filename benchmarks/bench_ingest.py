@@ -210,7 +210,7 @@ def saihan_phases(folder: Path, work: Path) -> dict[str, float]:
     load with lineage, models, data tests (the modules the run uses, in its order)."""
     phases = Phases()
     with phases.step("imports (warehouse, polars, duckdb)"):
-        from warehouse import db, load
+        from warehouse import db, load, store
         from warehouse.files import sha256_of
         from warehouse.ingest.crime.cells import read_text
         from warehouse.ingest.crime.read import crime_file_of, parsed_of
@@ -233,14 +233,18 @@ def saihan_phases(folder: Path, work: Path) -> dict[str, float]:
                                                               delimiter, trimmed))))
     con = db.connect(work / "phases.duckdb")
     with phases.step("migrate + reference lists"):
+        store.attach(con, work / "phases_store.duckdb")
         db.migrate(con)
         db.load_reference(con)
     with phases.step("load with lineage (DuckDB insert, compression)"):
         con.execute("begin transaction")
-        appender = load.RowGroupAppender(con, "crime_incident")
+        # As a run does: the incidents in the crime store, in a transaction of their own.
+        appender = load.RowGroupAppender(con.cursor().execute("begin transaction"),
+                                         "crime_incident")
         for path, sha, crime in parsed:
             load.load_parsed(con, path, sha, crime, "phases", appender)
         appender.flush()
+        appender.con.execute("commit")
         con.execute("commit")
     with phases.step("build every model"):
         db.build_models(con, reference=False)
@@ -248,6 +252,7 @@ def saihan_phases(folder: Path, work: Path) -> dict[str, float]:
         failures = db.run_data_tests(con)
     with phases.step("checkpoint + close"):
         con.execute("checkpoint")
+        con.execute(f"checkpoint {store.ALIAS}")
         con.close()
     if failures:
         raise SystemExit(f"data tests failed: {failures}")

@@ -26,14 +26,17 @@ from warehouse.settings import Settings
 def _tables_with_file_id(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     """(raw table, its file column) of every raw table holding rows of a delivered file."""
     return [(table, column) for table, column in con.execute(
-        "select table_name, column_name from information_schema.columns "
-        "where table_schema = 'raw' and column_name in ('file_id', 'first_file_id') "
-        "and table_name <> 'file' order by all").fetchall()]
+        "select c.table_name, c.column_name from information_schema.columns as c "
+        "join information_schema.tables as t using (table_catalog, table_schema, table_name) "
+        "where c.table_catalog = current_database() and c.table_schema = 'raw' "
+        "and c.column_name in ('file_id', 'first_file_id') and c.table_name <> 'file' "
+        "and t.table_type = 'BASE TABLE' order by all").fetchall()]
 
 
 def _undo(con: duckdb.DuckDBPyConnection, file_ids: list[int]) -> None:
     """Take loaded files out of the build: their rows and record, and make the deliveries
-    they superseded current again (inside the caller's transaction)."""
+    they superseded current again (inside the caller's transaction). Their crime incidents,
+    in the crime store, leave the build with their raw.file row (warehouse.store)."""
     if not file_ids:
         return
     marks = ", ".join("?" for _ in file_ids)

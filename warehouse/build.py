@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import db
+from warehouse import db, store
 
 # Beyond this many changed datasets a full rebuild of the crime models is as cheap (the filter
 # that confines the recomputation to them grows with their number).
@@ -126,9 +126,11 @@ def _leaf_hashes(con: duckdb.DuckDBPyConnection, leaves: set[str]) -> dict[str, 
             parts.append("select ?, count(*)::varchar || '/' || coalesce(sum(hash(t)), 0) "
                          f"from {table} as t where source_kind = ?")
             params += [leaf, kind]
-        elif table == "raw.crime_incident":
-            parts.append("select ?, count(*)::varchar || '/' || coalesce(sum(file_id), 0) "
-                         f"from {table}")
+        elif table == "raw.crime_incident":  # its count(*) and sum(file_id), from the store's
+            # record of its files (no scan of the incidents): the view's files are raw.file's
+            parts.append("select ?, coalesce(sum(row_count), 0)::varchar || '/' || "
+                         "coalesce(sum(file_id * row_count), 0) "
+                         f"from {store.FILES} where file_id in (select file_id from raw.file)")
             params.append(leaf)
         else:
             parts.append("select ?, count(*)::varchar || '/' || coalesce(sum(hash(t)), 0) "

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import resources
+from warehouse import resources, store
 
 SQL_DIR = resources.root() / "sql"
 REFERENCE_DIR = resources.root() / "data" / "reference"
@@ -81,8 +81,11 @@ def connect(path: Path | str = ":memory:", *, read_only: bool = False) -> duckdb
     return con
 
 
-def open_published(path: Path | str) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published warehouse file as it is now.
+def open_published(path: Path | str,
+                   crime_store: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published warehouse file as it is now; with the crime
+    store (read-only too) when ``crime_store`` is given, for reading raw.crime_incident. The
+    dashboard and the extracts read marts only, and never open the store a run writes.
 
     ``duckdb.connect(path)`` hands back the database this process already has open under that
     path, i.e. the file from before a publish while an older connection lives; attaching into a
@@ -90,6 +93,8 @@ def open_published(path: Path | str) -> duckdb.DuckDBPyConnection:
     """
     con = connect(":memory:")
     con.execute("attach ? as warehouse (read_only)", [str(path)])
+    if crime_store is not None:
+        store.attach(con, crime_store, read_only=True)
     con.execute("use warehouse")
     return con
 
@@ -154,6 +159,9 @@ def migrate(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[int
     for version, path in migrations(sql_dir):
         if version <= current:
             continue
+        if version == store.MIGRATION:
+            _require_store(con)
+            store.move_rows_into_store(con)  # a transaction of its own: one file each
         con.execute("begin transaction")
         try:
             con.execute(path.read_text(encoding="utf-8"))
@@ -167,6 +175,18 @@ def migrate(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[int
             raise
         applied.append(version)
     return applied
+
+
+def _require_store(con: duckdb.DuckDBPyConnection) -> None:
+    """The crime store must be attached to migrate; a warehouse in memory (tests) gets one in
+    memory."""
+    attached = con.execute("select count(*) from duckdb_databases() where database_name = ?",
+                           [store.ALIAS]).fetchall()[0][0]
+    if attached:
+        return
+    if con.execute("select current_database()").fetchall()[0][0] != "memory":
+        raise ValueError("attach the crime store (warehouse.store.attach) before migrating")
+    store.attach(con, ":memory:")
 
 
 def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:

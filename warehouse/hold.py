@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from warehouse import store
 from warehouse.files import set_aside
 from warehouse.ingest.contract import Parsed
 from warehouse.load import SAME_DATASET, RowGroupAppender, same_dataset
@@ -73,9 +74,11 @@ def current_file_ids(con: duckdb.DuckDBPyConnection, parsed: Parsed) -> list[tup
 
 
 def shrink_of(con: duckdb.DuckDBPyConnection, parsed: Parsed, file_ids: list[int],
-              max_share: float) -> Shrink | None:
+              max_share: float, rows_con: duckdb.DuckDBPyConnection | None = None
+              ) -> Shrink | None:
     """How the delivery would shrink the dataset now made of ``file_ids``; None when it may
-    supersede it without a person looking."""
+    supersede it without a person looking. The rows are read on ``rows_con`` (the crime
+    store's transaction, which sees this run's rows not yet committed) where given."""
     if not file_ids:
         return None
     marks = ", ".join("?" for _ in file_ids)
@@ -90,7 +93,7 @@ def shrink_of(con: duckdb.DuckDBPyConnection, parsed: Parsed, file_ids: list[int
             f"{max_share:.0%})")
     breakdown = BREAKDOWN.get(parsed.raw_table, [])
     if breakdown:
-        _lost_groups(con, parsed, file_ids, breakdown, shrink)
+        _lost_groups(rows_con or con, parsed, file_ids, breakdown, shrink)
     return shrink if shrink.reasons else None
 
 
@@ -103,7 +106,8 @@ def _lost_groups(con: duckdb.DuckDBPyConnection, parsed: Parsed, file_ids: list[
     table = parsed.raw_table  # one of BREAKDOWN's keys, a fixed allowlist
     select = ", ".join(f"{sql} as {label}" for label, sql, _ in breakdown)
     rows = con.execute(
-        f"select {select}, count(*) from raw.{table} where file_id in ({marks}) group by all",
+        f"select {select}, count(*) from {store.rows_table(table)} "
+        f"where file_id in ({marks}) group by all",
         file_ids).fetchall()
     before = {tuple(row[:-1]): row[-1] for row in rows}
     frame = parsed.frame.select([expr.alias(label) for label, _, expr in breakdown])
@@ -173,7 +177,9 @@ def hold_if_shrinking(con: duckdb.DuckDBPyConnection, settings: Settings, path: 
     if appender is not None and any(rid == run_id for _, rid in current):
         appender.flush()  # an earlier delivery of this run: its rows must be countable
     shrink = shrink_of(con, parsed, [file_id for file_id, _ in current],
-                       settings.hold_shrink_share)
+                       settings.hold_shrink_share,
+                       appender.con if appender is not None
+                       and appender.table == parsed.raw_table else con)
     if shrink is None:
         return False
     target = keep_held(settings, path, shrink, move=move)

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from warehouse import store
 from warehouse.ingest.contract import Parsed
 from warehouse.load_findings import context_findings
 
@@ -39,7 +40,8 @@ def load_parsed(
 ) -> tuple[int, list[int]]:
     """Load one parsed file; supersede earlier deliveries of its dataset.
 
-    Runs inside the run's load transaction (see :func:`open_run`): every file of a run is
+    Runs inside the run's load transaction (see :func:`open_run`; crime rows, in the crime
+    store, in a transaction of the appender's connection beside it): every file of a run is
     written at once, so that DuckDB writes whole row groups straight to the build file instead
     of logging small files to the WAL and compressing them again at the checkpoint. A failure
     here fails the run, whose build file is then discarded: nothing is published. Rows for
@@ -86,8 +88,13 @@ def load_parsed(
         raise ValueError(f"parser for {parsed.source_kind} did not produce columns {missing}")
     if appender is not None and appender.table == parsed.raw_table:
         appender.add(frame.select(columns))
+        rows_con = appender.con
     else:
         insert_frame(con, parsed.raw_table, frame.select(columns))
+        rows_con = con
+    if parsed.raw_table == "crime_incident":  # the store's record of its files (warehouse.store)
+        rows_con.execute(f"insert or replace into {store.FILES} values (?, ?)",
+                         [file_id, frame.height])
     # Findings that need what is already loaded join the parser's (and the run report).
     parsed.findings.extend(context_findings(con, parsed, file_id))
     for finding in parsed.findings:
@@ -138,7 +145,7 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame
     # Handed over through the Arrow C stream interface: no copy, and no pyarrow.
     con.register("incoming", _ArrowStream(frame))
     try:
-        con.execute(f"insert into raw.{table} select * from incoming")
+        con.execute(f"insert into {store.rows_table(table)} select * from incoming")
     finally:
         con.unregister("incoming")
 

@@ -21,7 +21,7 @@ from typing import Protocol
 
 import duckdb
 
-from warehouse import build, db, quick_noop, run_state
+from warehouse import build, db, quick_noop, run_state, store
 from warehouse.arrivals import settled_unseen_inbox_files, unseen_inbox_files
 from warehouse.audit_hold import hold_failing_files
 from warehouse.errors import RejectedFile, disk_full
@@ -147,7 +147,9 @@ def open_run(run: Run) -> None:
     """Copy the published warehouse into a build file and migrate it forward."""
     run.build_path = open_build(run.settings, run.report.run_id)
     run.con = db.connect(run.build_path)
+    store.attach_for_build(run.con, run.settings.crime_store, db.schema_version(run.con))
     run.migrations_applied = db.migrate(run.con, run.sql_dir)
+    store.clear_orphans(run.con)
     if not run.up_to_date:  # else the copy holds the reference lists of the same fingerprint
         db.load_reference(run.con)
     run.known = run_state.known_hashes(run.con)
@@ -156,9 +158,11 @@ def open_run(run: Run) -> None:
 
 def _begin_loads(run: Run) -> None:
     """One transaction for the files the run loads (committed by end_loads, or on the way when
-    large); crime rows, by far the most, are written in whole row groups."""
+    large); crime rows, by far the most, in whole row groups in the crime store, in a
+    transaction of their own on a cursor (a transaction writes to one database file)."""
     run.con.execute("begin transaction")
-    run.appender = RowGroupAppender(run.con, "crime_incident")
+    run.appender = RowGroupAppender(run.con.cursor().execute("begin transaction"),
+                                    "crime_incident")
 
 
 def end_loads(run: Run) -> None:
@@ -167,6 +171,8 @@ def end_loads(run: Run) -> None:
         run.appender.flush()
         run_state.remember_seen(run.con, run.seen_now)
         run.seen_now = []
+        run.appender.con.execute("commit")  # the store first: a failure leaves only orphans
+        run.appender.con.close()
         run.con.execute("commit")
         run.appender = None
 
@@ -270,9 +276,11 @@ def close_run(run: Run) -> None:
         run.pool.shutdown(wait=True, cancel_futures=True)
         run.pool = None
     run.parsing = {}
+    if run.appender is not None:  # a failed run: its rows in the store are rolled back
+        run.appender.con.close()
     if run.con is not None:
         run.con.close()
-        run.con = None
+    run.con, run.appender = None, None
 
 
 def finish_run(run: Run, error: BaseException | None = None) -> RunReport:

@@ -390,3 +390,9 @@ class Settings:
     def warehouse(self) -> Path:
         """The published, read-only warehouse that the dashboard and extracts open."""
         return self.home / "warehouse.duckdb"
+
+    @property
+    def crime_store(self) -> Path:
+        """The police incidents of every loaded crime file (warehouse.store): written in place
+        by runs, only ever added to, read through the published warehouse's raw.file."""
+        return self.home / "crime_store.duckdb"

@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse import db
+from warehouse import db, store
 
 # The typed identity of a delivery that raw.file gains in a parallel change; filled when the
 # table has the columns, so these helpers work before and after it.
@@ -66,10 +66,12 @@ def add_crime(con: duckdb.DuckDBPyConnection, file_id: int, pref_code: str, modu
     add_file(con, file_id, "crime_open_data", f"crime/{pref_code}/{modus}/{data_year}",
              row_count=len(incidents),
              identity={"pref_code": pref_code, "modus": modus, "data_year": data_year}, **file)
-    insert(con, "raw.crime_incident", [
+    # Incidents live in the crime store (warehouse.store), with its record of the file.
+    insert(con, store.INCIDENTS, [
         {"file_id": file_id, "line_number": i, "modus": modus, **incident}
         for i, incident in enumerate(incidents, start=1)
     ])
+    insert(con, store.FILES, [{"file_id": file_id, "row_count": len(incidents)}])
 
 
 def add_published(con: duckdb.DuckDBPyConnection, file_id: int,

@@ -44,6 +44,7 @@ def test_phases_take_real_rows_through_every_step_of_saihan_and_of_the_floor(ben
     ]
     assert all(seconds >= 0 for seconds in saihan.values())
     con = bench.duckdb.connect(str(tmp_path / "phases.duckdb"), read_only=True)
+    con.execute("attach ? as crime_store (read_only)", [str(tmp_path / "phases_store.duckdb")])
     assert con.execute("select count(*) from raw.crime_incident").fetchall() == [(2_000,)]
     assert con.execute("select count(*) from raw.file").fetchall() == [(7,)]
     con.close()

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from saihan.cli import app
 from tests.helpers import invoke
+from warehouse import db
 from warehouse.sample import bundled_files
 
 COMMANDS = ["init", "sample", "run", "ingest", "accept", "dashboard", "demo", "status", "rollback",
@@ -144,9 +145,7 @@ def test_rollback_restores_the_previous_snapshot(hokkaido_dir: Path, tmp_path: P
     invoke(home, "ingest", str(hokkaido_dir / "hokkaido_2018hittakuri.csv"))
     result = invoke(home, "rollback")
     assert result.exit_code == 0, result.output
-    import duckdb
-
-    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    con = db.open_published(home / "warehouse.duckdb", home / "crime_store.duckdb")
     assert con.execute("select count(*) from raw.crime_incident").fetchone()[0] == 0
     con.close()
 
@@ -198,8 +197,6 @@ def test_rollback_is_an_event_and_its_files_are_not_reloaded(
         hokkaido_dir: Path, tmp_path: Path) -> None:
     import shutil
 
-    import duckdb
-
     home = tmp_path / "home"
     invoke(home, "init")
     inbox_file = home / "inbox" / "hokkaido_2018hittakuri.csv"
@@ -214,7 +211,7 @@ def test_rollback_is_an_event_and_its_files_are_not_reloaded(
     assert f"rolled back {inbox_file}" in status
 
     def incidents() -> int:
-        con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+        con = db.open_published(home / "warehouse.duckdb", home / "crime_store.duckdb")
         try:
             return con.execute("select count(*) from raw.crime_incident").fetchall()[0][0]
         finally:
@@ -242,8 +239,6 @@ def test_a_full_disk_says_so_and_where_not_the_follow_on_error(
     """As seen on a 12 MB tmpfs: DuckDB's commit fails writing the WAL, and what follows
     ("Current transaction is aborted", "cannot rollback") used to be all a user read."""
     import duckdb
-
-    from warehouse import db
 
     home = tmp_path / "home"
     invoke(home, "ingest", str(hokkaido_dir / "hokkaido_2018hittakuri.csv"))

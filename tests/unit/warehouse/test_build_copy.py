@@ -20,11 +20,11 @@ def test_the_build_file_is_the_published_warehouse_and_writing_it_changes_only_i
     build = open_build(sample_copy, "test")
     assert sha(build) == published
     con = db.connect(build)
-    con.execute("delete from raw.crime_incident")
+    con.execute("delete from mart.crime_by_station_month")
     con.execute("checkpoint")
     con.close()
     assert sha(sample_copy.warehouse) == published
-    assert reader.execute("select count(*) from raw.crime_incident").fetchall()[0][0] > 0
+    assert reader.execute("select count(*) from mart.crime_by_station_month").fetchall()[0][0] > 0
     reader.close()
 
 

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from tests.helpers import HOKKAIDO_DIR, HOKKAIDO_MISSING, has_hokkaido
-from warehouse import db
+from warehouse import db, store
 from warehouse.ingest.contract import DatasetIdentity
 from warehouse.ingest.route import parse_file
 from warehouse.run import run_pipeline
@@ -99,6 +99,7 @@ def test_the_sample_fills_the_typed_columns(sample_home: Settings) -> None:
 
 def test_migration_0005_backfills_rows_loaded_before_it(tmp_path: Path) -> None:
     con = db.connect(tmp_path / "old.duckdb")
+    store.attach(con, tmp_path / "crime_store.duckdb")
     migrations = db.migrations()
     earlier = tmp_path / "sql"
     (earlier / "migrations").mkdir(parents=True)
@@ -163,7 +164,7 @@ def test_a_copy_under_another_year_supersedes_and_does_not_count_twice(
     # the copy is the same dataset: the 2018 bag-snatching of Hokkaido, loaded once
     assert [f[:5] for f in files if f[7] == "loaded"] == [
         (copy_name, "crime_open_data", "01", "ひったくり", 2018)]
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = db.open_published(settings.warehouse, settings.crime_store)
     try:
         loaded = con.execute(
             "select count(*) from raw.crime_incident i join raw.file f using (file_id) "

@@ -11,13 +11,13 @@ import io
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from tests.conftest import make_settings
+from warehouse import db
 from warehouse.errors import RejectedFile
 from warehouse.ingest.route import parse_file
 from warehouse.run import run_pipeline
@@ -86,7 +86,7 @@ def expected_rows(data: bytes) -> int | None:
 
 def published(settings: Settings) -> dict[str, tuple]:
     """Every delivery the published warehouse holds: sha256 -> (status, rows loaded)."""
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = db.open_published(settings.warehouse, settings.crime_store)
     try:
         return {sha: (status, rows) for sha, status, rows in con.execute(
             "select f.sha256, f.status, count(i.file_id) from raw.file as f left join "

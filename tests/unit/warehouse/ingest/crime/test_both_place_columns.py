@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
+from warehouse import db
 from warehouse.ingest.crime.read import read_crime_file
 from warehouse.run import run_pipeline
 from warehouse.settings import Settings
@@ -43,7 +43,7 @@ def test_both_place_columns_reach_the_mart(settings: Settings, base: Path) -> No
     settings.inbox.mkdir(parents=True)
     both_columns(base, settings.inbox / base.name, attribute_first=False)
     assert run_pipeline(settings).status == "published"
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = db.open_published(settings.warehouse, settings.crime_store)
     try:
         rows = con.execute("select place_attribute, sum(incidents) from "
                            "mart.crime_by_place_type group by all").fetchall()
