@@ -149,3 +149,24 @@ def test_modules_stay_readable_in_size(name: str) -> None:
     relative = path.relative_to(REPO).as_posix()
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert relative in LONG_TABLES or lines <= MAX_LINES, f"{relative}: {lines} lines"
+
+
+def test_no_mart_reads_the_crime_store_when_a_reader_opens_it() -> None:
+    """The dashboard and the extracts open the published warehouse alone, never the crime store
+    a run writes (warehouse.store): no mart view may reach raw.crime_incident through views
+    (a table in between is computed at the build)."""
+    from warehouse import build, db
+
+    models = {m.qualified: m for m in db.discover_models()}
+
+    def reaches_store(name: str, seen: set[str]) -> bool:
+        text = models[name].path.read_text(encoding="utf-8")
+        if "raw.crime_incident" in text:
+            return True
+        return any(ref in models and models[ref].materialized == "view" and ref not in seen
+                   and reaches_store(ref, seen | {ref})
+                   for ref in set(build.MODEL_REF.findall(text)) - {name})
+
+    views = [name for name, m in models.items()
+             if m.layer == "mart" and m.materialized == "view" and reaches_store(name, {name})]
+    assert views == []
