@@ -185,3 +185,34 @@ def test_a_held_file_given_again_stays_held_and_changes_nothing(
     assert published(settings, "select * from mart.run") == before
     assert published(settings, "select count(*) from mart.held_file") == [(1,)]
     assert len([p for p in settings.held.iterdir() if p.name.endswith("short.csv")]) == 1
+
+
+def test_a_later_delivery_in_the_same_run_losing_a_station_is_held(
+        hokkaido_dir: Path, settings: Settings) -> None:
+    """Both deliveries of the dataset arrive together: the first's incidents, in the crime
+    store's transaction and not yet committed, are what the second is compared with."""
+    lines = (hokkaido_dir / BICYCLE).read_bytes().split(b"\r\n")
+    header, rows = lines[0], [line for line in lines[1:] if line]
+    stations: dict[str, int] = {}
+    for line in rows:
+        station = line.decode("cp932").split(",")[2]
+        stations[station] = stations.get(station, 0) + 1
+    smallest = min(stations, key=stations.__getitem__)
+    settings.inbox.mkdir(parents=True)
+    first, second = settings.inbox / "a_" / BICYCLE, settings.inbox / "b_" / BICYCLE
+    first.parent.mkdir()
+    second.parent.mkdir()
+    shutil.copy2(hokkaido_dir / BICYCLE, first)
+    second.write_bytes(b"\r\n".join(
+        [header, *(line for line in rows if line.decode("cp932").split(",")[2] != smallest)])
+        + b"\r\n")
+
+    report = run_pipeline(settings)
+
+    assert report.status == "published", report.error
+    statuses = {Path(f.file).parent.name: f.status for f in report.files}
+    assert statuses == {"a_": "loaded", "b_": "held"}
+    (held,) = [f for f in report.files if f.status == "held"]
+    assert any("police station" in reason and smallest in reason
+               for reason in held.hold["reasons"])
+    assert bicycle_rows(settings) == BICYCLE_ROWS
