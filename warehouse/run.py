@@ -149,7 +149,7 @@ def open_run(run: Run) -> None:
     run.con = db.connect(run.build_path)
     store.attach_for_build(run.con, run.settings.crime_store, db.schema_version(run.con))
     run.migrations_applied = db.migrate(run.con, run.sql_dir)
-    store.clear_orphans(run.con)
+    store.ready_for_loads(run.con, run.settings.crime_store)
     if not run.up_to_date:  # else the copy holds the reference lists of the same fingerprint
         db.load_reference(run.con)
     run.known = run_state.known_hashes(run.con)

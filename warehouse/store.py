@@ -17,7 +17,9 @@ Why it stays consistent:
   deletes the file's ``raw.file`` row.
 - A run that dies after adding to the store, or a rollback, leaves rows of files the published
   warehouse does not hold. File ids are given out again after them, so the next run deletes
-  those rows first (:func:`clear_orphans`), before it loads anything.
+  those rows first (:func:`clear_orphans`), before it loads anything; and it refuses to build
+  on a store that lacks files the warehouse lists (:func:`check_whole`: a store restored from
+  another backup than the warehouse), which would silently drop their incidents from the marts.
 
 One transaction writes to one DuckDB file: a run adds incidents on a cursor of its build
 connection in a transaction of their own, committed just before the build's (an orphan is all a
@@ -38,7 +40,8 @@ MIGRATION = 12
 
 
 class MissingStore(RuntimeError):
-    """The published warehouse keeps its incidents in a crime store that is not there."""
+    """The crime store the published warehouse keeps its incidents in is not there, or lacks
+    incidents of files the warehouse lists (a store restored from another backup)."""
 
 
 def attach(con: duckdb.DuckDBPyConnection, path: Path | str, *, read_only: bool = False) -> None:
@@ -80,6 +83,9 @@ def move_rows_into_store(con: duckdb.DuckDBPyConnection) -> None:
                     "not null)")
         con.execute(f"insert into {FILES} select file_id, count(*) from {INCIDENTS} "
                     "group by file_id")
+        con.execute(f"insert into {FILES} select file_id, 0 from raw.file "  # files of no rows
+                    f"where source_kind = 'crime_open_data' and file_id not in "
+                    f"(select file_id from {FILES})")
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -103,6 +109,33 @@ def clear_orphans(con: duckdb.DuckDBPyConnection) -> list[int]:
             con.execute("rollback")
             raise
     return orphans
+
+
+def check_whole(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Refuse to build on a store that lacks the incidents of crime files the warehouse on
+    ``con`` lists, or holds another number of them (a store restored from an older or a newer
+    backup than the warehouse): the marts would silently lose them. Reads the store's record
+    of its files only."""
+    lacking = con.execute(
+        "select f.file_name from raw.file as f "
+        f"left join {FILES} as s using (file_id) "
+        "where f.source_kind = 'crime_open_data' "
+        "and s.row_count is distinct from f.row_count order by f.file_id").fetchall()
+    if lacking:
+        names = ", ".join(name for (name,) in lacking[:5])
+        more = f" and {len(lacking) - 5} more" if len(lacking) > 5 else ""
+        raise MissingStore(
+            f"{path} does not hold the incidents of {len(lacking)} crime file(s) the published "
+            f"warehouse lists ({names}{more}): it is not the store published with this "
+            "warehouse. Restore the two from the same backup, or start a new SAIHAN_HOME and "
+            "deliver the files again.")
+
+
+def ready_for_loads(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """After the migrations, before a run loads: the rows of files no warehouse holds are gone,
+    and the store holds every file the warehouse lists."""
+    clear_orphans(con)
+    check_whole(con, path)
 
 
 def rows_table(table: str) -> str:

@@ -162,3 +162,22 @@ def test_a_missing_store_is_an_error_that_says_what_to_do_and_publishes_nothing(
     assert str(settings.crime_store) in report["error"] and "Restore it" in report["error"]
     assert sha(settings.warehouse) == published
     assert not settings.crime_store.exists()  # not silently started again, empty
+
+
+def test_a_store_from_an_older_backup_is_an_error_naming_the_files_it_lacks(
+        hokkaido_dir: Path, settings: Settings, tmp_path: Path) -> None:
+    assert run_pipeline(settings, [hokkaido_dir / SNATCHING], trigger="ingest").status \
+        == "published"
+    older = tmp_path / "crime_store_backup.duckdb"
+    shutil.copyfile(settings.crime_store, older)
+    assert run_pipeline(settings, [hokkaido_dir / VEHICLES], trigger="ingest").status \
+        == "published"
+    published = sha(settings.warehouse)
+    shutil.copyfile(older, settings.crime_store)  # the warehouse and the store from two backups
+    other = tmp_path / "hokkaido_2018ootobaitou.csv"
+    shutil.copyfile(hokkaido_dir / other.name, other)
+    with pytest.raises(store.MissingStore):
+        run_pipeline(settings, [other], trigger="ingest")
+    error = last_report(settings)["error"]
+    assert VEHICLES in error and SNATCHING not in error and "same backup" in error
+    assert sha(settings.warehouse) == published
