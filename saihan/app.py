@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from warehouse import db
+from warehouse import db, store
 from warehouse.errors import disk_full
 from warehouse.files import WriterBusy
 from warehouse.report import current_line, listed_line, noop_line
@@ -148,6 +148,13 @@ def _built(report: RunReport) -> str:
     return "every model rebuilt"
 
 
+def _nothing_published(settings: Settings) -> str:
+    """What a failed run did not do, and where its report is."""
+    reports = sorted(settings.runs.glob("*.json")) if settings.runs.exists() else []
+    return (f"Nothing was published; {settings.warehouse} is as it was. "
+            + (f"Run report: {reports[-1]}. " if reports else ""))
+
+
 def run_and_report(
     settings: Settings,
     paths: list[Path] | None,
@@ -174,16 +181,17 @@ def run_and_report(
     except FileNotFoundError as exc:
         typer.secho(str(exc), err=True, fg="red")
         raise typer.Exit(EXIT_ERROR) from None
+    except store.MissingStore as exc:  # the operator's to mend, as the message says: no trace
+        typer.secho(f"saihan {trigger} failed: {exc}\n{_nothing_published(settings).rstrip()}",
+                    err=True, fg="red")
+        raise typer.Exit(EXIT_ERROR) from None
     except Exception as exc:
         # Anything else (disk full, a bug): say plainly what happened and what did not, then
         # give the details for whoever fixes it.
-        reports = sorted(settings.runs.glob("*.json")) if settings.runs.exists() else []
         cause = disk_full(exc, settings.work) or f"{type(exc).__name__}: {exc}"
         typer.secho(
-            f"saihan {trigger} failed: {cause}\n"
-            f"Nothing was published; {settings.warehouse} is as it was. "
-            + (f"Run report: {reports[-1]}. " if reports else "")
-            + "Fix the cause and run again; the next run cleans up after this one.",
+            f"saihan {trigger} failed: {cause}\n{_nothing_published(settings)}"
+            "Fix the cause and run again; the next run cleans up after this one.",
             err=True,
             fg="red",
         )

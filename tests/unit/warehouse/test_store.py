@@ -181,3 +181,16 @@ def test_a_store_from_an_older_backup_is_an_error_naming_the_files_it_lacks(
     error = last_report(settings)["error"]
     assert VEHICLES in error and SNATCHING not in error and "same backup" in error
     assert sha(settings.warehouse) == published
+
+
+def test_saihan_says_what_to_do_about_a_missing_store_without_a_trace(
+        hokkaido_dir: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert invoke(home, "ingest", str(hokkaido_dir / SNATCHING)).exit_code == 0
+    (home / "crime_store.duckdb").unlink()
+    result = invoke(home, "ingest", str(hokkaido_dir / VEHICLES))
+    assert result.exit_code == 1
+    assert f"{home / 'crime_store.duckdb'} is missing" in result.output
+    assert "Restore it beside warehouse.duckdb" in result.output
+    assert "Nothing was published" in result.output and "Run report:" in result.output
+    assert "Traceback" not in result.output
