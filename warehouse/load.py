@@ -88,13 +88,14 @@ def load_parsed(
         raise ValueError(f"parser for {parsed.source_kind} did not produce columns {missing}")
     if appender is not None and appender.table == parsed.raw_table:
         appender.add(frame.select(columns))
-        rows_con = appender.con
+    elif parsed.raw_table == "crime_incident":  # the build's transaction cannot write the store
+        raise ValueError("crime rows go to the crime store through a RowGroupAppender on a "
+                         "transaction of its own (see warehouse.run)")
     else:
         insert_frame(con, parsed.raw_table, frame.select(columns))
-        rows_con = con
     if parsed.raw_table == "crime_incident":  # the store's record of its files (warehouse.store)
-        rows_con.execute(f"insert or replace into {store.FILES} values (?, ?)",
-                         [file_id, frame.height])
+        appender.con.execute(f"insert or replace into {store.FILES} values (?, ?)",
+                             [file_id, frame.height])
     # Findings that need what is already loaded join the parser's (and the run report).
     parsed.findings.extend(context_findings(con, parsed, file_id))
     for finding in parsed.findings:
