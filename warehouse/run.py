@@ -21,7 +21,7 @@ from typing import Protocol
 
 import duckdb
 
-from warehouse import build, db, quick_noop, run_state, store
+from warehouse import build, db, parse_ahead, quick_noop, run_state, store
 from warehouse.arrivals import settled_unseen_inbox_files, unseen_inbox_files
 from warehouse.audit_hold import hold_failing_files
 from warehouse.errors import RejectedFile, disk_full
@@ -274,8 +274,7 @@ def close_run(run: Run) -> None:
     """Stop parses that were not used and close the build connection (idempotent)."""
     if run.pool is not None:
         run.pool.shutdown(wait=True, cancel_futures=True)
-        run.pool = None
-    run.parsing = {}
+    run.pool, run.parsing = None, {}
     if run.appender is not None:  # a failed run: its rows in the store are rolled back
         run.appender.con.close()
     if run.con is not None:
@@ -414,6 +413,7 @@ def ingest_all(run: Run, steps: RunSteps) -> list[FileResult]:
     return results
 
 
+@parse_ahead.quick_gil_handoff()  # the run's many short DuckDB calls beside parse threads
 def execute(run: Run, steps: RunSteps, *, force_build: bool = False) -> None:
     """Every step of a planned run, in order (the caller holds the writer lock).
 

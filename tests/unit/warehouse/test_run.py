@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import duckdb
@@ -438,3 +439,37 @@ def test_early_parses_keep_to_the_parse_ahead_budget(
     assert started == ["hokkaido_2018zitensyatou.csv"]
     assert report.count("loaded") == 7
     assert incidents_by_modus(settings) == EXPECTED_BY_MODUS
+
+
+class RecordedSwitchInterval(RunSteps):
+    """In-process steps that note how soon a waiting thread gets the GIL while files load."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.seen: list[float] = []
+        self.fail = fail
+
+    def ingest(self, run, path: Path, prepared):  # noqa: ANN001, ANN201 (Run, parse; result)
+        self.seen.append(sys.getswitchinterval())
+        if self.fail:
+            raise RuntimeError("the disk went away")
+        return super().ingest(run, path, prepared)
+
+
+def test_a_run_hands_the_gil_over_quickly_and_puts_it_back_after(
+        hokkaido_dir: Path, settings: Settings) -> None:
+    """The run's thread waits for the GIL after each of its many DuckDB calls while parse threads
+    decode: within a run the hand-over is quick; after it (failed or not) the process's own
+    setting is back."""
+    from warehouse.parse_ahead import GIL_HANDOFF_SECONDS
+
+    before = sys.getswitchinterval()
+    failing = RecordedSwitchInterval(fail=True)
+    with pytest.raises(RuntimeError, match="the disk went away"):
+        run_pipeline(settings, [hokkaido_dir / "hokkaido_2018hittakuri.csv"], steps=failing)
+    assert failing.seen and max(failing.seen) <= GIL_HANDOFF_SECONDS < before
+    assert sys.getswitchinterval() == before
+
+    steps = RecordedSwitchInterval()
+    assert run_pipeline(settings, [hokkaido_dir], steps=steps).count("loaded") == 7
+    assert len(steps.seen) == 7 and max(steps.seen) <= GIL_HANDOFF_SECONDS
+    assert sys.getswitchinterval() == before
